@@ -1,0 +1,1 @@
+"""Built-in configuration shipped inside the wheel: nudger.toml, sites.toml, messages.toml."""

@@ -1,0 +1,27 @@
+"""`nudger run`: the daemon, in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from nudger import logs, paths
+from nudger.cli.common import load_config
+from nudger.daemon import Daemon
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "run",
+        help="watch and nudge, in the foreground (this is what starts at login)",
+        description="Run nudger in the foreground until Ctrl-C or SIGTERM. Visits in progress "
+        "are saved on the way out.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every detail to stderr")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    logs.configure(verbose=args.verbose, log_dir=paths.log_dir())
+    return Daemon(config).run()

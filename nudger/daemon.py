@@ -1,0 +1,92 @@
+"""The daemon: wires the watcher to APScheduler, and owns the process (lock, signals, shutdown)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.triggers.interval import IntervalTrigger
+
+from nudger import paths, sensing
+from nudger.instance import DaemonStatus, InstanceLock
+from nudger.scheduling import ClockSafeScheduler
+from nudger.settings import LoadedConfig, timezone_of
+from nudger.store import Store
+from nudger.watcher import Watcher
+
+log = logging.getLogger(__name__)
+
+STATUS_EVERY_SECONDS = 5.0
+
+
+@dataclass
+class Daemon:
+    config: LoadedConfig
+    data_dir: Path = field(default_factory=paths.data_dir)
+    started_at: float = field(default_factory=time.time)
+
+    def run(self) -> int:
+        """Run until SIGTERM or Ctrl-C. Returns the process exit code."""
+        lock = InstanceLock(self.data_dir)
+        lock.acquire()
+        store = Store.open(self.data_dir / "nudger.db")
+        settings = self.config.settings
+        backend = sensing.detect()
+        watcher = Watcher(settings, backend, store)
+        log.info(
+            "nudger started (pid %s); data in %s; config from %s",
+            os.getpid(),
+            self.data_dir,
+            ", ".join(self.config.files_read),
+        )
+        log.info("window backend: %s (%s)", backend.name, backend.reason)
+
+        scheduler = ClockSafeScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=2)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+            timezone=timezone_of(settings),
+        )
+        scheduler.add_job(
+            watcher.tick, IntervalTrigger(seconds=settings.watch.poll_seconds), id="sample"
+        )
+
+        def publish_status() -> None:
+            lock.write_status(
+                DaemonStatus(
+                    pid=os.getpid(),
+                    started_at=self.started_at,
+                    backend=backend.name,
+                    sensor_connected=watcher.sensor_connected,
+                    last_sample_at=watcher.last_sample_at,
+                    updated_at=time.time(),
+                    notes=tuple(watcher.faults.messages()),
+                )
+            )
+
+        scheduler.add_job(
+            publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
+        )
+        publish_status()
+
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("received %s; saving and stopping", signal.Signals(signum).name)
+            scheduler.shutdown(wait=False)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            scheduler.start()
+        finally:
+            saved = watcher.stop()
+            store.close()
+            lock.release()
+            log.info(
+                "stopped; %s", "all visits saved" if saved else "some visits could not be saved"
+            )
+        return 0

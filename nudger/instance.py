@@ -1,0 +1,87 @@
+"""One daemon per user: an OS file lock, and a small status file that says who holds it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import filelock
+import psutil
+
+from nudger.paths import ensure_private_dir, ensure_private_file, write_private_atomic
+
+LOCK_NAME = "nudger.lock"
+STATUS_NAME = "daemon.json"
+
+
+@dataclass(frozen=True)
+class DaemonStatus:
+    """What the running daemon says about itself, refreshed every few seconds."""
+
+    pid: int
+    started_at: float
+    backend: str
+    sensor_connected: bool
+    last_sample_at: float | None
+    updated_at: float
+    notes: tuple[str, ...] = ()
+
+
+class AlreadyRunning(Exception):
+    def __init__(self, pid: int | None) -> None:
+        self.pid = pid
+        who = f" (pid {pid})" if pid else ""
+        super().__init__(f"nudger is already running{who}; stop it first, or use `nudger status`")
+
+
+class InstanceLock:
+    def __init__(self, data_dir: Path) -> None:
+        ensure_private_dir(data_dir)
+        self._status_file = data_dir / STATUS_NAME
+        lock_path = ensure_private_file(data_dir / LOCK_NAME)
+        # The OS drops the lock when the process dies, even on kill -9: no stale lock files.
+        self._lock = filelock.FileLock(str(lock_path), timeout=0)
+
+    def acquire(self) -> None:
+        try:
+            self._lock.acquire()
+        except filelock.Timeout:
+            status = read_status(self._status_file.parent)
+            raise AlreadyRunning(status.pid if status else None) from None
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            self._status_file.unlink()
+        self._lock.release()
+
+    def write_status(self, status: DaemonStatus) -> None:
+        write_private_atomic(self._status_file, json.dumps(asdict(status)), durable=False)
+
+
+def is_locked(data_dir: Path) -> bool:
+    """True when some process holds the daemon lock right now."""
+    lock_path = data_dir / LOCK_NAME
+    if not lock_path.exists():
+        return False
+    probe = filelock.FileLock(str(lock_path), timeout=0)
+    try:
+        probe.acquire()
+    except filelock.Timeout:
+        return True
+    probe.release()
+    return False
+
+
+def read_status(data_dir: Path) -> DaemonStatus | None:
+    """The status the daemon last wrote, if the file is there and its process is alive."""
+    try:
+        data: dict[str, Any] = json.loads((data_dir / STATUS_NAME).read_text(encoding="utf-8"))
+        status = DaemonStatus(**{**data, "notes": tuple(data.get("notes", ()))})
+    except (OSError, ValueError, TypeError):
+        return None
+    if not psutil.pid_exists(status.pid):
+        return None
+    return status

@@ -1,0 +1,178 @@
+"""Which sites and blocklist entries a window belongs to.
+
+All patterns are compiled once into two RE2 sets (one for sites, one for the blocklist), so one
+window costs one linear pass over its title per set, however many rules there are. Results are
+cached by window, because the window in front rarely changes between two samples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import re2
+
+from nudger.patterns import re2_options, to_re2
+from nudger.sensing.base import Window
+
+Kind = Literal["site", "blocklist"]
+Signal = Literal["title", "url", "app"]
+
+# Titles are cut to this many characters before matching. Real titles are far shorter; the cap
+# keeps a hostile program from making every sample expensive.
+MAX_TITLE_CHARS = 2048
+_CACHE_LIMIT = 1024
+
+# The browser's own name at the end of the title: " - Chromium", " — Mozilla Firefox", ...
+# Removed so that `$` in a pattern means the end of the page title.
+_BROWSER_SUFFIX = re.compile(
+    r"\s[-—–]\s(?:Mozilla Firefox|Firefox(?: Developer Edition| Nightly)?|LibreWolf|Waterfox"
+    r"|Floorp|Zen Browser|Chromium|Google Chrome|Brave|Microsoft\u200b? Edge|Opera|Vivaldi"
+    r"|qutebrowser|Falkon|Konqueror|Midori)$"
+)
+_SUFFIX_WINDOW = 40
+REDACTED = "▒▒▒"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A site or blocklist entry: plain-word or `re:` patterns, and native app names."""
+
+    kind: Kind
+    name: str
+    match: tuple[str, ...] = ()
+    apps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A window belongs to `target`; `signal` says what gave it away."""
+
+    kind: Kind
+    target: str
+    signal: Signal
+
+
+def normalize_app(name: str) -> str:
+    """Process names and window classes compare without case and without a Windows ".exe"."""
+    lowered = name.strip().lower()
+    return lowered.removesuffix(".exe")
+
+
+def page_title(title: str) -> str:
+    """The title without the browser's name at the end."""
+    tail_start = max(0, len(title) - _SUFFIX_WINDOW)
+    found = _BROWSER_SUFFIX.search(title, tail_start)
+    return title[: found.start()] if found else title
+
+
+def safe_text(text: str) -> str:
+    """Text RE2 can take: lone surrogates (from broken UTF-16 or bad decoding) become U+FFFD."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+class _PatternSet:
+    """Every pattern of one kind in one RE2 set, remembering which rule each came from."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._owners: list[int] = []
+        self._set = re2.Set.SearchSet(re2_options())
+        for index, rule in enumerate(rules):
+            for pattern in rule.match:
+                self._set.Add(to_re2(pattern))
+                self._owners.append(index)
+        self._empty = not self._owners
+        if not self._empty:
+            self._set.Compile()
+
+    def rules_matching(self, text: str) -> set[int]:
+        if self._empty or not text:
+            return set()
+        try:
+            found = self._set.Match(text)
+        except UnicodeEncodeError:
+            found = self._set.Match(safe_text(text))
+        return {self._owners[i] for i in found} if found else set()
+
+
+class Matcher:
+    """Compiled rules. `match(window)` returns the hits, blocklist entries first."""
+
+    def __init__(self, rules: Iterable[Rule], browsers: Iterable[str]) -> None:
+        ordered = sorted(rules, key=lambda rule: rule.kind != "blocklist")
+        self._rules = tuple(ordered)
+        self._blocklist = [r for r in self._rules if r.kind == "blocklist"]
+        self._sites = [r for r in self._rules if r.kind == "site"]
+        self._blocklist_set = _PatternSet(self._blocklist)
+        self._site_set = _PatternSet(self._sites)
+        self._apps: dict[str, list[Rule]] = {}
+        for rule in self._rules:
+            for app in rule.apps:
+                self._apps.setdefault(normalize_app(app), []).append(rule)
+        self._browsers = frozenset(normalize_app(name) for name in browsers)
+        self._cache: dict[tuple[str, tuple[str, ...], str, str | None], tuple[Hit, ...]] = {}
+        self._redactor: re2._Regexp | None = None
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self._rules
+
+    def is_browser(self, window: Window) -> bool:
+        names = (window.app, *window.wm_class)
+        return any(normalize_app(name) in self._browsers for name in names if name)
+
+    def match(self, window: Window | None) -> tuple[Hit, ...]:
+        if window is None:
+            return ()
+        key = (window.app, window.wm_class, window.title, window.url)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        hits = self._match(window)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = hits
+        return hits
+
+    def _match(self, window: Window) -> tuple[Hit, ...]:
+        browser = self.is_browser(window)
+        title = window.title[:MAX_TITLE_CHARS]
+        if browser:
+            title = page_title(title)
+        url = (window.url or "")[:MAX_TITLE_CHARS]
+        found: dict[tuple[Kind, str], Hit] = {}
+
+        def add(rule: Rule, signal: Signal) -> None:
+            found.setdefault((rule.kind, rule.name), Hit(rule.kind, rule.name, signal))
+
+        # Blocklist entries are about a person: they count in any window (a chat, a photo viewer).
+        for index in sorted(self._blocklist_set.rules_matching(title)):
+            add(self._blocklist[index], "title")
+        for index in sorted(self._blocklist_set.rules_matching(url)):
+            add(self._blocklist[index], "url")
+        # Site patterns only mean something in a browser: "Reddit" in an editor is not Reddit.
+        if browser:
+            for index in sorted(self._site_set.rules_matching(title)):
+                add(self._sites[index], "title")
+            for index in sorted(self._site_set.rules_matching(url)):
+                add(self._sites[index], "url")
+        for name in {normalize_app(n) for n in (window.app, *window.wm_class) if n}:
+            for rule in self._apps.get(name, ()):
+                add(rule, "app")
+        return tuple(sorted(found.values(), key=lambda hit: hit.kind != "blocklist"))
+
+    def storable_title(self, window: Window, *, redact_blocklist: bool) -> str:
+        """The page title as it may be stored, with blocklist words blanked out if asked."""
+        title = window.title[:MAX_TITLE_CHARS]
+        if self.is_browser(window):
+            title = page_title(title)
+        if not redact_blocklist:
+            return title
+        if self._redactor is None:
+            sources = [f"(?:{to_re2(p)})" for rule in self._blocklist for p in rule.match]
+            if not sources:
+                return title
+            self._redactor = re2.compile("|".join(sources), re2_options())
+        return str(self._redactor.sub(REDACTED, safe_text(title)))

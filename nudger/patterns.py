@@ -1,0 +1,85 @@
+"""One pattern from a rule: plain words or an `re:` regex, turned into RE2 syntax and checked.
+
+RE2 (google-re2) instead of Python's `re`: its matching time is linear in the length of the title
+whatever the pattern, so a user's regex or a hostile window title can never stall the daemon.
+The price is that RE2 has no look-around and no back-references; `check` says so clearly.
+"""
+
+from __future__ import annotations
+
+import re2
+
+REGEX_PREFIX = "re:"
+# Plain patterns shorter than this catch too much to be what the user meant ("al" is in "total").
+SHORT_PATTERN = 3
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be used, with a reason a person can act on."""
+
+
+def re2_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    # Without this, RE2 prints its own parse errors to stderr; we report them ourselves.
+    options.log_errors = False
+    return options
+
+
+def _is_ascii_word_char(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
+def to_re2(pattern: str) -> str:
+    """The RE2 source for a pattern, to be compiled case-insensitively.
+
+    Plain text matches whole words: `\\b` is added on each side that starts or ends with an ASCII
+    letter or digit, so "X" does not match "Xbox" and "alexdoe" does not match "alexdoe2".
+    (RE2's `\\b` only knows ASCII, so edges such as "ë" get no boundary rather than a wrong one.)
+    """
+    if pattern.startswith(REGEX_PREFIX):
+        return pattern[len(REGEX_PREFIX) :]
+    text = pattern.strip()
+    source: str = re2.escape(text)
+    if text and _is_ascii_word_char(text[0]):
+        source = r"\b" + source
+    if text and _is_ascii_word_char(text[-1]):
+        source += r"\b"
+    return source
+
+
+def check(pattern: str) -> None:
+    """Raise PatternError if `pattern` is empty, not valid RE2, or would match every title."""
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise PatternError("the pattern is empty")
+    if pattern.startswith(REGEX_PREFIX) and not pattern[len(REGEX_PREFIX) :].strip():
+        raise PatternError('the regex after "re:" is empty')
+    try:
+        compiled = re2.compile(to_re2(pattern), re2_options())
+    except re2.error as error:
+        raise PatternError(f"not a valid RE2 regex ({_describe(error)})") from None
+    if compiled.search("") is not None:
+        raise PatternError("it matches an empty title, so it would match every window")
+
+
+def breadth_warning(pattern: str) -> str | None:
+    """A warning for a plain pattern so short that it would catch unrelated titles, or None."""
+    if pattern.startswith(REGEX_PREFIX):
+        return None
+    text = pattern.strip()
+    if len(text) >= SHORT_PATTERN:
+        return None
+    return (
+        f'"{text}" is very short and may match titles you did not mean, such as '
+        f'"{text} news today" or "{text}-{text} route planner"'
+    )
+
+
+def _describe(error: Exception) -> str:
+    message = error.args[0] if error.args else str(error)
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    text = str(message)
+    if "invalid perl operator" in text or "invalid escape" in text:
+        text += "; RE2 has no look-around or back-references"
+    return text

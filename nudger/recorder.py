@@ -1,0 +1,68 @@
+"""Getting visits to disk without losing them when the database is locked, full or read-only.
+
+Finished visits wait in memory until a write succeeds; the open visits are written as they stand
+at each flush. A failed write is logged once and retried at the next flush, and the daemon keeps
+sampling all the while.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from nudger.faults import FaultLog
+from nudger.store import Store, StoreError
+from nudger.tracking import Visit
+
+log = logging.getLogger(__name__)
+
+# Finished visits kept in memory while the database cannot be written. A day of heavy use is a
+# few hundred visits; beyond this the oldest are dropped (and that is logged) rather than
+# letting memory grow without bound.
+MAX_PENDING = 20_000
+
+_FAULT = "store"
+
+
+class Recorder:
+    def __init__(self, store: Store, faults: FaultLog) -> None:
+        self._store = store
+        self._faults = faults
+        self._pending: dict[tuple[str, str, str, float], Visit] = {}
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def add(self, visits: Iterable[Visit]) -> None:
+        for visit in visits:
+            self._pending[(visit.kind, visit.target, visit.source, visit.started_at)] = visit
+        overflow = len(self._pending) - MAX_PENDING
+        if overflow > 0:
+            for key in list(self._pending)[:overflow]:
+                del self._pending[key]
+            log.error(
+                "the database has been unwritable for a long time; dropped %d old visits", overflow
+            )
+
+    def flush(self, open_visits: Iterable[Visit] = ()) -> bool:
+        """Write what is pending plus the open visits. True when everything reached the disk."""
+        batch = list(self._pending.values()) + list(open_visits)
+        if not batch:
+            return True
+        try:
+            self._store.save_visits(batch)
+        except StoreError as error:
+            self._faults.fault(
+                _FAULT,
+                f"cannot write to the database {self._store.path} ({error}); "
+                "keeping visits in memory and trying again",
+            )
+            return False
+        self._pending.clear()
+        self._faults.recovered(_FAULT, "the database is writable again; all visits were saved")
+        return True
+
+    def use(self, store: Store) -> None:
+        """Switch to another store (after a corrupt file was replaced), keeping what is pending."""
+        self._store = store

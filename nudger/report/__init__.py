@@ -1,0 +1,1 @@
+"""Rendering summaries for people and programs: text, JSON and HTML."""

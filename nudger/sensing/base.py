@@ -1,0 +1,44 @@
+"""What every sensor backend reports, and the small protocol each one implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The window in front: which program, what its title says, and (where known) the page URL."""
+
+    app: str
+    title: str
+    pid: int | None = None
+    wm_class: tuple[str, ...] = field(default=())
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One look at the desktop. `window` is None when nothing is in front (a normal state)."""
+
+    window: Window | None
+    idle_seconds: float
+
+
+class SensorUnavailable(Exception):
+    """The backend cannot read the desktop right now (no display, lost connection, ...).
+
+    The message says why, in words a user can act on; the daemon logs it and retries.
+    """
+
+
+class Sensor(Protocol):
+    """A backend that reads the window in front. Created by `sensing.detect()`."""
+
+    name: str
+
+    def read(self) -> Reading:
+        """Read the window in front and the idle time; raise SensorUnavailable when cut off."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,183 @@
+"""The sampling loop's body: read the desktop, match, track, record. The daemon calls `tick()`.
+
+This is the imperative shell around the pure core. It owns the sensor's lifecycle (open it,
+lose it, retry with backoff), notices jumps of the wall clock, and decides when to write.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from nudger.catalogue import all_rules
+from nudger.days import LocalDays
+from nudger.faults import FaultLog
+from nudger.matching import Hit, Matcher
+from nudger.recorder import Recorder
+from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable
+from nudger.settings import Settings, timezone_of
+from nudger.store import Store
+from nudger.tracking import Tracker, Visit
+
+log = logging.getLogger(__name__)
+
+_SENSOR_FAULT = "sensor"
+_FIRST_RETRY_SECONDS = 1.0
+_MAX_RETRY_SECONDS = 30.0
+# Wall time and monotonic time may drift apart by this much between two samples before we call
+# it a jump (suspend, resume, or someone setting the clock).
+_JUMP_TOLERANCE_SECONDS = 2.0
+
+
+class Clock(Protocol):
+    def wall(self) -> float: ...
+    def monotonic(self) -> float: ...
+
+
+class SystemClock:
+    def wall(self) -> float:
+        return time.time()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """What one tick saw, for the parts that act on it (nudging, status)."""
+
+    at: float
+    reading: Reading | None
+    hits: tuple[Hit, ...]
+    ended: tuple[Visit, ...]
+
+
+class Watcher:
+    def __init__(
+        self, settings: Settings, backend: Backend, store: Store, clock: Clock | None = None
+    ) -> None:
+        self.backend = backend
+        self.clock: Clock = clock or SystemClock()
+        self.faults = FaultLog(log)
+        self.recorder = Recorder(store, self.faults)
+        self.lock = threading.RLock()
+        self.settings = settings
+        self.days = LocalDays(timezone_of(settings), settings.summary.day_starts_at)
+        self.matcher = Matcher(all_rules(settings), settings.watch.browsers)
+        self.tracker = Tracker(
+            pulse_seconds=settings.watch.pulse_seconds,
+            idle_seconds=settings.watch.idle_seconds,
+            days=self.days,
+        )
+        self.last_sample_at: float | None = None
+        self._sensor: Sensor | None = None
+        self._retry_at = 0.0
+        self._retry_delay = _FIRST_RETRY_SECONDS
+        self._last_wall: float | None = None
+        self._last_mono = 0.0
+        self._last_flush = self.clock.monotonic()
+
+    @property
+    def sensor_connected(self) -> bool:
+        return self._sensor is not None
+
+    def apply(self, settings: Settings) -> None:
+        """Use new settings from now on; visits in progress carry on."""
+        with self.lock:
+            self.settings = settings
+            self.days = LocalDays(timezone_of(settings), settings.summary.day_starts_at)
+            self.matcher = Matcher(all_rules(settings), settings.watch.browsers)
+            self.tracker.reconfigure(
+                pulse_seconds=settings.watch.pulse_seconds,
+                idle_seconds=settings.watch.idle_seconds,
+                days=self.days,
+            )
+
+    def tick(self) -> Sample:
+        with self.lock:
+            wall, mono = self.clock.wall(), self.clock.monotonic()
+            ended: list[Visit] = []
+            if self._clock_jumped(wall, mono):
+                ended += self.tracker.interrupt()
+            reading = self._read(mono)
+            hits: tuple[Hit, ...] = ()
+            if reading is None:
+                ended += self.tracker.interrupt()
+            else:
+                self.last_sample_at = wall
+                hits = self.matcher.match(reading.window)
+                title = self._storable_title(reading, hits)
+                ended += self.tracker.observe(wall, hits, reading.idle_seconds, title)
+            self.recorder.add(ended)
+            if ended or mono - self._last_flush >= self.settings.watch.flush_seconds:
+                self.flush(mono)
+            return Sample(wall, reading, hits, tuple(ended))
+
+    def flush(self, mono: float | None = None) -> bool:
+        with self.lock:
+            self._last_flush = self.clock.monotonic() if mono is None else mono
+            return self.recorder.flush(self.tracker.open_visits())
+
+    def stop(self) -> bool:
+        """Close the visits in progress and write everything. True when all of it reached disk."""
+        with self.lock:
+            self.recorder.add(self.tracker.close_all())
+            saved = self.recorder.flush()
+            if self._sensor is not None:
+                self._sensor.close()
+                self._sensor = None
+            return saved
+
+    def _clock_jumped(self, wall: float, mono: float) -> bool:
+        last_wall, last_mono = self._last_wall, self._last_mono
+        self._last_wall, self._last_mono = wall, mono
+        if last_wall is None:
+            return False
+        drift = (wall - last_wall) - (mono - last_mono)
+        if abs(drift) <= _JUMP_TOLERANCE_SECONDS:
+            return False
+        what = "moved forward" if drift > 0 else "moved back"
+        log.info(
+            "the clock %s by %.0f s (suspend, resume or a clock change); "
+            "visits in progress end where they were last seen",
+            what,
+            abs(drift),
+        )
+        return True
+
+    def _read(self, mono: float) -> Reading | None:
+        if self._sensor is None:
+            if mono < self._retry_at:
+                return None
+            try:
+                self._sensor = self.backend.open()
+            except SensorUnavailable as error:
+                self._schedule_retry(mono, str(error))
+                return None
+            self._retry_delay = _FIRST_RETRY_SECONDS
+            self.faults.recovered(_SENSOR_FAULT, f"watching windows again ({self.backend.name})")
+            log.info("watching windows with the %s backend", self.backend.name)
+        try:
+            return self._sensor.read()
+        except SensorUnavailable as error:
+            self._sensor = None
+            self._schedule_retry(mono, str(error))
+            return None
+
+    def _schedule_retry(self, mono: float, reason: str) -> None:
+        self.faults.fault(
+            _SENSOR_FAULT, f"cannot see the desktop: {reason}; will keep trying in the background"
+        )
+        self._retry_at = mono + self._retry_delay
+        self._retry_delay = min(self._retry_delay * 2, _MAX_RETRY_SECONDS)
+
+    def _storable_title(self, reading: Reading, hits: tuple[Hit, ...]) -> str | None:
+        """The title to keep with a visit: only when asked for, and only for matched windows."""
+        if not hits or reading.window is None or not self.settings.privacy.store_titles:
+            return None
+        return self.matcher.storable_title(
+            reading.window, redact_blocklist=self.settings.privacy.redact_blocklist_titles
+        )
