@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
@@ -53,7 +54,10 @@ class Daemon:
             timezone=timezone_of(settings),
         )
         scheduler.add_job(
-            watcher.tick, IntervalTrigger(seconds=settings.watch.poll_seconds), id="sample"
+            watcher.tick,
+            IntervalTrigger(seconds=settings.watch.poll_seconds),
+            id="sample",
+            next_run_time=datetime.now(scheduler.timezone),  # the first look is immediate
         )
 
         def publish_status() -> None:

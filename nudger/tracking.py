@@ -37,12 +37,21 @@ class Visit:
         return self.ended_at - self.started_at
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one sample changed: visits that ended, and visits that began."""
+
+    ended: tuple[Visit, ...] = ()
+    started: tuple[Visit, ...] = ()
+
+
 @dataclass(slots=True)
 class _OpenVisit:
     hit: Hit
     started_at: float
     last_seen: float
     title: str | None
+    day_end: float  # computed once per visit: zoneinfo arithmetic is too dear for every sample
 
     def ended(self, at: float, source: Source) -> Visit:
         return Visit(
@@ -72,42 +81,52 @@ class Tracker:
         hits: Iterable[Hit],
         idle_seconds: float = 0.0,
         title: str | None = None,
-    ) -> list[Visit]:
-        """Feed one sample taken at `at` (Unix seconds). Returns the visits that ended."""
+    ) -> Step:
+        """Feed one sample taken at `at` (Unix seconds)."""
         ended: list[Visit] = []
         if self._last_at is not None and at < self._last_at:
             ended += self.interrupt()
         self._last_at = at
 
         if idle_seconds >= self.idle_seconds:
-            return ended + self._end_for_idle(input_stopped=at - idle_seconds)
+            ended += self._end_for_idle(input_stopped=at - idle_seconds)
+            return Step(tuple(ended))
 
+        started: list[Visit] = []
         seen: set[tuple[Kind, str]] = set()
         for hit in hits:
             key = (hit.kind, hit.target)
             seen.add(key)
-            ended += self._see(key, hit, at, title)
+            finished, fresh = self._see(key, hit, at, title)
+            ended += finished
+            started += fresh
         for key, visit in list(self._open.items()):
             if key not in seen and at - visit.last_seen > self.pulse_seconds:
                 ended.append(visit.ended(visit.last_seen, self.source))
                 del self._open[key]
-        return ended
+        return Step(tuple(ended), tuple(started))
 
-    def _see(self, key: tuple[Kind, str], hit: Hit, at: float, title: str | None) -> list[Visit]:
+    def _see(
+        self, key: tuple[Kind, str], hit: Hit, at: float, title: str | None
+    ) -> tuple[list[Visit], list[Visit]]:
+        """Extend, split or start the visit for one hit. Returns (ended, started)."""
         visit = self._open.get(key)
         if visit is None or at - visit.last_seen > self.pulse_seconds:
             ended = [visit.ended(visit.last_seen, self.source)] if visit else []
-            self._open[key] = _OpenVisit(hit, at, at, title)
-            return ended
-        day_end = self.days.end_of_day_containing(visit.started_at)
-        if at >= day_end:
-            # Split at the day boundary so each day holds only its own time.
-            self._open[key] = _OpenVisit(visit.hit, day_end, at, title or visit.title)
-            return [visit.ended(day_end, self.source)]
+            fresh = self._open[key] = self._begin(hit, at, at, title)
+            return ended, [fresh.ended(at, self.source)]
+        if at >= visit.day_end:
+            # Split at the day boundary so each day holds only its own time. The second half
+            # is the same stretch of attention, so it is not reported as a new start.
+            self._open[key] = self._begin(visit.hit, visit.day_end, at, title or visit.title)
+            return [visit.ended(visit.day_end, self.source)], []
         visit.last_seen = at
         if title is not None:
             visit.title = title
-        return []
+        return [], []
+
+    def _begin(self, hit: Hit, start: float, seen: float, title: str | None) -> _OpenVisit:
+        return _OpenVisit(hit, start, seen, title, self.days.end_of_day_containing(start))
 
     def _end_for_idle(self, input_stopped: float) -> list[Visit]:
         ended: list[Visit] = []
@@ -137,4 +156,7 @@ class Tracker:
         """Apply new settings without losing the visits in progress."""
         self.pulse_seconds = pulse_seconds
         self.idle_seconds = idle_seconds
-        self.days = days
+        if days != self.days:
+            self.days = days
+            for visit in self._open.values():
+                visit.day_end = days.end_of_day_containing(visit.started_at)

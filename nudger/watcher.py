@@ -20,7 +20,7 @@ from nudger.recorder import Recorder
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable
 from nudger.settings import Settings, timezone_of
 from nudger.store import Store
-from nudger.tracking import Tracker, Visit
+from nudger.tracking import Step, Tracker, Visit
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class Sample:
     at: float
     reading: Reading | None
     hits: tuple[Hit, ...]
-    ended: tuple[Visit, ...]
+    step: Step
 
 
 class Watcher:
@@ -99,22 +99,27 @@ class Watcher:
     def tick(self) -> Sample:
         with self.lock:
             wall, mono = self.clock.wall(), self.clock.monotonic()
-            ended: list[Visit] = []
+            interrupted: list[Visit] = []
             if self._clock_jumped(wall, mono):
-                ended += self.tracker.interrupt()
+                interrupted += self.tracker.interrupt()
             reading = self._read(mono)
             hits: tuple[Hit, ...] = ()
+            step = Step()
             if reading is None:
-                ended += self.tracker.interrupt()
+                interrupted += self.tracker.interrupt()
             else:
                 self.last_sample_at = wall
                 hits = self.matcher.match(reading.window)
                 title = self._storable_title(reading, hits)
-                ended += self.tracker.observe(wall, hits, reading.idle_seconds, title)
-            self.recorder.add(ended)
-            if ended or mono - self._last_flush >= self.settings.watch.flush_seconds:
+                step = self.tracker.observe(wall, hits, reading.idle_seconds, title)
+            step = Step((*interrupted, *step.ended), step.started)
+            self.recorder.add(step.ended)
+            # A visit that begins or ends is written at once, so the database always shows what
+            # is on screen; a visit that simply goes on is written every flush_seconds.
+            changed = step.ended or step.started
+            if changed or mono - self._last_flush >= self.settings.watch.flush_seconds:
                 self.flush(mono)
-            return Sample(wall, reading, hits, tuple(ended))
+            return Sample(wall, reading, hits, step)
 
     def flush(self, mono: float | None = None) -> bool:
         with self.lock:

@@ -1,0 +1,445 @@
+"""A real, headless desktop for end-to-end tests: Xvfb, a D-Bus session bus, openbox and dunst.
+
+Every test desktop picks its own display number (Xvfb -displayfd) and its own bus socket, so
+tests never collide. Everything started here is killed by process group at teardown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from Xlib import X, Xatom, display
+
+REQUIRED_TOOLS = ("Xvfb", "openbox", "dbus-daemon", "dunst", "xdotool", "dbus-monitor")
+
+
+def wait_until(
+    predicate: Callable[[], object], timeout: float, what: str, step: float = 0.05
+) -> object:
+    """Poll `predicate` until it returns something truthy; fail the test with `what` if it never does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.1f} s waiting for {what}")
+        time.sleep(step)
+
+
+@dataclass
+class AppWindow:
+    wid: int
+    process: subprocess.Popen[bytes]
+    title: str
+
+
+class Desktop:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self._processes: list[subprocess.Popen[bytes]] = []
+        self.display_name = ""
+        self.bus_address = ""
+        self._x: display.Display | None = None
+        self.dunst: subprocess.Popen[bytes] | None = None
+        self.monitor_log = self.workdir / "notify-monitor.log"
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DISPLAY=self.display_name,
+            DBUS_SESSION_BUS_ADDRESS=self.bus_address,
+            XDG_CURRENT_DESKTOP="openbox",
+            XDG_SESSION_TYPE="x11",
+        )
+        for wayland_var in ("WAYLAND_DISPLAY", "SWAYSOCK", "HYPRLAND_INSTANCE_SIGNATURE"):
+            env.pop(wayland_var, None)
+        return env
+
+    def start_x(self) -> None:
+        read_fd, write_fd = os.pipe()
+        xvfb = self._spawn(
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write_fd),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ],
+            "xvfb",
+            pass_fds=(write_fd,),
+        )
+        os.close(write_fd)
+        with os.fdopen(read_fd) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            raise RuntimeError(f"Xvfb did not start: {self._log('xvfb')}")
+        self.xvfb = xvfb
+        self.display_name = f":{number}"
+        self._x = display.Display(self.display_name)
+
+    def start_bus(self) -> None:
+        socket_path = self.workdir / "bus"
+        with contextlib.suppress(FileNotFoundError):
+            socket_path.unlink()
+        self._spawn(
+            [
+                "dbus-daemon",
+                "--session",
+                f"--address=unix:path={socket_path}",
+                "--nofork",
+                "--nopidfile",
+            ],
+            "dbus",
+        )
+        self.bus_address = f"unix:path={socket_path}"
+        wait_until(socket_path.exists, 5, "the D-Bus session bus")
+        self._spawn(
+            [
+                "dbus-monitor",
+                "--session",
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+            ],
+            "notify-monitor",
+            log_path=self.monitor_log,
+        )
+
+    def start_window_manager(self) -> None:
+        self._spawn(["openbox", "--sm-disable"], "openbox")
+        wait_until(self._wm_ready, 10, "openbox to manage the screen")
+
+    def start_notifications(self) -> subprocess.Popen[bytes]:
+        config = self.workdir / "dunstrc"
+        config.write_text(DUNSTRC.format(dmenu=self.workdir / "pick-action"), encoding="utf-8")
+        picker = self.workdir / "pick-action"
+        # dunst's context menu pipes the actions to this "dmenu" and invokes the line it prints.
+        picker.write_text(
+            '#!/bin/sh\nchoice=$(cat "$0.choice" 2>/dev/null)\ngrep -m1 -F "$choice"\n',
+            encoding="utf-8",
+        )
+        picker.chmod(0o755)
+        self.dunst = self._spawn(["dunst", "-config", str(config)], "dunst")
+        wait_until(self.notification_server_ready, 10, "dunst to own org.freedesktop.Notifications")
+        return self.dunst
+
+    def stop_notifications(self) -> None:
+        if self.dunst is not None:
+            self._kill(self.dunst)
+            self.dunst = None
+
+    def start(self, *, notifications: bool = True) -> Desktop:
+        self.start_x()
+        self.start_bus()
+        self.start_window_manager()
+        if notifications:
+            self.start_notifications()
+        return self
+
+    def stop(self) -> None:
+        if self._x is not None:
+            with contextlib.suppress(Exception):
+                self._x.close()
+            self._x = None
+        for process in reversed(self._processes):
+            self._kill(process)
+        self._processes.clear()
+
+    def kill_x(self) -> None:
+        """Kill the X server (and the window manager with it), as when a session crashes."""
+        if self._x is not None:
+            with contextlib.suppress(Exception):
+                self._x.close()
+            self._x = None
+        self._kill(self.xvfb)
+
+    # -- windows --------------------------------------------------------------------------
+
+    def open_xterm(self, title: str) -> AppWindow:
+        process = self._spawn(
+            ["xterm", "-xrm", "XTerm*utf8Title: true", "-T", title, "-e", "sleep", "3600"],
+            "xterm",
+        )
+        return self._await_window(title, process)
+
+    def open_legacy_xterm(self, title: str) -> AppWindow:
+        """An xterm that sets only a COMPOUND_TEXT WM_NAME (no _NET_WM_NAME), like old programs."""
+        process = self._spawn(
+            ["xterm", "-xrm", "XTerm*utf8Title: false", "-T", title, "-e", "sleep", "3600"],
+            "xterm-legacy",
+        )
+        return self._await_window(title, process)
+
+    def page(self, title: str, body: str = "") -> Path:
+        path = self.workdir / f"page-{abs(hash(title))}.html"
+        path.write_text(
+            "<!doctype html><html><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+            f"{body}</body></html>",
+            encoding="utf-8",
+        )
+        return path
+
+    def open_chromium(self, title: str) -> AppWindow:
+        profile = self.workdir / f"chromium-{len(self._processes)}"
+        process = self._spawn(
+            [
+                chromium_binary(),
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--password-store=basic",
+                f"--user-data-dir={profile}",
+                f"file://{self.page(title)}",
+            ],
+            "chromium",
+        )
+        return self._await_window(title, process, timeout=30)
+
+    def open_firefox(self, title: str) -> AppWindow:
+        profile = self.workdir / f"firefox-{len(self._processes)}"
+        profile.mkdir()
+        (profile / "user.js").write_text(FIREFOX_PREFS, encoding="utf-8")
+        env = {"MOZ_CRASHREPORTER_DISABLE": "1", "MOZ_DISABLE_CONTENT_SANDBOX": "1"}
+        process = self._spawn(
+            [
+                "firefox-esr",
+                "--no-remote",
+                "--new-instance",
+                "--profile",
+                str(profile),
+                f"file://{self.page(title)}",
+            ],
+            "firefox",
+            extra_env=env,
+        )
+        return self._await_window(title, process, timeout=60)
+
+    def activate(self, window: AppWindow) -> None:
+        subprocess.run(
+            ["xdotool", "windowactivate", "--sync", str(window.wid)],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=10,
+        )
+        wait_until(
+            lambda: self.active_window() == window.wid, 5, f"{window.title!r} to be in front"
+        )
+
+    def close(self, window: AppWindow) -> None:
+        self._kill(window.process)
+
+    def active_window(self) -> int:
+        assert self._x is not None
+        root = self._x.screen().root
+        prop = root.get_full_property(self._x.intern_atom("_NET_ACTIVE_WINDOW"), Xatom.WINDOW)
+        return int(prop.value[0]) if prop and len(prop.value) else 0
+
+    def touch_input(self) -> None:
+        """Move the pointer, which resets the X idle counter like a real user would."""
+        subprocess.run(
+            ["xdotool", "mousemove_relative", "1", "1"],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=10,
+        )
+
+    # -- notifications --------------------------------------------------------------------
+
+    def notification_server_ready(self) -> bool:
+        result = subprocess.run(
+            [
+                "dbus-send",
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.Notifications",
+            ],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        return "boolean true" in result.stdout
+
+    def notify_calls(self) -> list[list[str]]:
+        """Every Notify call seen on the bus: the string arguments of each, in order."""
+        text = (
+            self.monitor_log.read_text(encoding="utf-8", errors="replace")
+            if self.monitor_log.exists()
+            else ""
+        )
+        calls: list[list[str]] = []
+        for block in text.split("method call")[1:]:
+            if "member=Notify" in block:
+                calls.append(re.findall(r'string "((?:[^"\\]|\\.)*)"', block))
+        return calls
+
+    def dunstctl(self, *args: str) -> str:
+        result = subprocess.run(
+            ["dunstctl", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        return result.stdout
+
+    def choose_action(self, label: str) -> None:
+        """Open dunst's context menu and pick the action whose label contains `label`."""
+        (self.workdir / "pick-action.choice").write_text(label, encoding="utf-8")
+        self.dunstctl("context")
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _wm_ready(self) -> bool:
+        assert self._x is not None
+        root = self._x.screen().root
+        prop = root.get_full_property(
+            self._x.intern_atom("_NET_SUPPORTING_WM_CHECK"), X.AnyPropertyType
+        )
+        return bool(prop and len(prop.value))
+
+    def _title_of(self, wid: int) -> str:
+        assert self._x is not None
+        window = self._x.create_resource_object("window", wid)
+        prop = window.get_full_property(self._x.intern_atom("_NET_WM_NAME"), X.AnyPropertyType)
+        if prop is None:
+            prop = window.get_full_property(Xatom.WM_NAME, X.AnyPropertyType)
+        if prop is None:
+            return ""
+        value = prop.value
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+    def _find_window(self, title: str) -> int:
+        assert self._x is not None
+        root = self._x.screen().root
+        prop = root.get_full_property(self._x.intern_atom("_NET_CLIENT_LIST"), X.AnyPropertyType)
+        for wid in prop.value if prop else ():
+            with contextlib.suppress(Exception):
+                if title in self._title_of(int(wid)):
+                    return int(wid)
+        return 0
+
+    def _await_window(
+        self, title: str, process: subprocess.Popen[bytes], timeout: float = 15
+    ) -> AppWindow:
+        # COMPOUND_TEXT titles read back through python-xlib only for their ASCII part.
+        ascii_prefix = re.match(r"[\x20-\x7e]*", title)
+        probe = (ascii_prefix.group(0) if ascii_prefix else "") or title
+        wid = wait_until(lambda: self._find_window(probe), timeout, f"a window titled {title!r}")
+        return AppWindow(int(str(wid)), process, title)
+
+    def _log(self, name: str) -> str:
+        path = self.workdir / f"{name}.log"
+        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
+
+    def _spawn(
+        self,
+        argv: list[str],
+        name: str,
+        *,
+        pass_fds: tuple[int, ...] = (),
+        log_path: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> subprocess.Popen[bytes]:
+        log_path = log_path or self.workdir / f"{name}.log"
+        env = self.env if self.display_name else dict(os.environ)
+        if self.bus_address:
+            env["DBUS_SESSION_BUS_ADDRESS"] = self.bus_address
+        env.update(extra_env or {})
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(
+                argv,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                pass_fds=pass_fds,
+                start_new_session=True,
+            )
+        self._processes.append(process)
+        return process
+
+    @staticmethod
+    def _kill(process: subprocess.Popen[bytes]) -> None:
+        if process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def chromium_binary() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "chromium"
+
+
+@contextlib.contextmanager
+def running_desktop(workdir: Path, *, notifications: bool = True) -> Iterator[Desktop]:
+    desktop = Desktop(workdir)
+    try:
+        yield desktop.start(notifications=notifications)
+    finally:
+        desktop.stop()
+
+
+DUNSTRC = """
+[global]
+    dmenu = {dmenu}
+    show_indicators = yes
+[urgency_low]
+    timeout = 60
+[urgency_normal]
+    timeout = 60
+[urgency_critical]
+    timeout = 60
+"""
+
+FIREFOX_PREFS = """
+user_pref("browser.shell.checkDefaultBrowser", false);
+user_pref("browser.aboutwelcome.enabled", false);
+user_pref("browser.startup.homepage_override.mstone", "ignore");
+user_pref("datareporting.policy.dataSubmissionEnabled", false);
+user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
+user_pref("app.update.enabled", false);
+user_pref("network.captive-portal-service.enabled", false);
+user_pref("network.connectivity-service.enabled", false);
+user_pref("browser.tabs.warnOnClose", false);
+"""

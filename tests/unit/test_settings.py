@@ -1,0 +1,139 @@
+"""Settings: defaults < user TOML < environment, and errors that name the file, field and reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from nudger.errors import ConfigError
+from nudger.settings import load
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_alone(tmp_path: Path) -> None:
+    loaded = load(tmp_path / "missing.toml", env={})
+    settings = loaded.settings
+    assert settings.watch.poll_seconds == 1.0
+    assert settings.watch.idle_seconds == 120
+    assert settings.summary.day_starts_at == dt.time(4, 0)
+    assert settings.privacy.store_titles is False
+    assert "chromium" in settings.watch.browsers
+    assert len(loaded.files_read) == 1
+
+
+def test_user_file_overrides_defaults_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = write(tmp_path, "[watch]\npoll_seconds = 2.5\n")
+    settings = load(path, env={}).settings
+    assert settings.watch.poll_seconds == 2.5
+    assert settings.watch.idle_seconds == 120  # from the built-in file
+    assert settings.watch.browsers  # lists in untouched sections survive the merge
+
+
+def test_environment_overrides_the_user_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "[watch]\npoll_seconds = 2.5\n")
+    monkeypatch.setenv("NUDGER_WATCH__POLL_SECONDS", "4")
+    loaded = load(path)
+    assert loaded.settings.watch.poll_seconds == 4
+    assert "NUDGER_WATCH__POLL_SECONDS" in loaded.env_keys
+
+
+def test_the_spine_contract_reads_as_documented(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+[watch]
+poll_seconds = 1.0
+idle_seconds = 120
+[[sites]]
+name = "Mastodon"
+match = ["mastodon.social", "Mastodon"]
+apps = []
+[[blocklist]]
+name = "Alex"
+match = ["Alex Doe", "@alexdoe", "instagram.com/alexdoe"]
+apps = []
+""",
+    )
+    settings = load(path, env={}).settings
+    assert [site.name for site in settings.sites] == ["Mastodon"]
+    assert settings.blocklist[0].match == ("Alex Doe", "@alexdoe", "instagram.com/alexdoe")
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "reason"),
+    [
+        ("[watch\npoll_seconds = 1\n", "line 1", "not valid TOML"),
+        ("[watch]\npoll_seconds = -1\n", "watch.poll_seconds", "greater than 0"),
+        ("[watch]\nidle_seconds = 'soon'\n", "watch.idle_seconds", "valid number"),
+        ("[watch]\npoll_secs = 1\n", "watch.poll_secs", "not a setting"),
+        (
+            '[[blocklist]]\nname = "Alex"\nmatch = ["re:(unclosed"]\n',
+            'blocklist[0] ("Alex").match',
+            "RE2",
+        ),
+        (
+            '[[blocklist]]\nname = "Alex"\nmatch = ["re:(?<=x)y"]\n',
+            'blocklist[0] ("Alex").match',
+            "look-around",
+        ),
+        ('[[blocklist]]\nname = "Alex"\nmatch = ["  "]\n', 'blocklist[0] ("Alex").match', "empty"),
+        (
+            '[[blocklist]]\nname = "Alex"\nmatch = ["re:.*"]\n',
+            'blocklist[0] ("Alex").match',
+            "every window",
+        ),
+        ('[[blocklist]]\nname = "Alex"\n', 'blocklist[0] ("Alex")', "can never match"),
+        ('[[blocklist]]\nmatch = ["x y z"]\n', "blocklist[0].name", "required"),
+        (
+            '[[blocklist]]\nname = "Alex"\nmatch = ["a b"]\n[[blocklist]]\nname = "alex"\nmatch = ["c d"]\n',
+            "blocklist",
+            "used twice",
+        ),
+        ('[summary]\ntimezone = "Mars/Olympus"\n', "summary.timezone", "unknown time zone"),
+        ('[summary]\nday_starts_at = "25:00"\n', "summary.day_starts_at", "time"),
+        ('[nudges]\nquiet_hours = "late"\n', "nudges.quiet_hours", "HH:MM-HH:MM"),
+    ],
+)
+def test_errors_name_the_file_the_field_and_the_reason(
+    tmp_path: Path, text: str, field: str, reason: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load(path, env={})
+    error = caught.value
+    assert error.source == str(path)
+    assert error.field.startswith(field), error.field
+    assert reason.lower() in error.reason.lower(), error.reason
+    assert error.exit_code == 2
+    assert "\n" not in str(error)
+
+
+def test_an_error_from_the_environment_names_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NUDGER_WATCH__POLL_SECONDS", "-3")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path / "missing.toml")
+    assert caught.value.source == "environment variable NUDGER_WATCH__POLL_SECONDS"
+
+
+def test_quiet_hours_across_midnight(tmp_path: Path) -> None:
+    path = write(tmp_path, '[nudges]\nquiet_hours = "23:00-07:00"\n')
+    quiet = load(path, env={}).settings.nudges.quiet_hours
+    assert quiet is not None
+    assert quiet.contains(dt.time(23, 30)) and quiet.contains(dt.time(6, 59))
+    assert not quiet.contains(dt.time(7, 0)) and not quiet.contains(dt.time(12, 0))
+
+
+def test_evening_summary_can_be_switched_off(tmp_path: Path) -> None:
+    path = write(tmp_path, '[summary]\ntime = ""\n')
+    assert load(path, env={}).settings.summary.time is None
