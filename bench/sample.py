@@ -27,15 +27,15 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nudger import sensing  # noqa: E402
-from nudger.catalogue import all_rules  # noqa: E402
-from nudger.matching import Matcher  # noqa: E402
-from nudger.sensing.base import Window  # noqa: E402
-from nudger.settings import load  # noqa: E402
-from nudger.store import Store  # noqa: E402
-from nudger.watcher import Watcher  # noqa: E402
-from tests.desktop.rig import running_desktop  # noqa: E402
-from tests.nudger_process import NudgerDaemon, isolated_env  # noqa: E402
+from nudger import sensing
+from nudger.catalogue import all_rules
+from nudger.matching import Matcher
+from nudger.sensing.base import Window
+from nudger.settings import load
+from nudger.store import Store
+from nudger.watcher import Watcher
+from tests.desktop.rig import running_desktop
+from tests.nudger_process import NudgerDaemon, isolated_env
 
 PROFILE_TITLE = "Alex Doe (@alexdoe) • Instagram photos and videos"
 
@@ -72,8 +72,16 @@ def in_process(workdir: Path, env: dict[str, str], samples: int) -> dict[str, fl
     watcher.stop()
 
     matcher = Matcher(all_rules(settings), settings.watch.browsers)
-    titles = iter([f"Post {i} by someone (@user{i}) • Instagram photos and videos - Chromium" for i in range(samples)])
-    cold_costs = cpu_per_call(lambda: matcher.match(Window("chromium", next(titles), 1, ("chromium", "Chromium"))), samples)
+    titles = iter(
+        [
+            f"Post {i} by someone (@user{i}) • Instagram photos and videos - Chromium"
+            for i in range(samples)
+        ]
+    )
+    cold_costs = cpu_per_call(
+        lambda: matcher.match(Window("chromium", next(titles), 1, ("chromium", "Chromium"))),
+        samples,
+    )
     return {
         "tick_median_us": statistics.median(tick_costs),
         "tick_p95_us": statistics.quantiles(tick_costs, n=20)[-1],
@@ -98,16 +106,25 @@ def daemon_run(workdir: Path, desktop_env: dict[str, str], seconds: float) -> di
     cpu = sum(process.cpu_times()[:2]) - cpu_before
     wall = time.monotonic() - wall_before
     daemon.stop()
-    return {"cpu_percent_of_one_core": 100.0 * cpu / wall, "rss_mb": peak_rss / 1e6, "seconds": wall}
+    return {
+        "cpu_percent_of_one_core": 100.0 * cpu / wall,
+        "rss_mb": peak_rss / 1e6,
+        "seconds": wall,
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to watch the daemon")
     parser.add_argument("--samples", type=int, default=3000, help="ticks to time in-process")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="nudger-bench-") as tmp, running_desktop(Path(tmp) / "desktop") as desktop:
+    with (
+        tempfile.TemporaryDirectory(prefix="nudger-bench-") as tmp,
+        running_desktop(Path(tmp) / "desktop") as desktop,
+    ):
         window = desktop.open_chromium(PROFILE_TITLE)
         desktop.activate(window)
         figures = in_process(Path(tmp), desktop.env, args.samples)
@@ -115,8 +132,12 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures))
         return 0
-    print(f"rules compiled:                 {figures['rules']:.0f} (catalogue + 50 blocklist entries)")
-    print(f"one sample (tick), median:      {figures['tick_median_us']:.0f} µs CPU   (goal < 500 µs)")
+    print(
+        f"rules compiled:                 {figures['rules']:.0f} (catalogue + 50 blocklist entries)"
+    )
+    print(
+        f"one sample (tick), median:      {figures['tick_median_us']:.0f} µs CPU   (goal < 500 µs)"
+    )
     print(f"one sample (tick), 95th pct:    {figures['tick_p95_us']:.0f} µs CPU")
     print(f"matching a new title, median:   {figures['cold_match_median_us']:.1f} µs CPU")
     print(
