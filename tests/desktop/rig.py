@@ -58,6 +58,10 @@ class Desktop:
     # -- lifecycle ------------------------------------------------------------------------
 
     @property
+    def number(self) -> int:
+        return int(self.display_name.lstrip(":"))
+
+    @property
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
@@ -70,31 +74,29 @@ class Desktop:
             env.pop(wayland_var, None)
         return env
 
-    def start_x(self) -> None:
+    def start_x(self, number: int | None = None) -> None:
+        """Start Xvfb on a free display (or on `number`, to bring back a display that died)."""
         read_fd, write_fd = os.pipe()
+        where = [f":{number}"] if number is not None else ["-displayfd", str(write_fd)]
         xvfb = self._spawn(
-            [
-                "Xvfb",
-                "-displayfd",
-                str(write_fd),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-                "-noreset",
-            ],
+            ["Xvfb", *where, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
             "xvfb",
             pass_fds=(write_fd,),
         )
         os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()
-        if not number:
-            raise RuntimeError(f"Xvfb did not start: {self._log('xvfb')}")
+        if number is None:
+            with os.fdopen(read_fd) as pipe:
+                found = pipe.readline().strip()
+            if not found:
+                raise RuntimeError(f"Xvfb did not start: {self._log('xvfb')}")
+            number = int(found)
+        else:
+            os.close(read_fd)
+            socket = Path(f"/tmp/.X11-unix/X{number}")
+            wait_until(socket.exists, 10, f"Xvfb on :{number}")
         self.xvfb = xvfb
         self.display_name = f":{number}"
-        self._x = display.Display(self.display_name)
+        self._x = wait_until(lambda: _try_connect(self.display_name), 10, "the X server to answer")  # type: ignore[assignment]
 
     def start_bus(self) -> None:
         socket_path = self.workdir / "bus"
@@ -144,6 +146,10 @@ class Desktop:
         if self.dunst is not None:
             self._kill(self.dunst)
             self.dunst = None
+
+    def plan_display(self, number: int) -> None:
+        """Point the environment at a display that does not exist yet (a session still starting)."""
+        self.display_name = f":{number}"
 
     def start(self, *, notifications: bool = True) -> Desktop:
         self.start_x()
@@ -401,6 +407,24 @@ class Desktop:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
+
+
+def _try_connect(name: str) -> display.Display | None:
+    try:
+        return display.Display(name)
+    except Exception:  # noqa: BLE001 - any failure here just means "not yet"
+        return None
+
+
+def free_display_number() -> int:
+    """A display number nobody uses, for a test that starts its X server late."""
+    for number in range(120, 400):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            return number
+    raise RuntimeError("no free X display number")
 
 
 def chromium_binary() -> str:
