@@ -15,7 +15,10 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
+from nudger.coach import Coach
 from nudger.instance import DaemonStatus, InstanceLock
+from nudger.notify import choose_notifier
+from nudger.pause import PauseFile
 from nudger.scheduling import ClockSafeScheduler
 from nudger.settings import LoadedConfig, timezone_of
 from nudger.store import Store
@@ -40,6 +43,8 @@ class Daemon:
         settings = self.config.settings
         backend = sensing.detect()
         watcher = Watcher(settings, backend, store)
+        notifier = choose_notifier()
+        coach = Coach(settings, store, notifier, PauseFile(self.data_dir), watcher.days)
         log.info(
             "nudger started (pid %s); data in %s; config from %s",
             os.getpid(),
@@ -53,8 +58,18 @@ class Daemon:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=timezone_of(settings),
         )
+
+        def sample() -> None:
+            observed = watcher.tick()
+            with watcher.lock:
+                open_visits = watcher.tracker.open_visits()
+            try:
+                coach.consider(observed, open_visits)
+            except Exception:  # a nudge bug must never stop the counting
+                log.exception("deciding on a nudge failed; counting goes on")
+
         scheduler.add_job(
-            watcher.tick,
+            sample,
             IntervalTrigger(seconds=settings.watch.poll_seconds),
             id="sample",
             next_run_time=datetime.now(scheduler.timezone),  # the first look is immediate
@@ -88,6 +103,7 @@ class Daemon:
             scheduler.start()
         finally:
             saved = watcher.stop()
+            notifier.close()
             store.close()
             lock.release()
             log.info(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -172,12 +173,33 @@ class SupportSettings(_Section):
     line: str = Field("", max_length=160)
 
 
+PLACEHOLDERS = frozenset({"site", "minutes"})
+
+
+def placeholders_in(text: str) -> set[str]:
+    """The {names} a text uses (string.Formatter does the parsing, braces and all)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
 class MessageSettings(_Section):
     """A nudge text the user adds to the built-in ones."""
 
     kind: MessageKind
     title: str = Field(min_length=1, max_length=40)
     body: str = Field(min_length=1, max_length=160)
+
+    @field_validator("title", "body")
+    @classmethod
+    def _known_placeholders(cls, text: str) -> str:
+        try:
+            unknown = placeholders_in(text) - PLACEHOLDERS
+        except ValueError as error:  # a lone "{" or "}"
+            raise ValueError(f"{error}; write {{{{ and }}}} for literal braces") from None
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{site}} or {{minutes}}"
+            )
+        return text
 
 
 class Settings(BaseSettings):

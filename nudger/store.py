@@ -48,6 +48,7 @@ _MIGRATIONS: tuple[str, ...] = (
         reason          TEXT NOT NULL,
         message_id      TEXT NOT NULL,
         delivered       INTEGER NOT NULL DEFAULT 0,
+        channel         TEXT,
         notification_id INTEGER,
         action          TEXT,
         heeded          INTEGER
@@ -183,18 +184,31 @@ class Store:
         reason: str,
         message_id: str,
         delivered: bool,
+        channel: str,
         notification_id: int | None,
     ) -> int:
         with self._write() as db:
             cursor = db.execute(
                 """
                 INSERT INTO nudges
-                    (at, kind, target, reason, message_id, delivered, notification_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    (at, kind, target, reason, message_id, delivered, channel, notification_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                (at, kind, target, reason, message_id, int(delivered), notification_id),
+                (at, kind, target, reason, message_id, int(delivered), channel, notification_id),
             )
         return int(cursor.lastrowid or 0)
+
+    def mark_delivered(self, nudge_id: int, notification_id: int | None) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE nudges SET delivered = 1, notification_id = ? WHERE id = ?",
+                (notification_id, nudge_id),
+            )
+
+    def recent_nudges(self, limit: int) -> list[NudgeRow]:
+        """The latest nudges, newest first."""
+        rows = self._read(f"{_NUDGE_COLUMNS} ORDER BY at DESC LIMIT ?", (limit,))
+        return [_nudge_row(row) for row in rows]
 
     def update_nudge(
         self, nudge_id: int, *, action: str | None = None, heeded: bool | None = None
@@ -206,25 +220,8 @@ class Store:
                 db.execute("UPDATE nudges SET heeded = ? WHERE id = ?", (int(heeded), nudge_id))
 
     def nudges_between(self, start: float, end: float) -> list[NudgeRow]:
-        rows = self._read(
-            """SELECT id, at, kind, target, reason, message_id, delivered, action, heeded
-               FROM nudges WHERE at >= ? AND at < ? ORDER BY at""",
-            (start, end),
-        )
-        return [
-            NudgeRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                bool(r[6]),
-                r[7],
-                None if r[8] is None else bool(r[8]),
-            )
-            for r in rows
-        ]
+        rows = self._read(f"{_NUDGE_COLUMNS} WHERE at >= ? AND at < ? ORDER BY at", (start, end))
+        return [_nudge_row(row) for row in rows]
 
     # -- meta ---------------------------------------------------------------------------------
 
@@ -245,6 +242,16 @@ class Store:
             return self._db.execute(query, params).fetchall()
         except sqlite3.DatabaseError as error:
             raise StoreError(str(error)) from error
+
+
+_NUDGE_COLUMNS = (
+    "SELECT id, at, kind, target, reason, message_id, delivered, action, heeded FROM nudges"
+)
+
+
+def _nudge_row(row: Sequence[Any]) -> NudgeRow:
+    heeded = None if row[8] is None else bool(row[8])
+    return NudgeRow(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], heeded)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -102,16 +102,11 @@ class Desktop:
         socket_path = self.workdir / "bus"
         with contextlib.suppress(FileNotFoundError):
             socket_path.unlink()
-        self._spawn(
-            [
-                "dbus-daemon",
-                "--session",
-                f"--address=unix:path={socket_path}",
-                "--nofork",
-                "--nopidfile",
-            ],
-            "dbus",
-        )
+        # Our own bus configuration, without the system's service directories: nothing may be
+        # started by D-Bus activation (dunst would be, on the first Notify), only what a test starts.
+        config = self.workdir / "session-bus.conf"
+        config.write_text(BUS_CONFIG.format(socket=socket_path), encoding="utf-8")
+        self._spawn(["dbus-daemon", f"--config-file={config}", "--nofork", "--nopidfile"], "dbus")
         self.bus_address = f"unix:path={socket_path}"
         wait_until(socket_path.exists, 5, "the D-Bus session bus")
         self._spawn(
@@ -443,6 +438,20 @@ def running_desktop(workdir: Path, *, notifications: bool = True) -> Iterator[De
     finally:
         desktop.stop()
 
+
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
 
 DUNSTRC = """
 [global]

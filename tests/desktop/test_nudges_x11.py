@@ -1,0 +1,132 @@
+"""Nudges end to end: real Chromium, real dunst, the real daemon, under Xvfb."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import pytest
+
+from tests.desktop.rig import Desktop, wait_until
+from tests.nudger_process import NudgerDaemon
+
+pytestmark = [pytest.mark.desktop, pytest.mark.browser]
+
+PROFILE_TITLE = "Alex Doe (@alexdoe) • Instagram photos and videos"
+ALEX = """
+[[blocklist]]
+name = "Alex"
+match = ["Alex Doe", "@alexdoe", "instagram.com/alexdoe"]
+"""
+POLL = 1.0
+AFTER = 5.0
+
+
+def nudger_calls(desktop: Desktop) -> list[list[str]]:
+    return [call for call in desktop.notify_calls() if call and call[0] == "nudger"]
+
+
+def test_a_blocklist_page_brings_a_discreet_notification_with_two_buttons(
+    desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+) -> None:
+    daemon = daemon_factory(desktop, ALEX).start()
+    daemon.wait_watching()
+    browser = desktop.open_chromium(PROFILE_TITLE)
+    desktop.activate(browser)
+    shown = time.monotonic()
+    wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 2, "a Notify call from nudger")
+    assert time.monotonic() - shown >= AFTER - 0.5, (
+        "not before the visit lasted blocklist_after_seconds"
+    )
+
+    [call] = nudger_calls(desktop)
+    shown_text = " ".join(call).lower()
+    assert "alex" not in shown_text and "alexdoe" not in shown_text
+    assert "instagram" not in shown_text, "not even the page title"
+    _app_name, _icon, title, body, *rest = call
+    assert title and body
+    assert rest[:4] == ["snooze", "Snooze 1 h", "away", "I'm stepping away"]  # then the hints
+
+    [(delivered, kind, target, notification_id)] = daemon.query(
+        "SELECT delivered, kind, target, notification_id FROM nudges"
+    )
+    assert (delivered, kind, target) == (1, "blocklist", "Alex")
+    assert notification_id and notification_id > 0
+
+
+def test_snooze_through_the_notification_server_silences_nudges(
+    desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+) -> None:
+    # Repeat quickly, so silence afterwards can only be the snooze.
+    config = ALEX + "[nudges]\nmin_gap_minutes = 0\nblocklist_repeat_minutes = 0.1\n"
+    daemon = daemon_factory(desktop, config).start()
+    daemon.wait_watching()
+    desktop.activate(desktop.open_chromium(PROFILE_TITLE))
+    wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 2, "the first nudge")
+
+    desktop.choose_action("Snooze 1 h")
+    wait_until(
+        lambda: daemon.query("SELECT action FROM nudges WHERE action IS NOT NULL") == [("snooze",)],
+        10,
+        "the snooze to be recorded",
+    )
+    pause = json.loads((daemon.data_dir / "pause.json").read_text())
+    assert pause["reason"] == "snooze"
+    assert 3590 <= pause["until"] - time.time() <= 3600
+
+    count = len(nudger_calls(desktop))
+    time.sleep(10)  # without the snooze, two more nudges would have come by now
+    assert len(nudger_calls(desktop)) == count
+    assert daemon.seconds_for("blocklist", "Alex") >= 10, "counting goes on while snoozed"
+
+
+def test_leaving_the_page_soon_after_a_nudge_counts_as_heeded(
+    desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+) -> None:
+    daemon = daemon_factory(desktop, ALEX).start()
+    daemon.wait_watching()
+    notes = desktop.open_xterm("notes.txt")
+    browser = desktop.open_chromium(PROFILE_TITLE)
+    desktop.activate(browser)
+    wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 2, "the nudge")
+    desktop.activate(notes)
+    wait_until(
+        lambda: daemon.query("SELECT heeded FROM nudges") == [(1,)], 10, "heeded to be recorded"
+    )
+
+
+def test_without_a_notification_server_visits_go_on_and_the_nudge_is_kept_as_undelivered(
+    quiet_desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+) -> None:
+    desktop = quiet_desktop
+    daemon = daemon_factory(desktop, ALEX).start()
+    daemon.wait_watching()
+    desktop.activate(desktop.open_chromium(PROFILE_TITLE))
+    wait_until(
+        lambda: daemon.query("SELECT delivered FROM nudges") == [(0,)],
+        POLL + AFTER + 5,
+        "an undelivered nudge",
+    )
+    seconds_then = daemon.seconds_for("blocklist", "Alex")
+    daemon.wait_for_visit("blocklist", "Alex", min_seconds=seconds_then + 5, timeout=15)
+    warnings = [
+        line
+        for line in daemon.log().splitlines()
+        if "could not show a notification" in line and " DEBUG " not in line
+    ]
+    assert len(warnings) == 1, daemon.log()
+
+    # The server comes (back): the waiting nudge is delivered, once.
+    desktop.start_notifications()
+    wait_until(
+        lambda: nudger_calls(desktop), 25, "the nudge to be delivered once a server is there"
+    )
+    wait_until(
+        lambda: daemon.query("SELECT delivered FROM nudges") == [(1,)],
+        5,
+        "the record to say delivered",
+    )
+    assert len(nudger_calls(desktop)) == 1
+    assert "notifications work again" in daemon.log()
+    assert daemon.process is not None and daemon.process.poll() is None

@@ -1,0 +1,64 @@
+"""The pause file and the duration and clock-time parsing behind `nudger pause`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("1h", 3600),
+        ("30m", 1800),
+        ("1h30m", 5400),
+        ("2d", 172800),
+        ("45s", 45),
+        ("90", 5400),
+        ("1h 15min", 4500),
+    ],
+)
+def test_durations(text: str, seconds: int) -> None:
+    assert parse_duration(text).total_seconds() == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "0m", "h", "-1h", "1x"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)
+
+
+def test_until_a_time_later_today_or_tomorrow() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    noon = dt.datetime(2026, 11, 27, 12, 0, tzinfo=berlin)
+    assert next_clock_time(dt.time(18, 0), noon) == dt.datetime(2026, 11, 27, 18, 0, tzinfo=berlin)
+    assert next_clock_time(dt.time(9, 0), noon) == dt.datetime(2026, 11, 28, 9, 0, tzinfo=berlin)
+    # Across the autumn change, "tomorrow 09:00" is still 09:00 on the wall clock.
+    evening = dt.datetime(2026, 10, 24, 20, 0, tzinfo=berlin)
+    assert next_clock_time(dt.time(9, 0), evening).hour == 9
+
+
+def test_pause_file_is_private_seen_when_changed_and_expires(tmp_path: Path) -> None:
+    pauses = PauseFile(tmp_path)
+    assert pauses.current(100) is None
+    pauses.set(Pause(until=200, set_at=100))
+    assert stat.S_IMODE(pauses.path.stat().st_mode) == 0o600
+    assert pauses.current(150) == Pause(200, 100, "pause")
+    assert pauses.current(200) is None  # over
+    other = PauseFile(tmp_path)  # another process writes a new pause
+    other.set(Pause(until=900, set_at=160, reason="snooze"))
+    assert pauses.current(300) == Pause(900, 160, "snooze")
+    assert pauses.clear() is True
+    assert pauses.current(300) is None
+    assert pauses.clear() is False
+
+
+def test_a_damaged_pause_file_means_no_pause(tmp_path: Path) -> None:
+    (tmp_path / "pause.json").write_text("{not json")
+    assert PauseFile(tmp_path).current(0) is None
