@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from nudger import sensing
@@ -20,6 +21,30 @@ def register(commands: Any) -> None:
 
 
 def run(_args: argparse.Namespace) -> int:
+    windows_ok = _check_windows()
+    notifications_ok = _check_notifications()
+    return 0 if windows_ok and notifications_ok else 1
+
+
+def _check_notifications() -> bool:
+    if not sys.platform.startswith("linux"):
+        print("Notifications: through plyer (the system's own notifications)")
+        return True
+    from nudger.notify.dbus import DbusNotifier  # noqa: PLC0415
+
+    notifier = DbusNotifier()
+    server = notifier.server_name()
+    notifier.close()
+    if server is None:
+        print("Notifications: no notification server answers on the D-Bus session bus")
+        print("  nudger still counts, records nudges as undelivered, and shows them once a")
+        print("  server (your desktop's, or one like dunst or mako) is running.")
+        return False
+    print(f"Notifications: {server}")
+    return True
+
+
+def _check_windows() -> bool:
     backend = sensing.detect()
     print(f"Window backend: {backend.name} ({backend.reason})")
     try:
@@ -27,12 +52,12 @@ def run(_args: argparse.Namespace) -> int:
     except SensorUnavailable as error:
         print(f"  not working: {error}")
         print("  nudger keeps trying in the background, so starting it before the desktop is fine.")
-        return 1
+        return False
     try:
         reading = sensor.read()
     except SensorUnavailable as error:
         print(f"  not working: {error}")
-        return 1
+        return False
     finally:
         sensor.close()
     if reading.window is None:
@@ -44,4 +69,4 @@ def run(_args: argparse.Namespace) -> int:
         )
         print(f"  its title reads: {reading.window.title!r}")
     print(f"  idle for {reading.idle_seconds:.0f} s")
-    return 0
+    return True
