@@ -12,16 +12,19 @@ from pathlib import Path
 from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
 from nudger.coach import Coach
+from nudger.evening import EveningSummary
+from nudger.history import FIRST_RUN_KEY
 from nudger.instance import DaemonStatus, InstanceLock
 from nudger.notify import choose_notifier
 from nudger.pause import PauseFile
 from nudger.scheduling import ClockSafeScheduler
 from nudger.settings import LoadedConfig, timezone_of
-from nudger.store import Store
+from nudger.store import Store, StoreError
 from nudger.watcher import Watcher
 
 log = logging.getLogger(__name__)
@@ -59,14 +62,22 @@ class Daemon:
             timezone=timezone_of(settings),
         )
 
+        _note_first_run(store)
+
         def sample() -> None:
-            observed = watcher.tick()
+            # One lock for everything that touches the tracker, the policy and the store.
             with watcher.lock:
-                open_visits = watcher.tracker.open_visits()
-            try:
-                coach.consider(observed, open_visits)
-            except Exception:  # a nudge bug must never stop the counting
-                log.exception("deciding on a nudge failed; counting goes on")
+                observed = watcher.tick()
+                try:
+                    coach.consider(observed, watcher.tracker.open_visits())
+                except Exception:  # a nudge bug must never stop the counting
+                    log.exception("deciding on a nudge failed; counting goes on")
+
+        evening = EveningSummary(store, coach)
+
+        def evening_summary() -> None:
+            with watcher.lock:
+                evening()
 
         scheduler.add_job(
             sample,
@@ -92,6 +103,13 @@ class Daemon:
             publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
         )
         publish_status()
+        at = settings.summary.time
+        if at is not None:
+            scheduler.add_job(
+                evening_summary,
+                CronTrigger(hour=at.hour, minute=at.minute, second=at.second),
+                id="evening",
+            )
 
         def stop(signum: int, _frame: FrameType | None) -> None:
             log.info("received %s; saving and stopping", signal.Signals(signum).name)
@@ -110,3 +128,12 @@ class Daemon:
                 "stopped; %s", "all visits saved" if saved else "some visits could not be saved"
             )
         return 0
+
+
+def _note_first_run(store: Store) -> None:
+    """Remember when watching began: streaks count days from here, not from the first visit."""
+    try:
+        if store.get_meta(FIRST_RUN_KEY) is None:
+            store.set_meta(FIRST_RUN_KEY, str(time.time()))
+    except StoreError as error:
+        log.warning("cannot note the first run in the database: %s", error)

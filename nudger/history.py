@@ -1,14 +1,127 @@
-"""Reading summaries out of the store: fetch the rows for a day, hand them to the pure summary."""
+"""Reading summaries out of the store: fetch rows once for a range, then summarise (pure)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from nudger.days import LocalDays
 from nudger.store import Store
-from nudger.summary import DaySummary, summarize_day
+from nudger.summary import (
+    DayIndex,
+    DayReport,
+    NudgeCounts,
+    RangeSummary,
+    Rename,
+    Streak,
+    combine_targets,
+    hour_profile,
+    keep_name,
+    summarize_day,
+)
+from nudger.tracking import Visit
+
+COMPARE_DAYS = 7
+FIRST_RUN_KEY = "first_run_at"
 
 
-def day_summary(store: Store, days: LocalDays, day: dt.date) -> DaySummary:
-    start, end = days.bounds(day)
-    return summarize_day(day, start, end, store.visits_between(start, end))
+class History:
+    def __init__(self, store: Store, days: LocalDays, rename: Rename = keep_name) -> None:
+        self.store = store
+        self.days = days
+        self.rename = rename
+
+    def tracked_since(self) -> dt.date | None:
+        """The first day nudger was watching: its first run, or the first visit if earlier."""
+        stamps = [self.store.first_visit_at()]
+        first_run = self.store.get_meta(FIRST_RUN_KEY)
+        if first_run is not None:
+            stamps.append(float(first_run))
+        known = [s for s in stamps if s is not None]
+        return self.days.day_of(min(known)) if known else None
+
+    def _visits_by_day(
+        self, first: dt.date, last: dt.date
+    ) -> tuple[DayIndex, dict[dt.date, list[Visit]]]:
+        index = DayIndex(self.days, first, last)
+        by_day: dict[dt.date, list[Visit]] = {
+            first + dt.timedelta(days=i): [] for i in range((last - first).days + 1)
+        }
+        range_start, range_end = index.starts[0], index.starts[-1]
+        for visit in self.store.visits_between(range_start, range_end):
+            day = index.day_of(max(visit.started_at, range_start))
+            # Visits stay within one day when the tracker wrote them; rows from elsewhere may
+            # not, so a visit is given to every day it touches.
+            while day is not None and day <= last:
+                by_day[day].append(visit)
+                if visit.ended_at <= index.bounds(day)[1]:
+                    break
+                day += dt.timedelta(days=1)
+        return index, by_day
+
+    def streak(self, day: dt.date) -> Streak:
+        since = self.tracked_since()
+        if since is None or day < since:
+            return Streak(0, 0, since)
+        index = DayIndex(self.days, since, day)
+        starts = self.store.visit_starts("blocklist", index.starts[0], index.starts[-1])
+        blocklist_days = {d for d in (index.day_of(s) for s in starts) if d is not None}
+        return Streak.compute(day, since, blocklist_days)
+
+    def day(self, day: dt.date) -> DayReport:
+        first = day - dt.timedelta(days=COMPARE_DAYS)
+        index, by_day = self._visits_by_day(first, day)
+        summaries = {
+            d: summarize_day(d, *index.bounds(d), visits, self.rename)
+            for d, visits in by_day.items()
+        }
+        since = self.tracked_since()
+        before = [summaries[day - dt.timedelta(days=i)] for i in range(1, COMPARE_DAYS + 1)]
+        tracked_before = [s for s in before if since is not None and s.date >= since]
+        yesterday = summaries[day - dt.timedelta(days=1)]
+        return DayReport(
+            summary=summaries[day],
+            yesterday_site_seconds=yesterday.site_seconds if yesterday in tracked_before else None,
+            average_site_seconds=(
+                sum(s.site_seconds for s in tracked_before) / len(tracked_before)
+                if tracked_before
+                else None
+            ),
+            nudges=NudgeCounts.of(self.store.nudges_between(*index.bounds(day))),
+            streak=self.streak(day),
+        )
+
+    def range(self, first: dt.date, last: dt.date) -> RangeSummary:
+        index, by_day = self._visits_by_day(first, last)
+        summaries = tuple(
+            summarize_day(d, *index.bounds(d), visits, self.rename) for d, visits in by_day.items()
+        )
+        start, end = index.starts[0], index.starts[-1]
+        in_range = {
+            (v.kind, v.target, v.source, v.started_at): _clipped(v, start, end)
+            for visits in by_day.values()
+            for v in visits
+        }
+        return RangeSummary(
+            days=summaries,
+            targets=combine_targets(summaries),
+            hours=hour_profile(in_range.values(), self.days),
+            nudges=NudgeCounts.of(self.store.nudges_between(start, end)),
+            streak=self.streak(last),
+        )
+
+
+def _clipped(visit: Visit, start: float, end: float) -> Visit:
+    return Visit(
+        visit.kind,
+        visit.target,
+        visit.signal,
+        visit.source,
+        max(visit.started_at, start),
+        min(visit.ended_at, end),
+        visit.title,
+    )
+
+
+def today(days: LocalDays) -> dt.date:
+    return days.day_of(time.time())

@@ -99,14 +99,17 @@ class Policy:
         self.state = state or PolicyState()
         self._rng = rng or random.Random()  # noqa: S311 - choosing a message, not a secret
 
-    def may_speak(self, moment: Moment) -> bool:
-        """The rules every notification follows, the evening summary included."""
+    def is_quiet(self, local_time: dt.time) -> bool:
         quiet = self.settings.quiet_hours
+        return quiet is not None and quiet.contains(local_time)
+
+    def may_speak(self, moment: Moment) -> bool:
+        """The rules every nudge follows. (The evening summary follows pause and quiet hours.)"""
         return (
             self.settings.enabled
             and not moment.idle
             and not moment.paused
-            and not (quiet is not None and quiet.contains(moment.local_time))
+            and not self.is_quiet(moment.local_time)
         )
 
     def decide(self, moment: Moment) -> Nudge | None:

@@ -166,6 +166,21 @@ class Store:
         rows = self._read("SELECT min(started_at) FROM visits", ())
         return cast(float | None, rows[0][0]) if rows else None
 
+    def visit_starts(self, kind: str, start: float, end: float) -> list[float]:
+        """When each visit of `kind` began, for [start, end): enough for streaks."""
+        rows = self._read(
+            "SELECT started_at FROM visits WHERE kind = ? AND started_at >= ? AND started_at < ? "
+            "AND source = 'front' ORDER BY started_at",
+            (kind, start, end),
+        )
+        return [float(row[0]) for row in rows]
+
+    def target_names(self, kind: str) -> list[str]:
+        rows = self._read(
+            "SELECT DISTINCT target FROM visits WHERE kind = ? ORDER BY target", (kind,)
+        )
+        return [str(row[0]) for row in rows]
+
     def forget_before(self, cutoff: float) -> int:
         """Delete visits and nudges from before `cutoff`; returns how many visits went."""
         with self._write() as db:

@@ -1,13 +1,27 @@
-"""Day summaries, computed from visit rows. Pure: the caller fetches the rows and the day bounds."""
+"""Summaries computed from visit and nudge rows. Pure: the caller fetches rows and day bounds.
+
+- `summarize_day`: per-target time, visits, longest visit, first and last seen.
+- `Streak`: days in a row without a visit to a blocklist page, and the best run so far.
+- `hour_profile`: when in the day the time goes, for the risky-hours strip.
+"""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from nudger.days import LocalDays
 from nudger.matching import Kind
+from nudger.store import NudgeRow
 from nudger.tracking import Visit
+
+Rename = Callable[[Kind, str], str]
+
+
+def keep_name(_kind: Kind, name: str) -> str:
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +46,93 @@ class DaySummary:
     total_seconds: float
     site_seconds: float
     blocklist_seconds: float
+    # Social apps that were running while nothing could be read in front (a weaker signal).
+    running: tuple[TargetTotal, ...] = ()
 
     def target(self, kind: Kind, name: str) -> TargetTotal | None:
         return next((t for t in self.targets if t.kind == kind and t.name == name), None)
+
+    @property
+    def blocklist_visits(self) -> int:
+        return sum(t.visits for t in self.targets if t.kind == "blocklist")
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeCounts:
+    sent: int
+    delivered: int
+    heeded: int
+    snoozed: int
+
+    @classmethod
+    def of(cls, rows: Iterable[NudgeRow]) -> NudgeCounts:
+        rows = list(rows)
+        return cls(
+            sent=len(rows),
+            delivered=sum(1 for r in rows if r.delivered),
+            heeded=sum(1 for r in rows if r.heeded),
+            snoozed=sum(1 for r in rows if r.action == "snooze"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Streak:
+    """Days in a row, up to and including the day shown, without a blocklist visit."""
+
+    current: int
+    best: int
+    tracked_since: dt.date | None
+
+    @classmethod
+    def compute(
+        cls, day: dt.date, first_day: dt.date | None, blocklist_days: set[dt.date]
+    ) -> Streak:
+        if first_day is None or day < first_day:
+            return cls(0, 0, first_day)
+        best = run = 0
+        current_day = first_day
+        while current_day <= day:
+            run = 0 if current_day in blocklist_days else run + 1
+            best = max(best, run)
+            current_day += dt.timedelta(days=1)
+        return cls(run, best, first_day)
+
+
+@dataclass(frozen=True, slots=True)
+class DayReport:
+    """One day with its context: compared with yesterday and the week before, nudges, streak."""
+
+    summary: DaySummary
+    yesterday_site_seconds: float | None
+    average_site_seconds: float | None  # over the 7 days before, where any were tracked
+    nudges: NudgeCounts
+    streak: Streak
+
+
+@dataclass(frozen=True, slots=True)
+class RangeSummary:
+    """Several days: one summary per day, and per-target totals over all of them."""
+
+    days: tuple[DaySummary, ...]
+    targets: tuple[TargetTotal, ...]
+    hours: tuple[HourShare, ...]
+    nudges: NudgeCounts
+    streak: Streak
+
+    @property
+    def first(self) -> dt.date:
+        return self.days[0].date
+
+    @property
+    def last(self) -> dt.date:
+        return self.days[-1].date
+
+
+@dataclass(frozen=True, slots=True)
+class HourShare:
+    hour: int  # local hour of the day, 0-23
+    site_seconds: float
+    blocklist_seconds: float
 
 
 def clip(visit: Visit, start: float, end: float) -> tuple[float, float] | None:
@@ -61,36 +159,45 @@ def union_seconds(spans: Iterable[tuple[float, float]]) -> float:
     return total
 
 
-def summarize_day(day: dt.date, start: float, end: float, visits: Sequence[Visit]) -> DaySummary:
-    """Totals for the day [start, end). Only visits that were in front count here."""
-    per_target: dict[tuple[Kind, str], list[tuple[Visit, float, float]]] = {}
+def _totals(
+    parts_by_target: dict[tuple[Kind, str], list[tuple[Visit, float, float]]],
+    start: float,
+    end: float,
+    rename: Rename,
+) -> list[TargetTotal]:
+    totals = [
+        TargetTotal(
+            name=rename(kind, name),
+            kind=kind,
+            seconds=sum(hi - lo for _, lo, hi in parts),
+            # A visit counts on the day it began; its tail after the boundary is time only.
+            visits=sum(1 for visit, _, _ in parts if start <= visit.started_at < end),
+            longest_seconds=max(hi - lo for _, lo, hi in parts),
+            first_seen=min(lo for _, lo, _ in parts),
+            last_seen=max(hi for _, _, hi in parts),
+        )
+        for (kind, name), parts in parts_by_target.items()
+    ]
+    totals.sort(key=lambda t: (t.kind != "blocklist", -t.seconds, t.name))
+    return totals
+
+
+def summarize_day(
+    day: dt.date, start: float, end: float, visits: Sequence[Visit], rename: Rename = keep_name
+) -> DaySummary:
+    """Totals for the day [start, end)."""
+    front: dict[tuple[Kind, str], list[tuple[Visit, float, float]]] = {}
+    running: dict[tuple[Kind, str], list[tuple[Visit, float, float]]] = {}
     for visit in visits:
-        if visit.source != "front":
-            continue
         span = clip(visit, start, end)
         if span is not None:
-            per_target.setdefault((visit.kind, visit.target), []).append((visit, *span))
-
-    targets = []
-    for (kind, name), parts in per_target.items():
-        targets.append(
-            TargetTotal(
-                name=name,
-                kind=kind,
-                seconds=sum(hi - lo for _, lo, hi in parts),
-                # A visit counts on the day it began; its tail after the boundary is time only.
-                visits=sum(1 for visit, _, _ in parts if start <= visit.started_at < end),
-                longest_seconds=max(hi - lo for _, lo, hi in parts),
-                first_seen=min(lo for _, lo, _ in parts),
-                last_seen=max(hi for _, _, hi in parts),
-            )
-        )
-    targets.sort(key=lambda t: (t.kind != "blocklist", -t.seconds, t.name))
+            bucket = front if visit.source == "front" else running
+            bucket.setdefault((visit.kind, visit.target), []).append((visit, *span))
 
     def union_of(kind: Kind | None) -> float:
         return union_seconds(
             (lo, hi)
-            for (k, _), parts in per_target.items()
+            for (k, _), parts in front.items()
             if kind is None or k == kind
             for _, lo, hi in parts
         )
@@ -99,8 +206,79 @@ def summarize_day(day: dt.date, start: float, end: float, visits: Sequence[Visit
         date=day,
         start=start,
         end=end,
-        targets=tuple(targets),
+        targets=tuple(_totals(front, start, end, rename)),
         total_seconds=union_of(None),
         site_seconds=union_of("site"),
         blocklist_seconds=union_of("blocklist"),
+        running=tuple(_totals(running, start, end, rename)),
     )
+
+
+def combine_targets(days: Iterable[DaySummary]) -> tuple[TargetTotal, ...]:
+    """Per-target totals over several days."""
+    merged: dict[tuple[Kind, str], TargetTotal] = {}
+    for summary in days:
+        for t in summary.targets:
+            seen = merged.get((t.kind, t.name))
+            if seen is None:
+                merged[(t.kind, t.name)] = t
+                continue
+            merged[(t.kind, t.name)] = TargetTotal(
+                name=t.name,
+                kind=t.kind,
+                seconds=seen.seconds + t.seconds,
+                visits=seen.visits + t.visits,
+                longest_seconds=max(seen.longest_seconds, t.longest_seconds),
+                first_seen=_min(seen.first_seen, t.first_seen),
+                last_seen=_max(seen.last_seen, t.last_seen),
+            )
+    return tuple(sorted(merged.values(), key=lambda t: (t.kind != "blocklist", -t.seconds, t.name)))
+
+
+def hour_profile(visits: Iterable[Visit], days: LocalDays) -> tuple[HourShare, ...]:
+    """Seconds per local hour of the day (0-23), summed over all the visits given."""
+    site = [0.0] * 24
+    blocklist = [0.0] * 24
+    for visit in visits:
+        if visit.source != "front" or visit.ended_at <= visit.started_at:
+            continue
+        bucket = blocklist if visit.kind == "blocklist" else site
+        moment = visit.started_at
+        while moment < visit.ended_at:
+            local = dt.datetime.fromtimestamp(moment, days.tz)
+            next_hour = (
+                local.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+            ).timestamp()
+            # An aware datetime plus an hour is wall-clock arithmetic; in a DST gap it can land
+            # at or before `moment`, so never step less than a second forward.
+            step_end = min(visit.ended_at, max(next_hour, moment + 1))
+            bucket[local.hour] += step_end - moment
+            moment = step_end
+    return tuple(HourShare(h, site[h], blocklist[h]) for h in range(24))
+
+
+class DayIndex:
+    """Maps instants to local days fast (bisect over precomputed boundaries)."""
+
+    def __init__(self, days: LocalDays, first: dt.date, last: dt.date) -> None:
+        self.first = first
+        count = (last - first).days + 1
+        self.starts = [days.start_of(first + dt.timedelta(days=i)) for i in range(count + 1)]
+
+    def day_of(self, at: float) -> dt.date | None:
+        index = bisect.bisect_right(self.starts, at) - 1
+        if index < 0 or index >= len(self.starts) - 1:
+            return None
+        return self.first + dt.timedelta(days=index)
+
+    def bounds(self, day: dt.date) -> tuple[float, float]:
+        index = (day - self.first).days
+        return self.starts[index], self.starts[index + 1]
+
+
+def _min(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)

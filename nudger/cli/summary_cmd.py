@@ -1,56 +1,115 @@
-"""`nudger summary`: how the day went."""
+"""`nudger summary` and `nudger report`: how the day (or the week, or the month) went."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import time
+import webbrowser
+from pathlib import Path
 from typing import Any
 
 from nudger import paths
 from nudger.cli.common import load_config
-from nudger.days import LocalDays
-from nudger.history import day_summary
-from nudger.report import json_report
-from nudger.settings import timezone_of
+from nudger.report import json_report, text
+from nudger.report.build import Reporting
 from nudger.store import Store
+
+WEEK_DAYS = 7
 
 
 def register(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    summary: argparse.ArgumentParser = commands.add_parser(
         "summary",
-        help="show how a day went",
-        description="Show the time on social sites and blocklist pages for one day.",
+        help="show how a day or a week went",
+        description="Show the time on social sites and blocklist pages: one day (default, "
+        "today), or a week with --week. --json prints the same for other programs; --html "
+        "writes a report with charts.",
     )
-    parser.add_argument(
+    when = summary.add_mutually_exclusive_group()
+    when.add_argument(
         "--date", type=_date, metavar="YYYY-MM-DD", help="the day to show (default: today)"
     )
-    parser.add_argument("--json", action="store_true", help="print JSON for other programs")
-    parser.set_defaults(handler=run)
+    when.add_argument("--yesterday", action="store_true", help="show yesterday")
+    summary.add_argument("--week", action="store_true", help="the 7 days ending on that day")
+    summary.add_argument("--json", action="store_true", help="print JSON for other programs")
+    summary.add_argument(
+        "--html", type=Path, metavar="PATH", help="also write the HTML report (30 days) here"
+    )
+    summary.set_defaults(handler=run_summary)
+
+    report: argparse.ArgumentParser = commands.add_parser(
+        "report",
+        help="write the HTML report with charts, and open it",
+        description="Write a self-contained HTML report of the last 30 days (charts included, "
+        "nothing loaded from the network) and print where it is.",
+    )
+    report.add_argument(
+        "--date", type=_date, metavar="YYYY-MM-DD", help="the last day shown (default: today)"
+    )
+    report.add_argument("--output", type=Path, metavar="PATH", help="where to write it")
+    report.add_argument("--open", action="store_true", help="open it in your web browser")
+    report.set_defaults(handler=run_report)
 
 
-def _date(text: str) -> dt.date:
+def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-27") from None
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-27") from None
 
 
-def run(args: argparse.Namespace) -> int:
+def _open(args: argparse.Namespace) -> tuple[Reporting, Store]:
     settings = load_config(args).settings
-    days = LocalDays(timezone_of(settings), settings.summary.day_starts_at)
-    day = args.date or days.day_of(time.time())
     store = Store.open(paths.database_file())
+    return Reporting.open(settings, store), store
+
+
+def _chosen_day(args: argparse.Namespace, reporting: Reporting) -> dt.date:
+    today = reporting.days.day_of(time.time())
+    if getattr(args, "yesterday", False):
+        return today - dt.timedelta(days=1)
+    return args.date or today
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    reporting, store = _open(args)
     try:
-        summary = day_summary(store, days, day)
+        day = _chosen_day(args, reporting)
+        settings_day_start = reporting.days.starts_at
+        if args.week:
+            week = reporting.history.range(day - dt.timedelta(days=WEEK_DAYS - 1), day)
+            output = (
+                json_report.dumps(json_report.range_document(week, reporting.tz))
+                if args.json
+                else text.render(text.range_view(week, reporting.tz))
+            )
+        else:
+            report = reporting.history.day(day)
+            output = (
+                json_report.dumps(json_report.day_document(report, reporting.tz))
+                if args.json
+                else text.render(text.day_view(report, reporting.tz, settings_day_start))
+            )
+        if args.html:
+            reporting.write_html(day, args.html.expanduser())
     finally:
         store.close()
-    document = json_report.day_document(summary)
-    if args.json:
-        print(json_report.dumps(document))
-    else:
-        print(f"{day.isoformat()}: {round(summary.total_seconds / 60)} min in all")
-        for target in summary.targets:
-            minutes = round(target.seconds / 60)
-            print(f"  {target.name:<20} {target.kind:<9} {minutes:>4} min  {target.visits} visits")
+    print(output, end="" if output.endswith("\n") else "\n")
+    if args.html and not args.json:
+        print(f"Report written to {args.html}")
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    reporting, store = _open(args)
+    try:
+        day = _chosen_day(args, reporting)
+        target = args.output or paths.data_dir() / "reports" / f"nudger-{day.isoformat()}.html"
+        written = reporting.write_html(day, target.expanduser())
+    finally:
+        store.close()
+    print(f"Report written to {written}")
+    if args.open:
+        webbrowser.open(written.resolve().as_uri())
     return 0

@@ -1,33 +1,99 @@
-"""The JSON form of a summary. The schema is documented in README.md; fields are only ever added."""
+"""The JSON form of summaries. The schema is documented in README.md; fields are only added."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
-from nudger.summary import DaySummary, TargetTotal
+from nudger.summary import DayReport, DaySummary, NudgeCounts, RangeSummary, Streak, TargetTotal
 
 SCHEMA_VERSION = 1
 
 
-def _target(total: TargetTotal) -> dict[str, Any]:
+def _iso(at: float | None, tz: dt.tzinfo) -> str | None:
+    return None if at is None else dt.datetime.fromtimestamp(at, tz).isoformat(timespec="seconds")
+
+
+def _target(total: TargetTotal, tz: dt.tzinfo) -> dict[str, Any]:
     return {
         "name": total.name,
         "kind": total.kind,
         "seconds": round(total.seconds),
         "visits": total.visits,
         "longest_seconds": round(total.longest_seconds),
+        "first_seen": _iso(total.first_seen, tz),
+        "last_seen": _iso(total.last_seen, tz),
     }
 
 
-def day_document(summary: DaySummary) -> dict[str, Any]:
+def _nudges(counts: NudgeCounts) -> dict[str, int]:
     return {
-        "schema": SCHEMA_VERSION,
+        "sent": counts.sent,
+        "delivered": counts.delivered,
+        "heeded": counts.heeded,
+        "snoozed": counts.snoozed,
+    }
+
+
+def _streak(streak: Streak) -> dict[str, Any]:
+    return {
+        "days_without_blocklist": streak.current,
+        "best": streak.best,
+        "tracked_since": streak.tracked_since.isoformat() if streak.tracked_since else None,
+    }
+
+
+def _totals(summary: DaySummary, tz: dt.tzinfo) -> dict[str, Any]:
+    return {
         "date": summary.date.isoformat(),
         "total_seconds": round(summary.total_seconds),
         "site_seconds": round(summary.site_seconds),
         "blocklist_seconds": round(summary.blocklist_seconds),
-        "targets": [_target(t) for t in summary.targets],
+        "blocklist_visits": summary.blocklist_visits,
+        "targets": [_target(t, tz) for t in summary.targets],
+        "running": [_target(t, tz) for t in summary.running],
+    }
+
+
+def day_document(report: DayReport, tz: dt.tzinfo) -> dict[str, Any]:
+    def rounded(value: float | None) -> int | None:
+        return None if value is None else round(value)
+
+    return {
+        "schema": SCHEMA_VERSION,
+        "view": "day",
+        **_totals(report.summary, tz),
+        "compared": {
+            "yesterday_site_seconds": rounded(report.yesterday_site_seconds),
+            "average_7d_site_seconds": rounded(report.average_site_seconds),
+        },
+        "nudges": _nudges(report.nudges),
+        "streak": _streak(report.streak),
+    }
+
+
+def range_document(summary: RangeSummary, tz: dt.tzinfo) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "view": "range",
+        "from": summary.first.isoformat(),
+        "to": summary.last.isoformat(),
+        "total_seconds": round(sum(d.total_seconds for d in summary.days)),
+        "site_seconds": round(sum(d.site_seconds for d in summary.days)),
+        "blocklist_seconds": round(sum(d.blocklist_seconds for d in summary.days)),
+        "days": [_totals(day, tz) for day in summary.days],
+        "targets": [_target(t, tz) for t in summary.targets],
+        "hours": [
+            {
+                "hour": h.hour,
+                "site_seconds": round(h.site_seconds),
+                "blocklist_seconds": round(h.blocklist_seconds),
+            }
+            for h in summary.hours
+        ],
+        "nudges": _nudges(summary.nudges),
+        "streak": _streak(summary.streak),
     }
 
 

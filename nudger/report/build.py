@@ -1,0 +1,44 @@
+"""Putting a report together: the history reader, the aliases, and the HTML file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from nudger.aliases import blocklist_aliases
+from nudger.days import LocalDays
+from nudger.history import History
+from nudger.paths import write_private_atomic
+from nudger.report import html
+from nudger.settings import Settings, timezone_of
+from nudger.store import Store
+from nudger.summary import Rename, keep_name
+
+REPORT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Reporting:
+    history: History
+    days: LocalDays
+    tz: dt.tzinfo
+
+    @classmethod
+    def open(cls, settings: Settings, store: Store) -> Reporting:
+        tz = timezone_of(settings)
+        days = LocalDays(tz, settings.summary.day_starts_at)
+        rename: Rename = keep_name
+        if settings.privacy.alias_blocklist:
+            rename = blocklist_aliases(
+                [entry.name for entry in settings.blocklist], store.target_names("blocklist")
+            )
+        return cls(History(store, days, rename), days, tz)
+
+    def html(self, day: dt.date) -> str:
+        month = self.history.range(day - dt.timedelta(days=REPORT_DAYS - 1), day)
+        return html.render(self.history.day(day), month, dt.datetime.now(self.tz))
+
+    def write_html(self, day: dt.date, path: Path) -> Path:
+        write_private_atomic(path, self.html(day))  # 0600: the report is as private as the data
+        return path

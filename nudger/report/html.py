@@ -1,0 +1,88 @@
+"""The HTML report: one self-contained file, charts inline, nothing fetched from anywhere.
+
+A Content-Security-Policy in the page itself forbids every network load, so even a mistake in a
+future chart could not make the browser reach out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from nudger.report import charts
+from nudger.report.words import duration, streak_sentence
+from nudger.summary import DayReport, RangeSummary
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+_STYLE = """
+body { font-family: "DejaVu Sans", system-ui, sans-serif; color: #3b4252; background: #fbfaf7;
+       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
+h1 { font-weight: 600; margin-bottom: 0.2rem; }
+h2 { font-weight: 500; margin-top: 2.2rem; border-bottom: 1px solid #e5e9f0; }
+.lead { color: #5e6779; }
+.figures { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1.5rem 0; }
+.figure { background: #fff; border: 1px solid #e5e9f0; border-radius: 0.6rem;
+          padding: 0.8rem 1.1rem; min-width: 10rem; }
+.figure b { display: block; font-size: 1.6rem; font-weight: 600; }
+.streak b { color: #4f9a6d; }
+svg { width: 100%; height: auto; }
+footer { margin: 3rem 0 1rem; color: #8a92a3; font-size: 0.85rem; }
+"""
+
+
+def _figure(label: str, value: str, extra_class: str = "") -> str:
+    return f'<div class="figure {extra_class}"><b>{escape(value)}</b>{escape(label)}</div>'
+
+
+def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> str:
+    summary = today.summary
+    risky = sorted(month.hours, key=lambda h: -(h.site_seconds + h.blocklist_seconds))[:3]
+    risky_text = ", ".join(
+        f"{h.hour:02d}:00" for h in risky if h.site_seconds + h.blocklist_seconds > 0
+    )
+    figures = "".join(
+        (
+            _figure("on social sites today", duration(summary.site_seconds)),
+            _figure("blocklist visits today", str(summary.blocklist_visits)),
+            _figure("days in a row without a blocklist visit", str(today.streak.current), "streak"),
+            _figure("best streak so far", str(today.streak.best), "streak"),
+            _figure("nudges heeded (30 days)", f"{month.nudges.heeded} of {month.nudges.sent}"),
+        )
+    )
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>nudger · {escape(summary.date.isoformat())}</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<h1>Your last 30 days</h1>
+<p class="lead">{escape(month.first.isoformat())} to {escape(month.last.isoformat())}.
+{escape(streak_sentence(today))}</p>
+<div class="figures">{figures}</div>
+
+<h2>Each day</h2>
+<p>Minutes on social sites (blue) and on blocklist pages (amber).</p>
+{charts.daily_totals(month)}
+
+<h2>Where the time went</h2>
+{charts.targets(month)}
+
+<h2>The hours that pull hardest</h2>
+<p>Darker hours are when most of the time went{": " + escape(risky_text) if risky_text else ""}.
+A plan for those hours (a walk, a call, a book within reach) can make them easier.</p>
+{charts.hours_strip(month)}
+
+<h2>Your streak</h2>
+<p>Green days had no visit to a blocklist page.</p>
+{charts.streak_calendar(month)}
+
+<footer>Made on this computer by nudger on {escape(generated_at.strftime("%Y-%m-%d %H:%M"))}.
+Nothing in this report left your machine.</footer>
+</body>
+</html>
+"""

@@ -1,0 +1,148 @@
+"""The terminal form of summaries, drawn with rich: colour on a terminal, plain text in a pipe."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.bar import Bar
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from nudger.report.words import change, clock, duration, streak_sentence
+from nudger.summary import DayReport, RangeSummary, TargetTotal
+
+SITE_STYLE = "steel_blue"
+BLOCKLIST_STYLE = "dark_orange3"
+BAR_WIDTH = 24
+
+
+def short_date(day: dt.date) -> str:
+    """ "27 Nov": strftime's %-d is not portable (Windows), so the day number is added by hand."""
+    return f"{day.day} {day:%b}"
+
+
+def _bar(seconds: float, most: float, style: str) -> Bar:
+    return Bar(size=max(most, 1.0), begin=0, end=seconds, width=BAR_WIDTH, color=style)
+
+
+def _style(total: TargetTotal) -> str:
+    return BLOCKLIST_STYLE if total.kind == "blocklist" else SITE_STYLE
+
+
+def _targets_table(targets: tuple[TargetTotal, ...], tz: dt.tzinfo, *, with_clock: bool) -> Table:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for column in ("", "kind", "time", "visits", "longest"):
+        table.add_column(
+            column, justify="right" if column in {"time", "visits", "longest"} else "left"
+        )
+    if with_clock:
+        table.add_column("first")
+        table.add_column("last")
+    table.add_column("")
+    most = max((t.seconds for t in targets), default=0.0)
+    for total in targets:
+        row: list[RenderableType] = [
+            Text(total.name, style=_style(total)),
+            total.kind,
+            duration(total.seconds),
+            str(total.visits),
+            duration(total.longest_seconds),
+        ]
+        if with_clock:
+            row += [clock(total.first_seen, tz), clock(total.last_seen, tz)]
+        row.append(_bar(total.seconds, most, _style(total)))
+        table.add_row(*row)
+    return table
+
+
+def _blocklist_total(seconds: float, visits: int) -> str:
+    if not visits and not seconds:
+        return "none"
+    return f"{duration(seconds)} ({visits} {'visit' if visits == 1 else 'visits'})"
+
+
+def day_view(report: DayReport, tz: dt.tzinfo, day_starts_at: dt.time) -> RenderableType:
+    summary = report.summary
+    heading = Text.assemble(
+        ("nudger", "bold"),
+        f" · {summary.date:%A} {summary.date.day} {summary.date:%B %Y}",
+        (f"   (days start at {day_starts_at:%H:%M})", "dim"),
+    )
+    parts: list[RenderableType] = [heading, Text()]
+    if summary.targets:
+        parts.append(_targets_table(summary.targets, tz, with_clock=True))
+    else:
+        parts.append(Text("Nothing on social sites or blocklist pages this day.", style="green"))
+    parts.append(Text())
+    blocklist_visits = summary.blocklist_visits
+    parts.append(
+        Text.assemble(
+            ("Social sites ", "bold"),
+            duration(summary.site_seconds),
+            ("   Blocklist ", "bold"),
+            _blocklist_total(summary.blocklist_seconds, blocklist_visits),
+            ("   In all ", "bold"),
+            duration(summary.total_seconds),
+        )
+    )
+    compared = [
+        text
+        for text in (
+            change(summary.site_seconds, report.yesterday_site_seconds, "yesterday"),
+            change(summary.site_seconds, report.average_site_seconds, "your 7-day average")
+            if report.average_site_seconds is not None
+            else None,
+        )
+        if text
+    ]
+    if compared:
+        parts.append(Text("On social sites: " + "; ".join(compared) + "."))
+    nudges = report.nudges
+    if nudges.sent:
+        parts.append(Text(f"Nudges: {nudges.sent} sent, {nudges.heeded} heeded."))
+    parts.append(Text(streak_sentence(report), style="green" if report.streak.current else ""))
+    return Group(*parts)
+
+
+def range_view(summary: RangeSummary, tz: dt.tzinfo) -> RenderableType:
+    heading = Text.assemble(
+        ("nudger", "bold"),
+        f" · {short_date(summary.first)} to {short_date(summary.last)} {summary.last:%Y}",
+    )
+    days = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for column, justify in (
+        ("day", "left"),
+        ("sites", "right"),
+        ("blocklist", "right"),
+        ("", "left"),
+    ):
+        days.add_column(column, justify=justify)  # type: ignore[arg-type]
+    most = max((d.site_seconds for d in summary.days), default=0.0)
+    for day in summary.days:
+        days.add_row(
+            f"{day.date:%a} {short_date(day.date)}",
+            duration(day.site_seconds),
+            _blocklist_total(day.blocklist_seconds, day.blocklist_visits),
+            _bar(day.site_seconds, most, SITE_STYLE),
+        )
+    parts: list[RenderableType] = [heading, Text(), days, Text()]
+    if summary.targets:
+        parts += [
+            Text("Over these days", style="bold"),
+            _targets_table(summary.targets, tz, with_clock=False),
+        ]
+    streak = summary.streak
+    parts += [
+        Text(),
+        Text(f"Days in a row without a blocklist visit: {streak.current} (best {streak.best})"),
+    ]
+    return Group(*parts)
+
+
+def render(renderable: RenderableType, console: Console | None = None) -> str:
+    """Render to a string: colour when stdout is a terminal, plain text otherwise."""
+    target = console or Console()
+    with target.capture() as captured:
+        target.print(renderable)
+    return captured.get()

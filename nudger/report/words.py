@@ -1,0 +1,61 @@
+"""Small wording helpers shared by every output: durations, clock times, kind sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from nudger.summary import DayReport
+
+
+def duration(seconds: float) -> str:
+    """12 s, 24 min, 1 h 05 min. Whole units, rounded down; glances still show."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes = whole // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def clock(at: float | None, tz: dt.tzinfo) -> str:
+    return "" if at is None else dt.datetime.fromtimestamp(at, tz).strftime("%H:%M")
+
+
+def change(now: float, before: float | None, what: str) -> str | None:
+    """ "12 min less than yesterday", "3 min more than ...", "the same as ...", or None."""
+    if before is None:
+        return None
+    delta = round(now / 60) - round(before / 60)
+    if delta == 0:
+        return f"about the same as {what}"
+    return f"{abs(delta)} min {'less' if delta < 0 else 'more'} than {what}"
+
+
+def streak_sentence(report: DayReport) -> str:
+    streak = report.streak
+    if streak.tracked_since is None:
+        return "Nothing recorded yet."
+    if streak.current > 0:
+        best = (
+            f" Your best so far: {streak.best}."
+            if streak.best > streak.current
+            else " Your best yet."
+        )
+        return f"No visits to the blocklist: day {streak.current}.{best}"
+    visits = report.summary.blocklist_visits
+    times = "once" if visits == 1 else f"{visits} times"
+    return f"Blocklist pages came up {times} today. Tomorrow is a fresh start."
+
+
+def evening_sentence(report: DayReport) -> tuple[str, str]:
+    """The evening notification: one kind sentence. Never names anyone on the blocklist."""
+    site_minutes = int(report.summary.site_seconds // 60)
+    compared = change(report.summary.site_seconds, report.yesterday_site_seconds, "yesterday")
+    if site_minutes == 0:
+        first = "No time on social sites today."
+    elif compared:
+        first = f"{site_minutes} min on social sites today, {compared}."
+    else:
+        first = f"{site_minutes} min on social sites today."
+    return "Your day, gently summed up", f"{first} {streak_sentence(report)}"

@@ -1,0 +1,63 @@
+"""The evening summary arrives at real dunst at summary.time, and respects a pause."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+import pytest
+
+from nudger.store import Store
+from nudger.tracking import Visit
+from tests.desktop.rig import Desktop, wait_until
+from tests.nudger_process import NudgerDaemon, run_cli
+
+pytestmark = pytest.mark.desktop
+
+
+def config_at(seconds_ahead: float) -> str:
+    when = dt.datetime.now() + dt.timedelta(
+        seconds=seconds_ahead
+    )  # the machine's zone, as the daemon's
+    return f'[summary]\ntime = "{when:%H:%M:%S}"\n'
+
+
+def evening_calls(desktop: Desktop) -> list[list[str]]:
+    return [
+        c
+        for c in desktop.notify_calls()
+        if c[:1] == ["nudger"] and "gently summed up" in " ".join(c)
+    ]
+
+
+def seed_today(daemon: NudgerDaemon) -> None:
+    store = Store.open(daemon.database)
+    now = time.time()
+    store.save_visits([Visit("site", "Reddit", "title", "front", now - 40 * 60, now - 8 * 60)])
+    store.close()
+
+
+def test_the_evening_summary_arrives_at_summary_time(
+    desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+) -> None:
+    daemon = daemon_factory(desktop, config_at(6))
+    seed_today(daemon)
+    daemon.start()
+    daemon.wait_watching()
+    wait_until(lambda: evening_calls(desktop), 15, "the evening summary")
+    [call] = evening_calls(desktop)
+    assert "32 min on social sites today" in call[3]
+    assert "No visits to the blocklist: day 1." in call[3]
+    assert daemon.query("SELECT value FROM meta WHERE key = 'evening_sent_for'")
+
+
+def test_no_evening_summary_while_paused(
+    desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+) -> None:
+    daemon = daemon_factory(desktop, config_at(6))
+    assert run_cli(daemon.env, "pause", "2h").returncode == 0
+    daemon.start()
+    daemon.wait_watching()
+    wait_until(lambda: "evening summary not sent" in daemon.log(), 15, "the evening job to run")
+    assert evening_calls(desktop) == []

@@ -1,0 +1,308 @@
+"""Summaries over a real SQLite database with known visits: exact figures in text, JSON and HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from rich.console import Console
+
+from nudger.aliases import alias_label, blocklist_aliases
+from nudger.days import LocalDays
+from nudger.history import FIRST_RUN_KEY, History
+from nudger.report import html, json_report, text
+from nudger.report.words import evening_sentence
+from nudger.store import Store
+from nudger.summary import Streak
+from nudger.tracking import Visit
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+FOUR = dt.time(4, 0)
+
+
+def at(text_time: str, tz: dt.tzinfo = BERLIN) -> float:
+    return dt.datetime.fromisoformat(text_time).replace(tzinfo=tz).timestamp()
+
+
+def site(target: str, start: float, seconds: float) -> Visit:
+    return Visit("site", target, "title", "front", start, start + seconds)
+
+
+def blocklist(target: str, start: float, seconds: float) -> Visit:
+    return Visit("blocklist", target, "title", "front", start, start + seconds)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(tmp_path / "nudger.db")
+    opened.set_meta(FIRST_RUN_KEY, str(at("2026-11-01 09:00")))
+    return opened
+
+
+def plain(renderable: object) -> str:
+    console = Console(width=110, color_system=None, force_terminal=False)
+    return text.render(renderable, console)  # type: ignore[arg-type]
+
+
+def test_a_day_with_known_visits(store: Store) -> None:
+    store.save_visits(
+        [
+            site("Instagram", at("2026-11-27 09:00"), 600),
+            blocklist("Alex", at("2026-11-27 09:02"), 120),  # on Instagram: overlaps it
+            site("Instagram", at("2026-11-27 21:00"), 300),
+            site("Reddit", at("2026-11-27 22:00"), 1200),
+            blocklist("Alex", at("2026-11-27 23:00"), 3),  # a glance
+            site("Reddit", at("2026-11-26 20:00"), 3600),  # yesterday
+        ]
+    )
+    store.add_nudge(
+        at=at("2026-11-27 09:02:06"),
+        kind="blocklist",
+        target="Alex",
+        reason="blocklist",
+        message_id="be_kind.1",
+        delivered=True,
+        channel="dbus",
+        notification_id=1,
+    )
+    store.update_nudge(1, heeded=True)
+    days = LocalDays(BERLIN, FOUR)
+    report = History(store, days).day(dt.date(2026, 11, 27))
+    summary = report.summary
+
+    assert summary.site_seconds == 600 + 300 + 1200
+    assert summary.blocklist_seconds == 123
+    assert summary.total_seconds == 600 + 300 + 1200 + 3  # the 120 s inside Instagram count once
+    insta = summary.target("site", "Instagram")
+    assert insta is not None and (insta.visits, insta.seconds, insta.longest_seconds) == (
+        2,
+        900,
+        600,
+    )
+    alex = summary.target("blocklist", "Alex")
+    assert alex is not None and (alex.visits, alex.seconds) == (2, 123)
+    assert report.yesterday_site_seconds == 3600
+    assert report.nudges.sent == 1 and report.nudges.heeded == 1
+    assert report.streak.current == 0
+
+    document = json_report.day_document(report, BERLIN)
+    assert document["date"] == "2026-11-27"
+    assert (document["total_seconds"], document["site_seconds"], document["blocklist_seconds"]) == (
+        2103,
+        2100,
+        123,
+    )
+    by_name = {t["name"]: t for t in document["targets"]}
+    assert by_name["Reddit"] == {
+        "name": "Reddit",
+        "kind": "site",
+        "seconds": 1200,
+        "visits": 1,
+        "longest_seconds": 1200,
+        "first_seen": "2026-11-27T22:00:00+01:00",
+        "last_seen": "2026-11-27T22:20:00+01:00",
+    }
+    assert document["compared"]["yesterday_site_seconds"] == 3600
+    assert document["nudges"] == {"sent": 1, "delivered": 1, "heeded": 1, "snoozed": 0}
+    json.dumps(document)
+
+    shown = plain(text.day_view(report, BERLIN, FOUR))
+    assert "Friday 27 November 2026" in shown
+    assert re.search(r"Reddit\s+site\s+20 min\s+1\s+20 min\s+22:00\s+22:20", shown), shown
+    assert re.search(r"Instagram\s+site\s+15 min\s+2\s+10 min\s+09:00\s+21:05", shown), shown
+    assert "Social sites 35 min" in shown and "Blocklist 2 min (2 visits)" in shown
+    assert "25 min less than yesterday" in shown
+    assert "Nudges: 1 sent, 1 heeded." in shown
+
+
+def test_an_empty_day(store: Store) -> None:
+    report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
+    assert report.summary.targets == ()
+    document = json_report.day_document(report, BERLIN)
+    assert (document["total_seconds"], document["targets"], document["blocklist_visits"]) == (
+        0,
+        [],
+        0,
+    )
+    shown = plain(text.day_view(report, BERLIN, FOUR))
+    assert "Nothing on social sites or blocklist pages this day." in shown
+    assert report.streak.current == 27  # every day since 1 November, today included
+    title, body = evening_sentence(report)
+    assert title == "Your day, gently summed up"
+    assert (
+        body == "No time on social sites today. No visits to the blocklist: day 27. Your best yet."
+    )
+
+
+def test_a_visit_across_the_day_boundary_is_shared_between_the_days(store: Store) -> None:
+    store.save_visits([site("YouTube", at("2026-11-28 03:50"), 20 * 60)])  # until 04:10
+    history = History(store, LocalDays(BERLIN, FOUR))
+    before = history.day(dt.date(2026, 11, 27)).summary
+    after = history.day(dt.date(2026, 11, 28)).summary
+    assert before.site_seconds == 600 and after.site_seconds == 600
+    assert before.target("site", "YouTube").visits == 1  # type: ignore[union-attr]
+    assert after.target("site", "YouTube").visits == 0  # type: ignore[union-attr]  # time, not a new visit
+    week = history.range(dt.date(2026, 11, 22), dt.date(2026, 11, 28))
+    assert week.targets[0].seconds == 1200 and week.targets[0].visits == 1
+
+
+@pytest.mark.parametrize(
+    ("tz", "day", "start", "real_seconds", "day_hours"),
+    [
+        # Spring: 02:00 does not exist; 01:30 to 03:30 on the wall clock is one real hour.
+        (BERLIN, dt.date(2026, 3, 28), "2026-03-29 01:30", 3600, 23),
+        (NEW_YORK, dt.date(2026, 3, 7), "2026-03-08 01:30", 3600, 23),
+        # Autumn: 02:00-03:00 happens twice; 01:30 to 03:30 on the wall clock is three real hours.
+        (BERLIN, dt.date(2026, 10, 24), "2026-10-25 01:30", 3 * 3600, 25),
+        (NEW_YORK, dt.date(2026, 10, 31), "2026-11-01 00:30", 3 * 3600, 25),
+    ],
+)
+def test_daylight_saving_days(
+    tmp_path: Path, tz: ZoneInfo, day: dt.date, start: str, real_seconds: int, day_hours: int
+) -> None:
+    store = Store.open(tmp_path / "nudger.db")
+    begin = at(start, tz)
+    store.save_visits([site("Reddit", begin, real_seconds)])
+    days = LocalDays(tz, FOUR)
+    report = History(store, days).day(day)
+    assert days.bounds(day)[1] - days.bounds(day)[0] == day_hours * 3600
+    assert report.summary.site_seconds == real_seconds
+    document = json_report.day_document(report, tz)
+    assert document["site_seconds"] == real_seconds
+    hours = real_seconds // 3600
+    assert f"{hours} h 00 min" in plain(text.day_view(report, tz, FOUR))
+    hourly = History(store, days).range(day, day).hours
+    assert sum(h.site_seconds for h in hourly) == real_seconds
+
+
+def test_streaks_broken_and_unbroken() -> None:
+    first = dt.date(2026, 11, 1)
+    slips = {dt.date(2026, 11, 5), dt.date(2026, 11, 20)}
+    assert Streak.compute(dt.date(2026, 11, 27), first, slips) == Streak(7, 14, first)
+    assert Streak.compute(dt.date(2026, 11, 20), first, slips) == Streak(0, 14, first)
+    assert Streak.compute(dt.date(2026, 11, 4), first, slips) == Streak(4, 4, first)
+    assert Streak.compute(dt.date(2026, 10, 30), first, slips) == Streak(0, 0, first)
+
+
+def test_streak_from_the_database_and_in_every_output(store: Store) -> None:
+    store.save_visits(
+        [
+            blocklist("Alex", at("2026-11-20 12:00"), 30),
+            blocklist("Alex", at("2026-11-21 03:00"), 30),
+        ]
+    )
+    days = LocalDays(BERLIN, FOUR)
+    history = History(store, days)
+    report = history.day(dt.date(2026, 11, 27))
+    # 1-19 November clean (19 days), a slip on the 20th (03:00 on the 21st still counts as the
+    # 20th), then the 21st to the 27th: 7 days.
+    assert (report.streak.current, report.streak.best) == (7, 19)
+    assert json_report.day_document(report, BERLIN)["streak"] == {
+        "days_without_blocklist": 7,
+        "best": 19,
+        "tracked_since": "2026-11-01",
+    }
+    assert "No visits to the blocklist: day 7. Your best so far: 19." in plain(
+        text.day_view(report, BERLIN, FOUR)
+    )
+    month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
+    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    assert re.search(r'<div class="figure streak"><b>7</b>days in a row', page)
+    assert re.search(r'<div class="figure streak"><b>19</b>best streak', page)
+    broken = history.day(dt.date(2026, 11, 20))
+    assert broken.streak.current == 0
+    assert "Tomorrow is a fresh start." in plain(text.day_view(broken, BERLIN, FOUR))
+
+
+def test_week_view_has_a_bar_per_day_and_totals(store: Store) -> None:
+    for offset in range(7):
+        store.save_visits([site("X", at(f"2026-11-{21 + offset} 12:00"), 60 * (offset + 1))])
+    week = History(store, LocalDays(BERLIN, FOUR)).range(
+        dt.date(2026, 11, 21), dt.date(2026, 11, 27)
+    )
+    shown = plain(text.range_view(week, BERLIN))
+    for offset in range(7):
+        assert re.search(rf"{21 + offset} Nov\s+{offset + 1} min", shown), shown
+    assert week.targets[0].seconds == 60 * 28
+    document = json_report.range_document(week, BERLIN)
+    assert [d["site_seconds"] for d in document["days"]] == [60 * (i + 1) for i in range(7)]
+    assert document["site_seconds"] == 60 * 28
+
+
+def test_aliases_replace_blocklist_names_everywhere(store: Store) -> None:
+    store.save_visits(
+        [
+            blocklist("Alex", at("2026-11-27 10:00"), 60),
+            blocklist("Sam", at("2026-11-27 11:00"), 60),
+            blocklist("Old flame", at("2026-11-27 12:00"), 60),
+            site("Instagram", at("2026-11-27 10:00"), 60),
+        ]
+    )
+    rename = blocklist_aliases(["Sam", "Alex"], store.target_names("blocklist"))
+    days = LocalDays(BERLIN, FOUR)
+    history = History(store, days, rename)
+    report = history.day(dt.date(2026, 11, 27))
+    month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
+    outputs = [
+        plain(text.day_view(report, BERLIN, FOUR)),
+        plain(text.range_view(month, BERLIN)),
+        json_report.dumps(json_report.day_document(report, BERLIN)),
+        json_report.dumps(json_report.range_document(month, BERLIN)),
+        html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN)),
+    ]
+    for output in outputs:
+        for name in ("Alex", "Sam", "Old flame"):
+            assert name not in output
+        assert "Instagram" in output or "<svg" in output
+    assert {t.name for t in report.summary.targets if t.kind == "blocklist"} == {
+        "Person A",
+        "Person B",
+        "Person C",
+    }
+    assert report.summary.target("blocklist", "Person A") is not None  # Sam, first in the config
+    assert alias_label(25) == "Person Z" and alias_label(26) == "Person AA"
+
+
+def test_html_report_figures_and_privacy(store: Store) -> None:
+    store.save_visits(
+        [
+            site("Instagram", at("2026-11-27 09:00"), 29 * 60),
+            site("<script>", at("2026-11-26 09:00"), 60),
+        ]
+    )
+    history = History(store, LocalDays(BERLIN, FOUR))
+    report = history.day(dt.date(2026, 11, 27))
+    month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
+    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    assert '<div class="figure "><b>29 min</b>on social sites today</div>' in page
+    assert "2026-10-29 to 2026-11-27" in page
+    assert page.count("<svg") == 4
+    assert "<script" not in page.replace("&lt;script&gt;", "")
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    # Nothing that a browser could fetch: no URLs in attributes or CSS.
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)""", page, re.I)
+    assert not re.search(r"url\(\s*['\"]?(?:https?:|//)", page, re.I)
+
+
+def test_the_evening_sentence(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "nudger.db")
+    store.set_meta(FIRST_RUN_KEY, str(at("2026-11-24 10:00")))
+    store.save_visits(
+        [
+            site("Instagram", at("2026-11-27 18:00"), 32 * 60),
+            site("Instagram", at("2026-11-26 18:00"), 44 * 60),
+            blocklist("Alex", at("2026-11-23 18:00"), 60),
+        ]
+    )
+    report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
+    title, body = evening_sentence(report)
+    assert (
+        body
+        == "32 min on social sites today, 12 min less than yesterday. No visits to the blocklist: day 4. Your best yet."
+    )
+    assert "Alex" not in title + body
