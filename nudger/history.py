@@ -97,30 +97,17 @@ class History:
             summarize_day(d, *index.bounds(d), visits, self.rename) for d, visits in by_day.items()
         )
         start, end = index.starts[0], index.starts[-1]
-        in_range = {
-            (v.kind, v.target, v.source, v.started_at): _clipped(v, start, end)
-            for visits in by_day.values()
-            for v in visits
+        # A visit across a boundary sits in two days' lists; count its hours once.
+        distinct = {
+            (v.kind, v.target, v.source, v.started_at): v for vs in by_day.values() for v in vs
         }
         return RangeSummary(
             days=summaries,
             targets=combine_targets(summaries),
-            hours=hour_profile(in_range.values(), self.days),
+            hours=hour_profile(distinct.values(), self.days.tz, start, end),
             nudges=NudgeCounts.of(self.store.nudges_between(start, end)),
             streak=self.streak(last),
         )
-
-
-def _clipped(visit: Visit, start: float, end: float) -> Visit:
-    return Visit(
-        visit.kind,
-        visit.target,
-        visit.signal,
-        visit.source,
-        max(visit.started_at, start),
-        min(visit.ended_at, end),
-        visit.title,
-    )
 
 
 def today(days: LocalDays) -> dt.date:

@@ -235,23 +235,23 @@ def combine_targets(days: Iterable[DaySummary]) -> tuple[TargetTotal, ...]:
     return tuple(sorted(merged.values(), key=lambda t: (t.kind != "blocklist", -t.seconds, t.name)))
 
 
-def hour_profile(visits: Iterable[Visit], days: LocalDays) -> tuple[HourShare, ...]:
-    """Seconds per local hour of the day (0-23), summed over all the visits given."""
+def hour_profile(
+    visits: Iterable[Visit], tz: dt.tzinfo, start: float, end: float
+) -> tuple[HourShare, ...]:
+    """Seconds per local hour of the day (0-23) within [start, end), summed over the visits."""
     site = [0.0] * 24
     blocklist = [0.0] * 24
     for visit in visits:
-        if visit.source != "front" or visit.ended_at <= visit.started_at:
+        moment, stop = max(visit.started_at, start), min(visit.ended_at, end)
+        if visit.source != "front" or stop <= moment:
             continue
         bucket = blocklist if visit.kind == "blocklist" else site
-        moment = visit.started_at
-        while moment < visit.ended_at:
-            local = dt.datetime.fromtimestamp(moment, days.tz)
-            next_hour = (
-                local.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
-            ).timestamp()
-            # An aware datetime plus an hour is wall-clock arithmetic; in a DST gap it can land
-            # at or before `moment`, so never step less than a second forward.
-            step_end = min(visit.ended_at, max(next_hour, moment + 1))
+        while moment < stop:
+            local = dt.datetime.fromtimestamp(moment, tz)
+            # Real seconds to the next change of the wall-clock hour. Around a DST change the
+            # hour after 01:59:59 may be 03:00, but the next change is still this far away.
+            into_hour = local.minute * 60 + local.second + local.microsecond / 1e6
+            step_end = min(stop, moment + 3600 - into_hour)
             bucket[local.hour] += step_end - moment
             moment = step_end
     return tuple(HourShare(h, site[h], blocklist[h]) for h in range(24))
