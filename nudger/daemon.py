@@ -1,12 +1,17 @@
-"""The daemon: wires the watcher to APScheduler, and owns the process (lock, signals, shutdown)."""
+"""The daemon: wires the watcher and the coach to APScheduler, and owns the process.
+
+It holds the single-instance lock, handles signals (SIGTERM and SIGINT save and stop, SIGHUP
+reloads), notices edits to the config file, and publishes a small status file for
+`nudger status`. The work itself happens in the watcher (counting) and the coach (nudging).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import signal
+import threading
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
@@ -16,118 +21,209 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
+from nudger import settings as settings_module
 from nudger.coach import Coach
+from nudger.errors import ConfigError
 from nudger.evening import EveningSummary
 from nudger.history import FIRST_RUN_KEY
 from nudger.instance import DaemonStatus, InstanceLock
 from nudger.notify import choose_notifier
 from nudger.pause import PauseFile
 from nudger.scheduling import ClockSafeScheduler
-from nudger.settings import LoadedConfig, timezone_of
+from nudger.settings import LoadedConfig, Settings, timezone_of
 from nudger.store import Store, StoreError
 from nudger.watcher import Watcher
 
 log = logging.getLogger(__name__)
 
 STATUS_EVERY_SECONDS = 5.0
+CONFIG_CHECK_SECONDS = 2.0
 
 
-@dataclass
 class Daemon:
-    config: LoadedConfig
-    data_dir: Path = field(default_factory=paths.data_dir)
-    started_at: float = field(default_factory=time.time)
+    def __init__(self, config: LoadedConfig, data_dir: Path | None = None) -> None:
+        self.config = config
+        self.data_dir = data_dir or paths.data_dir()
+        self.started_at = time.time()
+        self._config_stamp = _stamp(config.user_file)
+        self._reload_requested = threading.Event()
 
     def run(self) -> int:
         """Run until SIGTERM or Ctrl-C. Returns the process exit code."""
-        lock = InstanceLock(self.data_dir)
-        lock.acquire()
-        store = Store.open(self.data_dir / "nudger.db")
+        self.lock = InstanceLock(self.data_dir)
+        self.lock.acquire()
+        try:
+            return self._run_locked()
+        finally:
+            self.lock.release()
+
+    def _run_locked(self) -> int:
         settings = self.config.settings
-        backend = sensing.detect()
-        watcher = Watcher(settings, backend, store)
-        notifier = choose_notifier()
-        coach = Coach(settings, store, notifier, PauseFile(self.data_dir), watcher.days)
+        self.store = Store.open(self.data_dir / "nudger.db")
+        self.backend = sensing.detect()
+        self.watcher = Watcher(settings, self.backend, self.store)
+        self.notifier = choose_notifier()
+        self.coach = Coach(
+            settings, self.store, self.notifier, PauseFile(self.data_dir), self.watcher.days
+        )
+        self.evening = EveningSummary(self.store, self.coach)
+        _note_first_run(self.store)
         log.info(
             "nudger started (pid %s); data in %s; config from %s",
             os.getpid(),
             self.data_dir,
             ", ".join(self.config.files_read),
         )
-        log.info("window backend: %s (%s)", backend.name, backend.reason)
+        log.info("window backend: %s (%s)", self.backend.name, self.backend.reason)
 
-        scheduler = ClockSafeScheduler(
+        self.scheduler = ClockSafeScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=2)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=timezone_of(settings),
         )
-
-        _note_first_run(store)
-
-        def sample() -> None:
-            # One lock for everything that touches the tracker, the policy and the store.
-            with watcher.lock:
-                observed = watcher.tick()
-                try:
-                    coach.consider(observed, watcher.tracker.open_visits())
-                except Exception:  # a nudge bug must never stop the counting
-                    log.exception("deciding on a nudge failed; counting goes on")
-
-        evening = EveningSummary(store, coach)
-
-        def evening_summary() -> None:
-            with watcher.lock:
-                evening()
-
-        scheduler.add_job(
-            sample,
-            IntervalTrigger(seconds=settings.watch.poll_seconds),
-            id="sample",
-            next_run_time=datetime.now(scheduler.timezone),  # the first look is immediate
+        self._schedule(settings, first=True)
+        self.scheduler.add_job(
+            self._publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
         )
-
-        def publish_status() -> None:
-            lock.write_status(
-                DaemonStatus(
-                    pid=os.getpid(),
-                    started_at=self.started_at,
-                    backend=backend.name,
-                    sensor_connected=watcher.sensor_connected,
-                    last_sample_at=watcher.last_sample_at,
-                    updated_at=time.time(),
-                    notes=tuple(watcher.faults.messages()),
-                )
-            )
-
-        scheduler.add_job(
-            publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
+        self.scheduler.add_job(
+            self._check_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS), id="config"
         )
-        publish_status()
-        at = settings.summary.time
-        if at is not None:
-            scheduler.add_job(
-                evening_summary,
-                CronTrigger(hour=at.hour, minute=at.minute, second=at.second),
-                id="evening",
-            )
-
-        def stop(signum: int, _frame: FrameType | None) -> None:
-            log.info("received %s; saving and stopping", signal.Signals(signum).name)
-            scheduler.shutdown(wait=False)
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        self._publish_status()
+        self._install_signals()
         try:
-            scheduler.start()
+            self.scheduler.start()
         finally:
-            saved = watcher.stop()
-            notifier.close()
-            store.close()
-            lock.release()
+            saved = self.watcher.stop()
+            self.notifier.close()
+            self.store.close()
             log.info(
                 "stopped; %s", "all visits saved" if saved else "some visits could not be saved"
             )
         return 0
+
+    # -- jobs ---------------------------------------------------------------------------------
+
+    def _schedule(self, settings: Settings, *, first: bool = False) -> None:
+        """(Re)place the jobs whose timing comes from the settings."""
+        self.scheduler.add_job(
+            self._sample,
+            IntervalTrigger(seconds=settings.watch.poll_seconds),
+            id="sample",
+            replace_existing=True,
+            # The first look is immediate; after a reload the rhythm simply carries on.
+            next_run_time=datetime.now(self.scheduler.timezone) if first else None,
+        )
+        if self.scheduler.get_job("evening"):
+            self.scheduler.remove_job("evening")
+        at = settings.summary.time
+        if at is not None:
+            self.scheduler.add_job(
+                self._evening,
+                CronTrigger(
+                    hour=at.hour, minute=at.minute, second=at.second, timezone=timezone_of(settings)
+                ),
+                id="evening",
+            )
+
+    def _sample(self) -> None:
+        # One lock for everything that touches the tracker, the policy and the store.
+        with self.watcher.lock:
+            observed = self.watcher.tick()
+            try:
+                self.coach.consider(observed, self.watcher.tracker.open_visits())
+            except Exception:  # a nudge bug must never stop the counting
+                log.exception("deciding on a nudge failed; counting goes on")
+
+    def _evening(self) -> None:
+        with self.watcher.lock:
+            self.evening()
+
+    def _publish_status(self) -> None:
+        try:
+            self.lock.write_status(
+                DaemonStatus(
+                    pid=os.getpid(),
+                    started_at=self.started_at,
+                    backend=self.backend.name,
+                    sensor_connected=self.watcher.sensor_connected,
+                    last_sample_at=self.watcher.last_sample_at,
+                    updated_at=time.time(),
+                    notes=tuple(self.watcher.faults.messages() + self.coach.faults.messages()),
+                    database_moved_aside=str(self.store.moved_aside)
+                    if self.store.moved_aside
+                    else None,
+                    config_problem=self._config_problem,
+                )
+            )
+        except OSError as error:
+            log.debug("cannot write the status file: %s", error)
+
+    # -- configuration ------------------------------------------------------------------------
+
+    _config_problem: str | None = None
+
+    def _check_config(self) -> None:
+        """Reload when the file changed (or SIGHUP asked for it)."""
+        stamp = _stamp(self.config.user_file)
+        if stamp == self._config_stamp and not self._reload_requested.is_set():
+            return
+        self._reload_requested.clear()
+        self._config_stamp = stamp
+        self.reload()
+
+    def reload(self) -> bool:
+        """Load the config again. A broken file is logged and the last good config stays."""
+        try:
+            fresh = settings_module.load(self.config.user_file)
+        except ConfigError as error:
+            self._config_problem = str(error)
+            log.error("the new config is not used: %s; keeping the last good one", error)
+            return False
+        self._config_problem = None
+        old = self.config.settings
+        self.config = fresh
+        settings = fresh.settings
+        with self.watcher.lock:
+            self.watcher.apply(settings)
+            self.coach.apply(settings, self.watcher.days)
+        if (settings.watch.poll_seconds, settings.summary.time) != (
+            old.watch.poll_seconds,
+            old.summary.time,
+        ):
+            self._schedule(settings)
+        log.info(
+            "config reloaded from %s: %d blocklist entries, %d sites of your own",
+            ", ".join(fresh.files_read),
+            len(settings.blocklist),
+            len(settings.sites),
+        )
+        return True
+
+    # -- signals ------------------------------------------------------------------------------
+
+    def _install_signals(self) -> None:
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, self._hang_up)
+
+    def _stop(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s; saving and stopping", signal.Signals(signum).name)
+        self.scheduler.shutdown(wait=False)
+
+    def _hang_up(self, _signum: int, _frame: FrameType | None) -> None:
+        # The handler only asks; the config job does the reading, outside the signal handler.
+        self._reload_requested.set()
+        self.scheduler.modify_job("config", next_run_time=datetime.now(self.scheduler.timezone))
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What changes when the file is edited or replaced (editors often write a new file)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def _note_first_run(store: Store) -> None:

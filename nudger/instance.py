@@ -28,6 +28,8 @@ class DaemonStatus:
     last_sample_at: float | None
     updated_at: float
     notes: tuple[str, ...] = ()
+    database_moved_aside: str | None = None
+    config_problem: str | None = None
 
 
 class AlreadyRunning(Exception):

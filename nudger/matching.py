@@ -176,3 +176,35 @@ class Matcher:
                 return title
             self._redactor = re2.compile("|".join(sources), re2_options())
         return str(self._redactor.sub(REDACTED, safe_text(title)))
+
+    def explain(self, window: Window) -> list[Explanation]:
+        """Which rule matched, on which signal, through which pattern. For `nudger block test`;
+        slow on purpose (one regex per pattern), never used while sampling."""
+        browser = self.is_browser(window)
+        title = page_title(window.title[:MAX_TITLE_CHARS]) if browser else window.title
+        texts: list[tuple[Signal, str]] = [("title", title)]
+        if window.url:
+            texts.append(("url", window.url))
+        apps = {normalize_app(n) for n in (window.app, *window.wm_class) if n}
+        found: list[Explanation] = []
+        for rule in self._rules:
+            if rule.kind == "site" and not browser:
+                patterns_used: tuple[str, ...] = ()
+            else:
+                patterns_used = rule.match
+            for signal, text in texts:
+                for pattern in patterns_used:
+                    if re2.compile(to_re2(pattern), re2_options()).search(safe_text(text)):
+                        found.append(Explanation(rule.kind, rule.name, signal, pattern))
+            for app in rule.apps:
+                if normalize_app(app) in apps:
+                    found.append(Explanation(rule.kind, rule.name, "app", app))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    kind: Kind
+    target: str
+    signal: Signal
+    pattern: str

@@ -62,17 +62,62 @@ def check(pattern: str) -> None:
         raise PatternError("it matches an empty title, so it would match every window")
 
 
+# Everyday window titles: a pattern that matches any of these would count unrelated windows.
+EVERYDAY_TITLES = (
+    "Inbox (3) - me@example.com - Gmail",
+    "Google Calendar - Week of 23 November 2026",
+    "Amazon.co.uk: Online Shopping for Electronics, Books and more",
+    "BBC News - Home",
+    "Weather forecast for today - Met Office",
+    "Netflix",
+    "Spotify – Liked Songs",
+    "Untitled document - Google Docs",
+    "Budget 2026.xlsx - Excel",
+    "notes.txt - Text Editor",
+    "Terminal",
+    "Downloads - Files",
+    "Zoom Meeting",
+    "general | Work - Slack",
+    "Wikipedia, the free encyclopedia",
+    "Al Jazeera English | Live",
+    "Ed Sheeran - Shape of You (Official Music Video)",
+    "Easy lasagne recipe - BBC Good Food",
+    "Train times | National Rail",
+    "Holiday 2025 - Photos",
+    "Online banking - Overview",
+    "Directions to work - Google Maps",
+    "Jo Malone London | Candles",
+    "Sam Smith - Unholy (Lyrics)",
+    "Dan Brown: books - Goodreads",
+    "Book a GP appointment",
+    "Jobs near me | Indeed",
+    "Stack Overflow - Where Developers Learn, Share, & Build Careers",
+    "GitHub: Let's build from here",
+    "Alexa app",
+    "Alexander the Great - Wikipedia",
+    "Chris Evans breakfast show - Virgin Radio",
+    "Max Richter - Sleep",
+    "Ben & Jerry's",
+    "New Tab",
+    "Settings",
+    "Dr. Kate's clinic - Home",
+    "Paris travel guide - Lonely Planet",
+    "How to cook rice - YouTube",
+    "Lee Child - Reacher novels",
+)
+
+
 def breadth_warning(pattern: str) -> str | None:
-    """A warning for a plain pattern so short that it would catch unrelated titles, or None."""
-    if pattern.startswith(REGEX_PREFIX):
-        return None
+    """A warning, with examples, for a pattern that would also catch everyday titles."""
+    compiled = re2.compile(to_re2(pattern), re2_options())
+    caught = [title for title in EVERYDAY_TITLES if compiled.search(title)]
     text = pattern.strip()
-    if len(text) >= SHORT_PATTERN:
+    short = not pattern.startswith(REGEX_PREFIX) and len(text) < SHORT_PATTERN
+    if not caught and not short:
         return None
-    return (
-        f'"{text}" is very short and may match titles you did not mean, such as '
-        f'"{text} news today" or "{text}-{text} route planner"'
-    )
+    examples = caught[:2] or [f"{text} - News"]
+    quoted = " and ".join(f'"{example}"' for example in examples)
+    return f'"{pattern}" is broad: it would also match titles such as {quoted}'
 
 
 def _describe(error: Exception) -> str:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
     InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
@@ -236,26 +237,49 @@ class Settings(BaseSettings):
 
 @dataclass(frozen=True)
 class LoadedConfig:
-    """Settings plus where they came from, for `config check` and error messages."""
+    """Settings plus where they came from, for `config check`, `config show` and errors."""
 
     settings: Settings
     user_file: Path
     files_read: tuple[str, ...]
     env_keys: tuple[str, ...]
+    user_data: Mapping[str, Any]
+    defaults_label: str
+
+
+class _EnvSource(EnvSettingsSource):
+    """pydantic-settings' environment source, reading a mapping we pass instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
+        self._mapping = env
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {key.lower(): value for key, value in self._mapping.items()}
 
 
 def load(user_file: Path | None = None, env: Mapping[str, str] | None = None) -> LoadedConfig:
     """Read the built-in defaults, the user's TOML and NUDGER_* variables; raise ConfigError."""
     env = os.environ if env is None else env
     user_file = user_config_file(env) if user_file is None else user_file
+    user = _read_toml(user_file, str(user_file)) if user_file.exists() else {}
+    return load_from(user, user_file, env, file_exists=user_file.exists())
+
+
+def load_from(
+    user: Mapping[str, Any],
+    user_file: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    file_exists: bool = True,
+) -> LoadedConfig:
+    """Settings from already-parsed user data (an edit not yet written, for instance)."""
+    environment: Mapping[str, str] = os.environ if env is None else env
     defaults_file = builtin_config("nudger.toml")
     defaults = _read_toml(defaults_file, str(defaults_file))
-    files_read = [str(defaults_file)]
-    user: dict[str, Any] = {}
-    if user_file.exists():
-        user = _read_toml(user_file, str(user_file))
-        files_read.append(str(user_file))
-    env_keys = tuple(sorted(key for key in env if _is_setting_variable(key)))
+    files_read = [str(defaults_file)] + ([str(user_file)] if file_exists else [])
+    env_keys = tuple(sorted(key for key in environment if _is_setting_variable(key)))
+    user_layer = dict(user)
 
     class LayeredSettings(Settings):
         @classmethod
@@ -269,18 +293,18 @@ def load(user_file: Path | None = None, env: Mapping[str, str] | None = None) ->
         ) -> tuple[PydanticBaseSettingsSource, ...]:
             # Highest priority first: environment, then the user's file, then the built-in file.
             return (
-                env_settings,
-                InitSettingsSource(settings_cls, init_kwargs=user),
+                _EnvSource(settings_cls, environment),
+                InitSettingsSource(settings_cls, init_kwargs=user_layer),
                 InitSettingsSource(settings_cls, init_kwargs=defaults),
             )
 
     try:
         settings = LayeredSettings()
     except ValidationError as error:
-        raise _explain(error, user, user_file, str(defaults_file), env) from None
+        raise _explain(error, user, user_file, str(defaults_file), environment) from None
     except ValueError as error:  # pydantic-settings raises this for an env value that is not JSON
         raise ConfigError("the environment", "NUDGER_*", str(error)) from None
-    return LoadedConfig(settings, user_file, tuple(files_read), env_keys)
+    return LoadedConfig(settings, user_file, tuple(files_read), env_keys, user, str(defaults_file))
 
 
 def _is_setting_variable(key: str) -> bool:

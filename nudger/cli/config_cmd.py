@@ -1,19 +1,54 @@
-"""`nudger config ...`: check the settings and say where they come from."""
+"""`nudger config ...`: create, locate, show and check the settings."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from nudger.catalogue import builtin_sites
+from nudger import paths
 from nudger.cli.common import load_config
+from nudger.errors import NudgerError
+
+if TYPE_CHECKING:
+    from nudger.settings import LoadedConfig
+
+RULE_LISTS = ("sites", "blocklist", "messages")
 
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
-        "config", help="check the settings", description="Check nudger's settings."
+        "config",
+        help="create, find, show and check the settings",
+        description="nudger's settings: the built-in defaults, your file, and NUDGER_* variables.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    init = actions.add_parser(
+        "init",
+        help="write a settings file with every setting explained",
+        description="Write your settings file with every setting explained and its default "
+        "commented out (file mode 0600). Refuses to overwrite an existing file without --force.",
+    )
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(handler=init_config)
+
+    where = actions.add_parser(
+        "path",
+        help="print where the settings, data and logs are",
+        description="Print the paths nudger uses.",
+    )
+    where.set_defaults(handler=show_paths)
+
+    show = actions.add_parser(
+        "show",
+        help="print the effective settings and where each came from",
+        description="Print every effective setting, with where it came from: the built-in "
+        "default, your file, or an environment variable.",
+    )
+    show.set_defaults(handler=show_config)
+
     check = actions.add_parser(
         "check",
         help="read every settings file and report problems",
@@ -24,7 +59,75 @@ def register(commands: Any) -> None:
     check.set_defaults(handler=check_config)
 
 
+def _user_file(args: argparse.Namespace) -> Path:
+    explicit = getattr(args, "config", None)
+    return Path(explicit).expanduser() if explicit else paths.user_config_file()
+
+
+def init_config(args: argparse.Namespace) -> int:
+    target = _user_file(args)
+    if target.exists() and not args.force:
+        raise NudgerError(f"{target} already exists; use --force to overwrite it")
+    from nudger.user_config import defaults_file_text
+
+    paths.write_private_atomic(target, defaults_file_text())
+    print(f"Wrote {target} (every setting explained, defaults commented out).")
+    return 0
+
+
+def show_paths(args: argparse.Namespace) -> int:
+    print(f"settings:  {_user_file(args)}")
+    print(f"data:      {paths.data_dir()}")
+    print(f"database:  {paths.database_file()}")
+    print(f"logs:      {paths.log_dir()}")
+    return 0
+
+
+def _source(loaded: LoadedConfig, section: str, key: str | None) -> str:
+    from nudger.settings import ENV_DELIMITER, ENV_PREFIX
+
+    names = [ENV_PREFIX + section.upper()]
+    if key is not None:
+        names.insert(0, ENV_PREFIX + section.upper() + ENV_DELIMITER + key.upper())
+    for name in names:
+        if name in loaded.env_keys:
+            return f"environment variable {name}"
+    user = loaded.user_data.get(section)
+    if key is None and user is not None:
+        return str(loaded.user_file)
+    if isinstance(user, dict) and key in user:
+        return str(loaded.user_file)
+    return "built-in default"
+
+
+def show_config(args: argparse.Namespace) -> int:
+    loaded = load_config(args)
+    data = loaded.settings.model_dump(mode="json")
+    for section, values in data.items():
+        if section in RULE_LISTS:
+            continue
+        print(f"[{section}]")
+        for key, value in values.items():
+            shown = json.dumps(value, ensure_ascii=False)
+            print(f"{key} = {shown}    # {_source(loaded, section, key)}")
+        print()
+    for section in RULE_LISTS:
+        entries = data[section]
+        where = _source(loaded, section, None)
+        if not entries:
+            print(f"# no {section} of your own")
+            continue
+        for entry in entries:
+            print(f"[[{section}]]    # {where}")
+            for key, value in entry.items():
+                print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+            print()
+    return 0
+
+
 def check_config(args: argparse.Namespace) -> int:
+    from nudger.catalogue import builtin_sites
+
     loaded = load_config(args)
     builtin_sites()  # the catalogue is part of the configuration too
     print("Settings are fine. Read, in order:")

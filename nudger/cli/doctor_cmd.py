@@ -6,9 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from nudger import sensing
-from nudger.sensing import SensorUnavailable
-
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
@@ -30,7 +27,7 @@ def _check_notifications() -> bool:
     if not sys.platform.startswith("linux"):
         print("Notifications: through plyer (the system's own notifications)")
         return True
-    from nudger.notify.dbus import DbusNotifier  # noqa: PLC0415
+    from nudger.notify.dbus import DbusNotifier
 
     notifier = DbusNotifier()
     server = notifier.server_name()
@@ -45,6 +42,9 @@ def _check_notifications() -> bool:
 
 
 def _check_windows() -> bool:
+    from nudger import sensing
+    from nudger.sensing import SensorUnavailable
+
     backend = sensing.detect()
     print(f"Window backend: {backend.name} ({backend.reason})")
     try:

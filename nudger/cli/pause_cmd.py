@@ -11,7 +11,6 @@ from nudger import paths
 from nudger.cli.common import load_config
 from nudger.errors import NudgerError
 from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration
-from nudger.settings import timezone_of
 
 
 def register(commands: Any) -> None:
@@ -33,6 +32,8 @@ def register(commands: Any) -> None:
 
 
 def run_pause(args: argparse.Namespace) -> int:
+    from nudger.settings import timezone_of
+
     settings = load_config(args).settings
     now = time.time()
     if args.until and args.duration:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from nudger import logs, paths
 from nudger.cli.common import load_config
-from nudger.daemon import Daemon
 
 
 def register(commands: Any) -> None:
@@ -22,6 +20,9 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from nudger import logs, paths
+    from nudger.daemon import Daemon
+
     config = load_config(args)
     logs.configure(verbose=args.verbose, log_dir=paths.log_dir())
     return Daemon(config).run()

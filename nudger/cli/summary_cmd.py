@@ -7,13 +7,14 @@ import datetime as dt
 import time
 import webbrowser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudger import paths
 from nudger.cli.common import load_config
-from nudger.report import json_report, text
-from nudger.report.build import Reporting
-from nudger.store import Store
+
+if TYPE_CHECKING:
+    from nudger.report.build import Reporting
+    from nudger.store import Store
 
 WEEK_DAYS = 7
 
@@ -60,6 +61,9 @@ def _date(value: str) -> dt.date:
 
 
 def _open(args: argparse.Namespace) -> tuple[Reporting, Store]:
+    from nudger.report.build import Reporting
+    from nudger.store import Store
+
     settings = load_config(args).settings
     store = Store.open(paths.database_file())
     return Reporting.open(settings, store), store
@@ -73,6 +77,8 @@ def _chosen_day(args: argparse.Namespace, reporting: Reporting) -> dt.date:
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    from nudger.report import json_report, text
+
     reporting, store = _open(args)
     try:
         day = _chosen_day(args, reporting)

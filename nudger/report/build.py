@@ -10,7 +10,6 @@ from nudger.aliases import blocklist_aliases
 from nudger.days import LocalDays
 from nudger.history import History
 from nudger.paths import write_private_atomic
-from nudger.report import html
 from nudger.settings import Settings, timezone_of
 from nudger.store import Store
 from nudger.summary import Rename, keep_name
@@ -36,6 +35,9 @@ class Reporting:
         return cls(History(store, days, rename), days, tz)
 
     def html(self, day: dt.date) -> str:
+        # matplotlib takes half a second to import: only the HTML report pays for it.
+        from nudger.report import html  # noqa: PLC0415
+
         month = self.history.range(day - dt.timedelta(days=REPORT_DAYS - 1), day)
         return html.render(self.history.day(day), month, dt.datetime.now(self.tz))
 

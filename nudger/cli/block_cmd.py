@@ -1,0 +1,290 @@
+"""`nudger block ...` and `nudger sites ...`: the blocklist and the sites, without editing TOML."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nudger.cli.common import load_config
+from nudger.errors import ConfigError
+from nudger.paths import user_config_file
+
+if TYPE_CHECKING:
+    from nudger.user_config import RuleKind, UserConfig
+
+UNCHANGED = "nothing was changed"
+
+
+def register(commands: Any) -> None:
+    block: argparse.ArgumentParser = commands.add_parser(
+        "block",
+        help="manage your blocklist (names, handles, profile addresses, apps)",
+        description="Manage the blocklist: the things that are about one person. Changes go to "
+        "your settings file (its comments and layout are kept) and the running nudger picks "
+        "them up within a few seconds.",
+    )
+    actions = block.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help="add an entry", description="Add a blocklist entry.")
+    add.add_argument("name", help='a name for the entry, for example "Alex"')
+    _rule_options(add, required=True)
+    add.set_defaults(handler=lambda a: _add(a, "blocklist"))
+
+    listing = actions.add_parser("list", help="show the entries", description="Show the blocklist.")
+    listing.set_defaults(handler=_list_blocklist)
+
+    remove = actions.add_parser(
+        "remove", help="remove an entry", description="Remove a blocklist entry."
+    )
+    remove.add_argument("name")
+    remove.set_defaults(handler=lambda a: _remove(a, "blocklist"))
+
+    edit = actions.add_parser(
+        "edit",
+        help="change an entry",
+        description="Change a blocklist entry: rename it, replace its patterns or apps, or add "
+        "and remove single ones.",
+    )
+    edit.add_argument("name")
+    edit.add_argument("--rename", metavar="NEW", help="a new name")
+    edit.add_argument(
+        "--match", action="append", metavar="TEXT", help="replace all patterns (repeatable)"
+    )
+    edit.add_argument(
+        "--add-match", action="append", default=[], metavar="TEXT", help="add a pattern"
+    )
+    edit.add_argument(
+        "--remove-match", action="append", default=[], metavar="TEXT", help="remove a pattern"
+    )
+    edit.add_argument("--app", action="append", metavar="APP", help="replace all apps (repeatable)")
+    edit.add_argument("--add-app", action="append", default=[], metavar="APP", help="add an app")
+    edit.add_argument(
+        "--remove-app", action="append", default=[], metavar="APP", help="remove an app"
+    )
+    edit.set_defaults(handler=_edit)
+
+    test = actions.add_parser(
+        "test",
+        help="check which entries and sites a window title would match, and why",
+        description="Show which blocklist entries and sites would match a window, and through "
+        "which pattern. Without --app the title is tested as a browser tab. Exit code 0 when "
+        "something matches, 1 when nothing does.",
+    )
+    test.add_argument("title", help='a window title, for example "Alex Doe (@alexdoe) • Instagram"')
+    test.add_argument(
+        "--app", help="the program (process name or window class); default: a browser"
+    )
+    test.add_argument("--url", help="the page address, where your platform provides it")
+    test.set_defaults(handler=_test)
+
+    sites: argparse.ArgumentParser = commands.add_parser(
+        "sites",
+        help="list, add, remove, switch on or off social sites",
+        description="Manage social sites: the built-in catalogue and your own.",
+    )
+    site_actions = sites.add_subparsers(dest="action", metavar="ACTION", required=True)
+    site_list = site_actions.add_parser(
+        "list", help="show every site", description="Show every site."
+    )
+    site_list.set_defaults(handler=_list_sites)
+    site_add = site_actions.add_parser(
+        "add", help="add a site of your own", description="Add a site."
+    )
+    site_add.add_argument("name")
+    _rule_options(site_add, required=True)
+    site_add.set_defaults(handler=lambda a: _add(a, "sites"))
+    site_remove = site_actions.add_parser(
+        "remove", help="remove a site of your own", description="Remove one of your own sites."
+    )
+    site_remove.add_argument("name")
+    site_remove.set_defaults(handler=lambda a: _remove(a, "sites"))
+    for verb, enabled in (("disable", False), ("enable", True)):
+        switch = site_actions.add_parser(
+            verb,
+            help=f"{verb} a site",
+            description=f"{verb.capitalize()} a site (built-in or yours).",
+        )
+        switch.add_argument("name")
+        switch.set_defaults(handler=lambda a, on=enabled: _switch_site(a, on))
+
+
+def _rule_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--match",
+        action="append",
+        default=[],
+        required=required,
+        metavar="TEXT",
+        help='words (whole words, any case) or "re:<regex>"; repeat for more',
+    )
+    parser.add_argument(
+        "--app",
+        action="append",
+        default=[],
+        metavar="APP",
+        help="a program's process name or window class",
+    )
+
+
+def _user_config(args: argparse.Namespace) -> UserConfig:
+    from nudger.user_config import UserConfig
+
+    load_config(args)  # refuse to edit on top of a config that is already broken
+    explicit = getattr(args, "config", None)
+    return UserConfig(Path(explicit).expanduser() if explicit else user_config_file())
+
+
+def _save(config: UserConfig) -> None:
+    try:
+        config.save()
+    except ConfigError as error:
+        raise ConfigError(error.source, error.field, f"{error.reason} ({UNCHANGED})") from None
+
+
+def _warn_broad(values: list[str]) -> None:
+    from nudger import patterns
+
+    for value in values:
+        warning = patterns.breadth_warning(value) if value.strip() else None
+        if warning:
+            print(
+                f"nudger: warning: {warning}. Consider a fuller name or a handle.", file=sys.stderr
+            )
+
+
+def _add(args: argparse.Namespace, kind: RuleKind) -> int:
+    config = _user_config(args)
+    config.add_rule(kind, args.name.strip(), args.match, args.app)
+    _save(config)
+    _warn_broad(args.match)
+    what = "blocklist entry" if kind == "blocklist" else "site"
+    print(f'Added the {what} "{args.name.strip()}" to {config.path}.')
+    return 0
+
+
+def _remove(args: argparse.Namespace, kind: RuleKind) -> int:
+    from nudger.catalogue import builtin_sites
+
+    config = _user_config(args)
+    built_in = any(site.name.casefold() == args.name.casefold() for site in builtin_sites())
+    if kind == "sites" and config.find("sites", args.name) is None and built_in:
+        raise ConfigError(
+            str(config.path),
+            "sites",
+            f'"{args.name}" is built in; switch it off with `nudger sites disable {args.name}`',
+        )
+    removed = config.remove_rule(kind, args.name)
+    _save(config)
+    print(f'Removed "{removed}" from {config.path}.')
+    return 0
+
+
+def _edit(args: argparse.Namespace) -> int:
+    config = _user_config(args)
+    config.edit_rule(
+        "blocklist",
+        args.name,
+        rename=args.rename,
+        match=args.match,
+        add_match=args.add_match,
+        remove_match=args.remove_match,
+        apps=args.app,
+        add_apps=args.add_app,
+        remove_apps=args.remove_app,
+    )
+    _save(config)
+    _warn_broad([*(args.match or []), *args.add_match])
+    print(f'Changed "{args.rename or args.name}" in {config.path}.')
+    return 0
+
+
+def _list_blocklist(args: argparse.Namespace) -> int:
+    entries = load_config(args).settings.blocklist
+    if not entries:
+        print("The blocklist is empty. Add an entry with: nudger block add NAME --match TEXT")
+        return 0
+    for entry in entries:
+        print(entry.name)
+        for pattern in entry.match:
+            print(f"  match  {pattern}")
+        for app in entry.apps:
+            print(f"  app    {app}")
+    return 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    from nudger.catalogue import all_rules
+    from nudger.matching import Matcher
+    from nudger.sensing.base import Window
+
+    settings = load_config(args).settings
+    matcher = Matcher(all_rules(settings), settings.watch.browsers)
+    app = args.app or "chromium"
+    window = Window(app=app, title=args.title, url=args.url)
+    if not args.app:
+        print("Tested as a browser tab (use --app NAME for another program).")
+    elif not matcher.is_browser(window):
+        print(f"Tested as {app}: not a browser, so only the blocklist and native apps can match.")
+    explanations = matcher.explain(window)
+    if not explanations:
+        print("Nothing matches.")
+        return 1
+    width = max(len(e.target) for e in explanations)
+    for found in explanations:
+        what = {"title": "the title", "url": "the address", "app": "the program"}[found.signal]
+        print(f"  {found.kind:<9}  {found.target:<{width}}  {what} matches {found.pattern!r}")
+    return 0
+
+
+def _list_sites(args: argparse.Namespace) -> int:
+    from nudger.catalogue import builtin_sites
+
+    settings = load_config(args).settings
+    disabled = {name.casefold() for name in settings.catalogue.disabled}
+    own = {site.name.casefold(): site for site in settings.sites}
+    rows = []
+    for site in builtin_sites():
+        origin = "built in, replaced by yours" if site.name.casefold() in own else "built in"
+        rows.append(
+            (site.name, origin, site.name.casefold() not in disabled, len(site.match), site.apps)
+        )
+    for site in settings.sites:
+        if not any(b.name.casefold() == site.name.casefold() for b in builtin_sites()):
+            rows.append(
+                (
+                    site.name,
+                    "yours",
+                    site.name.casefold() not in disabled,
+                    len(site.match),
+                    site.apps,
+                )
+            )
+    width = max(len(row[0]) for row in rows)
+    for name, origin, enabled, count, apps in rows:
+        apps_text = f", apps: {', '.join(apps)}" if apps else ""
+        state = "on " if enabled else "off"
+        print(f"{state}  {name:<{width}}  {origin}; {count} patterns{apps_text}")
+    return 0
+
+
+def _switch_site(args: argparse.Namespace, enabled: bool) -> int:
+    from nudger.catalogue import builtin_sites
+
+    settings = load_config(args).settings
+    known = [s.name for s in builtin_sites()] + [s.name for s in settings.sites]
+    name = next((n for n in known if n.casefold() == args.name.casefold()), None)
+    config = _user_config(args)
+    if name is None:
+        raise ConfigError(
+            str(config.path),
+            "catalogue.disabled",
+            f'there is no site named "{args.name}" (see `nudger sites list`)',
+        )
+    changed = config.set_site_enabled(name, enabled)
+    if changed:
+        _save(config)
+    state = "on" if enabled else "off"
+    print(f"{name} is {state}{'' if changed else ' already'}.")
+    return 0

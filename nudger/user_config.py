@@ -1,0 +1,230 @@
+"""Editing the user's config file from the command line, with tomlkit.
+
+Comments, order and formatting of everything not edited survive byte for byte. Every edit is
+validated as a whole config before it is written, and the write is atomic (a private temporary
+file, then a rename), so a bad edit leaves the file exactly as it was and the running daemon
+never sees half a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import tomlkit
+from tomlkit.items import AoT, Array, Comment, Table, Whitespace
+
+from nudger import settings as settings_module
+from nudger.errors import ConfigError
+from nudger.paths import builtin_config, write_private_atomic
+from nudger.settings import Settings
+
+RuleKind = Literal["blocklist", "sites"]
+
+INIT_HEADER = """\
+# Your nudger settings.
+#
+# Every setting is here with its built-in default, commented out. To change one, remove the "# "
+# in front of it and edit the value. Anything left commented keeps the built-in default, even
+# when a later version of nudger improves it. Check your changes with `nudger config check`.
+#
+# Blocklist entries and sites are easiest to manage with `nudger block ...` and
+# `nudger sites ...`, which keep this file's comments and layout as they are.
+
+"""
+
+NEW_FILE_HEADER = """\
+# nudger settings: your own. Only what you set here differs from the built-in defaults;
+# `nudger config init` writes a file with every setting explained.
+"""
+
+
+class UserConfig:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.existed = path.exists()
+        try:
+            self.original = path.read_text(encoding="utf-8") if self.existed else ""
+        except OSError as error:
+            raise ConfigError(str(path), "(file)", f"cannot be read: {error.strerror}") from None
+        try:
+            self.doc = (
+                tomlkit.parse(self.original) if self.existed else tomlkit.parse(NEW_FILE_HEADER)
+            )
+        except tomlkit.exceptions.ParseError as error:
+            raise ConfigError(
+                str(path),
+                f"line {error.line}, column {error.col}",
+                "this is not valid TOML; fix it first",
+            ) from None
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def rules(self, kind: RuleKind) -> list[Table]:
+        found = self.doc.get(kind)
+        return list(found) if isinstance(found, AoT) else []
+
+    def find(self, kind: RuleKind, name: str) -> tuple[int, Table] | None:
+        wanted = name.strip().casefold()
+        for index, table in enumerate(self.rules(kind)):
+            if str(table.get("name", "")).strip().casefold() == wanted:
+                return index, table
+        return None
+
+    def disabled_sites(self) -> list[str]:
+        catalogue = self.doc.get("catalogue")
+        disabled = catalogue.get("disabled") if isinstance(catalogue, Table) else None
+        return [str(name) for name in disabled] if isinstance(disabled, Array) else []
+
+    # -- editing ------------------------------------------------------------------------------
+
+    def add_rule(
+        self, kind: RuleKind, name: str, match: Sequence[str], apps: Sequence[str]
+    ) -> None:
+        if self.find(kind, name) is not None:
+            command = "block edit" if kind == "blocklist" else "sites remove"
+            raise ConfigError(
+                str(self.path),
+                kind,
+                f'an entry named "{name}" already exists (see `nudger {command}`)',
+            )
+        table = tomlkit.table()
+        table["name"] = name
+        table["match"] = _array(match)
+        table["apps"] = _array(apps)
+        table.add(tomlkit.nl())  # a blank line before whatever follows
+        existing = self.doc.get(kind)
+        if isinstance(existing, AoT):
+            existing.append(table)
+        else:
+            if self.doc.as_string() and not self.doc.as_string().endswith("\n\n"):
+                self.doc.add(tomlkit.nl())  # keep the new section apart from what came before
+            self.doc.append(kind, tomlkit.aot())
+            self.doc[kind].append(table)
+
+    def remove_rule(self, kind: RuleKind, name: str) -> str:
+        found = self.find(kind, name)
+        if found is None:
+            raise ConfigError(str(self.path), kind, f'there is no entry named "{name}"')
+        index, table = found
+        removed = str(table["name"])
+        aot = self.doc[kind]
+        del aot[index]
+        if not len(aot):
+            del self.doc[kind]
+        return removed
+
+    def edit_rule(
+        self,
+        kind: RuleKind,
+        name: str,
+        *,
+        rename: str | None = None,
+        match: Sequence[str] | None = None,
+        add_match: Sequence[str] = (),
+        remove_match: Sequence[str] = (),
+        apps: Sequence[str] | None = None,
+        add_apps: Sequence[str] = (),
+        remove_apps: Sequence[str] = (),
+    ) -> None:
+        found = self.find(kind, name)
+        if found is None:
+            raise ConfigError(str(self.path), kind, f'there is no entry named "{name}"')
+        _, table = found
+        if rename is not None:
+            other = self.find(kind, rename)
+            if other is not None and other[1] is not table:
+                raise ConfigError(str(self.path), kind, f'an entry named "{rename}" already exists')
+            table["name"] = rename
+        _edit_list(
+            table, "match", replace=match, add=add_match, remove=remove_match, path=self.path
+        )
+        _edit_list(table, "apps", replace=apps, add=add_apps, remove=remove_apps, path=self.path)
+
+    def set_site_enabled(self, name: str, enabled: bool) -> bool:
+        """Switch a site on or off in [catalogue] disabled. True if anything changed."""
+        catalogue = self.doc.get("catalogue")
+        if not isinstance(catalogue, Table):
+            catalogue = tomlkit.table()
+            self.doc.append("catalogue", catalogue)
+        disabled = catalogue.get("disabled")
+        if not isinstance(disabled, Array):
+            disabled = _array([])
+            catalogue["disabled"] = disabled
+        present = [i for i, item in enumerate(disabled) if str(item).casefold() == name.casefold()]
+        if enabled and present:
+            for index in reversed(present):
+                del disabled[index]
+            return True
+        if not enabled and not present:
+            disabled.append(name)
+            return True
+        return False
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def text(self) -> str:
+        return tomlkit.dumps(self.doc)
+
+    def validate(self) -> Settings:
+        """The settings this file would give, or ConfigError naming the field. Writes nothing."""
+        data: dict[str, Any] = tomlkit.parse(self.text()).unwrap()
+        return settings_module.load_from(data, self.path).settings
+
+    def save(self) -> Settings:
+        settings = self.validate()
+        write_private_atomic(self.path, self.text())
+        return settings
+
+
+def defaults_file_text() -> str:
+    """The built-in defaults, every explanation kept and every value commented out.
+
+    Commented out rather than copied, so a later nudger with better defaults still applies them
+    to everything you have not changed yourself.
+    """
+    with builtin_config("nudger.toml").open("r", encoding="utf-8") as handle:
+        source = tomlkit.parse(handle.read())
+    out = tomlkit.parse(INIT_HEADER)
+    for key, item in source.body:
+        if key is not None and isinstance(item, Table):  # the built-in file's own header is skipped
+            out.add(key.key, _commented_table(item))
+    return tomlkit.dumps(out)
+
+
+def _commented_table(table: Table) -> Table:
+    result = tomlkit.table()
+    for key, item in table.value.body:
+        if isinstance(item, Comment | Whitespace):
+            result.add(item)
+        elif key is not None:
+            value = tomlkit.item(item.unwrap()).as_string()
+            result.add(tomlkit.comment(f"{key.key} = {value}"))
+    return result
+
+
+def _array(values: Sequence[str]) -> Array:
+    array = tomlkit.array()
+    array.extend(values)
+    return array
+
+
+def _edit_list(
+    table: Table,
+    key: str,
+    *,
+    replace: Sequence[str] | None,
+    add: Sequence[str],
+    remove: Sequence[str],
+    path: Path,
+) -> None:
+    if replace is None and not add and not remove:
+        return
+    current = [str(v) for v in table.get(key, [])] if replace is None else list(replace)
+    for value in remove:
+        if value not in current:
+            raise ConfigError(str(path), f"{key}", f'"{value}" is not one of {current}')
+        current.remove(value)
+    current += [value for value in add if value not in current]
+    table[key] = _array(current)
