@@ -7,11 +7,29 @@ import sys
 from collections.abc import Sequence
 
 from nudger import __version__
-from nudger.cli import block_cmd, config_cmd, doctor_cmd, pause_cmd, run_cmd, summary_cmd
+from nudger.cli import (
+    autostart_cmd,
+    block_cmd,
+    config_cmd,
+    doctor_cmd,
+    pause_cmd,
+    run_cmd,
+    status_cmd,
+    summary_cmd,
+)
 from nudger.errors import NudgerError
 from nudger.instance import AlreadyRunning
 
-_COMMANDS = (run_cmd, summary_cmd, block_cmd, pause_cmd, config_cmd, doctor_cmd)
+_COMMANDS = (
+    run_cmd,
+    status_cmd,
+    summary_cmd,
+    block_cmd,
+    pause_cmd,
+    config_cmd,
+    autostart_cmd,
+    doctor_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -146,6 +146,10 @@ class Desktop:
         """Point the environment at a display that does not exist yet (a session still starting)."""
         self.display_name = f":{number}"
 
+    def plan_bus(self) -> None:
+        """Point the environment at a session bus that does not exist yet."""
+        self.bus_address = f"unix:path={self.workdir / 'bus'}"
+
     def start(self, *, notifications: bool = True) -> Desktop:
         self.start_x()
         self.start_bus()

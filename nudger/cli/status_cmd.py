@@ -1,0 +1,85 @@
+"""`nudger status`: is the daemon running, what does it see, how is today going."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from typing import Any
+
+from nudger.cli.common import load_config
+
+NOT_RUNNING = 3  # as in LSB init scripts: "program is not running"
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "status",
+        help="is nudger running, and how is today going",
+        description="Say whether the daemon is running (pid, uptime), which window backend it "
+        "uses and when it last looked, today's totals so far, and any pause. Exit code 3 when "
+        "it is not running.",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nudger import paths
+    from nudger.days import LocalDays
+    from nudger.history import History
+    from nudger.instance import is_locked, read_status
+    from nudger.pause import PauseFile
+    from nudger.report.words import duration
+    from nudger.settings import timezone_of
+    from nudger.store import Store
+
+    settings = load_config(args).settings
+    data_dir = paths.data_dir()
+    tz = timezone_of(settings)
+    now = time.time()
+
+    def clock(at: float) -> str:
+        return dt.datetime.fromtimestamp(at, tz).strftime("%H:%M:%S")
+
+    running = is_locked(data_dir)
+    status = read_status(data_dir) if running else None
+    if status is not None:
+        print(f"nudger is running (pid {status.pid}, for {duration(now - status.started_at)}).")
+        seen = (
+            f"last look at {clock(status.last_sample_at)}"
+            if status.last_sample_at
+            else "no look yet"
+        )
+        state = "watching windows" if status.sensor_connected else "waiting for the desktop"
+        print(f"Backend: {status.backend}, {state}; {seen}.")
+        for note in status.notes:
+            print(f"  {note}")
+        if status.database_moved_aside:
+            print("The database could not be read, so a new one was started. The old file is")
+            print(f"  kept at {status.database_moved_aside}.")
+        if status.config_problem:
+            print("Your config has a problem, so the last good one is in use:")
+            print(f"  {status.config_problem}")
+    elif running:
+        print("nudger is running (starting up).")
+    else:
+        print("nudger is not running. Start it with `nudger run`; at every login with")
+        print("  `nudger autostart enable`.")
+
+    database = paths.database_file()
+    if database.exists():
+        store = Store.open(database)
+        try:
+            days = LocalDays(tz, settings.summary.day_starts_at)
+            today = History(store, days).day(days.day_of(now))
+        finally:
+            store.close()
+        summary = today.summary
+        blocklist = f"{summary.blocklist_visits} visits" if summary.blocklist_visits else "none"
+        sites = duration(summary.site_seconds)
+        print(f"Today so far: {sites} on social sites; blocklist: {blocklist}.")
+    pause = PauseFile(data_dir).current(now)
+    if pause is not None:
+        what = "snoozed" if pause.reason == "snooze" else "paused"
+        print(f"Nudges are {what} until {dt.datetime.fromtimestamp(pause.until, tz):%a %H:%M}.")
+    return 0 if running else NOT_RUNNING
