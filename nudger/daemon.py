@@ -88,6 +88,11 @@ class Daemon:
         self.scheduler.add_job(
             self._check_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS), id="config"
         )
+        self.scheduler.add_job(
+            self.watcher.scan_processes,
+            IntervalTrigger(seconds=settings.watch.process_scan_seconds),
+            id="scan",
+        )
         self._publish_status()
         self._install_signals()
         try:

@@ -163,6 +163,14 @@ class Matcher:
                 add(rule, "app")
         return tuple(sorted(found.values(), key=lambda hit: hit.kind != "blocklist"))
 
+    def apps_running(self, names: Iterable[str]) -> tuple[Hit, ...]:
+        """Hits for rules whose native app is among the running process names."""
+        found: dict[tuple[Kind, str], Hit] = {}
+        for name in {normalize_app(n) for n in names}:
+            for rule in self._apps.get(name, ()):
+                found.setdefault((rule.kind, rule.name), Hit(rule.kind, rule.name, "app"))
+        return tuple(sorted(found.values(), key=lambda hit: (hit.kind != "blocklist", hit.target)))
+
     def storable_title(self, window: Window, *, redact_blocklist: bool) -> str:
         """The page title as it may be stored, with blocklist words blanked out if asked."""
         title = window.title[:MAX_TITLE_CHARS]

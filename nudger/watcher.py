@@ -18,6 +18,7 @@ from nudger.faults import FaultLog
 from nudger.matching import Hit, Matcher
 from nudger.recorder import Recorder
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable
+from nudger.sensing.processes import running_names
 from nudger.settings import Settings, timezone_of
 from nudger.store import Store
 from nudger.tracking import Step, Tracker, Visit
@@ -72,6 +73,13 @@ class Watcher:
             idle_seconds=settings.watch.idle_seconds,
             days=self.days,
         )
+        # Apps seen running while nothing could be read in front: a weaker signal, kept apart.
+        self.running = Tracker(
+            pulse_seconds=_scan_pulse(settings),
+            idle_seconds=settings.watch.idle_seconds,
+            days=self.days,
+            source="running",
+        )
         self.last_sample_at: float | None = None
         self._sensor: Sensor | None = None
         self._retry_at = 0.0
@@ -92,6 +100,11 @@ class Watcher:
             self.matcher = Matcher(all_rules(settings), settings.watch.browsers)
             self.tracker.reconfigure(
                 pulse_seconds=settings.watch.pulse_seconds,
+                idle_seconds=settings.watch.idle_seconds,
+                days=self.days,
+            )
+            self.running.reconfigure(
+                pulse_seconds=_scan_pulse(settings),
                 idle_seconds=settings.watch.idle_seconds,
                 days=self.days,
             )
@@ -124,12 +137,28 @@ class Watcher:
     def flush(self, mono: float | None = None) -> bool:
         with self.lock:
             self._last_flush = self.clock.monotonic() if mono is None else mono
-            return self.recorder.flush(self.tracker.open_visits())
+            return self.recorder.flush(self.tracker.open_visits() + self.running.open_visits())
+
+    def scan_processes(self) -> tuple[Hit, ...]:
+        """The fallback: while the window in front cannot be read, note which social apps run.
+
+        Called every watch.process_scan_seconds, never every sample (a scan costs ~10 ms).
+        """
+        with self.lock:
+            if self._sensor is not None:
+                self.recorder.add(self.running.interrupt())  # the real thing is back
+                return ()
+            hits = self.matcher.apps_running(running_names())
+            step = self.running.observe(self.clock.wall(), hits)
+            self.recorder.add(step.ended)
+            if step.ended or step.started:
+                self.flush()
+            return hits
 
     def stop(self) -> bool:
         """Close the visits in progress and write everything. True when all of it reached disk."""
         with self.lock:
-            self.recorder.add(self.tracker.close_all())
+            self.recorder.add(self.tracker.close_all() + self.running.close_all())
             saved = self.recorder.flush()
             if self._sensor is not None:
                 self._sensor.close()
@@ -158,7 +187,7 @@ class Watcher:
             if mono < self._retry_at:
                 return None
             try:
-                self._sensor = self.backend.open()
+                self._sensor = self.backend.open(self.settings.watch.idle_seconds)
             except SensorUnavailable as error:
                 self._schedule_retry(mono, str(error))
                 return None
@@ -186,3 +215,7 @@ class Watcher:
         return self.matcher.storable_title(
             reading.window, redact_blocklist=self.settings.privacy.redact_blocklist_titles
         )
+
+
+def _scan_pulse(settings: Settings) -> float:
+    return settings.watch.process_scan_seconds * 1.5 + 1

@@ -48,7 +48,7 @@ def _check_windows() -> bool:
     backend = sensing.detect()
     print(f"Window backend: {backend.name} ({backend.reason})")
     try:
-        sensor = backend.open()
+        sensor = backend.open(120.0)
     except SensorUnavailable as error:
         print(f"  not working: {error}")
         print("  nudger keeps trying in the background, so starting it before the desktop is fine.")

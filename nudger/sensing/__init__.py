@@ -1,15 +1,18 @@
-"""Reading the window in front. `detect()` picks one backend for this platform and session."""
+"""Reading the window in front. `detect()` picks one backend for this platform and session,
+once, in the style of platformdirs: a small module per backend behind one protocol."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nudger.sensing.base import Reading, Sensor, SensorUnavailable, Window
 
 __all__ = ["Backend", "Reading", "Sensor", "SensorUnavailable", "Window", "detect"]
+
+Opener = Callable[[float], Sensor]  # takes the idle threshold in seconds
 
 
 @dataclass(frozen=True)
@@ -18,19 +21,150 @@ class Backend:
 
     name: str
     reason: str
-    open: Callable[[], Sensor]
+    open: Opener = field(repr=False)
+    session: str = ""
+
+    @property
+    def reads_windows(self) -> bool:
+        return self.name != "processes"
+
+
+def _desktops(env: Mapping[str, str]) -> set[str]:
+    return {
+        part.strip().lower()
+        for part in env.get("XDG_CURRENT_DESKTOP", "").split(":")
+        if part.strip()
+    }
 
 
 def detect(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> Backend:
     """Choose the backend once, from the platform and the session's environment."""
     env = os.environ if env is None else env
+    name, reason, session = choose(env, platform)
+    openers: dict[str, Callable[[Mapping[str, str], str], Opener]] = {
+        "x11": _x11_opener,
+        "sway": _sway_opener,
+        "hyprland": _hyprland_opener,
+        "gnome": _gnome_opener,
+        "kde": _kde_opener,
+        "macos": lambda _env, _reason: _open_macos,
+        "windows": lambda _env, _reason: _open_windows,
+        "processes": lambda _env, why: _processes_only(why),
+    }
+    return Backend(name, reason, openers[name](env, reason), session)
+
+
+def choose(env: Mapping[str, str], platform: str) -> tuple[str, str, str]:
+    """(backend, why, session type). Precedence, top first:
+
+    macOS, Windows; a sway or Hyprland socket (whatever else is set: Xwayland sets DISPLAY too);
+    an X11 session; Wayland on GNOME or KDE; another Wayland compositor (running apps only:
+    X11 calls there would see only Xwayland windows); a bare DISPLAY; nothing visible.
+    """
+    if platform in {"darwin", "win32"}:
+        kind = "macos" if platform == "darwin" else "windows"
+        return kind, "macOS" if kind == "macos" else "Windows", kind
+    session = env.get("XDG_SESSION_TYPE", "").lower()
+    desktops = _desktops(env)
     display = env.get("DISPLAY")
+    wayland = bool(env.get("WAYLAND_DISPLAY")) or session == "wayland"
+    shown = session or ("wayland" if wayland else "x11" if display else "unknown")
+    compositor = env.get("XDG_CURRENT_DESKTOP") or "this compositor"
+    if env.get("SWAYSOCK"):
+        choice = ("sway", f"SWAYSOCK={env['SWAYSOCK']}")
+    elif env.get("HYPRLAND_INSTANCE_SIGNATURE"):
+        choice = ("hyprland", "HYPRLAND_INSTANCE_SIGNATURE is set")
+    elif session == "x11" and display:
+        choice = ("x11", f"an X11 session on DISPLAY={display}")
+    elif wayland and "gnome" in desktops:
+        choice = ("gnome", "GNOME on Wayland")
+    elif wayland and "kde" in desktops:
+        choice = ("kde", "KDE Plasma on Wayland")
+    elif wayland:
+        choice = (
+            "processes",
+            f"{compositor} on Wayland does not tell programs which window is in front",
+        )
+    elif display:
+        choice = ("x11", f"DISPLAY={display}")
+    else:
+        choice = (
+            "processes",
+            "no graphical session is visible (neither DISPLAY nor WAYLAND_DISPLAY is set)",
+        )
+    return choice[0], choice[1], shown
 
-    def open_x11() -> Sensor:
-        from nudger.sensing.x11 import X11Sensor  # noqa: PLC0415 - python-xlib exists on Linux only
 
-        return X11Sensor(display)
+def _x11_opener(env: Mapping[str, str], _reason: str) -> Opener:
+    def open_x11(_idle: float) -> Sensor:
+        from nudger.sensing.x11 import X11Sensor  # noqa: PLC0415 - python-xlib: Linux only
 
-    if display:
-        return Backend("x11", f"DISPLAY={display}", open_x11)
-    return Backend("x11", "no DISPLAY is set yet; waiting for an X session", open_x11)
+        return X11Sensor(env.get("DISPLAY"))
+
+    return open_x11
+
+
+def _sway_opener(env: Mapping[str, str], _reason: str) -> Opener:
+    def open_sway(idle: float) -> Sensor:
+        from nudger.sensing.sway import SwaySensor  # noqa: PLC0415
+        from nudger.sensing.wayland_idle import IdleWatch  # noqa: PLC0415
+
+        sensor = SwaySensor(env["SWAYSOCK"])
+        sensor.attach_idle(IdleWatch.start(idle, env))
+        return sensor
+
+    return open_sway
+
+
+def _hyprland_opener(env: Mapping[str, str], _reason: str) -> Opener:
+    def open_hyprland(idle: float) -> Sensor:
+        from nudger.sensing.hyprland import HyprlandSensor, socket_path, socket_request  # noqa: PLC0415
+        from nudger.sensing.wayland_idle import IdleWatch  # noqa: PLC0415
+
+        path = socket_path(env)
+        if path is None or not path.exists():
+            raise SensorUnavailable(f"Hyprland's socket is not there ({path})")
+        sensor = HyprlandSensor(socket_request(path))
+        sensor.attach_idle(IdleWatch.start(idle, env))
+        return sensor
+
+    return open_hyprland
+
+
+def _gnome_opener(env: Mapping[str, str], _reason: str) -> Opener:
+    def open_gnome(_idle: float) -> Sensor:
+        from nudger.sensing.dbus_calls import SessionBusCaller  # noqa: PLC0415
+        from nudger.sensing.gnome import GnomeSensor  # noqa: PLC0415
+
+        return GnomeSensor(SessionBusCaller(env))
+
+    return open_gnome
+
+
+def _kde_opener(env: Mapping[str, str], _reason: str) -> Opener:
+    def open_kde(_idle: float) -> Sensor:
+        from nudger.sensing.dbus_calls import SessionBusCaller  # noqa: PLC0415
+        from nudger.sensing.kde import KdeSensor, KWinBridge  # noqa: PLC0415
+
+        return KdeSensor(SessionBusCaller(env), KWinBridge(env))
+
+    return open_kde
+
+
+def _open_macos(_idle: float) -> Sensor:
+    from nudger.sensing.macos import open_sensor  # noqa: PLC0415
+
+    return open_sensor()
+
+
+def _open_windows(_idle: float) -> Sensor:
+    from nudger.sensing.windows import open_sensor  # noqa: PLC0415
+
+    return open_sensor()
+
+
+def _processes_only(reason: str) -> Opener:
+    def refuse(_idle: float) -> Sensor:
+        raise SensorUnavailable(f"{reason}; counting the social apps that are running instead")
+
+    return refuse

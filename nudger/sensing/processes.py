@@ -15,3 +15,17 @@ def process_name(pid: int) -> str | None:
         return psutil.Process(pid).name()
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, ValueError):
         return None
+
+
+def running_names() -> set[str]:
+    """The names of every running process we may see (one psutil scan, about 10 ms).
+
+    Used only as the fallback when the window in front cannot be read, and only every
+    watch.process_scan_seconds, never every sample.
+    """
+    names: set[str] = set()
+    for process in psutil.process_iter(["name"]):
+        name = process.info.get("name")
+        if name:
+            names.add(name)
+    return names

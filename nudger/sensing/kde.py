@@ -1,0 +1,190 @@
+"""KDE Plasma on Wayland: a small KWin script reports the active window to us over D-Bus.
+
+KWin shares the window in front only with its own scripts. We load one (through KWin's
+org.kde.kwin.Scripting interface) that calls a method on a bus name of ours whenever the active
+window or its caption changes. Plasma 6 and Plasma 5 name things differently; the script
+handles both. Idle time comes from org.freedesktop.ScreenSaver, which KWin provides.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from jeepney import MessageType, new_error, new_method_return
+from jeepney.bus_messages import message_bus
+from jeepney.io.blocking import DBusConnection, open_dbus_connection
+from jeepney.low_level import HeaderFields
+
+from nudger.notify.dbus import session_bus_address
+from nudger.sensing.base import Reading, SensorUnavailable, Window
+from nudger.sensing.dbus_calls import Caller, CallFailed
+
+KWIN = "org.kde.KWin"
+SCRIPTING_INTERFACE = "org.kde.kwin.Scripting"
+SCRIPT_INTERFACE = "org.kde.kwin.Script"
+PLUGIN = "nudger-active-window"
+BRIDGE_PATH = "/app/nudger/KWinBridge"
+BRIDGE_INTERFACE = "app.nudger.KWinBridge"
+SCREENSAVER = "org.freedesktop.ScreenSaver"
+_DO_NOT_QUEUE = 4
+_PRIMARY_OWNER = 1
+
+
+def script_source(service: str) -> str:
+    """The KWin script: report the active window now and on every change."""
+    return f"""
+function report(w) {{
+    if (!w) {{
+        callDBus("{service}", "{BRIDGE_PATH}", "{BRIDGE_INTERFACE}", "Focus", "", "", 0);
+        return;
+    }}
+    callDBus("{service}", "{BRIDGE_PATH}", "{BRIDGE_INTERFACE}", "Focus",
+             String(w.caption), String(w.resourceClass), w.pid || 0);
+}}
+function active() {{ return workspace.activeWindow || workspace.activeClient; }}
+var activated = workspace.windowActivated || workspace.clientActivated;
+activated.connect(function (w) {{
+    report(w);
+    if (w && !w.nudgerWatching) {{
+        w.nudgerWatching = true;
+        w.captionChanged.connect(function () {{ if (w === active()) report(w); }});
+    }}
+}});
+report(active());
+"""
+
+
+def window_from_report(caption: str, resource_class: str, pid: int) -> Window | None:
+    if not caption and not resource_class:
+        return None
+    return Window(
+        app=resource_class,
+        title=caption,
+        pid=pid if pid > 0 else None,
+        wm_class=(resource_class,) if resource_class else (),
+    )
+
+
+class KWinBridge:
+    """Our end of the script's callDBus: a bus name that takes Focus(caption, class, pid) calls."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        address = session_bus_address(env)
+        if address is None:
+            raise SensorUnavailable("no D-Bus session bus, so KWin cannot be asked")
+        self.service = f"app.nudger.KWinBridge.p{os.getpid()}"
+        try:
+            self._connection: DBusConnection = open_dbus_connection(bus=address)
+            reply = self._connection.send_and_get_reply(
+                message_bus.RequestName(self.service, _DO_NOT_QUEUE), timeout=2
+            )
+        except (OSError, ConnectionError, TimeoutError) as error:
+            raise SensorUnavailable(f"cannot reach the session bus: {error}") from None
+        if reply.body[0] != _PRIMARY_OWNER:
+            raise SensorUnavailable(f"the bus name {self.service} is taken")
+
+    def reports(self) -> list[tuple[str, str, int]]:
+        """Focus reports received since the last call. Never blocks."""
+        found: list[tuple[str, str, int]] = []
+        while True:
+            try:
+                message = self._connection.receive(timeout=0)
+            except TimeoutError:
+                return found
+            except (OSError, ConnectionError) as error:
+                raise SensorUnavailable(f"lost the session bus: {error}") from None
+            if message.header.message_type != MessageType.method_call:
+                continue
+            fields = message.header.fields
+            if (
+                fields.get(HeaderFields.member) == "Focus"
+                and fields.get(HeaderFields.interface) == BRIDGE_INTERFACE
+            ):
+                caption, resource_class, pid = message.body
+                found.append((str(caption), str(resource_class), int(pid)))
+                self._connection.send(new_method_return(message))
+            else:
+                self._connection.send(
+                    new_error(message, "org.freedesktop.DBus.Error.UnknownMethod")
+                )
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._connection.close()
+
+
+class KdeSensor:
+    name = "kde"
+
+    def __init__(self, call: Caller, bridge: KWinBridge) -> None:
+        self._call = call
+        self._bridge = bridge
+        self._window: Window | None = None
+        self._idle_known = True
+        handle, name = tempfile.mkstemp(prefix="nudger-kwin-", suffix=".js")
+        self._script = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(script_source(bridge.service))
+        try:
+            self._load_script()
+        except CallFailed as error:
+            self.close()
+            raise SensorUnavailable(
+                f"cannot load the small KWin script that reports the active window: {error}"
+            ) from None
+
+    def _load_script(self) -> None:
+        with contextlib.suppress(CallFailed):  # left over from a crash: replace it
+            self._call(
+                KWIN,
+                "/Scripting",
+                SCRIPTING_INTERFACE,
+                "unloadScript",
+                signature="s",
+                body=(PLUGIN,),
+            )
+        (script_id,) = self._call(
+            KWIN,
+            "/Scripting",
+            SCRIPTING_INTERFACE,
+            "loadScript",
+            signature="ss",
+            body=(str(self._script), PLUGIN),
+        )
+        try:  # Plasma 6 (and late 5) put each script under /Scripting/Script<id>; older, /<id>
+            self._call(KWIN, f"/Scripting/Script{script_id}", SCRIPT_INTERFACE, "run")
+        except CallFailed:
+            self._call(KWIN, f"/{script_id}", SCRIPT_INTERFACE, "run")
+
+    def read(self) -> Reading:
+        for caption, resource_class, pid in self._bridge.reports():
+            self._window = window_from_report(caption, resource_class, pid)
+        return Reading(self._window, self._idle_seconds())
+
+    def _idle_seconds(self) -> float:
+        if not self._idle_known:
+            return 0.0
+        try:
+            (value,) = self._call(SCREENSAVER, "/ScreenSaver", SCREENSAVER, "GetSessionIdleTime")
+        except CallFailed:
+            self._idle_known = False
+            return 0.0
+        return float(value) / 1000.0  # KDE answers in milliseconds
+
+    def close(self) -> None:
+        with contextlib.suppress(CallFailed):
+            self._call(
+                KWIN,
+                "/Scripting",
+                SCRIPTING_INTERFACE,
+                "unloadScript",
+                signature="s",
+                body=(PLUGIN,),
+            )
+        self._bridge.close()
+        with contextlib.suppress(OSError):
+            self._script.unlink()

@@ -1,0 +1,119 @@
+"""sway (and i3): the focused window through the IPC socket, kept current by window events.
+
+One query at start (get_tree) finds the focused window; after that the compositor pushes focus,
+title and close events, so a sample is one non-blocking read, however big the tree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+from nudger.sensing import i3ipc
+from nudger.sensing.base import Reading, SensorUnavailable, Window
+from nudger.sensing.processes import process_name
+from nudger.sensing.wayland_idle import IdleWatch
+
+
+def walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in (*node.get("nodes", ()), *node.get("floating_nodes", ())):
+        yield from walk(child)
+
+
+def focused_window(tree: dict[str, Any]) -> dict[str, Any] | None:
+    """The focused window in a get_tree reply, or None when an empty workspace has the focus."""
+    for node in walk(tree):
+        if node.get("focused") and node.get("type") in {"con", "floating_con"}:
+            return node
+    return None
+
+
+def window_from_node(node: dict[str, Any] | None) -> Window | None:
+    if node is None:
+        return None
+    pid = node.get("pid")
+    properties = node.get("window_properties") or {}  # Xwayland windows have a class instead
+    wm_class = tuple(v for v in (properties.get("instance"), properties.get("class")) if v)
+    app = (
+        node.get("app_id")
+        or (properties.get("class") or "")
+        or (process_name(pid) if pid else "")
+        or ""
+    )
+    return Window(app=str(app), title=str(node.get("name") or ""), pid=pid, wm_class=wm_class)
+
+
+class SwaySensor:
+    name = "sway"
+
+    def __init__(self, socket_path: str) -> None:
+        self._path = socket_path
+        self._idle: IdleWatch | None = None
+        try:
+            self._query = self._connect()
+            self._events = self._connect()
+            i3ipc.request(self._events, i3ipc.SUBSCRIBE, json.dumps(["window", "workspace"]))
+            self._events.setblocking(False)
+            self._focused = focused_window(i3ipc.request(self._query, i3ipc.GET_TREE))
+        except (OSError, ValueError) as error:
+            self.close()
+            raise SensorUnavailable(f"cannot talk to sway at {socket_path}: {error}") from None
+        self._buffer = bytearray()
+
+    def attach_idle(self, idle: IdleWatch | None) -> None:
+        self._idle = idle
+
+    def _connect(self) -> socket.socket:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.settimeout(5)
+        connection.connect(self._path)
+        return connection
+
+    def read(self) -> Reading:
+        try:
+            self._drain_events()
+        except (OSError, ValueError) as error:
+            raise SensorUnavailable(f"lost the sway IPC socket: {error}") from None
+        idle = self._idle.idle_seconds() if self._idle else 0.0
+        return Reading(window_from_node(self._focused), idle)
+
+    def _drain_events(self) -> None:
+        while True:
+            try:
+                chunk = self._events.recv(65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                raise i3ipc.IpcError("sway closed the connection")
+            self._buffer += chunk
+        refresh = False
+        for kind, event in i3ipc.split_messages(self._buffer):
+            if kind == i3ipc.WINDOW_EVENT:
+                self._on_window(event)
+            elif kind == i3ipc.WORKSPACE_EVENT and event.get("change") == "focus":
+                refresh = True  # maybe to an empty workspace: ask which window has the focus now
+        if refresh:
+            self._focused = focused_window(i3ipc.request(self._query, i3ipc.GET_TREE))
+
+    def _on_window(self, event: dict[str, Any]) -> None:
+        change, container = event.get("change"), event.get("container") or {}
+        focused_id = self._focused.get("id") if self._focused else None
+        if change == "focus" or (
+            change in {"title", "mark", "urgent", "floating"} and container.get("id") == focused_id
+        ):
+            self._focused = container
+        elif change == "close" and container.get("id") == focused_id:
+            self._focused = None
+
+    def close(self) -> None:
+        for name in ("_query", "_events"):
+            connection = getattr(self, name, None)
+            if connection is not None:
+                with contextlib.suppress(OSError):
+                    connection.close()
+        if self._idle is not None:
+            self._idle.close()
