@@ -46,12 +46,23 @@ def _check_windows() -> bool:
     from nudger.sensing import SensorUnavailable
 
     backend = sensing.detect()
+    print(f"Session: {backend.session or 'unknown'}")
     print(f"Window backend: {backend.name} ({backend.reason})")
+    if sys.platform == "darwin":
+        from nudger.sensing.macos import PERMISSIONS_HELP
+
+        print(f"  {PERMISSIONS_HELP}")
     try:
         sensor = backend.open(120.0)
     except SensorUnavailable as error:
         print(f"  not working: {error}")
-        print("  nudger keeps trying in the background, so starting it before the desktop is fine.")
+        if backend.reads_windows:
+            print(
+                "  nudger keeps trying in the background: starting it before the desktop is fine."
+            )
+        else:
+            print("  Supported: X11 desktops, sway, Hyprland, GNOME (with one extension) and KDE")
+            print("  Plasma on Wayland, macOS and Windows.")
         return False
     try:
         reading = sensor.read()
@@ -68,5 +79,7 @@ def _check_windows() -> bool:
             f"{reading.window.app or 'an unnamed program'}"
         )
         print(f"  its title reads: {reading.window.title!r}")
+        if reading.window.url:
+            print(f"  its address: {reading.window.url}")
     print(f"  idle for {reading.idle_seconds:.0f} s")
     return True

@@ -86,6 +86,9 @@ def day_view(report: DayReport, tz: dt.tzinfo, day_starts_at: dt.time) -> Render
             duration(summary.total_seconds),
         )
     )
+    if summary.running:
+        running = ", ".join(f"{t.name} {duration(t.seconds)}" for t in summary.running)
+        parts.append(Text(f"Running (not necessarily in front): {running}", style="dim"))
     compared = [
         text
         for text in (

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from nudger import sensing
+from nudger.sensing.sway import SwaySensor
+from nudger.sensing.wayland_idle import IdleWatch
+from tests.desktop.rig import wait_until
 from tests.desktop.sway_rig import Sway, running_sway
-from tests.nudger_process import NudgerDaemon, isolated_env
+from tests.nudger_process import NudgerDaemon, isolated_env, run_cli
 
 pytestmark = pytest.mark.wayland
 
@@ -65,3 +68,24 @@ def test_a_title_change_in_the_focused_window_is_seen(sway: Sway, tmp_path: Path
     assert daemon.query("SELECT count(*) FROM visits") == [(0,)]
     daemon.wait_for_visit("blocklist", "Alex", timeout=6)
     assert daemon.stop() == 0
+
+
+def test_idle_time_on_sway_comes_from_swayidle(sway: Sway) -> None:
+    sensor = SwaySensor(sway.socket)
+    idle = IdleWatch.start(2, sway.env)
+    assert idle is not None, "swayidle is installed by scripts/test"
+    sensor.attach_idle(idle)
+    try:
+        assert sensor.read().idle_seconds == 0.0
+        # Headless sway has no input devices, so nobody touches anything: idle after 2 s.
+        wait_until(lambda: sensor.read().idle_seconds >= 2.0, 10, "swayidle to report idle")
+        assert sensor.read().idle_seconds < 30
+    finally:
+        sensor.close()
+
+
+def test_doctor_on_sway(sway: Sway, tmp_path: Path) -> None:
+    result = run_cli(isolated_env(tmp_path, sway.env), "doctor")
+    assert "Session: wayland" in result.stdout
+    assert "Window backend: sway" in result.stdout
+    assert "working:" in result.stdout and "not working" not in result.stdout
