@@ -30,6 +30,7 @@ T = TypeVar("T")
 _NOTIFY_FAULT = "notify"
 _RECORD_FAULT = "record-nudge"
 RETRY_UNDELIVERED_SECONDS = 15.0
+KEEP_NOTIFICATIONS = 50
 
 
 class DayLedger:
@@ -206,6 +207,12 @@ class Coach:
             self.heed.watch(row_id, nudge.kind, nudge.target, nudge.at)
             if delivery.notification_id is not None:
                 self._rows_by_notification[delivery.notification_id] = row_id
+                # Buttons are pressed within minutes; remember only the latest notifications.
+                while len(self._rows_by_notification) > KEEP_NOTIFICATIONS:
+                    forgotten = self._rows_by_notification.pop(
+                        next(iter(self._rows_by_notification))
+                    )
+                    self._answered.discard(forgotten)
 
     def _retry_undelivered(self, moment: Moment) -> None:
         pending = self._undelivered

@@ -50,6 +50,8 @@ class Daemon:
 
     def run(self) -> int:
         """Run until SIGTERM or Ctrl-C. Returns the process exit code."""
+        # A full disk must not turn every log line into a traceback on stderr.
+        logging.raiseExceptions = False
         self.lock = InstanceLock(self.data_dir)
         self.lock.acquire()
         try:

@@ -160,6 +160,9 @@ class Policy:
     def _session_crossing(self, moment: Moment, sites: Sequence[Visit]) -> Nudge | None:
         """Once per visit, when it passes session_minutes."""
         threshold = self.settings.session_minutes * 60
+        # Only visits still going on can cross again: forget the rest, so this stays small.
+        open_keys = {(v.target, v.started_at) for v in sites}
+        self.state.sessions_nudged &= open_keys
         for visit in sorted(sites, key=lambda v: -v.seconds):
             key = (visit.target, visit.started_at)
             if visit.seconds >= threshold and key not in self.state.sessions_nudged:

@@ -62,7 +62,3 @@ class Recorder:
         self._pending.clear()
         self._faults.recovered(_FAULT, "the database is writable again; all visits were saved")
         return True
-
-    def use(self, store: Store) -> None:
-        """Switch to another store (after a corrupt file was replaced), keeping what is pending."""
-        self._store = store

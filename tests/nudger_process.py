@@ -121,8 +121,8 @@ class NudgerDaemon:
         connection = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=5)
         try:
             return connection.execute(sql, params).fetchall()
-        except sqlite3.OperationalError:
-            return []  # the schema is not there yet
+        except sqlite3.DatabaseError:
+            return []  # the schema is not there yet, or the file is not (yet) a database
         finally:
             connection.close()
 

@@ -65,12 +65,15 @@ class Sway:
 
     def _spawn(self, argv: list[str], log: str) -> subprocess.Popen[bytes]:
         with (Path(tempfile.gettempdir()) / f"{self.runtime.name}-{log}.log").open("ab") as out:
+            # cwd: nobody may not be able to enter ours (a checkout under a 0700 /tmp, say), and
+            # foot refuses to start a program it cannot chdir for.
             process = subprocess.Popen(
                 self._as_user(argv),
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                cwd=self.runtime,
             )
         self._processes.append(process)
         return process

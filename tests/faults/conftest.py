@@ -1,0 +1,56 @@
+"""Fixtures for fault tests that need no desktop: the daemon counts a running "Discord"."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.nudger_process import NudgerDaemon, isolated_env
+
+FAST_SCAN = "[watch]\nprocess_scan_seconds = 1\nflush_seconds = 1\n"
+
+
+@pytest.fixture
+def fake_discord(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A real process named "Discord" (a renamed copy of sleep): a social app that is running."""
+    program = tmp_path / "bin" / "Discord"
+    program.parent.mkdir(exist_ok=True)
+    shutil.copy("/bin/sleep", program)
+    process = subprocess.Popen([str(program), "900"])
+    yield process
+    process.kill()
+    process.wait()
+
+
+def headless_env(tmp_path: Path, data_dir: Path | None = None) -> dict[str, str]:
+    """No display at all: the daemon falls back to counting running apps."""
+    env = isolated_env(tmp_path)
+    for key in (
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+        "SWAYSOCK",
+        "HYPRLAND_INSTANCE_SIGNATURE",
+        "XDG_SESSION_TYPE",
+    ):
+        env.pop(key, None)
+    if data_dir is not None:
+        env["NUDGER_DATA_DIR"] = str(data_dir)
+    return env
+
+
+@pytest.fixture
+def headless_daemon(tmp_path: Path) -> Iterator[Callable[..., NudgerDaemon]]:
+    started: list[NudgerDaemon] = []
+
+    def make(config: str = FAST_SCAN, data_dir: Path | None = None) -> NudgerDaemon:
+        daemon = NudgerDaemon(tmp_path, headless_env(tmp_path, data_dir), config)
+        started.append(daemon)
+        return daemon
+
+    yield make
+    for daemon in started:
+        daemon.stop()

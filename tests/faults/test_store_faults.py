@@ -1,0 +1,135 @@
+"""The database misbehaves under a running daemon: it survives, says so once, and loses nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop.rig import wait_until
+from tests.faults.conftest import FAST_SCAN
+from tests.nudger_process import NudgerDaemon, run_cli
+
+
+def discord_seconds(daemon: NudgerDaemon) -> float:
+    rows = daemon.query(
+        "SELECT min(started_at), max(ended_at), count(*) FROM visits WHERE target = 'Discord'"
+    )
+    if not rows or not rows[0][2]:
+        return -1.0
+    return float(rows[0][1] - rows[0][0])
+
+
+def warnings_about(daemon: NudgerDaemon, text: str) -> list[str]:
+    return [line for line in daemon.log().splitlines() if text in line and " DEBUG " not in line]
+
+
+def test_a_corrupt_database_is_moved_aside_and_a_fresh_one_started(
+    fake_discord: subprocess.Popen[bytes], headless_daemon: Callable[..., NudgerDaemon]
+) -> None:
+    daemon = headless_daemon()
+    daemon.data_dir.mkdir(parents=True)
+    garbage = b"this is not a database, it was damaged on the way " * 200
+    daemon.database.write_bytes(garbage)
+    daemon.start()
+    wait_until(lambda: discord_seconds(daemon) >= 0, 20, "visits in a fresh database")
+    [moved] = list(daemon.data_dir.glob("nudger.db.corrupt-*"))
+    assert moved.read_bytes() == garbage, "the damaged file is kept, untouched"
+    log_lines = warnings_about(daemon, "could not be read")
+    assert len(log_lines) == 1 and str(moved) in log_lines[0]
+    time.sleep(5.5)  # a status refresh
+    status = run_cli(daemon.env, "status")
+    assert "a new one was started" in status.stdout and str(moved) in status.stdout
+
+
+def test_a_database_locked_for_ten_seconds_loses_nothing(
+    fake_discord: subprocess.Popen[bytes], headless_daemon: Callable[..., NudgerDaemon]
+) -> None:
+    daemon = headless_daemon().start()
+    wait_until(lambda: discord_seconds(daemon) >= 2, 20, "a visit under way")
+    started = time.time()
+    other = sqlite3.connect(daemon.database, isolation_level=None, timeout=5)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        time.sleep(4)
+        fake_discord.kill()  # the visit ends while nothing can be written
+        fake_discord.wait()
+        ended = time.time()
+        time.sleep(6)
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    wait_until(
+        lambda: discord_seconds(daemon) >= ended - started - 1,
+        15,
+        "the pending visit to be written",
+    )
+    [(count, end)] = daemon.query(
+        "SELECT count(*), max(ended_at) FROM visits WHERE target = 'Discord'"
+    )
+    assert count == 1, "one continuous visit, no gap"
+    assert ended - 2.6 <= end <= ended + 0.1, "it ends when the app went away (within one scan)"
+    assert len(warnings_about(daemon, "cannot write to the database")) == 1
+    assert "the database is writable again" in daemon.log()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 4 MB file system (tmpfs), so it can really fill up and really turn read-only."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"this test mounts a small tmpfs and needs root: {result.stderr.strip()}", pytrace=False
+        )
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    filler = disk / "filler"
+    with filler.open("wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def test_a_full_disk_is_survived_and_everything_written_when_space_returns(
+    fake_discord: subprocess.Popen[bytes],
+    headless_daemon: Callable[..., NudgerDaemon],
+    small_disk: Path,
+) -> None:
+    daemon = headless_daemon(FAST_SCAN, data_dir=small_disk / "data").start()
+    wait_until(lambda: discord_seconds(daemon) >= 1, 20, "a visit under way")
+    # Fill the disk, and let the WAL grow into the wall.
+    filler = fill(small_disk)
+    time.sleep(6)
+    assert daemon.process is not None and daemon.process.poll() is None
+    full_lines = warnings_about(daemon, "cannot write to the database")
+    assert len(full_lines) == 1, daemon.log()
+    assert "full" in full_lines[0] or "disk" in full_lines[0]
+    filler.unlink()
+    wait_until(lambda: "writable again" in daemon.log(), 15, "recovery once space returns")
+    [(began,)] = daemon.query("SELECT min(started_at) FROM visits WHERE target = 'Discord'")
+    # Nothing lost: the visit runs from its start right up to now, through the full-disk stretch.
+    wait_until(
+        lambda: discord_seconds(daemon) >= time.time() - began - 3, 10, "the whole visit on disk"
+    )
+    [(count,)] = daemon.query("SELECT count(*) FROM visits WHERE target = 'Discord'")
+    assert count == 1, "one continuous visit through the whole episode"
