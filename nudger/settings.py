@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import string
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
@@ -64,6 +65,8 @@ class RuleSettings(_Section):
         value = value.strip()
         if not value:
             raise ValueError("the name is empty")
+        if any(unicodedata.category(char) == "Cc" for char in value):
+            raise ValueError(f"the name {value!r} has a control character in it")
         return value
 
     @field_validator("match")
@@ -322,6 +325,8 @@ def _read_toml(source: Path | Traversable, label: str) -> dict[str, Any]:
             reason, _, position = reason.rpartition(" (at ")
             where = position.rstrip(")")
         raise ConfigError(label, where, f"this is not valid TOML: {reason}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(label, f"byte {error.start}", "this is not UTF-8 text") from None
     except OSError as error:
         raise ConfigError(label, "(file)", f"cannot be read: {error.strerror or error}") from None
 
@@ -354,6 +359,16 @@ def _explain(
     return ConfigError(label, field, reason)
 
 
+def printable(text: str) -> str:
+    """Text for a one-line message: control characters shown as escapes, the rest as is."""
+    return "".join(
+        char.encode("unicode_escape").decode()
+        if unicodedata.category(char).startswith("C")
+        else char
+        for char in text
+    )
+
+
 def format_location(loc: tuple[Any, ...], data: Mapping[str, Any] | None = None) -> str:
     """('blocklist', 0, 'match') -> 'blocklist[0] ("Alex").match': readable, and names the entry."""
     text = ""
@@ -364,7 +379,7 @@ def format_location(loc: tuple[Any, ...], data: Mapping[str, Any] | None = None)
             node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             name = node.get("name") if isinstance(node, Mapping) else None
             if isinstance(name, str):
-                text += f' ("{name}")'
+                text += f' ("{printable(name)}")'
         else:
             text += f".{part}" if text else str(part)
             node = node.get(part) if isinstance(node, Mapping) else None

@@ -130,7 +130,11 @@ class Store:
     # -- visits -------------------------------------------------------------------------------
 
     def save_visits(self, visits: Iterable[Visit]) -> None:
-        """Insert or update visits (keyed by kind, target, source and start) in one transaction."""
+        """Insert or update visits (keyed by kind, target, source and start) in one transaction.
+
+        The latest write wins, even when it is shorter: noticing idle time cuts a visit back to
+        the moment input stopped, after earlier flushes wrote it longer.
+        """
         rows = [
             (v.kind, v.target, v.signal, v.source, v.started_at, v.ended_at, v.title)
             for v in visits
@@ -143,7 +147,7 @@ class Store:
                 INSERT INTO visits (kind, target, signal, source, started_at, ended_at, title)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (kind, target, source, started_at) DO UPDATE SET
-                    ended_at = max(visits.ended_at, excluded.ended_at),
+                    ended_at = excluded.ended_at,
                     title = coalesce(excluded.title, visits.title)
                 """,
                 rows,

@@ -50,8 +50,11 @@ def test_saving_an_open_visit_again_updates_the_same_row(tmp_path: Path) -> None
     store = Store.open(tmp_path / "nudger.db")
     store.save_visits([visit(100, 105)])
     store.save_visits([visit(100, 110)])
-    store.save_visits([visit(100, 108)])  # a late, older snapshot never shortens a visit
     assert [(v.started_at, v.ended_at) for v in store.visits_between(0, 1000)] == [(100, 110)]
+    store.save_visits(
+        [visit(100, 102)]
+    )  # idle noticed later cuts the visit back: the last word wins
+    assert [(v.started_at, v.ended_at) for v in store.visits_between(0, 1000)] == [(100, 102)]
 
 
 def test_visits_between_returns_overlapping_visits(tmp_path: Path) -> None:

@@ -1,0 +1,206 @@
+"""A simulated week: the real watcher, matcher, tracker, store, coach and policy, 7 days long.
+
+Only the OS boundaries are replaced: the window system (a scripted sensor), the clock (moved by
+the test, with suspend at night) and the notification server (a recording notifier). Memory must
+stay flat, and the time stored for each target must equal what the script showed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+import tracemalloc
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from nudger.coach import Coach
+from nudger.notify.base import Delivery, Feedback, Notification
+from nudger.pause import PauseFile
+from nudger.sensing import Backend
+from nudger.sensing.base import Reading, Window
+from nudger.settings import RuleSettings, Settings
+from nudger.store import Store
+from nudger.watcher import Watcher
+
+TZ = ZoneInfo("Europe/Berlin")
+POLL = 5.0
+IDLE = 120.0
+START = dt.datetime(2026, 11, 23, 8, 0, tzinfo=TZ).timestamp()
+
+INSTA_ALEX = Window(
+    "chromium",
+    "Alex Doe (@alexdoe) • Instagram photos and videos - Chromium",
+    10,
+    ("chromium", "Chromium"),
+)
+INSTA = Window("chromium", "Instagram - Chromium", 10, ("chromium", "Chromium"))
+REDDIT = Window("firefox-esr", "r/BreakUps — Mozilla Firefox", 11, ("Navigator", "firefox-esr"))
+CHAT = Window("signal-desktop", "Alex Doe", 12, ("signal", "Signal"))
+NOTES = Window("xterm", "notes.txt", 13, ("xterm", "XTerm"))
+TARGETS = {
+    id(INSTA_ALEX): {("site", "Instagram"), ("blocklist", "Alex")},
+    id(INSTA): {("site", "Instagram")},
+    id(REDDIT): {("site", "Reddit")},
+    id(CHAT): {("blocklist", "Alex")},
+    id(NOTES): set(),
+}
+
+
+class ScriptedClock:
+    def __init__(self) -> None:
+        self.now = START
+        self.mono = 1000.0
+
+    def wall(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.mono
+
+
+@dataclass
+class Sample:
+    window: Window | None
+    idle: float
+
+
+class ScriptedSensor:
+    """The window system, as the script says it is right now (a fake at the OS boundary)."""
+
+    name = "scripted"
+
+    def __init__(self) -> None:
+        self.current = Sample(None, 0.0)
+
+    def read(self) -> Reading:
+        return Reading(self.current.window, self.current.idle)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class RecordingNotifier:
+    """The notification server (a fake at the OS boundary): every notification is accepted."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.sent: list[Notification] = []
+
+    def send(self, notification: Notification) -> Delivery:
+        self.sent.append(notification)
+        return Delivery(True, self.name, len(self.sent))
+
+    def feedback(self) -> list[Feedback]:
+        return []
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def week_script(rng: random.Random) -> list[tuple[str, object, int]]:
+    """Segments: ("active", window, samples), ("idle", window, samples) or ("sleep", None, seconds)."""
+    script: list[tuple[str, object, int]] = []
+    for _day in range(7):
+        for _ in range(rng.randint(150, 220)):
+            window = rng.choice([INSTA_ALEX, INSTA, REDDIT, CHAT, NOTES, NOTES, NOTES, None])
+            if rng.random() < 0.05:
+                script.append(("idle", window, rng.randint(45, 80)))  # away for 4 to 7 minutes
+            else:
+                script.append(("active", window, rng.randint(1, 60)))
+        script.append(("sleep", None, rng.randint(7, 9) * 3600))  # the lid closes for the night
+    return script
+
+
+def expected_seconds(script: list[tuple[str, object, int]]) -> dict[tuple[str, str], float]:
+    """What the script showed, counted the way nudger promises to count it.
+
+    Each stretch of consecutive samples (POLL apart) with a target in front counts (n - 1) * POLL.
+    When someone walks away, the first sample of the idle stretch (input stopped there) still
+    counts; the rest do not. A night breaks every stretch.
+    """
+    seen: dict[tuple[str, str], list[float]] = defaultdict(list)
+    now = START
+    for kind, window, amount in script:
+        if kind == "sleep":
+            now += POLL + amount
+            continue
+        for index in range(amount):
+            counted = kind == "active" or index == 0
+            if counted and window is not None:
+                for target in TARGETS[id(window)]:
+                    seen[target].append(now)
+            now += POLL
+    totals: dict[tuple[str, str], float] = {}
+    for target, times in seen.items():
+        total, run_start, previous = 0.0, times[0], times[0]
+        for moment in times[1:]:
+            if moment - previous != POLL:
+                total += previous - run_start
+                run_start = moment
+            previous = moment
+        totals[target] = total + previous - run_start
+    return totals
+
+
+def test_a_simulated_week(tmp_path: Path) -> None:
+    settings = Settings(
+        watch={
+            "poll_seconds": POLL,
+            "idle_seconds": IDLE,
+            "flush_seconds": 60,
+            "browsers": ("chromium", "firefox-esr"),
+        },
+        summary={"timezone": "Europe/Berlin"},
+        blocklist=(RuleSettings(name="Alex", match=("Alex Doe", "@alexdoe")),),
+    )
+    clock, sensor, notifier = ScriptedClock(), ScriptedSensor(), RecordingNotifier()
+    store = Store.open(tmp_path / "nudger.db")
+    watcher = Watcher(settings, Backend("scripted", "a test", lambda _idle: sensor), store, clock)
+    coach = Coach(
+        settings, store, notifier, PauseFile(tmp_path), watcher.days, rng=random.Random(3)
+    )
+    script = week_script(random.Random(11))
+
+    tracemalloc.start()
+    memory: dict[int, int] = {}
+    nights = 0
+    for kind, window, amount in script:
+        if kind == "sleep":
+            clock.now += POLL + amount  # suspended: the wall clock moves, monotonic time does not
+            clock.mono += POLL
+            nights += 1
+            memory[nights] = tracemalloc.get_traced_memory()[0]
+            continue
+        for index in range(amount):
+            idle = index * POLL if kind == "idle" else 0.0
+            sensor.current = Sample(window if isinstance(window, Window) else None, idle)
+            sample = watcher.tick()
+            coach.consider(sample, watcher.tracker.open_visits())
+            clock.now += POLL
+            clock.mono += POLL
+    watcher.stop()
+    tracemalloc.stop()
+
+    stored: dict[tuple[str, str], float] = defaultdict(float)
+    for visit in store.visits_between(START - 86400, clock.now + 86400):
+        stored[(visit.kind, visit.target)] += visit.seconds
+    expected = expected_seconds(script)
+    assert set(stored) == set(expected)
+    for target, seconds in expected.items():
+        assert abs(stored[target] - seconds) < 1e-6, (target, stored[target], seconds)
+    assert ("site", "xterm") not in stored
+
+    # Memory is flat: what day 2 needed, day 7 needs too (within a small margin).
+    growth = memory[7] - memory[2]
+    assert growth < 512 * 1024, f"memory grew by {growth / 1024:.0f} KiB from day 2 to day 7"
+
+    nudges = store.nudges_between(START - 86400, clock.now + 86400)
+    assert len(nudges) == len(notifier.sent) > 20
+    gaps = [b.at - a.at for a, b in itertools.pairwise(nudges)]
+    assert min(gaps) >= settings.nudges.min_gap_minutes * 60
+    for notification in notifier.sent:
+        assert "Alex" not in notification.title + notification.body
