@@ -60,6 +60,19 @@ def main() -> int:
     return 0
 
 
+def measure_padded(scans: int, processes: int) -> dict[str, float]:
+    """Measure with the machine padded to `processes` running processes."""
+    padding = [
+        subprocess.Popen(["sleep", "300"]) for _ in range(max(0, processes - len(psutil.pids())))
+    ]
+    try:
+        return measure(scans)
+    finally:
+        for process in padding:
+            process.kill()
+            process.wait()
+
+
 def measure(scans: int) -> dict[str, float]:
     matcher = Matcher(all_rules(Settings()), [])
     wall, cpu = [], []

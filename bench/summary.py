@@ -84,6 +84,28 @@ def timed(action: object, repeat: int) -> float:
     return statistics.median(costs)
 
 
+def measure(visits: int, repeat: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="nudger-bench-") as tmp:
+        path = Path(tmp) / "nudger.db"
+        store, days, last = build(path, visits)
+        count = len(store.visits_between(-1e12, 1e12))
+        store.close()
+        store = Store.open(path)  # timings on a freshly opened database, as the CLI sees it
+        history = History(store, days)
+        figures = {
+            "visits": count,
+            "day_ms": timed(lambda: history.day(last), repeat),
+            "week_ms": timed(lambda: history.range(last - dt.timedelta(days=6), last), repeat),
+            "month_ms": timed(lambda: history.range(last - dt.timedelta(days=29), last), repeat),
+            "bytes_per_day": path.stat().st_size / 365,
+        }
+        reporting = Reporting(history, days, TZ)
+        reporting.html(last)  # matplotlib's first figure pays its import and font cache once
+        figures["html_ms"] = timed(lambda: reporting.html(last), max(1, repeat // 2))
+        store.close()
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -92,26 +114,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="nudger-bench-") as tmp:
-        path = Path(tmp) / "nudger.db"
-        store, days, last = build(path, args.visits)
-        count = store._read("SELECT count(*) FROM visits", ())[0][0]
-        store.close()
-        store = Store.open(path)  # timings on a freshly opened database, as the CLI sees it
-        history = History(store, days)
-        figures = {
-            "visits": count,
-            "day_ms": timed(lambda: history.day(last), args.repeat),
-            "week_ms": timed(lambda: history.range(last - dt.timedelta(days=6), last), args.repeat),
-            "month_ms": timed(
-                lambda: history.range(last - dt.timedelta(days=29), last), args.repeat
-            ),
-            "bytes_per_day": path.stat().st_size / 365,
-        }
-        reporting = Reporting(history, days, TZ)
-        reporting.html(last)  # matplotlib's first figure pays its import and font cache once
-        figures["html_ms"] = timed(lambda: reporting.html(last), max(1, args.repeat // 2))
-        store.close()
+    figures = measure(args.visits, args.repeat)
     if args.json:
         print(json.dumps(figures))
         return 0

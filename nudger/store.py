@@ -281,6 +281,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
+        # A small page cache (SQLite's default is 2 MB): the daemon writes a few rows a minute,
+        # and a year of summaries still reads in milliseconds (bench/summary.py).
+        connection.execute("PRAGMA cache_size = -512")
         result = connection.execute("PRAGMA quick_check").fetchone()
         if result is None or result[0] != "ok":
             raise sqlite3.DatabaseError(f"database disk image is malformed ({result})")
