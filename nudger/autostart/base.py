@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -46,3 +48,18 @@ def daemon_command(executable: str | None = None) -> tuple[str, ...]:
         if windowless.exists():
             python = windowless
     return (str(python), "-m", "nudger", "run")
+
+
+def config_home(env: Mapping[str, str]) -> Path:
+    """$XDG_CONFIG_HOME, or ~/.config, as the XDG Base Directory Specification says."""
+    explicit = env.get("XDG_CONFIG_HOME")
+    return Path(explicit) if explicit else Path(env.get("HOME", "~")).expanduser() / ".config"
+
+
+def remove_if_ours(path: Path, entry: Entry | None) -> list[str]:
+    """Remove the file behind `entry` if `enable` wrote it; leave anything else alone."""
+    if entry is None or not entry.ours:
+        return []
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    return [str(path)]

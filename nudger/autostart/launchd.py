@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import plistlib
 from pathlib import Path
 from typing import Any
 
-from nudger.autostart.base import MARKER, Entry
+from nudger.autostart.base import MARKER, Entry, remove_if_ours
 from nudger.paths import write_private_atomic
 
 LABEL = "app.nudger"
@@ -37,12 +36,7 @@ class LaunchAgent:
         return Entry(self.name, str(self.path), command)
 
     def disable(self) -> list[str]:
-        entry = self.status()
-        if entry is None or not entry.ours:
-            return []
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-        return [str(self.path)]
+        return remove_if_ours(self.path, self.status())
 
     def status(self) -> Entry | None:
         try:

@@ -10,9 +10,8 @@ import contextlib
 import os
 import subprocess
 from collections.abc import Mapping
-from pathlib import Path
 
-from nudger.autostart.base import MARKER, Entry
+from nudger.autostart.base import MARKER, Entry, config_home
 from nudger.paths import write_private_atomic
 
 UNIT = "nudger.service"
@@ -28,12 +27,7 @@ class SystemdUserUnit:
     name = "systemd"
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        env = os.environ if env is None else env
-        config_home = env.get("XDG_CONFIG_HOME") or str(
-            Path(env.get("HOME", "~")).expanduser() / ".config"
-        )
-        self.path = Path(config_home) / "systemd" / "user" / UNIT
-        self._env = env
+        self.path = config_home(os.environ if env is None else env) / "systemd" / "user" / UNIT
 
     def unit_text(self, command: tuple[str, ...]) -> str:
         return (

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Mapping
 from configparser import ConfigParser
-from pathlib import Path
 
-from nudger.autostart.base import MARKER, Entry
+from nudger.autostart.base import MARKER, Entry, config_home, remove_if_ours
 from nudger.paths import write_private_atomic
 
 
@@ -26,11 +24,7 @@ class XdgAutostart:
     name = "xdg"
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        env = os.environ if env is None else env
-        config_home = env.get("XDG_CONFIG_HOME") or str(
-            Path(env.get("HOME", "~")).expanduser() / ".config"
-        )
-        self.path = Path(config_home) / "autostart" / "nudger.desktop"
+        self.path = config_home(os.environ if env is None else env) / "autostart" / "nudger.desktop"
 
     def enable(self, command: tuple[str, ...]) -> Entry:
         exec_line = " ".join(_quote(part) for part in command)
@@ -49,12 +43,7 @@ class XdgAutostart:
         return Entry(self.name, str(self.path), command)
 
     def disable(self) -> list[str]:
-        entry = self.status()
-        if entry is None or not entry.ours:
-            return []
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-        return [str(self.path)]
+        return remove_if_ours(self.path, self.status())
 
     def status(self) -> Entry | None:
         try:

@@ -139,14 +139,7 @@ class KdeSensor:
 
     def _load_script(self) -> None:
         with contextlib.suppress(CallFailed):  # left over from a crash: replace it
-            self._call(
-                KWIN,
-                "/Scripting",
-                SCRIPTING_INTERFACE,
-                "unloadScript",
-                signature="s",
-                body=(PLUGIN,),
-            )
+            self._unload()
         (script_id,) = self._call(
             KWIN,
             "/Scripting",
@@ -159,6 +152,11 @@ class KdeSensor:
             self._call(KWIN, f"/Scripting/Script{script_id}", SCRIPT_INTERFACE, "run")
         except CallFailed:
             self._call(KWIN, f"/{script_id}", SCRIPT_INTERFACE, "run")
+
+    def _unload(self) -> None:
+        self._call(
+            KWIN, "/Scripting", SCRIPTING_INTERFACE, "unloadScript", signature="s", body=(PLUGIN,)
+        )
 
     def read(self) -> Reading:
         for caption, resource_class, pid in self._bridge.reports():
@@ -177,14 +175,7 @@ class KdeSensor:
 
     def close(self) -> None:
         with contextlib.suppress(CallFailed):
-            self._call(
-                KWIN,
-                "/Scripting",
-                SCRIPTING_INTERFACE,
-                "unloadScript",
-                signature="s",
-                body=(PLUGIN,),
-            )
+            self._unload()
         self._bridge.close()
         with contextlib.suppress(OSError):
             self._script.unlink()

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from nudger.catalogue import all_rules
 from nudger.matching import Matcher
@@ -17,18 +13,6 @@ from nudger.sensing.processes import running_names
 from nudger.settings import Settings
 from tests.desktop.rig import wait_until
 from tests.nudger_process import NudgerDaemon, isolated_env, run_cli
-
-
-@pytest.fixture
-def fake_discord(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A real process whose name is "Discord": a copy of sleep, renamed."""
-    program = tmp_path / "bin" / "Discord"
-    program.parent.mkdir()
-    shutil.copy("/bin/sleep", program)
-    process = subprocess.Popen([str(program), "600"])
-    yield process
-    process.kill()
-    process.wait()
 
 
 def test_a_running_app_is_found_by_name(fake_discord: subprocess.Popen[bytes]) -> None:

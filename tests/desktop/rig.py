@@ -20,6 +20,19 @@ from pathlib import Path
 
 from Xlib import X, Xatom, display
 
+# Root needs --no-sandbox; the rest keeps Chromium from reaching for the (closed) network.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+)
+
 REQUIRED_TOOLS = ("Xvfb", "openbox", "dbus-daemon", "dunst", "xdotool", "dbus-monitor")
 
 
@@ -207,15 +220,7 @@ class Desktop:
         process = self._spawn(
             [
                 chromium_binary(),
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
+                *CHROMIUM_FLAGS,
                 "--password-store=basic",
                 f"--user-data-dir={profile}",
                 f"file://{self.page(title)}",
@@ -396,16 +401,21 @@ class Desktop:
 
     @staticmethod
     def _kill(process: subprocess.Popen[bytes]) -> None:
-        if process.poll() is not None:
-            return
+        kill_group(process)
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process started in its own session, and everything it started: TERM, then KILL."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
 
 
 def _try_connect(name: str) -> display.Display | None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.desktop.rig import wait_until
+from tests.desktop.rig import kill_group, wait_until
 
 NOBODY = 65534
 
@@ -123,13 +122,7 @@ class Sway:
 
     def stop(self) -> None:
         for process in reversed(self._processes):
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
+            kill_group(process)
         shutil.rmtree(self.runtime, ignore_errors=True)
 
 

@@ -16,7 +16,7 @@ from nudger.report.build import Reporting
 from nudger.settings import Settings
 from nudger.store import Store
 from nudger.tracking import Visit
-from tests.desktop.rig import chromium_binary
+from tests.desktop.rig import CHROMIUM_FLAGS, chromium_binary
 
 pytestmark = pytest.mark.browser
 
@@ -30,15 +30,7 @@ def load_in_chromium(page: Path, workdir: Path) -> tuple[Path, list[str]]:
         [
             chromium_binary(),
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={workdir / 'profile'}",
             f"--log-net-log={netlog}",
             f"--screenshot={shot}",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,18 +10,6 @@ import pytest
 from tests.nudger_process import NudgerDaemon, isolated_env
 
 FAST_SCAN = "[watch]\nprocess_scan_seconds = 1\nflush_seconds = 1\n"
-
-
-@pytest.fixture
-def fake_discord(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A real process named "Discord" (a renamed copy of sleep): a social app that is running."""
-    program = tmp_path / "bin" / "Discord"
-    program.parent.mkdir(exist_ok=True)
-    shutil.copy("/bin/sleep", program)
-    process = subprocess.Popen([str(program), "900"])
-    yield process
-    process.kill()
-    process.wait()
 
 
 def headless_env(tmp_path: Path, data_dir: Path | None = None) -> dict[str, str]:
