@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 MAX_PENDING = 20_000
 
 _FAULT = "store"
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 5.0
 
 
 class Recorder:
@@ -29,6 +31,8 @@ class Recorder:
         self._store = store
         self._faults = faults
         self._pending: dict[tuple[str, str, str, float], Visit] = {}
+        self._retry_at = 0.0
+        self._retry_delay = FIRST_RETRY_SECONDS
 
     @property
     def pending(self) -> int:
@@ -45,11 +49,17 @@ class Recorder:
                 "the database has been unwritable for a long time; dropped %d old visits", overflow
             )
 
-    def flush(self, open_visits: Iterable[Visit] = ()) -> bool:
-        """Write what is pending plus the open visits. True when everything reached the disk."""
+    def flush(self, open_visits: Iterable[Visit] = (), *, now: float | None = None) -> bool:
+        """Write what is pending plus the open visits. True when everything reached the disk.
+
+        `now` (monotonic) spaces out retries after a failure: every failed write waits for the
+        busy timeout, and the sampling thread should not spend its time waiting on a locked file.
+        """
         batch = list(self._pending.values()) + list(open_visits)
         if not batch:
             return True
+        if now is not None and now < self._retry_at:
+            return False  # the open visits come again, fresher, with the next try
         try:
             self._store.save_visits(batch)
         except StoreError as error:
@@ -58,7 +68,11 @@ class Recorder:
                 f"cannot write to the database {self._store.path} ({error}); "
                 "keeping visits in memory and trying again",
             )
+            if now is not None:
+                self._retry_at = now + self._retry_delay
+                self._retry_delay = min(self._retry_delay * 2, MAX_RETRY_SECONDS)
             return False
         self._pending.clear()
+        self._retry_delay = FIRST_RETRY_SECONDS
         self._faults.recovered(_FAULT, "the database is writable again; all visits were saved")
         return True

@@ -137,7 +137,8 @@ class Watcher:
     def flush(self, mono: float | None = None) -> bool:
         with self.lock:
             self._last_flush = self.clock.monotonic() if mono is None else mono
-            return self.recorder.flush(self.tracker.open_visits() + self.running.open_visits())
+            open_visits = self.tracker.open_visits() + self.running.open_visits()
+            return self.recorder.flush(open_visits, now=self._last_flush)
 
     def scan_processes(self) -> tuple[Hit, ...]:
         """The fallback: while the window in front cannot be read, note which social apps run.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import stat
 from pathlib import Path
 
 import pytest
 
+from nudger.faults import FaultLog
+from nudger.recorder import Recorder
 from nudger.store import SCHEMA_VERSION, Store, StoreError
 from nudger.tracking import Visit
 
@@ -95,3 +98,22 @@ def test_a_locked_database_raises_store_error_quickly(tmp_path: Path) -> None:
     other.execute("ROLLBACK")
     store.save_visits([visit(1, 2)])
     assert len(store.visits_between(0, 10)) == 1
+
+
+def test_the_recorder_keeps_visits_while_locked_and_spaces_out_its_tries(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "nudger.db")
+    recorder = Recorder(store, FaultLog(logging.getLogger("test")))
+    other = sqlite3.connect(tmp_path / "nudger.db", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    recorder.add([visit(1, 2)])
+    assert recorder.flush([visit(5, 6, "X")], now=100.0) is False  # tried, locked
+    assert recorder.flush([visit(5, 7, "X")], now=100.5) is False  # too soon: not even tried
+    assert recorder.pending == 1
+    other.execute("ROLLBACK")
+    assert recorder.flush([visit(5, 8, "X")], now=100.6) is False  # still waiting out the pause
+    assert recorder.flush([visit(5, 9, "X")], now=101.1) is True
+    assert [(v.target, v.ended_at) for v in store.visits_between(0, 10)] == [
+        ("Instagram", 2),
+        ("X", 9),
+    ]
+    assert recorder.pending == 0
