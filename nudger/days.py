@@ -17,18 +17,29 @@ class LocalDays:
 
     @property
     def _offset(self) -> dt.timedelta:
-        return dt.timedelta(hours=self.starts_at.hour, minutes=self.starts_at.minute)
+        start = self.starts_at
+        return dt.timedelta(hours=start.hour, minutes=start.minute, seconds=start.second)
 
     def day_of(self, at: float) -> dt.date:
-        """The day an instant (Unix seconds) belongs to."""
+        """The day an instant (Unix seconds) belongs to: the D with start_of(D) <= at < start_of(D+1)."""
         local = dt.datetime.fromtimestamp(at, self.tz)
-        # Wall-clock arithmetic on purpose: 03:30 on the 5th belongs to the 4th when days start
-        # at 04:00, whatever the UTC offset did in between.
-        return (local.replace(tzinfo=None) - self._offset).date()
+        # Wall-clock arithmetic first: 03:30 on the 5th belongs to the 4th when days start at
+        # 04:00, whatever the UTC offset did in between. Then settle it against start_of(), so
+        # that a day start inside a daylight-saving gap or overlap cannot make the two disagree
+        # (or make time run back into yesterday).
+        guess = (local.replace(tzinfo=None) - self._offset).date()
+        if at < self.start_of(guess):
+            return guess - dt.timedelta(days=1)
+        if at >= self.start_of(guess + dt.timedelta(days=1)):
+            return guess + dt.timedelta(days=1)
+        return guess
 
     def start_of(self, day: dt.date) -> float:
         """The instant `day` begins."""
-        return dt.datetime.combine(day, self.starts_at, tzinfo=self.tz).timestamp()
+        # fold=0: when the start falls in a DST gap or overlap, take the earlier reading, the
+        # same one day_of() assumes; otherwise the two could disagree about that instant.
+        start = self.starts_at.replace(fold=0, tzinfo=None, microsecond=0)
+        return dt.datetime.combine(day, start, tzinfo=self.tz).timestamp()
 
     def bounds(self, day: dt.date) -> tuple[float, float]:
         return self.start_of(day), self.start_of(day + dt.timedelta(days=1))

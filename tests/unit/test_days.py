@@ -40,7 +40,7 @@ def test_late_night_belongs_to_the_evening_before() -> None:
 
 @given(
     zone=st.sampled_from(ZONES),
-    starts_at=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+    starts_at=st.times().map(lambda t: t.replace(microsecond=0)),
     day=st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31)),
 )
 def test_every_instant_of_a_day_belongs_to_it(zone: str, starts_at: dt.time, day: dt.date) -> None:
@@ -50,3 +50,20 @@ def test_every_instant_of_a_day_belongs_to_it(zone: str, starts_at: dt.time, day
     assert days.day_of(start) == day
     assert days.day_of(end - 1) == day
     assert days.day_of(end) == day + dt.timedelta(days=1)
+
+
+@given(
+    zone=st.sampled_from(ZONES),
+    starts_at=st.times().map(lambda t: t.replace(microsecond=0)),
+    first=st.floats(
+        dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp(),
+        dt.datetime(2035, 1, 1, tzinfo=dt.UTC).timestamp(),
+    ),
+    gap=st.floats(0, 3 * 86400),
+)
+def test_time_never_runs_back_into_yesterday(
+    zone: str, starts_at: dt.time, first: float, gap: float
+) -> None:
+    """Even with days starting inside the hour that the autumn change repeats."""
+    days = LocalDays(ZoneInfo(zone), starts_at)
+    assert days.day_of(first) <= days.day_of(first + gap)
