@@ -21,7 +21,7 @@ class LocalDays:
         return dt.timedelta(hours=start.hour, minutes=start.minute, seconds=start.second)
 
     def day_of(self, at: float) -> dt.date:
-        """The day an instant (Unix seconds) belongs to: the D with start_of(D) <= at < start_of(D+1)."""
+        """The day of an instant (Unix seconds): the D with start_of(D) <= at < start_of(D + 1)."""
         local = dt.datetime.fromtimestamp(at, self.tz)
         # Wall-clock arithmetic first: 03:30 on the 5th belongs to the 4th when days start at
         # 04:00, whatever the UTC offset did in between. Then settle it against start_of(), so
