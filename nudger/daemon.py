@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 STATUS_EVERY_SECONDS = 5.0
 CONFIG_CHECK_SECONDS = 2.0
+RETENTION_EVERY_HOURS = 6
 
 
 class Daemon:
@@ -46,6 +47,7 @@ class Daemon:
         self.data_dir = data_dir or paths.data_dir()
         self.started_at = time.time()
         self._config_stamp = _stamp(config.user_file)
+        self._config_problem: str | None = None
         self._reload_requested = threading.Event()
 
     def run(self) -> int:
@@ -95,6 +97,12 @@ class Daemon:
             IntervalTrigger(seconds=settings.watch.process_scan_seconds),
             id="scan",
         )
+        self.scheduler.add_job(
+            self._forget_old,
+            IntervalTrigger(hours=RETENTION_EVERY_HOURS),
+            id="retention",
+            next_run_time=datetime.now(self.scheduler.timezone),
+        )
         self._publish_status()
         self._install_signals()
         try:
@@ -141,6 +149,20 @@ class Daemon:
             except Exception:  # a nudge bug must never stop the counting
                 log.exception("deciding on a nudge failed; counting goes on")
 
+    def _forget_old(self) -> None:
+        """privacy.keep_days: delete visits and nudges older than that (0 keeps everything)."""
+        keep_days = self.config.settings.privacy.keep_days
+        if not keep_days:
+            return
+        with self.watcher.lock:
+            try:
+                removed = self.store.forget_before(time.time() - keep_days * 86400)
+            except StoreError as error:
+                log.warning("cannot delete old visits now: %s; will try again later", error)
+                return
+        if removed:
+            log.info("deleted %d visits older than %d days (privacy.keep_days)", removed, keep_days)
+
     def _evening(self) -> None:
         with self.watcher.lock:
             self.evening()
@@ -166,8 +188,6 @@ class Daemon:
             log.debug("cannot write the status file: %s", error)
 
     # -- configuration ------------------------------------------------------------------------
-
-    _config_problem: str | None = None
 
     def _check_config(self) -> None:
         """Reload when the file changed (or SIGHUP asked for it)."""
