@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import os
 from collections.abc import Mapping
 from configparser import ConfigParser
@@ -50,11 +51,10 @@ class XdgAutostart:
             text = self.path.read_text(encoding="utf-8")
         except OSError:
             return None
-        parser = ConfigParser(interpolation=None)
-        parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
+        parser = ConfigParser(interpolation=None, strict=False)
         try:
             parser.read_string(text)
             exec_line = parser.get("Desktop Entry", "Exec", fallback="")
-        except Exception:  # noqa: BLE001 - a file we cannot parse is simply not ours
+        except configparser.Error:  # a file we cannot parse is simply not ours
             exec_line = ""
         return Entry(self.name, str(self.path), tuple(exec_line.split()), ours=MARKER in text)

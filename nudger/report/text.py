@@ -114,13 +114,10 @@ def range_view(summary: RangeSummary, tz: dt.tzinfo) -> RenderableType:
         f" · {short_date(summary.first)} to {short_date(summary.last)} {summary.last:%Y}",
     )
     days = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for column, justify in (
-        ("day", "left"),
-        ("sites", "right"),
-        ("blocklist", "right"),
-        ("", "left"),
-    ):
-        days.add_column(column, justify=justify)  # type: ignore[arg-type]
+    days.add_column("day")
+    days.add_column("sites", justify="right")
+    days.add_column("blocklist", justify="right")
+    days.add_column("")
     most = max((d.site_seconds for d in summary.days), default=0.0)
     for day in summary.days:
         days.add_row(
