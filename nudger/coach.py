@@ -36,7 +36,7 @@ KEEP_NOTIFICATIONS = 50
 class DayLedger:
     """Today's site time (as a union of visits) and blocklist visit count, kept in memory.
 
-    Seeded from the store when the day begins, then fed each sample's ended and started visits,
+    Seeded from the store when the day begins, then fed the visits each sample finishes,
     so the policy never waits on a query.
     """
 
