@@ -51,6 +51,7 @@ def test_a_database_locked_for_ten_seconds_loses_nothing(
 ) -> None:
     daemon = headless_daemon().start()
     wait_until(lambda: discord_seconds(daemon) >= 2, 20, "a visit under way")
+    [(written_before,)] = daemon.query("SELECT max(ended_at) FROM visits WHERE target = 'Discord'")
     started = time.time()
     other = sqlite3.connect(daemon.database, isolation_level=None, timeout=5)
     other.execute("BEGIN EXCLUSIVE")
@@ -72,9 +73,10 @@ def test_a_database_locked_for_ten_seconds_loses_nothing(
         "SELECT count(*), max(ended_at) FROM visits WHERE target = 'Discord'"
     )
     assert count == 1, "one continuous visit, no gap"
-    # What was seen while the file was locked (4 s of it) reached the disk afterwards, and the
-    # visit ends no later than the app did.
-    assert started + 2 <= end <= ended + 0.1, (started, end, ended)
+    # Nothing written before is lost, and the visit ends no later than the app did. (That what
+    # was seen during the lock is kept in memory and written afterwards is pinned down exactly,
+    # without timing, in tests/unit/test_store.py.)
+    assert written_before <= end <= ended + 0.1, (written_before, end, ended)
     assert len(warnings_about(daemon, "cannot write to the database")) == 1
     assert "the database is writable again" in daemon.log()
 
