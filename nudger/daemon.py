@@ -14,7 +14,6 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
-from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.triggers.cron import CronTrigger
@@ -31,6 +30,7 @@ from nudger.notify import choose_notifier
 from nudger.pause import PauseFile
 from nudger.scheduling import ClockSafeScheduler
 from nudger.settings import LoadedConfig, Settings, timezone_of
+from nudger.signals import RELOAD, SignalInbox
 from nudger.store import Store, StoreError
 from nudger.watcher import Watcher
 
@@ -42,8 +42,16 @@ RETENTION_EVERY_HOURS = 6
 
 
 class Daemon:
-    def __init__(self, config: LoadedConfig, data_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        config: LoadedConfig,
+        data_dir: Path | None = None,
+        *,
+        signals: SignalInbox | None = None,
+    ) -> None:
         self.config = config
+        # Created before any thread starts (threads inherit the blocked signals).
+        self.signals = signals or SignalInbox()
         self.data_dir = data_dir or paths.data_dir()
         self.started_at = time.time()
         self._config_stamp = _stamp(config.user_file)
@@ -104,10 +112,12 @@ class Daemon:
             next_run_time=datetime.now(self.scheduler.timezone),
         )
         self._publish_status()
-        self._install_signals()
+        self.scheduler.start()
         try:
-            self.scheduler.start()
+            self._take_signals()
         finally:
+            # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
+            self.scheduler.shutdown(wait=True)
             saved = self.watcher.stop()
             self.notifier.close()
             self.store.close()
@@ -228,20 +238,18 @@ class Daemon:
 
     # -- signals ------------------------------------------------------------------------------
 
-    def _install_signals(self) -> None:
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
-        if hasattr(signal, "SIGHUP"):
-            signal.signal(signal.SIGHUP, self._hang_up)
-
-    def _stop(self, signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s; saving and stopping", signal.Signals(signum).name)
-        self.scheduler.shutdown(wait=False)
-
-    def _hang_up(self, _signum: int, _frame: FrameType | None) -> None:
-        # The handler only asks; the config job does the reading, outside the signal handler.
-        self._reload_requested.set()
-        self.scheduler.modify_job("config", next_run_time=datetime.now(self.scheduler.timezone))
+    def _take_signals(self) -> None:
+        """Wait for signals: SIGHUP reloads, SIGTERM and SIGINT return (and so stop)."""
+        while True:
+            signum = self.signals.next()
+            if signum in RELOAD:
+                self._reload_requested.set()
+                self.scheduler.modify_job(
+                    "config", next_run_time=datetime.now(self.scheduler.timezone)
+                )
+                continue
+            log.info("received %s; saving and stopping", signal.Signals(signum).name)
+            return
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

@@ -1,4 +1,6 @@
-"""APScheduler's BlockingScheduler, made safe against the wall clock moving backwards.
+"""APScheduler's BackgroundScheduler, made safe against the wall clock moving backwards.
+
+(Background, not Blocking: the main thread is kept free to take signals, see signals.py.)
 
 APScheduler 3 plans each interval run as "previous run + interval" in wall-clock time. If the clock
 is set back an hour, the next sample would then wait an hour. This subclass notices the jump
@@ -12,14 +14,14 @@ import time
 from datetime import datetime
 from typing import Any
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 _BACKWARD_JUMP_SECONDS = 2.0
 _LONGEST_SLEEP_SECONDS = 5.0
 
 
-class ClockSafeScheduler(BlockingScheduler):  # type: ignore[misc]  # APScheduler 3 is untyped
+class ClockSafeScheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler 3 is untyped
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._last_clocks: tuple[float, float] | None = None

@@ -20,9 +20,17 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nudger import logs, paths
-    from nudger.daemon import Daemon
+    from nudger.signals import SignalInbox
 
-    config = load_config(args)
-    logs.configure(verbose=args.verbose, log_dir=paths.log_dir())
-    return Daemon(config).run()
+    # Before anything slow: a SIGTERM or SIGHUP during start-up then waits its turn instead of
+    # killing the process half-started.
+    signals = SignalInbox()
+    try:
+        from nudger import logs, paths
+        from nudger.daemon import Daemon
+
+        config = load_config(args)
+        logs.configure(verbose=args.verbose, log_dir=paths.log_dir())
+        return Daemon(config, signals=signals).run()
+    finally:
+        signals.close()

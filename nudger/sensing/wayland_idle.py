@@ -71,6 +71,8 @@ class IdleWatch:
 
     def close(self) -> None:
         if self._process.poll() is None:
-            self._process.terminate()
+            # Not SIGTERM: the daemon blocks it in its threads (signals.py) and children inherit
+            # that. swayidle has nothing to save.
+            self._process.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._process.wait(timeout=2)

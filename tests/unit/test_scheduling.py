@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -17,14 +16,9 @@ from nudger.scheduling import ClockSafeScheduler
 def scheduler() -> Iterator[ClockSafeScheduler]:
     running = ClockSafeScheduler(timezone="UTC")
     running.add_job(lambda: None, IntervalTrigger(seconds=1), id="sample")
-    thread = threading.Thread(target=running.start, kwargs={"paused": True}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 5
-    while not running.running and time.monotonic() < deadline:
-        time.sleep(0.01)
+    running.start(paused=True)
     yield running
     running.shutdown(wait=False)
-    thread.join(timeout=5)
 
 
 def test_interval_jobs_come_back_to_now_after_the_clock_went_back(
