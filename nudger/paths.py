@@ -53,13 +53,19 @@ def database_file(env: Mapping[str, str] | None = None) -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) and make the directory itself 0700.
+    """Create `path` and any missing parents 0700, and make `path` itself 0700.
 
-    Parents that already exist keep their modes: they are the user's, not ours.
+    Every directory nudger creates is private, not only the last one: the default log directory
+    is ~/.local/state/nudger/log, and a `nudger` directory left at the umask's 0755 would show
+    which programs this person runs. Parents that already exist keep their modes: they are the
+    user's, not ours.
     """
+    missing = [path, *(parent for parent in path.parents if not parent.exists())]
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    if os.name == "posix" and (path.stat().st_mode & 0o777) != PRIVATE_DIR:
-        path.chmod(PRIVATE_DIR)
+    if os.name == "posix":
+        for created in missing:
+            if created.exists() and (created.stat().st_mode & 0o777) != PRIVATE_DIR:
+                created.chmod(PRIVATE_DIR)
     return path
 
 

@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             store.close()
         summary = today.summary
-        blocklist = f"{summary.blocklist_visits} visits" if summary.blocklist_visits else "none"
+        visits = summary.blocklist_visits
+        blocklist = "none" if not visits else f"{visits} visit{'' if visits == 1 else 's'}"
         sites = duration(summary.site_seconds)
         print(f"Today so far: {sites} on social sites; blocklist: {blocklist}.")
     pause = PauseFile(data_dir).current(now)

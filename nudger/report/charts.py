@@ -17,6 +17,7 @@ from nudger.summary import RangeSummary
 SITE_COLOUR = "#6f9fc2"
 BLOCKLIST_COLOUR = "#e3a869"
 CLEAN_COLOUR = "#8cc7a1"
+UNWATCHED_COLOUR = "#e5e9f0"
 INK = "#3b4252"
 GRID = "#e5e9f0"
 
@@ -92,11 +93,19 @@ def hours_strip(summary: RangeSummary) -> str:
 
 
 def streak_calendar(summary: RangeSummary) -> str:
-    """One square per day: green for a day without a blocklist visit."""
+    """One square per day: green for a day without a blocklist visit, grey before nudger watched.
+
+    A day before the first run is not a clean day, only an unknown one: drawing it green would
+    promise a streak the person never had.
+    """
     figure = Figure(figsize=(8, 0.9))
     axes = figure.subplots()
+    watched_from = summary.streak.tracked_since
     for index, day in enumerate(summary.days):
-        colour = CLEAN_COLOUR if day.blocklist_visits == 0 else BLOCKLIST_COLOUR
+        if watched_from is None or day.date < watched_from:
+            colour = UNWATCHED_COLOUR
+        else:
+            colour = CLEAN_COLOUR if day.blocklist_visits == 0 else BLOCKLIST_COLOUR
         axes.add_patch(
             mpl.patches.FancyBboxPatch(
                 (index + 0.1, 0.1), 0.8, 0.8, boxstyle="round,pad=0.02", color=colour

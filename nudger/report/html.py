@@ -78,7 +78,7 @@ A plan for those hours (a walk, a call, a book within reach) can make them easie
 {charts.hours_strip(month)}
 
 <h2>Your streak</h2>
-<p>Green days had no visit to a blocklist page.</p>
+<p>Green days had no visit to a blocklist page; grey days came before nudger was watching.</p>
 {charts.streak_calendar(month)}
 
 <footer>Made on this computer by nudger on {escape(generated_at.strftime("%Y-%m-%d %H:%M"))}.

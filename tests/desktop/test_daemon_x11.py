@@ -68,7 +68,7 @@ def test_status_tells_how_it_is_going(
     lines = status.stdout
     assert f"nudger is running (pid {daemon.process.pid}, for " in lines
     assert "Backend: x11, watching windows; last look at " in lines
-    assert "blocklist: 1 visits" in lines
+    assert "blocklist: 1 visit." in lines
     assert "Nudges are paused until" in lines and "23:59" in lines
 
     log_file = Path(daemon.env["NUDGER_DATA_DIR"]) / "logs" / "nudger.log"

@@ -14,7 +14,7 @@ from rich.console import Console
 from nudger.aliases import alias_label, blocklist_aliases
 from nudger.days import LocalDays
 from nudger.history import FIRST_RUN_KEY, History
-from nudger.report import html, json_report, text
+from nudger.report import charts, html, json_report, text
 from nudger.report.words import evening_sentence
 from nudger.store import Store
 from nudger.summary import Streak
@@ -217,6 +217,18 @@ def test_streak_from_the_database_and_in_every_output(store: Store) -> None:
     broken = history.day(dt.date(2026, 11, 20))
     assert broken.streak.current == 0
     assert "Tomorrow is a fresh start." in plain(text.day_view(broken, BERLIN, FOUR))
+
+
+def test_streak_calendar_greys_the_days_before_the_first_run(store: Store) -> None:
+    store.save_visits([blocklist("Alex", at("2026-11-20 12:00"), 30)])
+    month = History(store, LocalDays(BERLIN, FOUR)).range(
+        dt.date(2026, 10, 29), dt.date(2026, 11, 27)
+    )
+    svg = charts.streak_calendar(month)
+    # 29-31 October came before the first run: unknown, not clean.
+    assert svg.count(f"fill: {charts.UNWATCHED_COLOUR}") == 3
+    assert svg.count(f"fill: {charts.BLOCKLIST_COLOUR}") == 1
+    assert svg.count(f"fill: {charts.CLEAN_COLOUR}") == 26
 
 
 def test_week_view_has_a_bar_per_day_and_totals(store: Store) -> None:
