@@ -28,6 +28,7 @@ from nudger.history import FIRST_RUN_KEY
 from nudger.instance import DaemonStatus, InstanceLock
 from nudger.notify import choose_notifier
 from nudger.pause import PauseFile
+from nudger.report.words import counted
 from nudger.scheduling import ClockSafeScheduler
 from nudger.settings import LoadedConfig, Settings, timezone_of
 from nudger.signals import RELOAD, SignalInbox
@@ -229,10 +230,10 @@ class Daemon:
         ):
             self._schedule(settings)
         log.info(
-            "config reloaded from %s: %d blocklist entries, %d sites of your own",
+            "config reloaded from %s: %s, %s of your own",
             ", ".join(fresh.files_read),
-            len(settings.blocklist),
-            len(settings.sites),
+            counted(len(settings.blocklist), "blocklist entry", "blocklist entries"),
+            counted(len(settings.sites), "site"),
         )
         return True
 

@@ -345,6 +345,10 @@ def _explain(
     reason = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         reason = "is not a setting nudger knows (check the spelling)"
+    # One line keeps the message readable; the count saves a surprise after fixing this one.
+    others = error.error_count() - 1
+    if others:
+        reason += f" (and {others} more problem{'' if others == 1 else 's'} after this one)"
     candidates = (
         ENV_PREFIX + ENV_DELIMITER.join(str(part).upper() for part in loc[:2]),
         ENV_PREFIX + str(loc[0]).upper() if loc else "",

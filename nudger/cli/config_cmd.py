@@ -127,6 +127,7 @@ def show_config(args: argparse.Namespace) -> int:
 
 def check_config(args: argparse.Namespace) -> int:
     from nudger.catalogue import builtin_sites
+    from nudger.report.words import counted
 
     loaded = load_config(args)
     builtin_sites()  # the catalogue is part of the configuration too
@@ -138,5 +139,6 @@ def check_config(args: argparse.Namespace) -> int:
     for key in loaded.env_keys:
         print(f"  environment variable {key}")
     settings = loaded.settings
-    print(f"{len(settings.blocklist)} blocklist entries, {len(settings.sites)} sites of your own.")
+    entries = counted(len(settings.blocklist), "blocklist entry", "blocklist entries")
+    print(f"{entries}, {counted(len(settings.sites), 'site')} of your own.")
     return 0

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from nudger.history import History
     from nudger.instance import is_locked, read_status
     from nudger.pause import PauseFile
-    from nudger.report.words import duration
+    from nudger.report.words import counted, duration
     from nudger.settings import timezone_of
     from nudger.store import Store
 
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             store.close()
         summary = today.summary
         visits = summary.blocklist_visits
-        blocklist = "none" if not visits else f"{visits} visit{'' if visits == 1 else 's'}"
+        blocklist = counted(visits, "visit") if visits else "none"
         sites = duration(summary.site_seconds)
         print(f"Today so far: {sites} on social sites; blocklist: {blocklist}.")
     pause = PauseFile(data_dir).current(now)

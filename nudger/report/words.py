@@ -18,6 +18,11 @@ def duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """1 visit, 2 visits; 1 blocklist entry, 3 blocklist entries."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
 def clock(at: float | None, tz: dt.tzinfo) -> str:
     return "" if at is None else dt.datetime.fromtimestamp(at, tz).strftime("%H:%M")
 

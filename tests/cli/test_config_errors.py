@@ -40,6 +40,19 @@ def test_config_check_lists_the_files_it_read(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "nudger.toml" in result.stdout
     assert env["NUDGER_CONFIG"] in result.stdout
+    assert "0 blocklist entries, 0 sites of your own." in result.stdout
+
+
+def test_config_check_counts_in_plain_english(tmp_path: Path) -> None:
+    env = isolated_env(tmp_path)
+    Path(env["NUDGER_CONFIG"]).write_text(
+        '[[blocklist]]\nname = "Alex"\nmatch = ["Alex Doe"]\n'
+        '[[sites]]\nname = "Forum"\nmatch = ["forum.example"]\n',
+        encoding="utf-8",
+    )
+    result = run_cli(env, "config", "check")
+    assert result.returncode == 0, result.stderr
+    assert "1 blocklist entry, 1 site of your own." in result.stdout
 
 
 @pytest.mark.parametrize(

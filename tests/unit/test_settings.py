@@ -117,6 +117,19 @@ def test_errors_name_the_file_the_field_and_the_reason(
     assert "\n" not in str(error)
 
 
+def test_one_line_names_the_first_problem_and_counts_the_others(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[watch]\npoll_seconds = "fast"\nidle_seconds = -1\n'
+        '[[blocklist]]\nname = "Sam"\nmatch = ["re:(sam"]\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load(path, env={})
+    assert caught.value.field == "watch.poll_seconds"
+    assert caught.value.reason.endswith("(and 2 more problems after this one)")
+    assert "\n" not in str(caught.value)
+
+
 def test_an_error_from_the_environment_names_the_variable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
