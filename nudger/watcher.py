@@ -6,6 +6,7 @@ lose it, retry with backoff), notices jumps of the wall clock, and decides when 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -17,7 +18,7 @@ from nudger.days import LocalDays
 from nudger.faults import FaultLog
 from nudger.matching import Hit, Matcher
 from nudger.recorder import Recorder
-from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable
+from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
 from nudger.sensing.processes import running_names
 from nudger.settings import Settings, timezone_of
 from nudger.store import Store
@@ -87,6 +88,8 @@ class Watcher:
         self._last_wall: float | None = None
         self._last_mono = 0.0
         self._last_flush = self.clock.monotonic()
+        self._front: _Front | None = None
+        self._observed_at: float | None = None
 
     @property
     def sensor_connected(self) -> bool:
@@ -115,17 +118,24 @@ class Watcher:
             interrupted: list[Visit] = []
             if self._clock_jumped(wall, mono):
                 interrupted += self.tracker.interrupt()
+            if interrupted:
+                self._front = None
             reading = self._read(mono)
             hits: tuple[Hit, ...] = ()
-            step = Step()
+            steps = [Step(tuple(interrupted))]
             if reading is None:
-                interrupted += self.tracker.interrupt()
+                steps.append(Step(tuple(self.tracker.interrupt())))
+                self._front = None
             else:
                 self.last_sample_at = wall
+                steps += self._glance_steps(wall, reading)
                 hits = self.matcher.match(reading.window)
-                title = self._storable_title(reading, hits)
-                step = self.tracker.observe(wall, hits, reading.idle_seconds, title)
-            step = Step((*interrupted, *step.ended), step.started)
+                steps.append(self._see(wall, reading.window, hits, reading.idle_seconds))
+            self._observed_at = wall
+            step = Step(
+                tuple(v for part in steps for v in part.ended),
+                tuple(v for part in steps for v in part.started),
+            )
             self.recorder.add(step.ended)
             # A visit that begins or ends is written at once, so the database always shows what
             # is on screen; a visit that simply goes on is written every flush_seconds.
@@ -198,7 +208,11 @@ class Watcher:
         try:
             return self._sensor.read()
         except SensorUnavailable as error:
-            self._sensor = None
+            lost, self._sensor = self._sensor, None
+            # Release what the lost sensor still holds (sockets, a follower thread); whatever
+            # went wrong with it has been said already.
+            with contextlib.suppress(Exception):
+                lost.close()
             self._schedule_retry(mono, str(error))
             return None
 
@@ -209,13 +223,53 @@ class Watcher:
         self._retry_at = mono + self._retry_delay
         self._retry_delay = min(self._retry_delay * 2, _MAX_RETRY_SECONDS)
 
-    def _storable_title(self, reading: Reading, hits: tuple[Hit, ...]) -> str | None:
+    def _see(
+        self, at: float, window: Window | None, hits: tuple[Hit, ...], idle_seconds: float
+    ) -> Step:
+        """Feed what was in front at `at` to the tracker, and remember it for the next glance."""
+        title = self._storable_title(window, hits)
+        step = self.tracker.observe(at, hits, idle_seconds, title)
+        active = idle_seconds < self.settings.watch.idle_seconds
+        self._front = _Front(hits, title) if active else None
+        return step
+
+    def _glance_steps(self, wall: float, reading: Reading) -> list[Step]:
+        """Replay the changes caught between the last sample and this one, in order.
+
+        Each change ends what was in front before it at that moment and begins what came next,
+        so a tab that was in front for half a second is a visit of half a second.
+        """
+        steps: list[Step] = []
+        floor = self._observed_at
+        for glance in reading.glances:
+            # Only what happened since the last sample: the tracker must never go back in time.
+            if floor is None or not floor < glance.at < wall:
+                continue
+            floor = glance.at
+            # Input that stopped before this change means nobody was there to see it.
+            idle = max(0.0, reading.idle_seconds - (wall - glance.at))
+            if self._front is not None:
+                before = self._front
+                steps.append(self.tracker.observe(glance.at, before.hits, idle, before.title))
+            hits = self.matcher.match(glance.window)
+            steps.append(self._see(glance.at, glance.window, hits, idle))
+        return steps
+
+    def _storable_title(self, window: Window | None, hits: tuple[Hit, ...]) -> str | None:
         """The title to keep with a visit: only when asked for, and only for matched windows."""
-        if not hits or reading.window is None or not self.settings.privacy.store_titles:
+        if not hits or window is None or not self.settings.privacy.store_titles:
             return None
         return self.matcher.storable_title(
-            reading.window, redact_blocklist=self.settings.privacy.redact_blocklist_titles
+            window, redact_blocklist=self.settings.privacy.redact_blocklist_titles
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Front:
+    """What the last sample or glance saw in front (while someone was there)."""
+
+    hits: tuple[Hit, ...]
+    title: str | None
 
 
 def _scan_pulse(settings: Settings) -> float:

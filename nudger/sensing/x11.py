@@ -1,9 +1,7 @@
-"""The X11 backend: EWMH active window, its title, class and pid, and XScreenSaver idle time.
+"""The X11 backend: the window in front and idle time, sampled, plus the changes in between.
 
-One connection stays open for the life of the sensor: opening one costs 16-38 ms, while a query on
-an open connection costs about 0.2 ms. Per sample we ask the server three things (active window,
-its title, idle time); the class, pid and process name of a window are read once and cached until
-the active window changes.
+Samples come from one long-lived connection (see x11_window). A FocusFollower on a second
+connection catches the windows and tabs that were in front only between two samples.
 """
 
 from __future__ import annotations
@@ -11,32 +9,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from dataclasses import dataclass
 
-from Xlib import X, Xatom, display, error
-from Xlib.xobject.drawable import Window as XWindow
+from Xlib import display, error
 
-from nudger.sensing.base import Reading, SensorUnavailable, Window
-from nudger.sensing.processes import process_name
-from nudger.sensing.x11_text import CompoundTextDecoder, approximate
+from nudger.sensing.base import Reading, SensorUnavailable
+from nudger.sensing.x11_follow import FocusFollower
+from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
 
 log = logging.getLogger(__name__)
-
-# Longest title we read, in 32-bit units (16 KiB). Longer titles are cut here; nothing useful for
-# matching lives beyond that, and a hostile program cannot make us allocate without bound.
-_TITLE_UNITS = 4096
-
-_CONNECTION_ERRORS = (error.ConnectionClosedError, error.DisplayError, OSError)
-
-
-@dataclass(frozen=True, slots=True)
-class _WindowFacts:
-    """What does not change for the life of a window: read once per active-window change."""
-
-    wid: int
-    wm_class: tuple[str, ...]
-    pid: int | None
-    app: str
 
 
 class X11Sensor:
@@ -48,84 +28,30 @@ class X11Sensor:
             raise SensorUnavailable("DISPLAY is not set, so there is no X server to watch")
         try:
             self._display = display.Display(self._display_name)
-        except (*_CONNECTION_ERRORS, error.XError) as exc:
+        except (*CONNECTION_ERRORS, error.XError) as exc:
             raise SensorUnavailable(f"cannot open X display {self._display_name}: {exc}") from None
-        self._root = self._display.screen().root
-        intern = self._display.intern_atom
-        self._net_active_window = intern("_NET_ACTIVE_WINDOW")
-        self._net_wm_name = intern("_NET_WM_NAME")
-        self._net_wm_pid = intern("_NET_WM_PID")
-        self._utf8_string = intern("UTF8_STRING")
-        self._compound_text = intern("COMPOUND_TEXT")
-        self._has_idle = self._display.has_extension("MIT-SCREEN-SAVER")
-        if not self._has_idle:
+        self._reader = WindowReader(self._display, self._display_name)
+        if not self._reader.has_idle:
             log.warning("this X server has no MIT-SCREEN-SAVER extension; idle time is not known")
-        self._decoder = CompoundTextDecoder(self._display_name)
-        self._facts: _WindowFacts | None = None
+        self._follower: FocusFollower | None = None
+        try:
+            self._follower = FocusFollower(self._display_name)
+        except (*CONNECTION_ERRORS, error.XError) as exc:
+            log.info("cannot follow focus changes as they happen (%s); sampling only", exc)
 
     def read(self) -> Reading:
         try:
-            window = self._active_window()
-            idle = self._idle_seconds()
-        except _CONNECTION_ERRORS as exc:
-            self._decoder.forget()
+            window = self._reader.active_window()
+            idle = self._reader.idle_seconds()
+        except CONNECTION_ERRORS as exc:
+            self._reader.forget()
             raise SensorUnavailable(f"lost the X display {self._display_name}: {exc}") from None
-        return Reading(window, idle)
+        glances = self._follower.take() if self._follower else ()
+        return Reading(window, idle, glances)
 
     def close(self) -> None:
+        if self._follower is not None:
+            self._follower.close()
         # If the server is already gone there is nothing left to close.
-        with contextlib.suppress(*_CONNECTION_ERRORS):
+        with contextlib.suppress(*CONNECTION_ERRORS):
             self._display.close()
-
-    def _active_window(self) -> Window | None:
-        prop = self._root.get_property(self._net_active_window, Xatom.WINDOW, 0, 1)
-        # Absent until the first window gets focus, and 0 when nothing is focused: both normal.
-        wid = int(prop.value[0]) if prop and len(prop.value) else 0
-        if not wid:
-            return None
-        target = self._display.create_resource_object("window", wid)
-        try:
-            facts = (
-                self._facts if self._facts and self._facts.wid == wid else self._read_facts(target)
-            )
-            self._facts = facts
-            title = self._title(target)
-        except error.XError:
-            # The window vanished between two requests (BadWindow): as if nothing were in front.
-            self._facts = None
-            return None
-        return Window(app=facts.app, title=title, pid=facts.pid, wm_class=facts.wm_class)
-
-    def _read_facts(self, target: XWindow) -> _WindowFacts:
-        wm_class = tuple(target.get_wm_class() or ())
-        pid_prop = target.get_property(self._net_wm_pid, Xatom.CARDINAL, 0, 1)
-        pid = int(pid_prop.value[0]) if pid_prop and len(pid_prop.value) else None
-        # Tk and some other toolkits set no _NET_WM_PID: the window class names the program then.
-        app = (process_name(pid) if pid else None) or (wm_class[-1] if wm_class else "")
-        return _WindowFacts(target.id, wm_class, pid, app)
-
-    def _title(self, target: XWindow) -> str:
-        prop = target.get_property(self._net_wm_name, self._utf8_string, 0, _TITLE_UNITS)
-        if prop and prop.value:
-            return _as_text(prop.value, "utf-8")
-        prop = target.get_property(Xatom.WM_NAME, X.AnyPropertyType, 0, _TITLE_UNITS)
-        if not prop or not prop.value:
-            return ""
-        raw = prop.value if isinstance(prop.value, bytes) else bytes(prop.value)
-        if prop.property_type == self._compound_text:
-            return self._decoder.decode(raw) or approximate(raw)
-        if prop.property_type == self._utf8_string:
-            return raw.decode("utf-8", "replace")
-        return raw.decode("latin-1")  # ICCCM STRING is ISO 8859-1
-
-    def _idle_seconds(self) -> float:
-        if not self._has_idle:
-            return 0.0
-        info = self._root.screensaver_query_info()
-        return float(info.idle) / 1000.0
-
-
-def _as_text(value: bytes | str, encoding: str) -> str:
-    if isinstance(value, str):
-        return value
-    return value.decode(encoding, "replace")

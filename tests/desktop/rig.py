@@ -260,6 +260,17 @@ class Desktop:
             lambda: self.active_window() == window.wid, 5, f"{window.title!r} to be in front"
         )
 
+    def retitle(self, window: AppWindow, title: str) -> None:
+        """Change a window's title, as a browser does when another tab comes to the front."""
+        subprocess.run(
+            ["xdotool", "set_window", "--name", title, str(window.wid)],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=10,
+        )
+        wait_until(lambda: self._title_of(window.wid) == title, 5, f"the title {title!r}")
+
     def close(self, window: AppWindow) -> None:
         self._kill(window.process)
 

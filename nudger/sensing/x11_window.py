@@ -1,0 +1,113 @@
+"""Reading one X11 connection: the EWMH active window, its title, class and pid, and idle time.
+
+A connection stays open for the life of its reader: opening one costs 16-38 ms, while a query on
+an open connection costs about 0.2 ms. Per read we ask the server two or three things (active
+window, its title, idle time); the class, pid and process name of a window are read once and
+cached until the active window changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from Xlib import X, Xatom, display, error
+from Xlib.xobject.drawable import Window as XWindow
+
+from nudger.sensing.base import Window
+from nudger.sensing.processes import process_name
+from nudger.sensing.x11_text import CompoundTextDecoder, approximate
+
+# Longest title we read, in 32-bit units (16 KiB). Longer titles are cut here; nothing useful for
+# matching lives beyond that, and a hostile program cannot make us allocate without bound.
+_TITLE_UNITS = 4096
+
+# What a lost server looks like to python-xlib.
+CONNECTION_ERRORS = (error.ConnectionClosedError, error.DisplayError, OSError)
+
+
+@dataclass(frozen=True, slots=True)
+class _WindowFacts:
+    """What does not change for the life of a window: read once per active-window change."""
+
+    wid: int
+    wm_class: tuple[str, ...]
+    pid: int | None
+    app: str
+
+
+class WindowReader:
+    """Reads the window in front through one connection. Not thread-safe: one per thread."""
+
+    def __init__(self, connection: display.Display, display_name: str) -> None:
+        self.display = connection
+        self.root = connection.screen().root
+        intern = connection.intern_atom
+        self.net_active_window = intern("_NET_ACTIVE_WINDOW")
+        self.net_wm_name = intern("_NET_WM_NAME")
+        self._net_wm_pid = intern("_NET_WM_PID")
+        self._utf8_string = intern("UTF8_STRING")
+        self._compound_text = intern("COMPOUND_TEXT")
+        self.has_idle = connection.has_extension("MIT-SCREEN-SAVER")
+        self._decoder = CompoundTextDecoder(display_name)
+        self._facts: _WindowFacts | None = None
+
+    def forget(self) -> None:
+        """The connection is gone: drop what belonged to it."""
+        self._decoder.forget()
+        self._facts = None
+
+    def active_id(self) -> int:
+        prop = self.root.get_property(self.net_active_window, Xatom.WINDOW, 0, 1)
+        # Absent until the first window gets focus, and 0 when nothing is focused: both normal.
+        return int(prop.value[0]) if prop and len(prop.value) else 0
+
+    def active_window(self) -> Window | None:
+        wid = self.active_id()
+        if not wid:
+            return None
+        target = self.display.create_resource_object("window", wid)
+        try:
+            facts = (
+                self._facts if self._facts and self._facts.wid == wid else self._read_facts(target)
+            )
+            self._facts = facts
+            title = self._title(target)
+        except error.XError:
+            # The window vanished between two requests (BadWindow): as if nothing were in front.
+            self._facts = None
+            return None
+        return Window(app=facts.app, title=title, pid=facts.pid, wm_class=facts.wm_class)
+
+    def _read_facts(self, target: XWindow) -> _WindowFacts:
+        wm_class = tuple(target.get_wm_class() or ())
+        pid_prop = target.get_property(self._net_wm_pid, Xatom.CARDINAL, 0, 1)
+        pid = int(pid_prop.value[0]) if pid_prop and len(pid_prop.value) else None
+        # Tk and some other toolkits set no _NET_WM_PID: the window class names the program then.
+        app = (process_name(pid) if pid else None) or (wm_class[-1] if wm_class else "")
+        return _WindowFacts(target.id, wm_class, pid, app)
+
+    def _title(self, target: XWindow) -> str:
+        prop = target.get_property(self.net_wm_name, self._utf8_string, 0, _TITLE_UNITS)
+        if prop and prop.value:
+            return _as_text(prop.value, "utf-8")
+        prop = target.get_property(Xatom.WM_NAME, X.AnyPropertyType, 0, _TITLE_UNITS)
+        if not prop or not prop.value:
+            return ""
+        raw = prop.value if isinstance(prop.value, bytes) else bytes(prop.value)
+        if prop.property_type == self._compound_text:
+            return self._decoder.decode(raw) or approximate(raw)
+        if prop.property_type == self._utf8_string:
+            return raw.decode("utf-8", "replace")
+        return raw.decode("latin-1")  # ICCCM STRING is ISO 8859-1
+
+    def idle_seconds(self) -> float:
+        if not self.has_idle:
+            return 0.0
+        info = self.root.screensaver_query_info()
+        return float(info.idle) / 1000.0
+
+
+def _as_text(value: bytes | str, encoding: str) -> str:
+    if isinstance(value, str):
+        return value
+    return value.decode(encoding, "replace")

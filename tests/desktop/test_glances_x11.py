@@ -1,0 +1,113 @@
+"""A glance shorter than one sample still counts: X11 focus and title changes are followed as they
+happen, on a real X server, and replayed into the visits at the moments they happened."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from nudger import sensing
+from nudger.settings import load
+from nudger.store import Store
+from nudger.watcher import Watcher
+from tests.desktop.rig import Desktop
+from tests.nudger_process import NudgerDaemon
+
+pytestmark = [pytest.mark.desktop]
+
+ALEX = """
+[[blocklist]]
+name = "Alex"
+match = ["Alex Doe", "@alexdoe"]
+"""
+PROFILE = "Alex Doe (@alexdoe) - chat"
+GLANCE_SECONDS = 0.5
+
+
+def blocklist_visits(database: Path) -> list[tuple[float, float]]:
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT started_at, ended_at FROM visits WHERE kind = 'blocklist' AND target = 'Alex'"
+        ).fetchall()
+    return [(float(start), float(end)) for start, end in rows]
+
+
+@pytest.fixture
+def watcher(desktop: Desktop, tmp_path: Path) -> Iterator[Watcher]:
+    """The real sampler, in this process, so the test decides when each sample is taken."""
+    config = tmp_path / "config.toml"
+    config.write_text(ALEX, encoding="utf-8")
+    store = Store.open(tmp_path / "data" / "nudger.db")
+    running = Watcher(load(config, env={}).settings, sensing.detect(desktop.env), store)
+    yield running
+    running.stop()
+    store.close()
+
+
+def test_a_window_in_front_between_two_samples_is_a_visit_of_its_own_length(
+    desktop: Desktop, watcher: Watcher, tmp_path: Path
+) -> None:
+    notes = desktop.open_xterm("notes.txt")
+    profile = desktop.open_xterm(PROFILE)
+    desktop.activate(notes)
+    assert watcher.tick().reading is not None  # connected, notes in front
+
+    before = time.time()
+    desktop.activate(profile)
+    time.sleep(GLANCE_SECONDS)
+    desktop.activate(notes)
+    after = time.time()
+    time.sleep(0.3)  # the follower settles a burst of events for 0.1 s
+
+    sample = watcher.tick()
+    assert sample.reading is not None and sample.reading.window is not None
+    assert sample.reading.window.title == "notes.txt"
+    assert [h.target for h in sample.hits] == [], "no sample ever saw the profile in front"
+    assert watcher.stop()
+
+    [(start, end)] = blocklist_visits(tmp_path / "data" / "nudger.db")
+    assert before <= start < end <= after + 0.2
+    assert GLANCE_SECONDS - 0.2 <= end - start <= (after - before) + 0.2, end - start
+
+
+def test_a_tab_switch_between_two_samples_is_a_visit(
+    desktop: Desktop, watcher: Watcher, tmp_path: Path
+) -> None:
+    # A browser switching tabs changes only its window's title; an xterm retitled is the same event.
+    browser = desktop.open_xterm("Recipes - Chromium")
+    desktop.activate(browser)
+    watcher.tick()
+
+    desktop.retitle(browser, PROFILE)
+    time.sleep(GLANCE_SECONDS)
+    desktop.retitle(browser, "Recipes - Chromium")
+    time.sleep(0.3)
+    watcher.tick()
+    assert watcher.stop()
+
+    [(start, end)] = blocklist_visits(tmp_path / "data" / "nudger.db")
+    assert GLANCE_SECONDS - 0.2 <= end - start <= GLANCE_SECONDS + 1.0, end - start
+
+
+def test_the_daemon_at_5_s_polling_counts_a_half_second_glance(
+    desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+) -> None:
+    notes = desktop.open_xterm("notes.txt")
+    profile = desktop.open_xterm(PROFILE)
+    desktop.activate(notes)
+    daemon = daemon_factory(desktop, "[watch]\npoll_seconds = 5\n" + ALEX).start()
+    daemon.wait_watching()
+
+    desktop.activate(profile)
+    time.sleep(GLANCE_SECONDS)
+    desktop.activate(notes)
+    # The next sample replays the glance; a visit that begins is written at once.
+    daemon.wait_for_visit("blocklist", "Alex", timeout=8)
+    assert daemon.stop() == 0
+
+    [(start, end)] = blocklist_visits(daemon.database)
+    assert GLANCE_SECONDS - 0.2 <= end - start <= GLANCE_SECONDS + 1.0, end - start
