@@ -1,19 +1,25 @@
 """sway (and i3): the focused window through the IPC socket, kept current by window events.
 
 One query at start (get_tree) finds the focused window; after that the compositor pushes focus,
-title and close events, so a sample is one non-blocking read, however big the tree.
+title and close events. A listener thread takes them as they come, so a sample only reads what is
+already known, and a window or tab that was in front between two samples is kept as a Glance.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import select
 import socket
+import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 from nudger.sensing import i3ipc
-from nudger.sensing.base import Reading, SensorUnavailable, Window
+from nudger.sensing.base import Glance, Reading, SensorUnavailable, Window
 from nudger.sensing.processes import process_name
 from nudger.sensing.wayland_idle import IdleWatch
 
@@ -47,6 +53,10 @@ def window_from_node(node: dict[str, Any] | None) -> Window | None:
     return Window(app=str(app), title=str(node.get("name") or ""), pid=pid, wm_class=wm_class)
 
 
+# Changes waiting for the next sample; a sample takes them all, so this bounds only a stalled one.
+_MAX_WAITING = 256
+
+
 class SwaySensor:
     name = "sway"
 
@@ -63,6 +73,14 @@ class SwaySensor:
             self.close()
             raise SensorUnavailable(f"cannot talk to sway at {socket_path}: {error}") from None
         self._buffer = bytearray()
+        self._front = window_from_node(self._focused)
+        self._lock = threading.Lock()
+        self._glances: deque[Glance] = deque(maxlen=_MAX_WAITING)
+        self._lost: str | None = None
+        self._stopping = threading.Event()
+        self._wake_read, self._wake_write = os.pipe()
+        self._listener = threading.Thread(target=self._listen, name="nudger-sway", daemon=True)
+        self._listener.start()
 
     def attach_idle(self, idle: IdleWatch | None) -> None:
         self._idle = idle
@@ -74,12 +92,33 @@ class SwaySensor:
         return connection
 
     def read(self) -> Reading:
-        try:
-            self._drain_events()
-        except (OSError, ValueError) as error:
-            raise SensorUnavailable(f"lost the sway IPC socket: {error}") from None
+        with self._lock:
+            if self._lost is not None:
+                raise SensorUnavailable(f"lost the sway IPC socket: {self._lost}")
+            window = self._front
+            glances = tuple(self._glances)
+            self._glances.clear()
         idle = self._idle.idle_seconds() if self._idle else 0.0
-        return Reading(window_from_node(self._focused), idle)
+        return Reading(window, idle, glances)
+
+    def _listen(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                readable, _, _ = select.select([self._events.fileno(), self._wake_read], [], [])
+                if self._wake_read in readable:
+                    break
+                at = time.time()
+                with self._lock:
+                    before = self._focused
+                    self._drain_events()
+                    if self._focused is not before:  # each event brings a fresh container
+                        now = window_from_node(self._focused)
+                        if now != self._front:
+                            self._front = now
+                            self._glances.append(Glance(at, now))
+        except (OSError, ValueError) as error:
+            with self._lock:
+                self._lost = str(error) or type(error).__name__
 
     def _drain_events(self) -> None:
         while True:
@@ -110,6 +149,15 @@ class SwaySensor:
             self._focused = None
 
     def close(self) -> None:
+        listener = getattr(self, "_listener", None)
+        if listener is not None:
+            self._stopping.set()
+            with contextlib.suppress(OSError):
+                os.write(self._wake_write, b"x")
+            listener.join(timeout=2)
+            for fd in (self._wake_read, self._wake_write):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
         for name in ("_query", "_events"):
             connection = getattr(self, name, None)
             if connection is not None:

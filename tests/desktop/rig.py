@@ -163,8 +163,8 @@ class Desktop:
         """Point the environment at a session bus that does not exist yet."""
         self.bus_address = f"unix:path={self.workdir / 'bus'}"
 
-    def start(self, *, notifications: bool = True) -> Desktop:
-        self.start_x()
+    def start(self, *, notifications: bool = True, number: int | None = None) -> Desktop:
+        self.start_x(number)
         self.start_bus()
         self.start_window_manager()
         if notifications:
@@ -437,8 +437,14 @@ def _try_connect(name: str) -> display.Display | None:
 
 
 def free_display_number() -> int:
-    """A display number nobody uses, for a test that starts its X server late."""
-    for number in range(120, 400):
+    """A display number nobody uses, for a test that starts (or restarts) its X server itself.
+
+    Xvfb -displayfd, which the other desktops use, counts up from :0, so it does not take these
+    numbers while a test's server is down; the start depends on the pid so that parallel workers
+    rarely look at the same number first.
+    """
+    first = 120 + os.getpid() % 200
+    for number in (*range(first, 400), *range(120, first)):
         if (
             not Path(f"/tmp/.X11-unix/X{number}").exists()
             and not Path(f"/tmp/.X{number}-lock").exists()
@@ -456,10 +462,12 @@ def chromium_binary() -> str:
 
 
 @contextlib.contextmanager
-def running_desktop(workdir: Path, *, notifications: bool = True) -> Iterator[Desktop]:
+def running_desktop(
+    workdir: Path, *, notifications: bool = True, number: int | None = None
+) -> Iterator[Desktop]:
     desktop = Desktop(workdir)
     try:
-        yield desktop.start(notifications=notifications)
+        yield desktop.start(notifications=notifications, number=number)
     finally:
         desktop.stop()
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.desktop.rig import Desktop, wait_until
+from tests.desktop.rig import Desktop, free_display_number, running_desktop, wait_until
 from tests.nudger_process import NudgerDaemon
 
 pytestmark = pytest.mark.desktop
@@ -16,9 +17,18 @@ pytestmark = pytest.mark.desktop
 ALEX = '[[blocklist]]\nname = "Alex"\nmatch = ["Alex Doe"]\n'
 
 
+@pytest.fixture
+def own_display(tmp_path: Path) -> Iterator[Desktop]:
+    """A desktop on a display number that no other test takes while its X server is down:
+    otherwise the daemon could find another test's server there, and its windows."""
+    with running_desktop(tmp_path / "desktop", number=free_display_number()) as desktop:
+        yield desktop
+
+
 def test_the_daemon_survives_the_x_server_dying_and_resumes_on_a_new_one(
-    desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+    own_display: Desktop, daemon_factory: Callable[..., NudgerDaemon]
 ) -> None:
+    desktop = own_display
     daemon = daemon_factory(desktop, ALEX).start()
     daemon.wait_watching()
     window = desktop.open_xterm("Alex Doe - messages")

@@ -12,6 +12,9 @@ import pytest
 from nudger import sensing
 from nudger.sensing.sway import SwaySensor
 from nudger.sensing.wayland_idle import IdleWatch
+from nudger.settings import load
+from nudger.store import Store
+from nudger.watcher import Watcher
 from tests.desktop.rig import wait_until
 from tests.desktop.sway_rig import Sway, running_sway
 from tests.nudger_process import NudgerDaemon, isolated_env, run_cli
@@ -89,3 +92,35 @@ def test_doctor_on_sway(sway: Sway, tmp_path: Path) -> None:
     assert "Session: wayland" in result.stdout
     assert "Window backend: sway" in result.stdout
     assert "working:" in result.stdout and "not working" not in result.stdout
+
+
+def test_a_glance_between_two_samples_is_a_visit_on_sway(sway: Sway, tmp_path: Path) -> None:
+    sway.open_foot("notes", "other")
+    sway.open_foot("Alex Doe - messages", "chat")
+    sway.focus("other")
+    config = tmp_path / "config.toml"
+    config.write_text('[[blocklist]]\nname = "Alex"\nmatch = ["Alex Doe"]\n', encoding="utf-8")
+    store = Store.open(tmp_path / "data" / "nudger.db")
+    watcher = Watcher(load(config, env={}).settings, sensing.detect(sway.env), store)
+    try:
+        first = watcher.tick()
+        assert first.reading is not None and first.reading.window is not None
+        assert first.reading.window.title == "notes"
+
+        sway.focus("chat")
+        time.sleep(0.5)
+        sway.focus("other")
+        time.sleep(0.3)
+        sample = watcher.tick()
+        assert sample.hits == (), "no sample ever saw the chat in front"
+        assert sample.reading is not None
+        assert [g.window.title for g in sample.reading.glances if g.window] == [
+            "Alex Doe - messages",
+            "notes",
+        ]
+        assert watcher.stop()
+        [visit] = [v for v in store.visits_between(0, time.time() + 60) if v.target == "Alex"]
+        assert 0.3 <= visit.seconds <= 1.5, visit.seconds
+    finally:
+        watcher.stop()
+        store.close()
