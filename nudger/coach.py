@@ -252,10 +252,11 @@ class Coach:
                 continue
             if feedback.outcome != "dismissed":
                 self._answered.add(row_id)
-            self._record(partial(self.store.update_nudge, row_id, action=feedback.outcome))
             if feedback.outcome == "snooze":
+                # The snooze first: it is what the person asked for, and the record can wait.
                 self.pause_file.set(Pause(until=at + SNOOZE_SECONDS, set_at=at, reason="snooze"))
                 log.info("nudges snoozed for an hour")
+            self._record(partial(self.store.update_nudge, row_id, action=feedback.outcome))
 
     def _stored_visits(self, start: float, end: float) -> list[Visit]:
         try:
