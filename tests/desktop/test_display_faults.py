@@ -42,7 +42,11 @@ def test_the_daemon_survives_the_x_server_dying_and_resumes_on_a_new_one(
     assert daemon.process is not None and daemon.process.poll() is None, daemon.log()
     # The visit ended where it was last seen, not when the daemon noticed.
     [(ended_at,)] = daemon.query("SELECT max(ended_at) FROM visits")
-    assert ended_at <= killed_at + 0.01
+    assert ended_at <= killed_at + 0.01, (
+        killed_at,
+        daemon.query("SELECT * FROM visits"),
+        daemon.log()[-3000:],
+    )
 
     desktop.start_x(desktop.number)
     desktop.start_window_manager()
