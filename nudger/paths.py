@@ -60,12 +60,12 @@ def ensure_private_dir(path: Path) -> Path:
     which programs this person runs. Parents that already exist keep their modes: they are the
     user's, not ours.
     """
-    missing = [path, *(parent for parent in path.parents if not parent.exists())]
+    ours = [path, *(parent for parent in path.parents if not parent.exists())]
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     if os.name == "posix":
-        for created in missing:
-            if created.exists() and (created.stat().st_mode & 0o777) != PRIVATE_DIR:
-                created.chmod(PRIVATE_DIR)
+        for directory in ours:
+            if (directory.stat().st_mode & 0o777) != PRIVATE_DIR:
+                directory.chmod(PRIVATE_DIR)
     return path
 
 

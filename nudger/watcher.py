@@ -22,7 +22,7 @@ from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
 from nudger.sensing.processes import running_names
 from nudger.settings import Settings, timezone_of
 from nudger.store import Store
-from nudger.tracking import Step, Tracker, Visit
+from nudger.tracking import Step, Tracker
 
 log = logging.getLogger(__name__)
 
@@ -115,17 +115,13 @@ class Watcher:
     def tick(self) -> Sample:
         with self.lock:
             wall, mono = self.clock.wall(), self.clock.monotonic()
-            interrupted: list[Visit] = []
+            steps: list[Step] = []
             if self._clock_jumped(wall, mono):
-                interrupted += self.tracker.interrupt()
-            if interrupted:
-                self._front = None
+                steps.append(self._interrupt())
             reading = self._read(mono)
             hits: tuple[Hit, ...] = ()
-            steps = [Step(tuple(interrupted))]
             if reading is None:
-                steps.append(Step(tuple(self.tracker.interrupt())))
-                self._front = None
+                steps.append(self._interrupt())
             else:
                 self.last_sample_at = wall
                 steps += self._glance_steps(wall, reading)
@@ -222,6 +218,11 @@ class Watcher:
         )
         self._retry_at = mono + self._retry_delay
         self._retry_delay = min(self._retry_delay * 2, _MAX_RETRY_SECONDS)
+
+    def _interrupt(self) -> Step:
+        """Time that was not watched: end every visit where it was last seen."""
+        self._front = None
+        return Step(tuple(self.tracker.interrupt()))
 
     def _see(
         self, at: float, window: Window | None, hits: tuple[Hit, ...], idle_seconds: float

@@ -37,6 +37,22 @@ def isolated_env(tmp: Path, base: dict[str, str] | None = None) -> dict[str, str
     return env
 
 
+def headless_env(tmp_path: Path, data_dir: Path | None = None) -> dict[str, str]:
+    """No display at all: the daemon falls back to counting running apps."""
+    env = isolated_env(tmp_path)
+    for key in (
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+        "SWAYSOCK",
+        "HYPRLAND_INSTANCE_SIGNATURE",
+        "XDG_SESSION_TYPE",
+    ):
+        env.pop(key, None)
+    if data_dir is not None:
+        env["NUDGER_DATA_DIR"] = str(data_dir)
+    return env
+
+
 def run_cli(
     env: dict[str, str], *args: str, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import select
 import socket
 import threading
 import time
-from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 from nudger.sensing import i3ipc
-from nudger.sensing.base import Glance, Reading, SensorUnavailable, Window
+from nudger.sensing.base import Reading, SensorUnavailable, Window
+from nudger.sensing.listening import GlanceBuffer, Wakeup
 from nudger.sensing.processes import process_name
 from nudger.sensing.wayland_idle import IdleWatch
 
@@ -53,10 +52,6 @@ def window_from_node(node: dict[str, Any] | None) -> Window | None:
     return Window(app=str(app), title=str(node.get("name") or ""), pid=pid, wm_class=wm_class)
 
 
-# Changes waiting for the next sample; a sample takes them all, so this bounds only a stalled one.
-_MAX_WAITING = 256
-
-
 class SwaySensor:
     name = "sway"
 
@@ -74,11 +69,10 @@ class SwaySensor:
             raise SensorUnavailable(f"cannot talk to sway at {socket_path}: {error}") from None
         self._buffer = bytearray()
         self._front = window_from_node(self._focused)
-        self._lock = threading.Lock()
-        self._glances: deque[Glance] = deque(maxlen=_MAX_WAITING)
+        self._lock = threading.Lock()  # the listener updates what the sampler reads
+        self._glances = GlanceBuffer()
         self._lost: str | None = None
-        self._stopping = threading.Event()
-        self._wake_read, self._wake_write = os.pipe()
+        self._wakeup = Wakeup()
         self._listener = threading.Thread(target=self._listen, name="nudger-sway", daemon=True)
         self._listener.start()
 
@@ -96,16 +90,15 @@ class SwaySensor:
             if self._lost is not None:
                 raise SensorUnavailable(f"lost the sway IPC socket: {self._lost}")
             window = self._front
-            glances = tuple(self._glances)
-            self._glances.clear()
+            glances = self._glances.take()
         idle = self._idle.idle_seconds() if self._idle else 0.0
         return Reading(window, idle, glances)
 
     def _listen(self) -> None:
         try:
-            while not self._stopping.is_set():
-                readable, _, _ = select.select([self._events.fileno(), self._wake_read], [], [])
-                if self._wake_read in readable:
+            while True:
+                readable, _, _ = select.select([self._events.fileno(), self._wakeup.fd], [], [])
+                if self._wakeup.fd in readable:
                     break
                 at = time.time()
                 with self._lock:
@@ -115,7 +108,7 @@ class SwaySensor:
                         now = window_from_node(self._focused)
                         if now != self._front:
                             self._front = now
-                            self._glances.append(Glance(at, now))
+                            self._glances.add(at, now)
         except (OSError, ValueError) as error:
             with self._lock:
                 self._lost = str(error) or type(error).__name__
@@ -151,13 +144,7 @@ class SwaySensor:
     def close(self) -> None:
         listener = getattr(self, "_listener", None)
         if listener is not None:
-            self._stopping.set()
-            with contextlib.suppress(OSError):
-                os.write(self._wake_write, b"x")
-            listener.join(timeout=2)
-            for fd in (self._wake_read, self._wake_write):
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+            self._wakeup.stop(listener)
         for name in ("_query", "_events"):
             connection = getattr(self, name, None)
             if connection is not None:

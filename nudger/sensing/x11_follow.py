@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import select
 import threading
 import time
-from collections import deque
 from typing import Any
 
 from Xlib import X, Xatom, display
 
 from nudger.sensing.base import Glance, Window
+from nudger.sensing.listening import GlanceBuffer, Wakeup
 from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
 
 log = logging.getLogger(__name__)
@@ -32,8 +31,6 @@ log = logging.getLogger(__name__)
 # Events this close together are one change (a title set twice, a focus change and then the new
 # window's title). It also caps the work at ten reads a second when a title never stops changing.
 _SETTLE_SECONDS = 0.1
-# Glances waiting for the next sample; a sample takes them all, so this bounds only a stalled one.
-_MAX_WAITING = 256
 
 
 class FocusFollower:
@@ -43,10 +40,9 @@ class FocusFollower:
         # comes back later, unasked. It is expected, and python-xlib would print it to stderr.
         self._connection.set_error_handler(_ignore)
         self._reader = WindowReader(self._connection, display_name)
-        self._glances: deque[Glance] = deque(maxlen=_MAX_WAITING)
-        self._lock = threading.Lock()
+        self._glances = GlanceBuffer()
         self._stopping = threading.Event()
-        self._wake_read, self._wake_write = os.pipe()
+        self._wakeup = Wakeup()
         self._followed = 0
         self._reader.root.change_attributes(event_mask=X.PropertyChangeMask)
         self._follow(self._reader.active_id())
@@ -56,23 +52,11 @@ class FocusFollower:
 
     def take(self) -> tuple[Glance, ...]:
         """The changes since the last call, oldest first."""
-        with self._lock:
-            taken = tuple(self._glances)
-            self._glances.clear()
-        return taken
-
-    @property
-    def following(self) -> bool:
-        return self._thread.is_alive()
+        return self._glances.take()
 
     def close(self) -> None:
         self._stopping.set()
-        with contextlib.suppress(OSError):
-            os.write(self._wake_write, b"x")
-        self._thread.join(timeout=2)
-        for fd in (self._wake_read, self._wake_write):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        self._wakeup.stop(self._thread)
         with contextlib.suppress(*CONNECTION_ERRORS):
             self._connection.close()
 
@@ -100,9 +84,9 @@ class FocusFollower:
         if self._connection.pending_events():  # python-xlib may have queued some already
             return True
         readable, _, _ = select.select(
-            [self._connection.fileno(), self._wake_read], [], [], timeout
+            [self._connection.fileno(), self._wakeup.fd], [], [], timeout
         )
-        return self._wake_read not in readable and bool(readable)
+        return self._wakeup.fd not in readable and bool(readable)
 
     def _drain(self) -> bool:
         """Read every queued event. True when one of them may have changed what is in front."""
@@ -124,8 +108,7 @@ class FocusFollower:
         window = self._reader.active_window()
         if window != self._last:
             self._last = window
-            with self._lock:
-                self._glances.append(Glance(at, window))
+            self._glances.add(at, window)
 
     def _follow(self, wid: int) -> None:
         """Hear about title changes of window `wid` (and stop hearing about the one before)."""

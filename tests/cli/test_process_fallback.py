@@ -12,7 +12,7 @@ from nudger.matching import Matcher
 from nudger.sensing.processes import running_names
 from nudger.settings import Settings
 from tests.desktop.rig import wait_until
-from tests.nudger_process import NudgerDaemon, isolated_env, run_cli
+from tests.nudger_process import NudgerDaemon, headless_env, run_cli
 
 
 def test_a_running_app_is_found_by_name(fake_discord: subprocess.Popen[bytes]) -> None:
@@ -25,15 +25,7 @@ def test_a_running_app_is_found_by_name(fake_discord: subprocess.Popen[bytes]) -
 def test_without_a_window_backend_the_daemon_records_running_apps(
     fake_discord: subprocess.Popen[bytes], tmp_path: Path
 ) -> None:
-    env = isolated_env(tmp_path)
-    for key in (
-        "DISPLAY",
-        "WAYLAND_DISPLAY",
-        "SWAYSOCK",
-        "HYPRLAND_INSTANCE_SIGNATURE",
-        "XDG_SESSION_TYPE",
-    ):
-        env.pop(key, None)
+    env = headless_env(tmp_path)
     daemon = NudgerDaemon(tmp_path, env, "[watch]\nprocess_scan_seconds = 1\n").start()
     wait_until(
         lambda: daemon.query("SELECT target, source FROM visits") == [("Discord", "running")],

@@ -40,18 +40,20 @@ def test_the_daemon_survives_the_x_server_dying_and_resumes_on_a_new_one(
     wait_until(lambda: "lost the X display" in daemon.log(), 10, "the daemon to notice")
     time.sleep(2)
     assert daemon.process is not None and daemon.process.poll() is None, daemon.log()
-    # The visit ended where it was last seen, not when the daemon noticed.
-    [(ended_at,)] = daemon.query("SELECT max(ended_at) FROM visits")
-    assert ended_at <= killed_at + 0.01, (
-        killed_at,
-        daemon.query("SELECT * FROM visits"),
-        daemon.log()[-3000:],
-    )
+    # The visit ended where it was last seen, not when the daemon noticed. Only the window in
+    # front counts here: without a display the daemon also notes running social apps, and a
+    # parallel test may be running a fake Discord just then.
+    [(ended_at,)] = daemon.query("SELECT max(ended_at) FROM visits WHERE source = 'front'")
+    assert ended_at <= killed_at + 0.01, (killed_at, daemon.query("SELECT * FROM visits"))
 
     desktop.start_x(desktop.number)
     desktop.start_window_manager()
     again = desktop.open_xterm("Alex Doe - messages, again")
     desktop.activate(again)
-    wait_until(lambda: daemon.query("SELECT count(*) FROM visits")[0][0] >= 2, 40, "a new visit")
+    wait_until(
+        lambda: daemon.query("SELECT count(*) FROM visits WHERE source = 'front'")[0][0] >= 2,
+        40,
+        "a new visit",
+    )
     assert daemon.stop(signal.SIGINT) == 0
     assert "Traceback" not in daemon.log()

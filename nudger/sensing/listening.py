@@ -1,0 +1,50 @@
+"""What the backends that listen for changes share: the glances they keep for the sampler, and
+the pipe that wakes their listener thread to stop it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections import deque
+
+from nudger.sensing.base import Glance, Window
+
+# A sample takes every waiting glance, so this bounds only a sampler that has stalled.
+_MAX_WAITING = 256
+_JOIN_SECONDS = 2.0
+
+
+class GlanceBuffer:
+    """Changes caught by a listener thread, waiting for the next sample. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: deque[Glance] = deque(maxlen=_MAX_WAITING)
+
+    def add(self, at: float, window: Window | None) -> None:
+        with self._lock:
+            self._waiting.append(Glance(at, window))
+
+    def take(self) -> tuple[Glance, ...]:
+        """Everything since the last call, oldest first."""
+        with self._lock:
+            taken = tuple(self._waiting)
+            self._waiting.clear()
+        return taken
+
+
+class Wakeup:
+    """A pipe a listener selects on next to its socket, so that closing never waits on a peer."""
+
+    def __init__(self) -> None:
+        self.fd, self._write_fd = os.pipe()
+
+    def stop(self, listener: threading.Thread) -> None:
+        """Wake `listener`, wait briefly for it to end, and close the pipe."""
+        with contextlib.suppress(OSError):
+            os.write(self._write_fd, b"x")
+        listener.join(timeout=_JOIN_SECONDS)
+        for fd in (self.fd, self._write_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
