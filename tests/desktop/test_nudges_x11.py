@@ -91,9 +91,16 @@ def test_leaving_the_page_soon_after_a_nudge_counts_as_heeded(
     desktop.activate(browser)
     wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 2, "the nudge")
     desktop.activate(notes)
-    wait_until(
-        lambda: daemon.query("SELECT heeded FROM nudges") == [(1,)], 10, "heeded to be recorded"
-    )
+    try:
+        wait_until(
+            lambda: daemon.query("SELECT heeded FROM nudges") == [(1,)], 10, "heeded to be recorded"
+        )
+    except AssertionError as timed_out:
+        nudges = daemon.query("SELECT * FROM nudges")
+        visits = daemon.query("SELECT * FROM visits")
+        raise AssertionError(
+            f"{timed_out}\nnudges: {nudges}\nvisits: {visits}\n{daemon.log()[-4000:]}"
+        ) from None
 
 
 def test_without_a_notification_server_visits_go_on_and_the_nudge_is_kept_as_undelivered(
