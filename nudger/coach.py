@@ -58,6 +58,8 @@ class DayLedger:
         for visit in visits:
             if visit.source != "front":
                 continue
+            if visit.kind == "blocklist" and visit.continued:
+                continue  # the same visit, begun yesterday: not one more today
             if visit.kind == "blocklist" and start <= visit.started_at < end:
                 self._blocklist_starts.add((visit.target, visit.started_at))
             elif visit.kind == "site":
@@ -82,7 +84,7 @@ class DayLedger:
         live = {
             (v.target, v.started_at)
             for v in open_visits
-            if v.kind == "blocklist" and start <= v.started_at < end
+            if v.kind == "blocklist" and start <= v.started_at < end and not v.continued
         }
         return len(self._blocklist_starts | live)
 

@@ -56,6 +56,11 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX nudges_at ON nudges (at);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: the part of a visit after a day boundary is marked, so it counts as time on that day
+    # but not as a visit of its own.
+    """
+    ALTER TABLE visits ADD COLUMN continued INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -136,7 +141,7 @@ class Store:
         the moment input stopped, after earlier flushes wrote it longer.
         """
         rows = [
-            (v.kind, v.target, v.signal, v.source, v.started_at, v.ended_at, v.title)
+            (v.kind, v.target, v.signal, v.source, v.started_at, v.ended_at, v.title, v.continued)
             for v in visits
         ]
         if not rows:
@@ -144,8 +149,9 @@ class Store:
         with self._write() as db:
             db.executemany(
                 """
-                INSERT INTO visits (kind, target, signal, source, started_at, ended_at, title)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO visits
+                    (kind, target, signal, source, started_at, ended_at, title, continued)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (kind, target, source, started_at) DO UPDATE SET
                     ended_at = excluded.ended_at,
                     title = coalesce(excluded.title, visits.title)
@@ -156,25 +162,27 @@ class Store:
     def visits_between(self, start: float, end: float, source: Source | None = None) -> list[Visit]:
         """Visits that overlap [start, end), oldest first, not clipped."""
         query = """
-            SELECT kind, target, signal, source, started_at, ended_at, title FROM visits
-            WHERE started_at >= ? AND started_at < ? AND ended_at >= ?
+            SELECT kind, target, signal, source, started_at, ended_at, title, continued
+            FROM visits WHERE started_at >= ? AND started_at < ? AND ended_at >= ?
         """
         params: list[Any] = [start - _LONGEST_VISIT, end, start]
         if source is not None:
             query += " AND source = ?"
             params.append(source)
         query += " ORDER BY started_at"
-        return [Visit(*row) for row in self._read(query, params)]
+        return [Visit(*row[:7], continued=bool(row[7])) for row in self._read(query, params)]
 
     def first_visit_at(self) -> float | None:
         rows = self._read("SELECT min(started_at) FROM visits", ())
         return cast(float | None, rows[0][0]) if rows else None
 
     def visit_starts(self, kind: str, start: float, end: float) -> list[float]:
-        """When each visit of `kind` began, for [start, end): enough for streaks."""
+        """When each visit of `kind` began, for [start, end): enough for streaks.
+
+        The continuation of a visit past a day boundary is not a visit of its own: left out."""
         rows = self._read(
             "SELECT started_at FROM visits WHERE kind = ? AND started_at >= ? AND started_at < ? "
-            "AND source = 'front' ORDER BY started_at",
+            "AND source = 'front' AND continued = 0 ORDER BY started_at",
             (kind, start, end),
         )
         return [float(row[0]) for row in rows]

@@ -171,7 +171,9 @@ def _totals(
             kind=kind,
             seconds=sum(hi - lo for _, lo, hi in parts),
             # A visit counts on the day it began; its tail after the boundary is time only.
-            visits=sum(1 for visit, _, _ in parts if start <= visit.started_at < end),
+            visits=sum(
+                1 for visit, _, _ in parts if start <= visit.started_at < end and not visit.continued
+            ),
             longest_seconds=max(hi - lo for _, lo, hi in parts),
             first_seen=min(lo for _, lo, _ in parts),
             last_seen=max(hi for _, _, hi in parts),

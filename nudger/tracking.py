@@ -1,13 +1,30 @@
-"""Turning samples into visits: one visit per continuous stretch on a target.
+"""Turning observations into visits: one visit per continuous stretch on a target.
 
-Pure: time comes in with each sample, nothing is read from the clock or written anywhere.
+Pure: time comes in with each observation, nothing is read from the clock or written anywhere.
 
-- A visit goes on while its target is seen again within `pulse_seconds` (poll * 1.5 + 1).
-  A longer gap (suspend, a stopped daemon, switching away) ends it when it was last seen.
-- Idle past `idle_seconds` ends every visit at the moment input stopped.
-- A visit that runs past the start of a new day is split there.
-- The clock going backwards, or the caller saying time jumped, ends every visit where it was
-  last seen, so time that was not observed is never counted.
+An observation says what was in front at one instant. It is either a *sample* (the sampler
+looked) or an *event* (the desktop said focus or a title changed, and when).
+
+- **An observed change ends a visit at the moment of the change.** When an observation shows that
+  a target is no longer in front, its visit ends, and what came instead begins, at one instant:
+  - for an event, the event's own time: the desktop said when it happened;
+  - for a sample, the midpoint between the previous observation and this one. The change
+    happened somewhere in that interval and nothing says where, so the midpoint is the estimate
+    with the smallest worst-case error (half an interval) and no bias: over many switches the
+    time given to one window and taken from the next cancel out. Ending at the last sighting
+    (as before) undercounts every visit by half an interval on average, and ending at the new
+    sample overcounts by as much; for someone flicking between two windows both errors add up
+    to the whole time away.
+- **The pulse only bridges time in which nothing was observed.** Two observations further apart
+  than `pulse_seconds` (poll * 1.5 + 1: a suspend, a stalled or stopped daemon) leave the time
+  between them unknown: every visit ends where it was last seen, and nothing is counted for the
+  gap. Closer together, a target seen in both is one visit, whatever happened unobserved between.
+- Idle past `idle_seconds` ends every visit at the moment input stopped. The observation after
+  the person comes back starts afresh: nobody was looking while they were away.
+- A visit that runs past the start of a new day is split there; the second part is marked as
+  a continuation, so the visit counts on the day it began and its time on each day it touched.
+- The clock going backwards, or the caller saying time was not watched, ends every visit where it
+  was last seen, so time that was not observed is never counted.
 """
 
 from __future__ import annotations
@@ -31,6 +48,8 @@ class Visit:
     started_at: float
     ended_at: float
     title: str | None = None
+    # The part of a visit after a day boundary: time on this day, but not a visit of its own.
+    continued: bool = False
 
     @property
     def seconds(self) -> float:
@@ -39,7 +58,7 @@ class Visit:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """What one sample changed: visits that ended, and visits that began."""
+    """What one observation changed: visits that ended, and visits that began."""
 
     ended: tuple[Visit, ...] = ()
     started: tuple[Visit, ...] = ()
@@ -52,10 +71,18 @@ class _OpenVisit:
     last_seen: float
     title: str | None
     day_end: float  # computed once per visit: zoneinfo arithmetic is too dear for every sample
+    continued: bool = False
 
     def ended(self, at: float, source: Source) -> Visit:
         return Visit(
-            self.hit.kind, self.hit.target, self.hit.signal, source, self.started_at, at, self.title
+            self.hit.kind,
+            self.hit.target,
+            self.hit.signal,
+            source,
+            self.started_at,
+            at,
+            self.title,
+            self.continued,
         )
 
 
@@ -74,6 +101,8 @@ class Tracker:
         self.source: Source = source
         self._open: dict[tuple[Kind, str], _OpenVisit] = {}
         self._last_at: float | None = None
+        # The last observation with someone there: what a change is measured from.
+        self._last_watched: float | None = None
 
     def observe(
         self,
@@ -81,8 +110,14 @@ class Tracker:
         hits: Iterable[Hit],
         idle_seconds: float = 0.0,
         title: str | None = None,
+        *,
+        exact: bool = False,
     ) -> Step:
-        """Feed one sample taken at `at` (Unix seconds)."""
+        """Feed one observation taken at `at` (Unix seconds): `hits` were in front then.
+
+        `exact` says that what is in front became so at `at` (a focus or title event), rather
+        than at some moment since the previous observation (a sample).
+        """
         ended: list[Visit] = []
         if self._last_at is not None and at < self._last_at:
             ended += self.interrupt()
@@ -90,43 +125,64 @@ class Tracker:
 
         if idle_seconds >= self.idle_seconds:
             ended += self._end_for_idle(input_stopped=at - idle_seconds)
+            self._last_watched = None
             return Step(tuple(ended))
+
+        previous = self._last_watched
+        self._last_watched = at
+        if previous is None or at - previous > self.pulse_seconds:
+            # Nothing was observed in between: what was open ends where it was last seen.
+            ended += self.interrupt()
+            self._last_watched = at
+            changed_at = at
+        else:
+            changed_at = at if exact else (previous + at) / 2
 
         started: list[Visit] = []
         seen: set[tuple[Kind, str]] = set()
         for hit in hits:
             key = (hit.kind, hit.target)
+            if key in seen:
+                continue
             seen.add(key)
-            finished, fresh = self._see(key, hit, at, title)
-            ended += finished
-            started += fresh
+            visit = self._open.get(key)
+            if visit is None:
+                visit = self._open[key] = self._begin(hit, changed_at, title)
+                started.append(visit.ended(changed_at, self.source))
+            ended += self._extend(key, visit, at, title)
         for key, visit in list(self._open.items()):
-            if key not in seen and at - visit.last_seen > self.pulse_seconds:
-                ended.append(visit.ended(visit.last_seen, self.source))
-                del self._open[key]
+            if key not in seen:
+                ended += self._finish(key, visit, changed_at)
         return Step(tuple(ended), tuple(started))
 
-    def _see(
-        self, key: tuple[Kind, str], hit: Hit, at: float, title: str | None
-    ) -> tuple[list[Visit], list[Visit]]:
-        """Extend, split or start the visit for one hit. Returns (ended, started)."""
-        visit = self._open.get(key)
-        if visit is None or at - visit.last_seen > self.pulse_seconds:
-            ended = [visit.ended(visit.last_seen, self.source)] if visit else []
-            fresh = self._open[key] = self._begin(hit, at, at, title)
-            return ended, [fresh.ended(at, self.source)]
-        if at >= visit.day_end:
-            # Split at the day boundary so each day holds only its own time. The second half
-            # is the same stretch of attention, so it is not reported as a new start.
-            self._open[key] = self._begin(visit.hit, visit.day_end, at, title or visit.title)
-            return [visit.ended(visit.day_end, self.source)], []
-        visit.last_seen = at
+    def _extend(
+        self, key: tuple[Kind, str], visit: _OpenVisit, at: float, title: str | None
+    ) -> list[Visit]:
+        """The visit was in front at `at`: carry it on, splitting it at any day boundary."""
+        ended: list[Visit] = []
+        while at >= visit.day_end:
+            ended.append(visit.ended(visit.day_end, self.source))
+            visit = self._open[key] = self._begin(
+                visit.hit, visit.day_end, title or visit.title, continued=True
+            )
+        visit.last_seen = max(visit.last_seen, at)
         if title is not None:
             visit.title = title
-        return [], []
+        return ended
 
-    def _begin(self, hit: Hit, start: float, seen: float, title: str | None) -> _OpenVisit:
-        return _OpenVisit(hit, start, seen, title, self.days.end_of_day_containing(start))
+    def _finish(self, key: tuple[Kind, str], visit: _OpenVisit, end: float) -> list[Visit]:
+        """End an open visit at `end`, which may lie past a day boundary (a midpoint can)."""
+        ended = self._extend(key, visit, end, None) if end >= visit.day_end else []
+        last = self._open.pop(key)
+        ended.append(last.ended(end, self.source))
+        return ended
+
+    def _begin(
+        self, hit: Hit, start: float, title: str | None, *, continued: bool = False
+    ) -> _OpenVisit:
+        return _OpenVisit(
+            hit, start, start, title, self.days.end_of_day_containing(start), continued
+        )
 
     def _end_for_idle(self, input_stopped: float) -> list[Visit]:
         ended: list[Visit] = []
@@ -142,6 +198,7 @@ class Tracker:
         """End every open visit where it was last seen (a time jump, suspend, or lost display)."""
         ended = [visit.ended(visit.last_seen, self.source) for visit in self._open.values()]
         self._open.clear()
+        self._last_watched = None
         return ended
 
     def close_all(self) -> list[Visit]:

@@ -88,7 +88,6 @@ class Watcher:
         self._last_wall: float | None = None
         self._last_mono = 0.0
         self._last_flush = self.clock.monotonic()
-        self._front: _Front | None = None
         self._observed_at: float | None = None
 
     @property
@@ -221,24 +220,26 @@ class Watcher:
 
     def _interrupt(self) -> Step:
         """Time that was not watched: end every visit where it was last seen."""
-        self._front = None
         return Step(tuple(self.tracker.interrupt()))
 
     def _see(
-        self, at: float, window: Window | None, hits: tuple[Hit, ...], idle_seconds: float
+        self,
+        at: float,
+        window: Window | None,
+        hits: tuple[Hit, ...],
+        idle_seconds: float,
+        *,
+        exact: bool = False,
     ) -> Step:
-        """Feed what was in front at `at` to the tracker, and remember it for the next glance."""
+        """Feed what was in front at `at` to the tracker (`exact`: it became so at `at`)."""
         title = self._storable_title(window, hits)
-        step = self.tracker.observe(at, hits, idle_seconds, title)
-        active = idle_seconds < self.settings.watch.idle_seconds
-        self._front = _Front(hits, title) if active else None
-        return step
+        return self.tracker.observe(at, hits, idle_seconds, title, exact=exact)
 
     def _glance_steps(self, wall: float, reading: Reading) -> list[Step]:
         """Replay the changes caught between the last sample and this one, in order.
 
-        Each change ends what was in front before it at that moment and begins what came next,
-        so a tab that was in front for half a second is a visit of half a second.
+        Each change ends what was in front before it at that very moment and begins what came
+        next, so a tab that was in front for half a second is a visit of half a second.
         """
         steps: list[Step] = []
         floor = self._observed_at
@@ -249,11 +250,8 @@ class Watcher:
             floor = glance.at
             # Input that stopped before this change means nobody was there to see it.
             idle = max(0.0, reading.idle_seconds - (wall - glance.at))
-            if self._front is not None:
-                before = self._front
-                steps.append(self.tracker.observe(glance.at, before.hits, idle, before.title))
             hits = self.matcher.match(glance.window)
-            steps.append(self._see(glance.at, glance.window, hits, idle))
+            steps.append(self._see(glance.at, glance.window, hits, idle, exact=True))
         return steps
 
     def _storable_title(self, window: Window | None, hits: tuple[Hit, ...]) -> str | None:
@@ -263,14 +261,6 @@ class Watcher:
         return self.matcher.storable_title(
             window, redact_blocklist=self.settings.privacy.redact_blocklist_titles
         )
-
-
-@dataclass(frozen=True, slots=True)
-class _Front:
-    """What the last sample or glance saw in front (while someone was there)."""
-
-    hits: tuple[Hit, ...]
-    title: str | None
 
 
 def _scan_pulse(settings: Settings) -> float:

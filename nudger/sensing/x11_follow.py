@@ -3,8 +3,9 @@
 Checking a profile often takes less than a second: switch to the tab, look, switch back. Polling
 alone sees that only when a sample happens to land on it. This thread asks the X server for
 PropertyNotify events on the root window (the active window changed) and on the active window
-(its title changed: switching a browser tab changes only the title), reads the window once a burst
-of events has settled, and keeps each change as a Glance for the sensor's next reading.
+(its title changed: switching a browser tab changes only the title), reads the window at the first
+event of a burst and once more when the burst has settled, and keeps each change as a Glance
+for the sensor's next reading.
 
 It has its own connection (a python-xlib connection must not be shared between threads) and a
 pipe to wake it for shutdown. The sampler stays the source of truth: if this thread stops, the
@@ -28,8 +29,9 @@ from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
 
 log = logging.getLogger(__name__)
 
-# Events this close together are one change (a title set twice, a focus change and then the new
-# window's title). It also caps the work at ten reads a second when a title never stops changing.
+# Events this close after the first of a burst are one change (a title set twice, a focus change
+# and then the new window's title). It also caps the work at twenty reads a second when a title
+# never stops changing.
 _SETTLE_SECONDS = 0.1
 
 
@@ -65,14 +67,21 @@ class FocusFollower:
             while not self._stopping.is_set():
                 if not self._events_within(None):
                     continue
-                began = time.time()
-                changed = self._drain()
+                # The first change of a burst is read at once, so its glance carries the moment
+                # it happened and is there for the very next sample.
+                if self._drain():
+                    self._record(time.time())
+                # What follows within the settle time (a focus change, then the new window's
+                # title; a title set twice) is read once, at its end.
+                later: float | None = None
                 settled_at = time.monotonic() + _SETTLE_SECONDS
                 while (left := settled_at - time.monotonic()) > 0 and not self._stopping.is_set():
                     if self._events_within(left):
-                        changed |= self._drain()
-                if changed and not self._stopping.is_set():
-                    self._record(began)
+                        arrived = time.time()
+                        if self._drain() and later is None:
+                            later = arrived
+                if later is not None and not self._stopping.is_set():
+                    self._record(later)
         except CONNECTION_ERRORS as error:
             if not self._stopping.is_set():
                 log.debug("stopped following focus changes: the X connection closed (%s)", error)

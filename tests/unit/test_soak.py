@@ -118,32 +118,31 @@ def week_script(rng: random.Random) -> list[tuple[str, object, int]]:
 def expected_seconds(script: list[tuple[str, object, int]]) -> dict[tuple[str, str], float]:
     """What the script showed, counted the way nudger promises to count it.
 
-    Each stretch of consecutive samples (POLL apart) with a target in front counts (n - 1) * POLL.
-    When someone walks away, the first sample of the idle stretch (input stopped there) still
-    counts; the rest do not. A night breaks every stretch.
+    Observations come POLL apart. Between two watched observations, each half of the interval
+    belongs to what its nearer observation showed: a change happened somewhere in between, and
+    the midpoint is where nudger puts it. When someone walks away, only the first observation of
+    the idle stretch is still watched (input stopped there; the visit is cut back to it), and a
+    night breaks every interval.
     """
-    seen: dict[tuple[str, str], list[float]] = defaultdict(list)
-    now = START
+    # What each observation showed, or None where it was not watched (away, or a night).
+    observations: list[set[tuple[str, str]] | None] = []
     for kind, window, amount in script:
         if kind == "sleep":
-            now += POLL + amount
+            observations.append(None)
             continue
         for index in range(amount):
-            counted = kind == "active" or index == 0
-            if counted and window is not None:
-                for target in TARGETS[id(window)]:
-                    seen[target].append(now)
-            now += POLL
-    totals: dict[tuple[str, str], float] = {}
-    for target, times in seen.items():
-        total, run_start, previous = 0.0, times[0], times[0]
-        for moment in times[1:]:
-            if moment - previous != POLL:
-                total += previous - run_start
-                run_start = moment
-            previous = moment
-        totals[target] = total + previous - run_start
-    return totals
+            watched = kind == "active" or index == 0
+            shown = TARGETS[id(window)] if isinstance(window, Window) else set()
+            observations.append(set(shown) if watched else None)
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    for before, after in itertools.pairwise(observations):
+        if before is None or after is None:
+            continue
+        for target in before:
+            totals[target] += POLL / 2
+        for target in after:
+            totals[target] += POLL / 2
+    return dict(totals)
 
 
 def test_a_simulated_week(tmp_path: Path) -> None:
