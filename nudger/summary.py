@@ -170,10 +170,7 @@ def _totals(
             name=rename(kind, name),
             kind=kind,
             seconds=sum(hi - lo for _, lo, hi in parts),
-            # A visit counts on the day it began; its tail after the boundary is time only.
-            visits=sum(
-                1 for visit, _, _ in parts if start <= visit.started_at < end and not visit.continued
-            ),
+            visits=sum(1 for visit, _, _ in parts if _began_within(visit, start, end)),
             longest_seconds=max(hi - lo for _, lo, hi in parts),
             first_seen=min(lo for _, lo, _ in parts),
             last_seen=max(hi for _, _, hi in parts),
@@ -276,6 +273,11 @@ class DayIndex:
     def bounds(self, day: dt.date) -> tuple[float, float]:
         index = (day - self.first).days
         return self.starts[index], self.starts[index + 1]
+
+
+def _began_within(visit: Visit, start: float, end: float) -> bool:
+    """A visit counts on the day it began; a continuation past a day start is time only."""
+    return start <= visit.started_at < end and not visit.continued
 
 
 def _min(a: float | None, b: float | None) -> float | None:

@@ -76,7 +76,9 @@ def test_an_observed_switch_away_ends_the_visit_between_the_two_samples() -> Non
 
 def test_a_switch_to_another_target_hands_over_at_one_instant() -> None:
     t0 = at("2026-11-27 20:00:00")
-    visits = feed(tracker(), [(t0, (INSTA,), 0.0), (t0 + 1, (REDDIT,), 0.0), (t0 + 2, (REDDIT,), 0.0)])
+    visits = feed(
+        tracker(), [(t0, (INSTA,), 0.0), (t0 + 1, (REDDIT,), 0.0), (t0 + 2, (REDDIT,), 0.0)]
+    )
     assert sorted((v.target, v.started_at, v.ended_at) for v in visits) == [
         ("Instagram", t0, t0 + 0.5),
         ("Reddit", t0 + 0.5, t0 + 2),
