@@ -170,7 +170,7 @@ class Store:
             query += " AND source = ?"
             params.append(source)
         query += " ORDER BY started_at"
-        return [Visit(*row[:7], continued=bool(row[7])) for row in self._read(query, params)]
+        return [_visit(row) for row in self._read(query, params)]
 
     def first_visit_at(self) -> float | None:
         rows = self._read("SELECT min(started_at) FROM visits", ())
@@ -274,6 +274,11 @@ class Store:
 _NUDGE_COLUMNS = (
     "SELECT id, at, kind, target, reason, message_id, delivered, action, heeded FROM nudges"
 )
+
+
+def _visit(row: Sequence[Any]) -> Visit:
+    kind, target, signal, source, started_at, ended_at, title, continued = row
+    return Visit(kind, target, signal, source, started_at, ended_at, title, bool(continued))
 
 
 def _nudge_row(row: Sequence[Any]) -> NudgeRow:
