@@ -118,13 +118,19 @@ def _sway_opener(env: Mapping[str, str], _reason: str) -> Opener:
 
 def _hyprland_opener(env: Mapping[str, str], _reason: str) -> Opener:
     def open_hyprland(idle: float) -> Sensor:
-        from nudger.sensing.hyprland import HyprlandSensor, socket_path, socket_request  # noqa: PLC0415
+        from nudger.sensing import hyprland  # noqa: PLC0415
         from nudger.sensing.wayland_idle import IdleWatch  # noqa: PLC0415
 
-        path = socket_path(env)
+        path = hyprland.socket_path(env)
         if path is None or not path.exists():
             raise SensorUnavailable(f"Hyprland's socket is not there ({path})")
-        sensor = HyprlandSensor(socket_request(path))
+        events = hyprland.event_socket(hyprland.socket_path(env, ".socket2.sock"))
+        try:
+            sensor = hyprland.HyprlandSensor(hyprland.socket_request(path), events)
+        except SensorUnavailable:
+            if events is not None:
+                events.close()
+            raise
         sensor.attach_idle(IdleWatch.start(idle, env))
         return sensor
 

@@ -1,31 +1,52 @@
-"""Hyprland: the active window from the compositor's request socket ("j/activewindow").
+"""Hyprland: the active window from the compositor's request socket ("j/activewindow"), kept
+exact by its event socket.
 
 Each request is one short connection to `.socket.sock`, answered with JSON; no process is
-spawned per sample (hyprctl would cost milliseconds each time).
+spawned per sample (hyprctl would cost milliseconds each time). Hyprland holds its request
+socket synchronously, so a connection is never kept open.
+
+A listener thread reads `.socket2.sock`, where Hyprland writes `EVENT>>DATA` lines as things
+happen. A focus change (`activewindow>>`, `activewindowv2>>`) or a title change of the window in
+front (`windowtitle>>`, `windowtitlev2>>`) makes it ask for the active window once and keep the
+change as a Glance with the moment the event arrived, so a glance between two samples counts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import select
 import socket
+import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from nudger.sensing.base import Reading, SensorUnavailable, Window
+from nudger.sensing.listening import GlanceBuffer, Wakeup
 from nudger.sensing.wayland_idle import IdleWatch
 
+log = logging.getLogger(__name__)
+
 Request = Callable[[str], bytes]
+# Events that may change what is in front. The title events name a window by its address.
+FOCUS_EVENTS = frozenset({"activewindow", "activewindowv2"})
+TITLE_EVENTS = frozenset({"windowtitle", "windowtitlev2"})
+# A line longer than this is not an event Hyprland sends: the stream is not what we think.
+_MAX_LINE = 64 * 1024
 
 
-def socket_path(env: Mapping[str, str]) -> Path | None:
+def socket_path(env: Mapping[str, str], name: str = ".socket.sock") -> Path | None:
+    """Where Hyprland's request socket (or, with name=".socket2.sock", its event socket) is."""
     signature = env.get("HYPRLAND_INSTANCE_SIGNATURE")
     if not signature:
         return None
     # Before Hyprland 0.40 the socket lived under /tmp; we only ever connect to it.
-    candidates = [Path("/tmp/hypr") / signature / ".socket.sock"]  # noqa: S108
+    candidates = [Path("/tmp/hypr") / signature / name]  # noqa: S108
     if env.get("XDG_RUNTIME_DIR"):
-        candidates.insert(0, Path(env["XDG_RUNTIME_DIR"]) / "hypr" / signature / ".socket.sock")
+        candidates.insert(0, Path(env["XDG_RUNTIME_DIR"]) / "hypr" / signature / name)
     return next((path for path in candidates if path.exists()), candidates[0])
 
 
@@ -58,24 +79,110 @@ def parse_active_window(reply: bytes) -> Window | None:
     )
 
 
+def parse_event(line: bytes) -> tuple[str, str]:
+    """`activewindowv2>>55d6f2a0` -> ("activewindowv2", "55d6f2a0")."""
+    name, _, data = line.decode("utf-8", "replace").partition(">>")
+    return name.strip(), data
+
+
+def event_address(name: str, data: str) -> str | None:
+    """The window address a title event is about ("0x" added: that is how requests write it)."""
+    if name not in TITLE_EVENTS:
+        return None
+    address = data.split(",", 1)[0].strip()
+    return address if address.startswith("0x") else f"0x{address}"
+
+
 class HyprlandSensor:
     name = "hyprland"
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, events: socket.socket | None = None) -> None:
         self._request = request
         self._idle: IdleWatch | None = None
+        self._glances = GlanceBuffer()
+        self._front: Window | None = None
+        self._address: str | None = None
         self.read()  # fail now, not at the first sample, when the socket is not there
+        self._events = events
+        self._wakeup = Wakeup()
+        self._listener: threading.Thread | None = None
+        if events is not None:
+            self._front, self._address = self._active()
+            self._listener = threading.Thread(
+                target=self._listen, name="nudger-hyprland", daemon=True
+            )
+            self._listener.start()
 
     def attach_idle(self, idle: IdleWatch | None) -> None:
         self._idle = idle
 
     def read(self) -> Reading:
         try:
-            window = parse_active_window(self._request("j/activewindow"))
+            window, _ = self._active()
         except (OSError, ValueError) as error:
             raise SensorUnavailable(f"cannot ask Hyprland for the active window: {error}") from None
-        return Reading(window, self._idle.idle_seconds() if self._idle else 0.0)
+        glances = self._glances.take()
+        return Reading(window, self._idle.idle_seconds() if self._idle else 0.0, glances)
+
+    def _active(self) -> tuple[Window | None, str | None]:
+        reply = self._request("j/activewindow")
+        data: Any = json.loads(reply or b"{}")
+        address = data.get("address") if isinstance(data, dict) else None
+        return parse_active_window(reply), str(address) if address else None
+
+    def _listen(self) -> None:
+        assert self._events is not None
+        pending = b""
+        try:
+            while True:
+                readable, _, _ = select.select([self._events.fileno(), self._wakeup.fd], [], [])
+                if self._wakeup.fd in readable:
+                    return
+                at = time.time()
+                chunk = self._events.recv(65536)
+                if not chunk:
+                    raise ConnectionError("Hyprland closed its event socket")
+                *lines, pending = (pending + chunk).split(b"\n")
+                if len(pending) > _MAX_LINE:
+                    raise ValueError("Hyprland's event socket sent a line too long to be an event")
+                if any(self._may_change_front(*parse_event(line)) for line in lines):
+                    self._record(at)
+        except (OSError, ValueError) as error:
+            # The sampler carries on without glances; a lost request socket is said there.
+            log.info("stopped following Hyprland's events (%s); sampling goes on", error)
+
+    def _may_change_front(self, name: str, data: str) -> bool:
+        if name in FOCUS_EVENTS:
+            return True
+        address = event_address(name, data)
+        return address is not None and address == self._address
+
+    def _record(self, at: float) -> None:
+        """Ask once for the active window after a burst of events, and keep it if it changed."""
+        window, self._address = self._active()
+        if window != self._front:
+            self._front = window
+            self._glances.add(at, window)
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._wakeup.stop(self._listener)
+        if self._events is not None:
+            with contextlib.suppress(OSError):
+                self._events.close()
         if self._idle is not None:
             self._idle.close()
+
+
+def event_socket(path: Path | None) -> socket.socket | None:
+    """A connection to Hyprland's event socket, or None (then sampling alone carries on)."""
+    if path is None:
+        return None
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(str(path))
+    except OSError as error:
+        connection.close()
+        log.info("cannot follow Hyprland's events at %s (%s); sampling only", path, error)
+        return None
+    return connection

@@ -2,8 +2,10 @@
 
 KWin shares the window in front only with its own scripts. We load one (through KWin's
 org.kde.kwin.Scripting interface) that calls a method on a bus name of ours whenever the active
-window or its caption changes. Plasma 6 and Plasma 5 name things differently; the script
-handles both. Idle time comes from org.freedesktop.ScreenSaver, which KWin provides.
+window or its caption changes, with the moment it happened (KWin's `Date.now()`, the same wall
+clock as ours). Each report becomes a Glance, so a window or tab in front between two samples
+counts. Plasma 6 and Plasma 5 name things differently; the script handles both. Idle time comes
+from org.freedesktop.ScreenSaver, which KWin provides.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from jeepney import MessageType, new_error, new_method_return
@@ -20,7 +24,7 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields
 
 from nudger.notify.dbus import session_bus_address
-from nudger.sensing.base import Reading, SensorUnavailable, Window
+from nudger.sensing.base import Glance, Reading, SensorUnavailable, Window
 from nudger.sensing.dbus_calls import Caller, CallFailed
 
 KWIN = "org.kde.KWin"
@@ -39,11 +43,12 @@ def script_source(service: str) -> str:
     return f"""
 function report(w) {{
     if (!w) {{
-        callDBus("{service}", "{BRIDGE_PATH}", "{BRIDGE_INTERFACE}", "Focus", "", "", 0);
+        callDBus("{service}", "{BRIDGE_PATH}", "{BRIDGE_INTERFACE}", "Focus", "", "", 0,
+                 Date.now());
         return;
     }}
     callDBus("{service}", "{BRIDGE_PATH}", "{BRIDGE_INTERFACE}", "Focus",
-             String(w.caption), String(w.resourceClass), w.pid || 0);
+             String(w.caption), String(w.resourceClass), w.pid || 0, Date.now());
 }}
 function active() {{ return workspace.activeWindow || workspace.activeClient; }}
 var activated = workspace.windowActivated || workspace.clientActivated;
@@ -58,6 +63,19 @@ report(active());
 """
 
 
+def focus_report(body: tuple[object, ...], received_at: float) -> FocusReport:
+    """A Focus call's arguments. An older script sends no time: then the moment it arrived."""
+    caption, resource_class, pid, *rest = body
+    at = received_at
+    if rest and isinstance(rest[0], int | float) and rest[0] > 0:
+        at = min(float(rest[0]) / 1000.0, received_at)  # ms; never later than it arrived
+    try:
+        number = int(float(str(pid)))  # a JavaScript number may come as a double
+    except ValueError:
+        number = 0
+    return FocusReport(str(caption), str(resource_class), number, at)
+
+
 def window_from_report(caption: str, resource_class: str, pid: int) -> Window | None:
     if not caption and not resource_class:
         return None
@@ -69,8 +87,18 @@ def window_from_report(caption: str, resource_class: str, pid: int) -> Window | 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FocusReport:
+    """One call from the script: what came to the front (or got a new caption), and when."""
+
+    caption: str
+    resource_class: str
+    pid: int
+    at: float
+
+
 class KWinBridge:
-    """Our end of the script's callDBus: a bus name that takes Focus(caption, class, pid) calls."""
+    """Our end of the script's callDBus: a bus name that takes Focus(caption, class, pid, ms)."""
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         address = session_bus_address(env)
@@ -87,9 +115,9 @@ class KWinBridge:
         if reply.body[0] != _PRIMARY_OWNER:
             raise SensorUnavailable(f"the bus name {self.service} is taken")
 
-    def reports(self) -> list[tuple[str, str, int]]:
-        """Focus reports received since the last call. Never blocks."""
-        found: list[tuple[str, str, int]] = []
+    def reports(self) -> list[FocusReport]:
+        """Focus reports received since the last call, oldest first. Never blocks."""
+        found: list[FocusReport] = []
         while True:
             try:
                 message = self._connection.receive(timeout=0)
@@ -104,8 +132,7 @@ class KWinBridge:
                 fields.get(HeaderFields.member) == "Focus"
                 and fields.get(HeaderFields.interface) == BRIDGE_INTERFACE
             ):
-                caption, resource_class, pid = message.body
-                found.append((str(caption), str(resource_class), int(pid)))
+                found.append(focus_report(message.body, time.time()))
                 self._connection.send(new_method_return(message))
             else:
                 self._connection.send(
@@ -159,9 +186,13 @@ class KdeSensor:
         )
 
     def read(self) -> Reading:
-        for caption, resource_class, pid in self._bridge.reports():
-            self._window = window_from_report(caption, resource_class, pid)
-        return Reading(self._window, self._idle_seconds())
+        glances = []
+        for report in self._bridge.reports():
+            window = window_from_report(report.caption, report.resource_class, report.pid)
+            if window != self._window:
+                glances.append(Glance(report.at, window))
+            self._window = window
+        return Reading(self._window, self._idle_seconds(), tuple(glances))
 
     def _idle_seconds(self) -> float:
         if not self._idle_known:

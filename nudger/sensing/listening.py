@@ -1,5 +1,5 @@
-"""What the backends that listen for changes share: the glances they keep for the sampler, and
-the pipe that wakes their listener thread to stop it."""
+"""What the backends that listen for changes share: the glances they keep for the sampler, the
+pipe that wakes their listener thread to stop it, and the recorder for OS callbacks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import os
 import threading
 from collections import deque
+from collections.abc import Callable
 
 from nudger.sensing.base import Glance, Window
 
@@ -48,3 +49,36 @@ class Wakeup:
         for fd in (self.fd, self._write_fd):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+class ChangeRecorder:
+    """For backends whose OS calls back when something may have changed in front (macOS
+    notifications, Windows event hooks): read the window then, and keep it as a Glance when it
+    differs from the last one kept.
+
+    The callbacks come on an OS thread, sometimes in floods (a title that never stops changing),
+    so reads are spaced at least `_MIN_READ_GAP` apart; the sampler sees whatever a skipped read
+    would have seen.
+    """
+
+    _MIN_READ_GAP = 0.05
+
+    def __init__(self, read_front: Callable[[], Window | None]) -> None:
+        self._read_front = read_front
+        self._glances = GlanceBuffer()
+        self._lock = threading.Lock()
+        self._last: Window | None = None
+        self._last_read = float("-inf")
+
+    def changed(self, at: float) -> None:
+        with self._lock:
+            if at - self._last_read < self._MIN_READ_GAP:
+                return
+            self._last_read = at
+            window = self._read_front()
+            if window != self._last:
+                self._last = window
+                self._glances.add(at, window)
+
+    def take(self) -> tuple[Glance, ...]:
+        return self._glances.take()

@@ -10,6 +10,9 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +22,21 @@ from nudger.sensing.base import SensorUnavailable
 from nudger.sensing.dbus_calls import CallFailed
 from nudger.sensing.gnome import EXTENSION_URL, GnomeSensor, parse_focused
 from nudger.sensing.hyprland import HyprlandSensor, parse_active_window
-from nudger.sensing.kde import BRIDGE_INTERFACE, KdeSensor, script_source, window_from_report
+from nudger.sensing.kde import (
+    BRIDGE_INTERFACE,
+    FocusReport,
+    KdeSensor,
+    focus_report,
+    script_source,
+    window_from_report,
+)
 from nudger.sensing.macos import MacSensor
-from nudger.sensing.windows import WindowsSensor
+from nudger.sensing.windows import (
+    EVENT_OBJECT_NAMECHANGE,
+    EVENT_SYSTEM_FOREGROUND,
+    WindowsSensor,
+)
+from tests.desktop.rig import wait_until
 
 
 @pytest.mark.parametrize(
@@ -56,6 +71,8 @@ class FakeMacOS:
     ) -> None:
         self.front, self.tab, self.title, self.idle = front, tab, title, idle
         self.asked_tab_of: list[str] = []
+        self.notify: Callable[[], None] | None = None
+        self.stopped = False
 
     def frontmost_app(self) -> tuple[str, str, int] | None:
         return self.front
@@ -69,6 +86,14 @@ class FakeMacOS:
 
     def idle_seconds(self) -> float:
         return self.idle
+
+    def follow(self, changed: Callable[[], None]) -> Callable[[], None]:
+        self.notify = changed
+
+        def stop() -> None:
+            self.stopped = True
+
+        return stop
 
 
 @pytest.mark.parametrize(
@@ -137,13 +162,25 @@ class FakeUser32:
             window_class,
             idle_ms,
         )
+        self.hook: Callable[[int, int, int, int], None] | None = None
+        self.unhooked = False
+        self.titles_read = 0
 
     def foreground_window(self) -> int:
         return self.hwnd
 
     def window_title(self, hwnd: int) -> str:
         assert hwnd == self.hwnd
+        self.titles_read += 1
         return self.title
+
+    def follow(self, heard: Callable[[int, int, int, int], None]) -> Callable[[], None]:
+        self.hook = heard
+
+        def unhook() -> None:
+            self.unhooked = True
+
+        return unhook
 
     def window_class(self, hwnd: int) -> str:
         return self.class_name
@@ -332,10 +369,10 @@ class FakeBridge:
     service = "app.nudger.KWinBridge.p1"
 
     def __init__(self) -> None:
-        self.pending: list[tuple[str, str, int]] = []
+        self.pending: list[FocusReport] = []
         self.closed = False
 
-    def reports(self) -> list[tuple[str, str, int]]:
+    def reports(self) -> list[FocusReport]:
         found, self.pending = self.pending, []
         return found
 
@@ -356,15 +393,21 @@ def test_kde_loads_its_script_and_follows_reports_through_a_fake_kwin(run_path: 
 
     assert sensor.read().window is None
     bridge.pending = [
-        ("Alex Doe — Signal", "signal", 77),
-        ("r/BreakUps - Reddit — Mozilla Firefox", "firefox", 78),
+        FocusReport("Alex Doe — Signal", "signal", 77, 1000.0),
+        FocusReport("r/BreakUps - Reddit — Mozilla Firefox", "firefox", 78, 1000.4),
     ]
     reading = sensor.read()
     assert (
         reading.window is not None and reading.window.app == "firefox" and reading.window.pid == 78
     )
     assert reading.idle_seconds == 2.5
-    bridge.pending = [("", "", 0)]
+    # Both changes are glances at the moments KWin reported them: the chat was in front for
+    # 0.4 s between two samples, and counts.
+    assert [(g.at, g.window.app if g.window else None) for g in reading.glances] == [
+        (1000.0, "signal"),
+        (1000.4, "firefox"),
+    ]
+    bridge.pending = [FocusReport("", "", 0, 1001.0)]
     assert sensor.read().window is None
     sensor.close()
     assert "nudger-active-window" in kwin.unloaded and bridge.closed
@@ -374,3 +417,156 @@ def test_kde_script_text_is_well_formed() -> None:
     text = script_source("app.nudger.KWinBridge.p42")
     assert text.count("{") == text.count("}") and text.count("(") == text.count(")")
     assert window_from_report("", "", 0) is None
+
+
+def test_kde_a_report_carries_the_moment_kwin_sent_it_through_a_fake_kwin() -> None:
+    # KWin's Date.now() is in milliseconds, and may come as a double; pid too.
+    report = focus_report(
+        ("Alex Doe — Signal", "signal", 77.0, 1_700_000_000_250.0), 1_700_000_001.0
+    )
+    assert report == FocusReport("Alex Doe — Signal", "signal", 77, 1_700_000_000.25)
+    # An older script without a time: the moment it arrived. A time from the future: no later.
+    assert focus_report(("t", "c", 1), 5.0).at == 5.0
+    assert focus_report(("t", "c", 1, 9_000_000.0), 5.0).at == 5.0
+    assert "Date.now()" in script_source("app.nudger.KWinBridge.p1")
+
+
+# -- events between samples: macOS, Windows, Hyprland ------------------------------------------
+
+
+def test_macos_an_app_switch_between_samples_is_a_glance_through_a_fake_macos() -> None:
+    system = FakeMacOS(("Notes", "com.apple.Notes", 5), title="Shopping list")
+    sensor = MacSensor(system)
+    sensor.read()
+    assert system.notify is not None, "the sensor follows app switches"
+
+    system.front, system.title = ("Messages", "com.apple.MobileSMS", 9), "Alex Doe"
+    before = time.time()
+    system.notify()  # NSWorkspaceDidActivateApplicationNotification
+    time.sleep(0.06)
+    system.front, system.title = ("Notes", "com.apple.Notes", 5), "Shopping list"
+    system.notify()
+    reading = sensor.read()
+    assert [g.window.title if g.window else None for g in reading.glances] == [
+        "Alex Doe",
+        "Shopping list",
+    ]
+    assert before <= reading.glances[0].at < reading.glances[1].at <= time.time()
+    assert sensor.read().glances == (), "each glance is handed over once"
+    sensor.close()
+    assert system.stopped
+
+
+def test_macos_a_tab_switch_in_the_browser_is_a_glance_through_a_fake_macos() -> None:
+    system = FakeMacOS(("Chrome", "com.google.Chrome", 3), tab=("Recipes", "https://food.example/"))
+    sensor = MacSensor(system)
+    system.tab = ("Alex Doe (@alexdoe)", "https://www.instagram.com/alexdoe/")
+    assert system.notify is not None
+    system.notify()  # kAXTitleChangedNotification on the browser's window
+    [glance] = sensor.read().glances
+    assert glance.window is not None and glance.window.url == "https://www.instagram.com/alexdoe/"
+
+
+def test_windows_a_foreground_switch_between_samples_is_a_glance_through_a_fake_user32() -> None:
+    user32 = FakeUser32(0x10, "notes.txt - Notepad", 0, "Notepad")
+    sensor = WindowsSensor(user32)
+    sensor.read()
+    assert user32.hook is not None
+
+    user32.hwnd, user32.title, user32.class_name = 0x20, "Alex Doe - WhatsApp", "WhatsApp"
+    user32.hook(EVENT_SYSTEM_FOREGROUND, 0x20, 0, 0)
+    time.sleep(0.06)
+    user32.title = "Chats - WhatsApp"
+    user32.hook(EVENT_OBJECT_NAMECHANGE, 0x20, 0, 0)  # the foreground window retitled
+    reading = sensor.read()
+    assert [g.window.title if g.window else None for g in reading.glances] == [
+        "Alex Doe - WhatsApp",
+        "Chats - WhatsApp",
+    ]
+    sensor.close()
+    assert user32.unhooked
+
+
+def test_windows_name_changes_elsewhere_are_not_read_through_a_fake_user32() -> None:
+    user32 = FakeUser32(0x10, "notes.txt - Notepad", 0, "Notepad")
+    sensor = WindowsSensor(user32)
+    sensor.read()
+    assert user32.hook is not None
+    read_before = user32.titles_read
+    user32.hook(EVENT_OBJECT_NAMECHANGE, 0x99, 0, 0)  # another window's title
+    user32.hook(EVENT_OBJECT_NAMECHANGE, 0x10, -4, 3)  # a list item inside the foreground window
+    assert user32.titles_read == read_before
+    assert sensor.read().glances == ()
+
+
+def test_windows_a_flood_of_events_is_read_a_bounded_number_of_times_through_a_fake_user32() -> (
+    None
+):
+    user32 = FakeUser32(0x10, "counter 0", 0, "Notepad")
+    sensor = WindowsSensor(user32)
+    sensor.read()
+    assert user32.hook is not None
+    read_before = user32.titles_read
+    started = time.monotonic()
+    for index in range(20_000):
+        user32.title = f"counter {index}"
+        user32.hook(EVENT_OBJECT_NAMECHANGE, 0x10, 0, 0)
+    elapsed = time.monotonic() - started
+    assert user32.titles_read - read_before <= elapsed / 0.05 + 2
+    assert len(sensor.read().glances) <= elapsed / 0.05 + 2
+
+
+class FakeHyprland:
+    """Hyprland's two sockets: requests answered from `active`, and a real socket pair for the
+    event stream, written by the test the way Hyprland writes it."""
+
+    def __init__(self, active: dict[str, Any]) -> None:
+        self.active = active
+        self.requests = 0
+        self.events, self.hyprland_end = socket.socketpair()
+
+    def request(self, command: str) -> bytes:
+        assert command == "j/activewindow"
+        self.requests += 1
+        return json.dumps(self.active).encode()
+
+    def emit(self, *lines: str) -> None:
+        self.hyprland_end.sendall("".join(f"{line}\n" for line in lines).encode())
+
+
+def test_hyprland_follows_focus_and_title_events_through_a_fake_socket() -> None:
+    hypr = FakeHyprland(HYPR_ACTIVE)
+    sensor = HyprlandSensor(hypr.request, hypr.events)
+    try:
+        sensor.read()
+        asked = hypr.requests
+        chat = {**HYPR_ACTIVE, "address": "0x77", "class": "signal", "title": "Alex Doe", "pid": 7}
+        hypr.active = chat
+        before = time.time()
+        hypr.emit("activewindow>>signal,Alex Doe", "activewindowv2>>77")
+        wait_until(lambda: hypr.requests >= asked + 1, 5, "the listener to ask for the window")
+        hypr.active = {**chat, "title": "Chats"}
+        hypr.emit("windowtitlev2>>77,Chats")  # the window in front retitled
+        wait_until(lambda: hypr.requests >= asked + 2, 5, "the title event to be followed")
+        hypr.emit("windowtitle>>0x999", "workspace>>2")  # another window: no question asked
+        time.sleep(0.2)
+        assert hypr.requests == asked + 2
+        reading = sensor.read()
+        assert [g.window.title if g.window else None for g in reading.glances] == [
+            "Alex Doe",
+            "Chats",
+        ]
+        assert before <= reading.glances[0].at <= reading.glances[1].at
+    finally:
+        sensor.close()
+        hypr.hyprland_end.close()
+
+
+def test_hyprland_closing_its_event_socket_leaves_sampling_working_through_a_fake_socket() -> None:
+    hypr = FakeHyprland(HYPR_ACTIVE)
+    sensor = HyprlandSensor(hypr.request, hypr.events)
+    hypr.hyprland_end.close()
+    time.sleep(0.2)
+    reading = sensor.read()
+    assert reading.window is not None and reading.window.title == "r/BreakUps — Mozilla Firefox"
+    sensor.close()
