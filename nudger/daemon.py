@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -57,7 +59,9 @@ class Daemon:
         self.started_at = time.time()
         self._config_stamp = _stamp(config.user_file)
         self._config_problem: str | None = None
-        self._reload_requested = threading.Event()
+        # Jobs whose timing comes from the settings, as last handed to the scheduler. Read
+        # from these objects, never through the scheduler's API, which jobs must not call.
+        self._jobs: dict[str, Job] = {}
 
     def run(self) -> int:
         """Run until SIGTERM or Ctrl-C. Returns the process exit code."""
@@ -102,11 +106,6 @@ class Daemon:
             self._check_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS), id="config"
         )
         self.scheduler.add_job(
-            self.watcher.scan_processes,
-            IntervalTrigger(seconds=settings.watch.process_scan_seconds),
-            id="scan",
-        )
-        self.scheduler.add_job(
             self._forget_old,
             IntervalTrigger(hours=RETENTION_EVERY_HOURS),
             id="retention",
@@ -130,26 +129,78 @@ class Daemon:
     # -- jobs ---------------------------------------------------------------------------------
 
     def _schedule(self, settings: Settings, *, first: bool = False) -> None:
-        """(Re)place the jobs whose timing comes from the settings."""
-        self.scheduler.add_job(
-            self._sample,
-            IntervalTrigger(seconds=settings.watch.poll_seconds),
-            id="sample",
-            replace_existing=True,
-            # The first look is immediate; after a reload the rhythm simply carries on.
-            next_run_time=datetime.now(self.scheduler.timezone) if first else None,
+        """(Re)place the jobs whose timing comes from the settings.
+
+        A job whose timing did not change keeps its rhythm; one whose timing changed starts
+        its new rhythm now.
+        """
+        self._place_interval("sample", self._sample, settings.watch.poll_seconds, now=first)
+        self._place_interval(
+            "scan", self.watcher.scan_processes, settings.watch.process_scan_seconds
         )
-        if self.scheduler.get_job("evening"):
+        at, zone = settings.summary.time, timezone_of(settings)
+        evening = self._jobs.pop("evening", None)
+        if evening is not None:
             self.scheduler.remove_job("evening")
-        at = settings.summary.time
         if at is not None:
-            self.scheduler.add_job(
-                self._evening,
-                CronTrigger(
-                    hour=at.hour, minute=at.minute, second=at.second, timezone=timezone_of(settings)
-                ),
-                id="evening",
-            )
+            trigger = CronTrigger(hour=at.hour, minute=at.minute, second=at.second, timezone=zone)
+            self._jobs["evening"] = self.scheduler.add_job(self._evening, trigger, id="evening")
+
+    def _place_interval(
+        self, job_id: str, call: Callable[[], object], seconds: float, *, now: bool = False
+    ) -> None:
+        job = self._jobs.get(job_id)
+        if job is not None and job.trigger.interval.total_seconds() == seconds:
+            return
+        # The first look is immediate; a changed rhythm simply starts from now. (Never pass
+        # next_run_time=None: APScheduler 3 adds such a job paused.)
+        first_run = {"next_run_time": datetime.now(self.scheduler.timezone)} if now else {}
+        self._jobs[job_id] = self.scheduler.add_job(
+            call, IntervalTrigger(seconds=seconds), id=job_id, replace_existing=True, **first_run
+        )
+
+    def settings_in_use(self) -> dict[str, list[Any]]:
+        """Each setting the daemon acts on, as every part that acts on it holds it right now.
+
+        Read from the parts themselves (the scheduler's jobs, the tracker, the matcher, the
+        policy), not from the settings object, so a part that a reload forgot shows the old
+        value. Published in the status file; the live-reload test compares it with the file.
+        """
+        watcher, coach, jobs = self.watcher, self.coach, self._jobs
+        evening = jobs.get("evening")
+        nudges = coach.policy.settings.model_dump(mode="json")
+        return {
+            "watch.poll_seconds": [jobs["sample"].trigger.interval.total_seconds()],
+            "watch.process_scan_seconds": [jobs["scan"].trigger.interval.total_seconds()],
+            "watch.idle_seconds": [
+                watcher.tracker.idle_seconds,
+                watcher.running.idle_seconds,
+                *([watcher.sensor_idle_seconds] if watcher.sensor_connected else []),
+            ],
+            "watch.flush_seconds": [watcher.settings.watch.flush_seconds],
+            "watch.browsers": [sorted(watcher.matcher.browsers)],
+            "summary.day_starts_at": [
+                str(watcher.days.starts_at),
+                str(coach.days.starts_at),
+            ],
+            "summary.timezone": [
+                str(watcher.days.tz),
+                str(coach.days.tz),
+                *([str(evening.trigger.timezone)] if evening else []),
+            ],
+            "summary.time": [_clock_of(evening.trigger) if evening else None],
+            "privacy.store_titles": [watcher.settings.privacy.store_titles],
+            "privacy.redact_blocklist_titles": [watcher.settings.privacy.redact_blocklist_titles],
+            "privacy.keep_days": [self.config.settings.privacy.keep_days],
+            **{f"nudges.{key}": [value] for key, value in nudges.items()},
+            "nudges.heeded_within_seconds": [
+                nudges["heeded_within_seconds"],
+                coach.heed.within_seconds,
+            ],
+            "support.line": [coach.policy.support_line],
+            "rules": [sorted(f"{r.kind}:{r.name}" for r in watcher.matcher.rules)],
+            "messages": [sorted(m.id for m in coach.policy.book.messages)],
+        }
 
     def _sample(self) -> None:
         # One lock for everything that touches the tracker, the policy and the store.
@@ -193,24 +244,26 @@ class Daemon:
                     if self.store.moved_aside
                     else None,
                     config_problem=self._config_problem,
+                    settings_in_use=self.settings_in_use(),
                 )
             )
-        except OSError as error:
+        except (OSError, TypeError, ValueError) as error:
             log.debug("cannot write the status file: %s", error)
 
     # -- configuration ------------------------------------------------------------------------
 
     def _check_config(self) -> None:
-        """Reload when the file changed (or SIGHUP asked for it)."""
+        """A job: when the file changed, ask the main thread to reload (as SIGHUP does)."""
         stamp = _stamp(self.config.user_file)
-        if stamp == self._config_stamp and not self._reload_requested.is_set():
+        if stamp == self._config_stamp:
             return
-        self._reload_requested.clear()
         self._config_stamp = stamp
-        self.reload()
+        self.signals.request_reload()
 
     def reload(self) -> bool:
-        """Load the config again. A broken file is logged and the last good config stays."""
+        """Load the config again. A broken file is logged and the last good config stays.
+
+        Runs on the main thread only (see SignalInbox.request_reload)."""
         try:
             fresh = settings_module.load(self.config.user_file)
         except ConfigError as error:
@@ -218,17 +271,13 @@ class Daemon:
             log.error("the new config is not used: %s; keeping the last good one", error)
             return False
         self._config_problem = None
-        old = self.config.settings
         self.config = fresh
         settings = fresh.settings
         with self.watcher.lock:
             self.watcher.apply(settings)
             self.coach.apply(settings, self.watcher.days)
-        if (settings.watch.poll_seconds, settings.summary.time) != (
-            old.watch.poll_seconds,
-            old.summary.time,
-        ):
-            self._schedule(settings)
+        self._schedule(settings)
+        self._publish_status()
         log.info(
             "config reloaded from %s: %s, %s of your own",
             ", ".join(fresh.files_read),
@@ -244,13 +293,17 @@ class Daemon:
         while True:
             signum = self.signals.next()
             if signum in RELOAD:
-                self._reload_requested.set()
-                self.scheduler.modify_job(
-                    "config", next_run_time=datetime.now(self.scheduler.timezone)
-                )
+                self._config_stamp = _stamp(self.config.user_file)
+                self.reload()
                 continue
             log.info("received %s; saving and stopping", signal.Signals(signum).name)
             return
+
+
+def _clock_of(trigger: CronTrigger) -> str:
+    """A cron trigger's time of day as HH:MM:SS, read back from its fields."""
+    fields = {field.name: str(field) for field in trigger.fields}
+    return f"{int(fields['hour']):02d}:{int(fields['minute']):02d}:{int(fields['second']):02d}"
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

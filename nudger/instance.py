@@ -30,6 +30,8 @@ class DaemonStatus:
     notes: tuple[str, ...] = ()
     database_moved_aside: str | None = None
     config_problem: str | None = None
+    # Each setting as the parts of the daemon that act on it hold it (see Daemon.settings_in_use).
+    settings_in_use: dict[str, list[Any]] | None = None
 
 
 class AlreadyRunning(Exception):

@@ -119,6 +119,10 @@ class Matcher:
     def rules(self) -> tuple[Rule, ...]:
         return self._rules
 
+    @property
+    def browsers(self) -> frozenset[str]:
+        return self._browsers
+
     def is_browser(self, window: Window) -> bool:
         names = (window.app, *window.wm_class)
         return any(normalize_app(name) in self._browsers for name in names if name)

@@ -11,24 +11,43 @@ from __future__ import annotations
 
 import queue
 import signal
+import threading
 from types import FrameType
 
 STOP = frozenset({signal.SIGTERM, signal.SIGINT})
-RELOAD = frozenset({signal.SIGHUP}) if hasattr(signal, "SIGHUP") else frozenset()
+# Where there is no SIGHUP (Windows), a reload the daemon asks of itself comes as this number.
+RELOAD_REQUEST = -1
+RELOAD = (
+    frozenset({signal.SIGHUP, RELOAD_REQUEST})
+    if hasattr(signal, "SIGHUP")
+    else frozenset({RELOAD_REQUEST})
+)
 
 
 class SignalInbox:
     """Create it before any thread starts: threads inherit the blocked signals."""
 
     def __init__(self) -> None:
-        self.handled = STOP | RELOAD
+        self.handled = STOP | (RELOAD - {RELOAD_REQUEST})
         self._synchronous = hasattr(signal, "pthread_sigmask") and hasattr(signal, "sigwait")
         self._queue: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self._main = threading.get_ident()
         if self._synchronous:
             signal.pthread_sigmask(signal.SIG_BLOCK, self.handled)
         else:
             for signum in self.handled:
                 signal.signal(signum, self._enqueue)
+
+    def request_reload(self) -> None:
+        """Ask the thread that takes the signals for a reload, as SIGHUP does. From any thread.
+
+        So that only that thread ever changes the schedule: a job that touches the scheduler can
+        deadlock its shutdown (APScheduler 3 holds its job store lock while it waits for jobs).
+        """
+        if self._synchronous:
+            signal.pthread_kill(self._main, signal.SIGHUP)
+        else:
+            self._queue.put(RELOAD_REQUEST)
 
     def _enqueue(self, signum: int, _frame: FrameType | None) -> None:
         self._queue.put(signum)

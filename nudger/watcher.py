@@ -83,6 +83,7 @@ class Watcher:
         )
         self.last_sample_at: float | None = None
         self._sensor: Sensor | None = None
+        self._sensor_idle: float | None = None  # the idle threshold the open sensor was given
         self._retry_at = 0.0
         self._retry_delay = _FIRST_RETRY_SECONDS
         self._last_wall: float | None = None
@@ -94,9 +95,19 @@ class Watcher:
     def sensor_connected(self) -> bool:
         return self._sensor is not None
 
+    @property
+    def sensor_idle_seconds(self) -> float | None:
+        """The idle threshold the open sensor measures against (None while none is open)."""
+        return self._sensor_idle
+
     def apply(self, settings: Settings) -> None:
         """Use new settings from now on; visits in progress carry on."""
         with self.lock:
+            if settings.watch.idle_seconds != self._sensor_idle and self._sensor is not None:
+                # Some sensors measure idle time against the threshold they were opened with
+                # (swayidle's timeout): open it again with the new one at the next sample.
+                self.recorder.add(self._interrupt().ended)
+                self._close_sensor()
             self.settings = settings
             self.days = LocalDays(timezone_of(settings), settings.summary.day_starts_at)
             self.matcher = Matcher(all_rules(settings), settings.watch.browsers)
@@ -154,8 +165,13 @@ class Watcher:
             if self._sensor is not None:
                 self.recorder.add(self.running.interrupt())  # the real thing is back
                 return ()
-            hits = self.matcher.apps_running(running_names())
-            step = self.running.observe(self.clock.wall(), hits)
+        # The moment of the scan is when it began reading the process table, and the scan runs
+        # without the lock, so it never holds up a sample.
+        at = self.clock.wall()
+        names = running_names()
+        with self.lock:
+            hits = self.matcher.apps_running(names)
+            step = self.running.observe(at, hits)
             self.recorder.add(step.ended)
             if step.ended or step.started:
                 self.flush()
@@ -166,10 +182,15 @@ class Watcher:
         with self.lock:
             self.recorder.add(self.tracker.close_all() + self.running.close_all())
             saved = self.recorder.flush()
-            if self._sensor is not None:
-                self._sensor.close()
-                self._sensor = None
+            self._close_sensor()
             return saved
+
+    def _close_sensor(self) -> None:
+        if self._sensor is not None:
+            with contextlib.suppress(Exception):  # whatever is wrong with it was said already
+                self._sensor.close()
+            self._sensor = None
+            self._sensor_idle = None
 
     def _clock_jumped(self, wall: float, mono: float) -> bool:
         last_wall, last_mono = self._last_wall, self._last_mono
@@ -197,17 +218,15 @@ class Watcher:
             except SensorUnavailable as error:
                 self._schedule_retry(mono, str(error))
                 return None
+            self._sensor_idle = self.settings.watch.idle_seconds
             self._retry_delay = _FIRST_RETRY_SECONDS
             self.faults.recovered(_SENSOR_FAULT, f"watching windows again ({self.backend.name})")
             log.info("watching windows with the %s backend", self.backend.name)
         try:
             return self._sensor.read()
         except SensorUnavailable as error:
-            lost, self._sensor = self._sensor, None
-            # Release what the lost sensor still holds (sockets, a follower thread); whatever
-            # went wrong with it has been said already.
-            with contextlib.suppress(Exception):
-                lost.close()
+            # Release what the lost sensor still holds (sockets, a follower thread).
+            self._close_sensor()
             self._schedule_retry(mono, str(error))
             return None
 

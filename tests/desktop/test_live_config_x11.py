@@ -8,7 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import tomlkit
+from pydantic import BaseModel
 
+from nudger.settings import Settings
 from tests.desktop.rig import Desktop, wait_until
 from tests.nudger_process import NudgerDaemon, run_cli
 
@@ -69,4 +72,107 @@ def test_sighup_reloads_and_a_broken_edit_keeps_the_last_good_config(
     assert daemon.log().count("config reloaded") == reloads + 1
     daemon.send(signal.SIGHUP)
     wait_until(lambda: daemon.log().count("config reloaded") == reloads + 2, 5, "SIGHUP to reload")
+    assert daemon.process is not None and daemon.process.poll() is None
+
+
+# Every setting, changed at once to a value other than its default. The test below fails when a
+# setting is added without a value here, so a new setting cannot escape the reload check.
+CHANGED = {
+    "watch.poll_seconds": 2.0,
+    "watch.idle_seconds": 300.0,
+    "watch.flush_seconds": 7.0,
+    "watch.process_scan_seconds": 20.0,
+    "watch.browsers": ["chromium", "mybrowser"],
+    "catalogue.disabled": ["YouTube"],
+    "summary.day_starts_at": "05:30:00",
+    "summary.time": "20:15:00",
+    "summary.timezone": "Asia/Tokyo",
+    "privacy.store_titles": True,
+    "privacy.redact_blocklist_titles": False,
+    "privacy.alias_blocklist": True,
+    "privacy.keep_days": 400,
+    "nudges.enabled": False,
+    "nudges.blocklist_after_seconds": 9.0,
+    "nudges.blocklist_repeat_minutes": 11.0,
+    "nudges.session_minutes": 21.0,
+    "nudges.daily_budget_minutes": 61.0,
+    "nudges.repeat_minutes": 31.0,
+    "nudges.min_gap_minutes": 6.0,
+    "nudges.quiet_hours": "22:30-06:45",
+    "nudges.expire_seconds": 25.0,
+    "nudges.heeded_within_seconds": 90.0,
+    "support.line": "Sam: 555-0100",
+}
+# Settings the daemon does not act on: they shape summaries and reports, read by those commands.
+NOT_READ_BY_THE_DAEMON = {"privacy.alias_blocklist"}
+# Lists of rules and messages, compared as the matcher and the policy hold them.
+RULE_SECTIONS = {"sites", "blocklist", "messages", "catalogue.disabled"}
+
+
+def setting_paths() -> set[str]:
+    paths: set[str] = set()
+    for section, field in Settings.model_fields.items():
+        model = field.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            paths |= {f"{section}.{key}" for key in model.model_fields}
+        else:
+            paths.add(section)
+    return paths
+
+
+def as_toml(changes: dict[str, object]) -> str:
+    document = tomlkit.document()
+    for path, value in changes.items():
+        section, key = path.split(".")
+        if section not in document:
+            document[section] = tomlkit.table()
+        document[section][key] = value  # type: ignore[index]
+    document["sites"] = tomlkit.aot()
+    document["sites"].append({"name": "Forum", "match": ["myforum.example"]})  # type: ignore[union-attr]
+    document["blocklist"] = tomlkit.aot()
+    document["blocklist"].append({"name": "Jamie", "match": ["Jamie Rivers"]})  # type: ignore[union-attr]
+    document["messages"] = tomlkit.aot()
+    document["messages"].append(  # type: ignore[union-attr]
+        {"kind": "move", "title": "A short walk?", "body": "Round the block and back."}
+    )
+    return tomlkit.dumps(document)
+
+
+def test_every_setting_the_daemon_reads_takes_effect_on_reload(
+    desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+) -> None:
+    paths = setting_paths()
+    assert paths - RULE_SECTIONS == set(CHANGED) - {"catalogue.disabled"}, (
+        "a setting without a changed value in CHANGED"
+    )
+    daemon = daemon_factory(desktop, "")
+    daemon.start().wait_watching()
+    before = wait_until(lambda: (daemon.status() or {}).get("settings_in_use"), 10, "the status")
+    assert isinstance(before, dict)
+    reloads = daemon.log().count("config reloaded")
+
+    daemon.config_path.write_text(as_toml(CHANGED), encoding="utf-8")
+    wait_until(lambda: daemon.log().count("config reloaded") > reloads, 10, "the reload")
+    # A sensor opened with the old idle threshold is opened again at the next sample.
+    wait_until(lambda: (daemon.status() or {}).get("sensor_connected"), 10, "the sensor again")
+    time.sleep(0.5)
+    daemon.send(signal.SIGHUP)  # republishes the status after the reopen, within a second
+    time.sleep(1.5)
+    in_use = (daemon.status() or {})["settings_in_use"]
+
+    expected = {
+        **{path: value for path, value in CHANGED.items() if path not in NOT_READ_BY_THE_DAEMON},
+        "watch.browsers": sorted(CHANGED["watch.browsers"]),  # type: ignore[call-overload]
+        "nudges.quiet_hours": {"start": "22:30:00", "end": "06:45:00"},
+    }
+    del expected["catalogue.disabled"]
+    for path, value in expected.items():
+        held = in_use.get(path)
+        assert held, f"{path} is not reported by the parts that act on it"
+        assert all(each == value for each in held), f"{path}: {held} after reload, wanted {value}"
+        assert held != before.get(path), f"{path} did not change"
+    rules = in_use["rules"][0]
+    assert "site:YouTube" not in rules and "site:Forum" in rules and "blocklist:Jamie" in rules
+    assert "site:YouTube" in before["rules"][0]
+    assert "user.1" in in_use["messages"][0]
     assert daemon.process is not None and daemon.process.poll() is None
