@@ -21,7 +21,7 @@ from apscheduler.job import Job
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from nudger import paths, sensing
+from nudger import last_good, paths, sensing
 from nudger import settings as settings_module
 from nudger.coach import Coach
 from nudger.errors import ConfigError
@@ -271,6 +271,7 @@ class Daemon:
             log.error("the new config is not used: %s; keeping the last good one", error)
             return False
         self._config_problem = None
+        last_good.remember(fresh, self.data_dir)
         self.config = fresh
         settings = fresh.settings
         with self.watcher.lock:

@@ -19,3 +19,9 @@ class ConfigError(NudgerError):
         self.field = field
         self.reason = reason
         super().__init__(f"{source}: {field}: {reason}")
+
+
+class UsageError(NudgerError):
+    """A command given something it cannot use (a duration, a time): like argparse's errors."""
+
+    exit_code = 2

@@ -87,3 +87,15 @@ def next_clock_time(clock: dt.time, now: dt.datetime) -> dt.datetime:
     if candidate <= now:
         candidate += dt.timedelta(days=1)
     return candidate
+
+
+def until_text(until: float, now: float, tz: dt.tzinfo) -> str:
+    """When a pause ends, as a person reads it: "18:00" today, "Sun 12:10" within the week,
+    "Sun 2 Jan 2028, 12:10" beyond it (a weekday alone would be a different day)."""
+    end = dt.datetime.fromtimestamp(until, tz)
+    start = dt.datetime.fromtimestamp(now, tz)
+    if end.date() == start.date():
+        return f"{end:%H:%M}"
+    if end - start < dt.timedelta(days=6):
+        return f"{end:%a %H:%M}"
+    return f"{end:%a} {end.day} {end:%b %Y}, {end:%H:%M}"

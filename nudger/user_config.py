@@ -8,19 +8,23 @@ never sees half a file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+import filelock
 import tomlkit
 from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
 from nudger import settings as settings_module
 from nudger.errors import ConfigError
-from nudger.paths import builtin_config, write_private_atomic
+from nudger.paths import PRIVATE_FILE, builtin_config, ensure_private_dir, write_private_atomic
 from nudger.settings import Settings
 
 RuleKind = Literal["blocklist", "sites"]
+# How long an edit waits for another edit of the same file to finish.
+EDIT_LOCK_SECONDS = 30.0
 
 INIT_HEADER = """\
 # Your nudger settings.
@@ -38,6 +42,24 @@ NEW_FILE_HEADER = """\
 # nudger settings: your own. Only what you set here differs from the built-in defaults;
 # `nudger config init` writes a file with every setting explained.
 """
+
+
+@contextlib.contextmanager
+def edit_lock(path: Path) -> Iterator[None]:
+    """Hold the settings file for one read, check and write, so that parallel edits (twenty
+    `nudger block add` at once) each see the one before and none is lost."""
+    ensure_private_dir(path.parent)
+    lock = filelock.FileLock(str(path.with_name(f".{path.name}.lock")), mode=PRIVATE_FILE)
+    try:
+        lock.acquire(timeout=EDIT_LOCK_SECONDS)
+    except filelock.Timeout:
+        raise ConfigError(
+            str(path), "(file)", "another nudger command has been editing it for 30 s; try again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class UserConfig:
@@ -191,6 +213,66 @@ def defaults_file_text() -> str:
         if key is not None and isinstance(item, Table):  # the built-in file's own header is skipped
             out.add(key.key, _commented_table(item))
     return tomlkit.dumps(out)
+
+
+def with_missing_defaults(text: str, label: str) -> tuple[str, list[str]]:
+    """`text` (a settings file) with every setting it lacks added, commented out and explained.
+
+    Nothing the person wrote is removed or changed: their values, entries, comments and layout
+    stay byte for byte; what is missing is added after it. Returns the new text and the names
+    of the settings added. Raises ConfigError when `text` is not TOML.
+    """
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as error:
+        raise ConfigError(
+            label, f"line {error.line}, column {error.col}", "this is not valid TOML; fix it first"
+        ) from None
+    with builtin_config("nudger.toml").open("r", encoding="utf-8") as handle:
+        source = tomlkit.parse(handle.read())
+    added: list[str] = []
+    for key, item in source.body:
+        if key is None or not isinstance(item, Table):
+            continue
+        section = key.key
+        own = document.get(section)
+        if own is None:
+            if not document.as_string().endswith("\n\n"):
+                document.add(tomlkit.nl())
+            document.add(section, _commented_table(item))
+            added += [f"{section}.{k.key}" for k, _ in item.value.body if k is not None]
+        elif isinstance(own, Table) and not own.is_super_table():
+            added += _add_missing_keys(own, item, section)
+        # A section written inline or as dotted keys cannot hold comments: left as it is.
+    return tomlkit.dumps(document), added
+
+
+def _add_missing_keys(own: Table, defaults: Table, section: str) -> list[str]:
+    added: list[str] = []
+    explanation: list[Comment] = []
+    # A setting shown commented out ("# poll_seconds = 1.0") is there already, just not set.
+    mentioned = {
+        line.split("=", 1)[0].lstrip("#").strip()
+        for _, item in own.value.body
+        if isinstance(item, Comment)
+        for line in [item.as_string().strip()]
+        if "=" in line
+    }
+    for key, item in defaults.value.body:
+        if isinstance(item, Comment):
+            explanation.append(item)
+            continue
+        if key is not None and key.key not in own and key.key not in mentioned:
+            if not added:
+                own.add(tomlkit.nl())
+                own.add(tomlkit.comment("Added by `nudger config init`, with their defaults:"))
+            for line in explanation:
+                own.add(line)
+            value = tomlkit.item(item.unwrap()).as_string()
+            own.add(tomlkit.comment(f"{key.key} = {value}"))
+            added.append(f"{section}.{key.key}")
+        explanation = []
+    return added
 
 
 def _commented_table(table: Table) -> Table:

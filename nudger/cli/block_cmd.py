@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from nudger.cli.common import load_config
+from nudger.cli.common import load_config, load_config_or_last_good, user_file
 from nudger.errors import ConfigError
 from nudger.paths import user_config_file
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from nudger.user_config import RuleKind, UserConfig
 
 UNCHANGED = "nothing was changed"
+FIX_FIRST = "fix that first (`nudger config check` shows it), then run this again"
 
 
 def register(commands: Any) -> None:
@@ -128,12 +130,20 @@ def _rule_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     )
 
 
-def _user_config(args: argparse.Namespace) -> UserConfig:
-    from nudger.user_config import UserConfig
+@contextlib.contextmanager
+def _editing(args: argparse.Namespace) -> Iterator[UserConfig]:
+    """The settings file, held for one read, check and write (see user_config.edit_lock)."""
+    from nudger.user_config import UserConfig, edit_lock
 
-    load_config(args)  # refuse to edit on top of a config that is already broken
-    explicit = getattr(args, "config", None)
-    return UserConfig(Path(explicit).expanduser() if explicit else user_config_file())
+    path = user_file(args) or user_config_file()
+    with edit_lock(path):
+        try:
+            load_config(args)  # refuse to edit on top of a config that is already broken
+        except ConfigError as error:
+            raise ConfigError(
+                error.source, error.field, f"{error.reason}; {FIX_FIRST} ({UNCHANGED})"
+            ) from None
+        yield UserConfig(path)
 
 
 def _save(config: UserConfig) -> None:
@@ -155,9 +165,9 @@ def _warn_broad(values: list[str]) -> None:
 
 
 def _add(args: argparse.Namespace, kind: RuleKind) -> int:
-    config = _user_config(args)
-    config.add_rule(kind, args.name.strip(), args.match, args.app)
-    _save(config)
+    with _editing(args) as config:
+        config.add_rule(kind, args.name.strip(), args.match, args.app)
+        _save(config)
     _warn_broad(args.match)
     what = "blocklist entry" if kind == "blocklist" else "site"
     print(f'Added the {what} "{args.name.strip()}" to {config.path}.')
@@ -167,41 +177,41 @@ def _add(args: argparse.Namespace, kind: RuleKind) -> int:
 def _remove(args: argparse.Namespace, kind: RuleKind) -> int:
     from nudger.catalogue import builtin_sites
 
-    config = _user_config(args)
     built_in = any(site.name.casefold() == args.name.casefold() for site in builtin_sites())
-    if kind == "sites" and config.find("sites", args.name) is None and built_in:
-        raise ConfigError(
-            str(config.path),
-            "sites",
-            f'"{args.name}" is built in; switch it off with `nudger sites disable {args.name}`',
-        )
-    removed = config.remove_rule(kind, args.name)
-    _save(config)
+    with _editing(args) as config:
+        if kind == "sites" and config.find("sites", args.name) is None and built_in:
+            raise ConfigError(
+                str(config.path),
+                "sites",
+                f'"{args.name}" is built in; switch it off with `nudger sites disable {args.name}`',
+            )
+        removed = config.remove_rule(kind, args.name)
+        _save(config)
     print(f'Removed "{removed}" from {config.path}.')
     return 0
 
 
 def _edit(args: argparse.Namespace) -> int:
-    config = _user_config(args)
-    config.edit_rule(
-        "blocklist",
-        args.name,
-        rename=args.rename,
-        match=args.match,
-        add_match=args.add_match,
-        remove_match=args.remove_match,
-        apps=args.app,
-        add_apps=args.add_app,
-        remove_apps=args.remove_app,
-    )
-    _save(config)
+    with _editing(args) as config:
+        config.edit_rule(
+            "blocklist",
+            args.name,
+            rename=args.rename,
+            match=args.match,
+            add_match=args.add_match,
+            remove_match=args.remove_match,
+            apps=args.app,
+            add_apps=args.add_app,
+            remove_apps=args.remove_app,
+        )
+        _save(config)
     _warn_broad([*(args.match or []), *args.add_match])
     print(f'Changed "{args.rename or args.name}" in {config.path}.')
     return 0
 
 
 def _list_blocklist(args: argparse.Namespace) -> int:
-    entries = load_config(args).settings.blocklist
+    entries = load_config_or_last_good(args).settings.blocklist
     if not entries:
         print("The blocklist is empty. Add an entry with: nudger block add NAME --match TEXT")
         return 0
@@ -219,7 +229,7 @@ def _test(args: argparse.Namespace) -> int:
     from nudger.matching import Matcher
     from nudger.sensing.base import Window
 
-    settings = load_config(args).settings
+    settings = load_config_or_last_good(args).settings
     matcher = Matcher(all_rules(settings), settings.watch.browsers)
     app = args.app or "chromium"
     window = Window(app=app, title=args.title, url=args.url)
@@ -241,7 +251,7 @@ def _test(args: argparse.Namespace) -> int:
 def _list_sites(args: argparse.Namespace) -> int:
     from nudger.catalogue import builtin_sites
 
-    settings = load_config(args).settings
+    settings = load_config_or_last_good(args).settings
     disabled = {name.casefold() for name in settings.catalogue.disabled}
     own = {site.name.casefold(): site for site in settings.sites}
     rows = []
@@ -272,19 +282,19 @@ def _list_sites(args: argparse.Namespace) -> int:
 def _switch_site(args: argparse.Namespace, enabled: bool) -> int:
     from nudger.catalogue import builtin_sites
 
-    settings = load_config(args).settings
-    known = [s.name for s in builtin_sites()] + [s.name for s in settings.sites]
-    name = next((n for n in known if n.casefold() == args.name.casefold()), None)
-    config = _user_config(args)
-    if name is None:
-        raise ConfigError(
-            str(config.path),
-            "catalogue.disabled",
-            f'there is no site named "{args.name}" (see `nudger sites list`)',
-        )
-    changed = config.set_site_enabled(name, enabled)
-    if changed:
-        _save(config)
+    with _editing(args) as config:
+        settings = config.validate()
+        known = [s.name for s in builtin_sites()] + [s.name for s in settings.sites]
+        name = next((n for n in known if n.casefold() == args.name.casefold()), None)
+        if name is None:
+            raise ConfigError(
+                str(config.path),
+                "catalogue.disabled",
+                f'there is no site named "{args.name}" (see `nudger sites list`)',
+            )
+        changed = config.set_site_enabled(name, enabled)
+        if changed:
+            _save(config)
     state = "on" if enabled else "off"
     print(f"{name} is {state}{'' if changed else ' already'}.")
     return 0

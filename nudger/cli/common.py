@@ -1,8 +1,10 @@
-"""Small helpers the commands share."""
+"""Small helpers the commands share: loading the settings, strictly or forgivingly."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,9 +12,36 @@ if TYPE_CHECKING:
     from nudger.settings import LoadedConfig
 
 
+def user_file(args: argparse.Namespace) -> Path | None:
+    explicit = getattr(args, "config", None)
+    return Path(explicit).expanduser() if explicit else None
+
+
 def load_config(args: argparse.Namespace) -> LoadedConfig:
     """The effective settings for this command; raises ConfigError (exit code 2) when broken."""
-    from nudger import settings  # pydantic is a fifth of a second: not for --help
+    # Imported here: pydantic takes a fifth of a second, which `--help` should not pay.
+    from nudger import last_good, paths, settings
 
-    explicit = getattr(args, "config", None)
-    return settings.load(Path(explicit).expanduser() if explicit else None)
+    loaded = settings.load(user_file(args))
+    last_good.remember(loaded, paths.data_dir())
+    return loaded
+
+
+def load_config_or_last_good(args: argparse.Namespace) -> LoadedConfig:
+    """The settings, or when the file is broken, the last ones that loaded (or the defaults),
+    with one line on stderr that says what is wrong. For commands that read, never write: a
+    typo must not take away a summary, a pause or the status."""
+    from nudger import last_good, paths
+    from nudger.errors import ConfigError
+    from nudger.paths import user_config_file
+
+    try:
+        return load_config(args)
+    except ConfigError as error:
+        print(
+            f"nudger: {error} (using your last good settings until this is fixed; "
+            "`nudger config check` checks the file)",
+            file=sys.stderr,
+        )
+        path = user_file(args)
+        return last_good.load_instead(path or user_config_file(), paths.data_dir(), os.environ)

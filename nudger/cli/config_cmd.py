@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,9 +30,12 @@ def register(commands: Any) -> None:
         "init",
         help="write a settings file with every setting explained",
         description="Write your settings file with every setting explained and its default "
-        "commented out (file mode 0600). Refuses to overwrite an existing file without --force.",
+        "commented out (file mode 0600). On an existing file, add only the settings it lacks, "
+        "commented out: everything you wrote (your blocklist, values and comments) is kept as "
+        "it is, and the file as it was is saved beside it with the date in its name.",
     )
-    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    # Kept for old scripts: init never drops what you wrote, so there is nothing to force.
+    init.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
     init.set_defaults(handler=init_config)
 
     where = actions.add_parser(
@@ -65,13 +69,31 @@ def _user_file(args: argparse.Namespace) -> Path:
 
 
 def init_config(args: argparse.Namespace) -> int:
-    target = _user_file(args)
-    if target.exists() and not args.force:
-        raise NudgerError(f"{target} already exists; use --force to overwrite it")
-    from nudger.user_config import defaults_file_text
+    from nudger.report.words import counted
+    from nudger.user_config import defaults_file_text, edit_lock, with_missing_defaults
 
-    paths.write_private_atomic(target, defaults_file_text())
-    print(f"Wrote {target} (every setting explained, defaults commented out).")
+    target = _user_file(args)
+    with edit_lock(target):
+        if not target.exists():
+            paths.write_private_atomic(target, defaults_file_text())
+            print(f"Wrote {target} (every setting explained, defaults commented out).")
+            return 0
+        try:
+            original = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise NudgerError(f"{target}: cannot be read ({error}); nothing was changed") from None
+        merged, added = with_missing_defaults(original, str(target))
+        if not added:
+            print(f"{target} already lists every setting; nothing was changed.")
+            return 0
+        backup = target.with_name(f"{target.name}.{time.strftime('%Y%m%d-%H%M%S')}.bak")
+        paths.write_private_atomic(backup, original)
+        paths.write_private_atomic(target, merged)
+    print(
+        f"Added {counted(len(added), 'setting')} to {target}, commented out with their defaults. "
+        "Everything you wrote is kept as it was."
+    )
+    print(f"The file as it was before: {backup}")
     return 0
 
 

@@ -8,9 +8,9 @@ import time
 from typing import Any
 
 from nudger import paths
-from nudger.cli.common import load_config
-from nudger.errors import NudgerError
-from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration
+from nudger.cli.common import load_config_or_last_good
+from nudger.errors import UsageError
+from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration, until_text
 
 
 def register(commands: Any) -> None:
@@ -34,30 +34,31 @@ def register(commands: Any) -> None:
 def run_pause(args: argparse.Namespace) -> int:
     from nudger.settings import timezone_of
 
-    settings = load_config(args).settings
+    # Only the time zone comes from the settings: a typo in the file must never stop a pause.
+    settings = load_config_or_last_good(args).settings
     now = time.time()
     if args.until and args.duration:
-        raise NudgerError("give either a duration or --until, not both")
+        raise UsageError("give either a duration or --until, not both")
     if args.until:
         try:
             clock = dt.time.fromisoformat(args.until)
         except ValueError:
-            raise NudgerError(f"--until {args.until!r} is not a time like 18:00") from None
+            raise UsageError(f"--until {args.until!r} is not a time like 18:00") from None
         local_now = dt.datetime.fromtimestamp(now, timezone_of(settings))
         until = next_clock_time(clock, local_now).timestamp()
     else:
         try:
             until = now + parse_duration(args.duration or "1h").total_seconds()
         except ValueError as error:
-            raise NudgerError(str(error)) from None
+            raise UsageError(str(error)) from None
     PauseFile(paths.data_dir()).set(Pause(until=until, set_at=now))
-    shown = dt.datetime.fromtimestamp(until, timezone_of(settings)).strftime("%a %H:%M")
+    shown = until_text(until, now, timezone_of(settings))
     print(f"Nudges paused until {shown}. Visits are still counted. `nudger resume` ends the pause.")
     return 0
 
 
-def run_resume(args: argparse.Namespace) -> int:
-    load_config(args)  # a broken config should be reported here too
+def run_resume(_args: argparse.Namespace) -> int:
+    # No settings needed, so none are read: a broken file must never keep the nudges paused.
     if PauseFile(paths.data_dir()).clear():
         print("Nudges are back on.")
     else:

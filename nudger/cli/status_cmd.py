@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from nudger.cli.common import load_config
+from nudger.cli.common import load_config_or_last_good
 
 NOT_RUNNING = 3  # as in LSB init scripts: "program is not running"
 
@@ -28,12 +28,12 @@ def run(args: argparse.Namespace) -> int:
     from nudger.days import LocalDays
     from nudger.history import History
     from nudger.instance import is_locked, read_status
-    from nudger.pause import PauseFile
+    from nudger.pause import PauseFile, until_text
     from nudger.report.words import counted, duration
     from nudger.settings import timezone_of
     from nudger.store import Store
 
-    settings = load_config(args).settings
+    settings = load_config_or_last_good(args).settings
     data_dir = paths.data_dir()
     tz = timezone_of(settings)
     now = time.time()
@@ -82,5 +82,5 @@ def run(args: argparse.Namespace) -> int:
     pause = PauseFile(data_dir).current(now)
     if pause is not None:
         what = "snoozed" if pause.reason == "snooze" else "paused"
-        print(f"Nudges are {what} until {dt.datetime.fromtimestamp(pause.until, tz):%a %H:%M}.")
+        print(f"Nudges are {what} until {until_text(pause.until, now, tz)}.")
     return 0 if running else NOT_RUNNING

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nudger import paths
-from nudger.cli.common import load_config
+from nudger.cli.common import load_config_or_last_good
 
 if TYPE_CHECKING:
     from nudger.report.build import Reporting
@@ -64,7 +64,7 @@ def _open(args: argparse.Namespace) -> tuple[Reporting, Store]:
     from nudger.report.build import Reporting
     from nudger.store import Store
 
-    settings = load_config(args).settings
+    settings = load_config_or_last_good(args).settings
     store = Store.open(paths.database_file())
     return Reporting.open(settings, store), store
 

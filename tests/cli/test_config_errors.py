@@ -16,7 +16,9 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
-@pytest.mark.parametrize("command", [("config", "check"), ("run",), ("summary", "--json")])
+@pytest.mark.parametrize(
+    "command", [("config", "check"), ("run",), ("block", "add", "Sam", "--match", "Sam Lee")]
+)
 def test_broken_config_is_one_clear_line_and_exit_code_2(
     tmp_path: Path, case: str, command: tuple[str, ...]
 ) -> None:
