@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,28 +122,61 @@ def _source(loaded: LoadedConfig, section: str, key: str | None) -> str:
 
 
 def show_config(args: argparse.Namespace) -> int:
+    import tomlkit
+
     loaded = load_config(args)
-    data = loaded.settings.model_dump(mode="json")
-    for section, values in data.items():
+    settings = loaded.settings
+    document = tomlkit.document()
+    document.add(tomlkit.comment("Every effective setting, and where it came from. What is shown"))
+    document.add(tomlkit.comment("here can be copied into your settings file as it is."))
+    for section in type(settings).model_fields:
         if section in RULE_LISTS:
             continue
-        print(f"[{section}]")
-        for key, value in values.items():
-            shown = json.dumps(value, ensure_ascii=False)
-            print(f"{key} = {shown}    # {_source(loaded, section, key)}")
-        print()
+        table = tomlkit.table()
+        values = getattr(settings, section)
+        for key in type(values).model_fields:
+            item = tomlkit.item(_file_form(getattr(values, key)))
+            item.comment(_source(loaded, section, key))
+            table.add(key, item)
+        document.add(tomlkit.nl())
+        document.add(section, table)
     for section in RULE_LISTS:
-        entries = data[section]
-        where = _source(loaded, section, None)
+        entries = getattr(settings, section)
+        document.add(tomlkit.nl())
         if not entries:
-            print(f"# no {section} of your own")
+            document.add(tomlkit.comment(f"no {section} of your own"))
             continue
+        document.add(tomlkit.comment(f"{section}: from {_source(loaded, section, None)}"))
+        rows = tomlkit.aot()
         for entry in entries:
-            print(f"[[{section}]]    # {where}")
-            for key, value in entry.items():
-                print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
-            print()
+            rows.append({key: _file_form(value) for key, value in entry.model_dump().items()})
+        document.add(section, rows)
+    print(tomlkit.dumps(document), end="")
     return 0
+
+
+def _file_form(value: object) -> object:
+    """A setting as it is written in the settings file, so the output can be pasted there."""
+    import datetime as dt
+
+    from nudger.settings import QuietHours
+
+    if value is None:
+        return ""  # "no quiet hours", "no evening summary": the file says it with ""
+    if isinstance(value, QuietHours):
+        return f"{_clock(value.start)}-{_clock(value.end)}"
+    if isinstance(value, dt.time):
+        return _clock(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, tuple):
+        return [_file_form(item) for item in value]
+    return value
+
+
+def _clock(moment: object) -> str:
+    text = f"{moment:%H:%M:%S}"
+    return text.removesuffix(":00")
 
 
 def check_config(args: argparse.Namespace) -> int:

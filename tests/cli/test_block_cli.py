@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from nudger.settings import load
 from tests.nudger_process import isolated_env, run_cli
 
 COMMENTED = """\
@@ -201,9 +202,8 @@ def test_config_init_path_show(tmp_path: Path) -> None:
     assert "# poll_seconds = 1.0" in text and "How often the window in front is sampled" in text
     assert run_cli(env, "config", "check").returncode == 0
     again = run_cli(env, "config", "init")
-    assert again.returncode == 1 and "already exists" in again.stderr and "--force" in again.stderr
+    assert again.returncode == 0 and "already lists every setting" in again.stdout
     assert target.read_text() == text
-    assert run_cli(env, "config", "init", "--force").returncode == 0
 
     # An edit on top of the generated file, then the effective settings and their sources.
     target.write_text(text.replace("# poll_seconds = 1.0", "poll_seconds = 3.0"))
@@ -213,11 +213,29 @@ def test_config_init_path_show(tmp_path: Path) -> None:
         "config",
         "show",
     ).stdout
-    assert f"poll_seconds = 3.0    # {target}" in shown
-    assert "idle_seconds = 120.0    # built-in default" in shown
-    assert f"[[blocklist]]    # {target}" in shown
+    assert f"poll_seconds = 3 # {target}" in shown
+    assert "idle_seconds = 120 # built-in default" in shown
+    assert f"# blocklist: from {target}\n\n[[blocklist]]" in shown
     env_shown = run_cli({**env, "NUDGER_WATCH__IDLE_SECONDS": "60"}, "config", "show").stdout
-    assert "idle_seconds = 60.0    # environment variable NUDGER_WATCH__IDLE_SECONDS" in env_shown
+    assert "idle_seconds = 60 # environment variable NUDGER_WATCH__IDLE_SECONDS" in env_shown
 
     where = run_cli(env, "config", "path").stdout
     assert f"settings:  {target}" in where and env["NUDGER_DATA_DIR"] in where
+
+
+def test_config_show_can_be_pasted_into_the_settings_file(tmp_path: Path) -> None:
+    env = isolated_env(tmp_path)
+    target = Path(env["NUDGER_CONFIG"])
+    target.write_text(
+        '[summary]\nday_starts_at = "05:30"\ntime = ""\ntimezone = "Europe/Berlin"\n'
+        '[nudges]\nquiet_hours = "23:00-07:15"\nsession_minutes = 12.5\n'
+        '[[blocklist]]\nname = "Alex"\nmatch = ["Alex Doe", "re:\\\\balexd\\\\b"]\n'
+        '[[messages]]\nkind = "move"\ntitle = "A walk?"\nbody = "Round the block."\n',
+        encoding="utf-8",
+    )
+    shown = run_cli(env, "config", "show")
+    assert shown.returncode == 0, shown.stderr
+    assert "null" not in shown.stdout
+    pasted = tmp_path / "pasted.toml"
+    pasted.write_text(shown.stdout, encoding="utf-8")
+    assert load(pasted, env={}).settings.model_dump() == load(target, env={}).settings.model_dump()
