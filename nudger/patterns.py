@@ -108,16 +108,31 @@ EVERYDAY_TITLES = (
 
 
 def breadth_warning(pattern: str) -> str | None:
-    """A warning, with examples, for a pattern that would also catch everyday titles."""
+    """A warning, with examples, for a pattern that would also catch everyday titles.
+
+    Broad: a pattern that matches one of EVERYDAY_TITLES, a plain pattern shorter than three
+    letters, and any single plain word that is not a handle (@alexdoe) or an address
+    (instagram.com/alexdoe): a first name or a surname alone is in titles all day long.
+    """
     compiled = re2.compile(to_re2(pattern), re2_options())
     caught = [title for title in EVERYDAY_TITLES if compiled.search(title)]
     text = pattern.strip()
-    short = not pattern.startswith(REGEX_PREFIX) and len(text) < SHORT_PATTERN
-    if not caught and not short:
+    plain = not pattern.startswith(REGEX_PREFIX)
+    short = plain and len(text) < SHORT_PATTERN
+    one_word = plain and _is_bare_word(text)
+    if not caught and not short and not one_word:
         return None
-    examples = caught[:2] or [f"{text} - News"]
+    everyday = [f"Happy birthday, {text}!", f"{text} Johnson - Wikipedia", f"{text} - News"]
+    examples = (caught + [title for title in everyday if compiled.search(title)])[:2]
     quoted = " and ".join(f'"{example}"' for example in examples)
     return f'"{pattern}" is broad: it would also match titles such as {quoted}'
+
+
+def _is_bare_word(text: str) -> bool:
+    """One word with no sign of being a handle or an address (no @, dot, slash or digit)."""
+    if not text or any(char.isspace() for char in text):
+        return False
+    return not any(char in "@./:_" or char.isdigit() for char in text)
 
 
 def _describe(error: Exception) -> str:

@@ -6,9 +6,17 @@ import sys
 
 from nudger.autostart.base import Entry, Method, daemon_command
 
-__all__ = ["Entry", "Method", "daemon_command", "method_for"]
+__all__ = ["Entry", "Method", "daemon_command", "method_for", "methods_for"]
 
 LINUX_METHODS = ("xdg", "systemd")
+
+
+def methods_for(platform: str = sys.platform) -> list[Method]:
+    """Every login integration this platform has: where `status` and `disable` look when no
+    method is named, so an entry made with `--method systemd` is found too."""
+    if platform in {"darwin", "win32"}:
+        return [method_for(None, platform)]
+    return [method_for(name, platform) for name in LINUX_METHODS]
 
 
 def method_for(choice: str | None = None, platform: str = sys.platform) -> Method:

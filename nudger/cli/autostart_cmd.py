@@ -30,14 +30,27 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nudger.autostart import daemon_command, method_for
+    from nudger.autostart import daemon_command, method_for, methods_for
 
-    method = method_for(args.method)
     if args.autostart_action == "enable":
+        method = method_for(args.method)
+        elsewhere = [
+            entry
+            for other in methods_for()
+            if other.name != method.name and (entry := other.status()) is not None and entry.ours
+        ]
+        if elsewhere:
+            entry = elsewhere[0]
+            print(f"nudger already starts at login ({entry.method}): {entry.location}")
+            print("  Nothing was added, so it will not start twice. To switch, run")
+            print("  `nudger autostart disable`, then enable it with the method you want.")
+            return 1
         return _enable(method.enable(daemon_command()))
+    # Without --method, look wherever an entry may be: one made with --method must be found.
+    methods = [method_for(args.method)] if args.method else methods_for()
     if args.autostart_action == "disable":
-        return _disable(method.disable(), method.status())
-    return _status(method.name, method.status())
+        return _disable([(m.disable(), m.status()) for m in methods])
+    return _status([m.name for m in methods], [e for m in methods if (e := m.status())])
 
 
 def _enable(entry: Entry) -> int:
@@ -46,23 +59,29 @@ def _enable(entry: Entry) -> int:
     return 0
 
 
-def _disable(removed: list[str], left: Entry | None) -> int:
+def _disable(results: list[tuple[list[str], Entry | None]]) -> int:
+    removed = [location for locations, _ in results for location in locations]
     for location in removed:
         print(f"Removed {location}")
     if removed:
         return 0
-    if left is not None:
-        print(f"Left {left.location} alone: it was not written by `nudger autostart enable`.")
-    else:
-        print("nudger was not set to start at login with this method.")
+    left = [entry for _, entry in results if entry is not None]
+    for entry in left:
+        print(f"Left {entry.location} alone: it was not written by `nudger autostart enable`.")
+    if not left:
+        print("nudger was not set to start at login.")
     return 0
 
 
-def _status(method: str, entry: Entry | None) -> int:
-    if entry is None:
-        print(f"nudger does not start at login ({method}). Turn it on: nudger autostart enable")
+def _status(looked: list[str], entries: list[Entry]) -> int:
+    if not entries:
+        how = " or ".join(looked)
+        print(f"nudger does not start at login ({how}). Turn it on: nudger autostart enable")
         return 1
-    owner = "" if entry.ours else " (not written by nudger)"
-    print(f"nudger starts at login ({entry.method}){owner}: {entry.location}")
-    print(f"  runs: {' '.join(entry.command)}")
+    for entry in entries:
+        owner = "" if entry.ours else " (not written by nudger)"
+        print(f"nudger starts at login ({entry.method}){owner}: {entry.location}")
+        print(f"  runs: {' '.join(entry.command)}")
+    if len(entries) > 1:
+        print("It is set up more than once; `nudger autostart disable` removes every one.")
     return 0

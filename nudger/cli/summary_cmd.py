@@ -69,8 +69,12 @@ def _open(args: argparse.Namespace) -> tuple[Reporting, Store]:
     return Reporting.open(settings, store), store
 
 
+def _today(reporting: Reporting) -> dt.date:
+    return reporting.days.day_of(time.time())
+
+
 def _chosen_day(args: argparse.Namespace, reporting: Reporting) -> dt.date:
-    today = reporting.days.day_of(time.time())
+    today = _today(reporting)
     if getattr(args, "yesterday", False):
         return today - dt.timedelta(days=1)
     return args.date or today
@@ -88,14 +92,16 @@ def run_summary(args: argparse.Namespace) -> int:
             output = (
                 json_report.dumps(json_report.range_document(week, reporting.tz))
                 if args.json
-                else text.render(text.range_view(week, reporting.tz))
+                else text.render(text.range_view(week, reporting.tz, _today(reporting)))
             )
         else:
             report = reporting.history.day(day)
             output = (
                 json_report.dumps(json_report.day_document(report, reporting.tz))
                 if args.json
-                else text.render(text.day_view(report, reporting.tz, settings_day_start))
+                else text.render(
+                    text.day_view(report, reporting.tz, settings_day_start, _today(reporting))
+                )
             )
         if args.html:
             reporting.write_html(day, args.html.expanduser())

@@ -62,7 +62,10 @@ def _blocklist_total(seconds: float, visits: int) -> str:
     return f"{duration(seconds)} ({visits} {'visit' if visits == 1 else 'visits'})"
 
 
-def day_view(report: DayReport, tz: dt.tzinfo, day_starts_at: dt.time) -> RenderableType:
+def day_view(
+    report: DayReport, tz: dt.tzinfo, day_starts_at: dt.time, today: dt.date | None = None
+) -> RenderableType:
+    """One day. `today` (default: the day shown) decides the tense: a past day is told as past."""
     summary = report.summary
     heading = Text.assemble(
         ("nudger", "bold"),
@@ -104,11 +107,19 @@ def day_view(report: DayReport, tz: dt.tzinfo, day_starts_at: dt.time) -> Render
     nudges = report.nudges
     if nudges.sent:
         parts.append(Text(f"Nudges: {nudges.sent} sent, {nudges.heeded} heeded."))
-    parts.append(Text(streak_sentence(report), style="green" if report.streak.current else ""))
+    parts.append(
+        Text(streak_sentence(report, today), style="green" if report.streak.current else "")
+    )
     return Group(*parts)
 
 
-def range_view(summary: RangeSummary, tz: dt.tzinfo) -> RenderableType:
+def range_view(
+    summary: RangeSummary, tz: dt.tzinfo, today: dt.date | None = None
+) -> RenderableType:
+    """Several days, one row each. Days before nudger was watching, and days still to come, are
+    marked as such: a blank there is not a clear day."""
+    today = today or summary.last
+    since = summary.streak.tracked_since
     heading = Text.assemble(
         ("nudger", "bold"),
         f" · {short_date(summary.first)} to {short_date(summary.last)} {summary.last:%Y}",
@@ -120,8 +131,13 @@ def range_view(summary: RangeSummary, tz: dt.tzinfo) -> RenderableType:
     days.add_column("")
     most = max((d.site_seconds for d in summary.days), default=0.0)
     for day in summary.days:
+        label = f"{day.date:%a} {short_date(day.date)}"
+        if day.date > today or since is None or day.date < since:
+            note = "still to come" if day.date > today else "not tracked yet"
+            days.add_row(label, Text("—", style="dim"), Text(note, style="dim"), "")
+            continue
         days.add_row(
-            f"{day.date:%a} {short_date(day.date)}",
+            label,
             duration(day.site_seconds),
             _blocklist_total(day.blocklist_seconds, day.blocklist_visits),
             _bar(day.site_seconds, most, SITE_STYLE),

@@ -37,10 +37,37 @@ def change(now: float, before: float | None, what: str) -> str | None:
     return f"{abs(delta)} min {'less' if delta < 0 else 'more'} than {what}"
 
 
-def streak_sentence(report: DayReport) -> str:
-    streak = report.streak
-    if streak.tracked_since is None:
+def long_date(day: dt.date) -> str:
+    """ "27 November 2026" (strftime's %-d is not portable, so the day number is added by hand)."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def untracked_sentence(day: dt.date, today: dt.date, since: dt.date | None) -> str | None:
+    """What to say of a day nudger knows nothing about, or None for a day it watched."""
+    if since is None:
         return "Nothing recorded yet."
+    if day > today:
+        return "This day has not come yet."
+    if day < since:
+        return f"nudger was not watching yet on this day; it began on {long_date(since)}."
+    return None
+
+
+def streak_sentence(report: DayReport, today: dt.date | None = None) -> str:
+    """How the day went for the blocklist. A past day is told in the past tense; a day before
+    nudger was watching (or one still to come) says so instead of counting as a clear day."""
+    streak = report.streak
+    day = report.summary.date
+    today = today or day
+    unknown = untracked_sentence(day, today, streak.tracked_since)
+    if unknown is not None:
+        return unknown
+    visits = report.summary.blocklist_visits
+    times = "once" if visits == 1 else f"{visits} times"
+    if day < today:
+        if streak.current > 0:
+            return f"No visits to the blocklist that day: day {streak.current} in a row."
+        return f"Blocklist pages came up {times} that day."
     if streak.current > 0:
         best = (
             f" Your best so far: {streak.best}."
@@ -48,8 +75,6 @@ def streak_sentence(report: DayReport) -> str:
             else " Your best yet."
         )
         return f"No visits to the blocklist: day {streak.current}.{best}"
-    visits = report.summary.blocklist_visits
-    times = "once" if visits == 1 else f"{visits} times"
     return f"Blocklist pages came up {times} today. Tomorrow is a fresh start."
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from nudger.matching import Matcher, Rule
+from nudger.patterns import breadth_warning
+from nudger.sensing.base import Window
 from nudger.settings import load
 from tests.nudger_process import isolated_env, run_cli
 
@@ -168,9 +171,25 @@ def test_a_very_broad_pattern_is_allowed_with_a_warning_and_an_example(env: dict
         and '"Jo Malone London | Candles"' in short.stderr
     )
     tiny = run_cli(env, "block", "add", "Q", "--match", "qz")
-    assert 'warning: "qz" is broad' in tiny.stderr and '"qz - News"' in tiny.stderr
+    assert 'warning: "qz" is broad' in tiny.stderr and '"Happy birthday, qz!"' in tiny.stderr
     careful = run_cli(env, "block", "add", "Dana", "--match", "Dana Whitfield")
     assert careful.returncode == 0 and careful.stderr == ""
+
+
+@pytest.mark.parametrize("name", ["Alex", "Jordan", "Taylor", "Emma", "Doe", "Chris", "Max"])
+def test_any_first_name_or_surname_alone_gets_the_warning(name: str) -> None:
+    warning = breadth_warning(name)
+    assert warning is not None and f'"{name}" is broad' in warning
+    # The example it shows is one the pattern really matches.
+    example = warning.split("such as ", 1)[1].split('"')[1]
+    assert Matcher([Rule("blocklist", "X", (name,))], ()).match(Window("xterm", example))
+
+
+@pytest.mark.parametrize(
+    "pattern", ["Alex Doe", "@alexdoe", "instagram.com/alexdoe", "alexdoe99", "re:alex\\s?doe"]
+)
+def test_handles_addresses_and_full_names_are_not_called_broad(pattern: str) -> None:
+    assert breadth_warning(pattern) is None
 
 
 def test_sites_add_list_disable_enable_remove(env: dict[str, str]) -> None:

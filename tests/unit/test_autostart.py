@@ -213,12 +213,26 @@ def test_autostart_cli_round_trip(tmp_path: Path) -> None:
     )  # the venv, not the system
     status = run_cli(env, "autostart", "status")
     assert status.returncode == 0 and "(xdg)" in status.stdout
-    unit = run_cli(env, "autostart", "enable", "--method", "systemd")
-    assert unit.returncode == 0 and "nudger.service" in unit.stdout
     assert run_cli(env, "autostart", "disable").stdout.strip() == f"Removed {xdg}"
     assert not xdg.exists()
-    assert run_cli(env, "autostart", "disable", "--method", "systemd").returncode == 0
-    assert not (Path(env["XDG_CONFIG_HOME"]) / "systemd" / "user" / "nudger.service").exists()
+
+
+def test_status_and_disable_find_a_systemd_unit_without_being_told(tmp_path: Path) -> None:
+    env = isolated_env(tmp_path)
+    unit_path = Path(env["XDG_CONFIG_HOME"]) / "systemd" / "user" / "nudger.service"
+    unit = run_cli(env, "autostart", "enable", "--method", "systemd")
+    assert unit.returncode == 0 and "nudger.service" in unit.stdout
+    status = run_cli(env, "autostart", "status")
+    assert status.returncode == 0 and f"(systemd): {unit_path}" in status.stdout
+
+    second = run_cli(env, "autostart", "enable")  # XDG, the default: it would start twice
+    assert second.returncode == 1 and "already starts at login (systemd)" in second.stdout
+    assert not (Path(env["XDG_CONFIG_HOME"]) / "autostart" / "nudger.desktop").exists()
+
+    assert run_cli(env, "autostart", "disable").stdout.strip() == f"Removed {unit_path}"
+    assert not unit_path.exists()
+    gone = run_cli(env, "autostart", "status")
+    assert gone.returncode == 1 and "xdg or systemd" in gone.stdout
 
 
 @pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])

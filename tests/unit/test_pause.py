@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration
+from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration, until_text
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,12 @@ def test_pause_file_is_private_seen_when_changed_and_expires(tmp_path: Path) -> 
 def test_a_damaged_pause_file_means_no_pause(tmp_path: Path) -> None:
     (tmp_path / "pause.json").write_text("{not json")
     assert PauseFile(tmp_path).current(0) is None
+
+
+def test_a_pause_beyond_this_week_shows_its_date() -> None:
+    tz = ZoneInfo("Europe/Berlin")
+    now = dt.datetime(2026, 11, 28, 12, 10, tzinfo=tz).timestamp()
+    assert until_text(now + 3600, now, tz) == "13:10"
+    assert until_text(now + 2 * 86400, now, tz) == "Mon 12:10"
+    assert until_text(now + 400 * 86400, now, tz) == "Sun 2 Jan 2028, 12:10"
+    assert until_text(now + 7 * 86400, now, tz) == "Sat 5 Dec 2026, 12:10"

@@ -318,3 +318,45 @@ def test_the_evening_sentence(tmp_path: Path) -> None:
         == "32 min on social sites today, 12 min less than yesterday. No visits to the blocklist: day 4. Your best yet."
     )
     assert "Alex" not in title + body
+
+
+def test_a_past_day_is_told_in_the_past_tense(store: Store) -> None:
+    store.save_visits([blocklist("Alex", at("2026-11-20 12:00"), 30)])
+    history = History(store, LocalDays(BERLIN, FOUR))
+    today = dt.date(2026, 11, 27)
+    slip = plain(text.day_view(history.day(dt.date(2026, 11, 20)), BERLIN, FOUR, today))
+    assert "Blocklist pages came up once that day." in slip
+    assert "today" not in slip.lower() and "Tomorrow" not in slip
+    clear = plain(text.day_view(history.day(dt.date(2026, 11, 19)), BERLIN, FOUR, today))
+    assert "No visits to the blocklist that day: day 19 in a row." in clear
+    assert "best" not in clear.lower()
+
+
+def test_a_day_before_tracking_began_says_so(store: Store) -> None:
+    history = History(store, LocalDays(BERLIN, FOUR))
+    shown = plain(
+        text.day_view(history.day(dt.date(2026, 10, 1)), BERLIN, FOUR, dt.date(2026, 11, 27))
+    )
+    assert "nudger was not watching yet on this day; it began on 1 November 2026." in shown
+    assert "Tomorrow" not in shown and "today" not in shown.lower()
+    ahead = plain(
+        text.day_view(history.day(dt.date(2026, 12, 3)), BERLIN, FOUR, dt.date(2026, 11, 27))
+    )
+    assert "This day has not come yet." in ahead
+
+
+def test_the_week_marks_days_that_were_not_tracked(store: Store) -> None:
+    store.save_visits([site("X", at("2026-11-02 12:00"), 120)])
+    week = History(store, LocalDays(BERLIN, FOUR)).range(
+        dt.date(2026, 10, 29), dt.date(2026, 11, 4)
+    )
+    shown = plain(text.range_view(week, BERLIN, dt.date(2026, 11, 3)))
+    rows = {
+        line.split()[1] + " " + line.split()[2]: line
+        for line in shown.splitlines()
+        if " Oct" in line or " Nov " in line
+    }
+    for day in ("29 Oct", "30 Oct", "31 Oct"):
+        assert "not tracked yet" in rows[day]
+    assert "still to come" in rows["4 Nov"]
+    assert "2 min" in rows["2 Nov"] and "not tracked" not in rows["1 Nov"]
