@@ -205,6 +205,14 @@ class Coach:
 
     def _delivered(self, nudge: Nudge, row_id: int | None, delivery: Delivery) -> None:
         self.faults.recovered(_NOTIFY_FAULT, f"notifications work again ({delivery.channel})")
+        # Which kind of nudge and which text, never the target: a log is read by others too.
+        log.info(
+            "nudge shown: %s (%s), message %s, through %s",
+            nudge.kind,
+            nudge.reason,
+            nudge.message_id,
+            delivery.channel,
+        )
         if row_id is not None:
             self.heed.watch(row_id, nudge.kind, nudge.target, nudge.at)
             if delivery.notification_id is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -62,6 +63,8 @@ class Daemon:
         # Jobs whose timing comes from the settings, as last handed to the scheduler. Read
         # from these objects, never through the scheduler's API, which jobs must not call.
         self._jobs: dict[str, Job] = {}
+        # What the last published status said about the desktop: (connected, looked yet).
+        self._status_seen: tuple[bool, bool] = (False, False)
 
     def run(self) -> int:
         """Run until SIGTERM or Ctrl-C. Returns the process exit code."""
@@ -91,7 +94,17 @@ class Daemon:
             self.data_dir,
             ", ".join(self.config.files_read),
         )
+        rules = self.watcher.matcher.rules
+        log.info(
+            "watching for %s and %s",
+            counted(sum(r.kind == "site" for r in rules), "social site"),
+            counted(
+                sum(r.kind == "blocklist" for r in rules), "blocklist entry", "blocklist entries"
+            ),
+        )
         log.info("window backend: %s (%s)", self.backend.name, self.backend.reason)
+        if sys.stderr.isatty():
+            log.info("press Ctrl-C to stop; the visit in progress is saved first")
 
         self.scheduler = ClockSafeScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=2)},
@@ -210,6 +223,11 @@ class Daemon:
                 self.coach.consider(observed, self.watcher.tracker.open_visits())
             except Exception:  # a nudge bug must never stop the counting
                 log.exception("deciding on a nudge failed; counting goes on")
+        # `nudger status` right after start (or after the desktop comes or goes) should say
+        # what is true now, not what the status said before the first look.
+        seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
+        if seen != self._status_seen:
+            self._publish_status()
 
     def _forget_old(self) -> None:
         """privacy.keep_days: delete visits and nudges older than that (0 keeps everything)."""
@@ -230,6 +248,7 @@ class Daemon:
             self.evening()
 
     def _publish_status(self) -> None:
+        self._status_seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
         try:
             self.lock.write_status(
                 DaemonStatus(
@@ -245,6 +264,14 @@ class Daemon:
                     else None,
                     config_problem=self._config_problem,
                     settings_in_use=self.settings_in_use(),
+                    in_front=tuple(
+                        sorted(
+                            {
+                                f"site:{visit.target}" if visit.kind == "site" else "blocklist"
+                                for visit in self.watcher.tracker.open_visits()
+                            }
+                        )
+                    ),
                 )
             )
         except (OSError, TypeError, ValueError) as error:

@@ -32,6 +32,8 @@ class DaemonStatus:
     config_problem: str | None = None
     # Each setting as the parts of the daemon that act on it hold it (see Daemon.settings_in_use).
     settings_in_use: dict[str, list[Any]] | None = None
+    # What the last look found in front, as "site:Instagram" or "blocklist" (never a name).
+    in_front: tuple[str, ...] = ()
 
 
 class AlreadyRunning(Exception):
@@ -83,7 +85,13 @@ def read_status(data_dir: Path) -> DaemonStatus | None:
     """The status the daemon last wrote, if the file is there and its process is alive."""
     try:
         data: dict[str, Any] = json.loads((data_dir / STATUS_NAME).read_text(encoding="utf-8"))
-        status = DaemonStatus(**{**data, "notes": tuple(data.get("notes", ()))})
+        status = DaemonStatus(
+            **{
+                **data,
+                "notes": tuple(data.get("notes", ())),
+                "in_front": tuple(data.get("in_front", ())),
+            }
+        )
     except (OSError, ValueError, TypeError):
         return None
     if not psutil.pid_exists(status.pid):

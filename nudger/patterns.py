@@ -30,17 +30,25 @@ def _is_ascii_word_char(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
 
+# What a space in a plain pattern stands for: any run of spaces and the separators people and
+# sites put between the parts of a name ("Alex  Doe", "Alex.Doe", "Alex_Doe", "Alex-Doe").
+_NAME_GAP = r"[\s._\-·]+"
+
+
 def to_re2(pattern: str) -> str:
     """The RE2 source for a pattern, to be compiled case-insensitively.
 
     Plain text matches whole words: `\\b` is added on each side that starts or ends with an ASCII
     letter or digit, so "X" does not match "Xbox" and "alexdoe" does not match "alexdoe2".
     (RE2's `\\b` only knows ASCII, so edges such as "ë" get no boundary rather than a wrong one.)
+    Each space in plain text matches any run of spaces and separators, so "Alex Doe" matches
+    "Alex  Doe" and "Alex.Doe"; the words themselves are matched exactly ("@alex_doe" stays
+    itself: another account may be "@alex.doe").
     """
     if pattern.startswith(REGEX_PREFIX):
         return pattern[len(REGEX_PREFIX) :]
     text = pattern.strip()
-    source: str = re2.escape(text)
+    source: str = _NAME_GAP.join(re2.escape(word) for word in text.split())
     if text and _is_ascii_word_char(text[0]):
         source = r"\b" + source
     if text and _is_ascii_word_char(text[-1]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import string
 import tomllib
@@ -345,6 +346,9 @@ def _explain(
     reason = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         reason = "is not a setting nudger knows (check the spelling)"
+        close = difflib.get_close_matches(str(loc[-1]), _known_keys(loc[:-1]), n=1)
+        if close:
+            reason = f"is not a setting nudger knows; did you mean {close[0]!r}?"
     # One line keeps the message readable; the count saves a surprise after fixing this one.
     others = error.error_count() - 1
     if others:
@@ -361,6 +365,24 @@ def _explain(
     else:
         label = defaults_label
     return ConfigError(label, field, reason)
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The settings that exist where `loc` points (a section, an entry of a list), for
+    suggesting the closest one to a misspelled key."""
+    model: Any = Settings
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        model = next((a for a in (annotation, *args) if hasattr(a, "model_fields")), None)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
 
 
 def printable(text: str) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from nudger import __version__
 from nudger.cli import (
@@ -32,8 +35,21 @@ _COMMANDS = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, plus the closest command when one is mistyped (`nudger summry`)."""
+
+    def error(self, message: str) -> NoReturn:
+        typo = re.search(r"invalid choice: '?([^' ]*)'? \(choose from (.*)\)", message)
+        if typo:
+            choices = re.findall(r"'?([\w-]+)'?", typo.group(2))
+            close = difflib.get_close_matches(typo.group(1), choices, n=1)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="nudger",
         description=(
             "A small, private companion for stepping back from social media. It notices the "
@@ -47,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="use this settings file instead of the usual one (same as NUDGER_CONFIG)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _COMMANDS:
         module.register(commands)
     return parser
@@ -56,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # a bare `nudger`: say what it can do
+        parser.print_help()
+        return 0
     try:
         code: int = args.handler(args)
     except AlreadyRunning as error:

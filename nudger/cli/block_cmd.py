@@ -244,7 +244,8 @@ def _test(args: argparse.Namespace) -> int:
     width = max(len(e.target) for e in explanations)
     for found in explanations:
         what = {"title": "the title", "url": "the address", "app": "the program"}[found.signal]
-        print(f"  {found.kind:<9}  {found.target:<{width}}  {what} matches {found.pattern!r}")
+        # As written in the settings, not as a Python string: no doubled backslashes.
+        print(f"  {found.kind:<9}  {found.target:<{width}}  {what} matches '{found.pattern}'")
     return 0
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config_or_last_good
+
+if TYPE_CHECKING:
+    from nudger.instance import DaemonStatus
+    from nudger.settings import Settings
 
 NOT_RUNNING = 3  # as in LSB init scripts: "program is not running"
 
@@ -23,64 +27,86 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _in_front(found: tuple[str, ...]) -> str:
+    """ "Instagram and a page on your blocklist"; a blocklist entry is never named here."""
+    if not found:
+        return "nothing nudger counts"
+    names = [item.removeprefix("site:") for item in found if item.startswith("site:")]
+    if "blocklist" in found:
+        names.append("a page on your blocklist")
+    return " and ".join(names)
+
+
 def run(args: argparse.Namespace) -> int:
     from nudger import paths
-    from nudger.days import LocalDays
-    from nudger.history import History
     from nudger.instance import is_locked, read_status
     from nudger.pause import PauseFile, until_text
-    from nudger.report.words import counted, duration
     from nudger.settings import timezone_of
-    from nudger.store import Store
 
     settings = load_config_or_last_good(args).settings
     data_dir = paths.data_dir()
     tz = timezone_of(settings)
     now = time.time()
-
-    def clock(at: float) -> str:
-        return dt.datetime.fromtimestamp(at, tz).strftime("%H:%M:%S")
-
     running = is_locked(data_dir)
-    status = read_status(data_dir) if running else None
-    if status is not None:
-        print(f"nudger is running (pid {status.pid}, for {duration(now - status.started_at)}).")
-        seen = (
-            f"last look at {clock(status.last_sample_at)}"
-            if status.last_sample_at
-            else "no look yet"
-        )
-        state = "watching windows" if status.sensor_connected else "waiting for the desktop"
-        print(f"Backend: {status.backend}, {state}; {seen}.")
-        for note in status.notes:
-            print(f"  {note}")
-        if status.database_moved_aside:
-            print("The database could not be read, so a new one was started. The old file is")
-            print(f"  kept at {status.database_moved_aside}.")
-        if status.config_problem:
-            print("Your config has a problem, so the last good one is in use:")
-            print(f"  {status.config_problem}")
-    elif running:
-        print("nudger is running (starting up).")
-    else:
-        print("nudger is not running. Start it with `nudger run`; at every login with")
-        print("  `nudger autostart enable`.")
-
-    database = paths.database_file()
-    if database.exists():
-        store = Store.open(database)
-        try:
-            days = LocalDays(tz, settings.summary.day_starts_at)
-            today = History(store, days).day(days.day_of(now))
-        finally:
-            store.close()
-        summary = today.summary
-        visits = summary.blocklist_visits
-        blocklist = counted(visits, "visit") if visits else "none"
-        sites = duration(summary.site_seconds)
-        print(f"Today so far: {sites} on social sites; blocklist: {blocklist}.")
+    _print_daemon(read_status(data_dir) if running else None, running, tz, now)
+    _print_today(settings, tz, now)
     pause = PauseFile(data_dir).current(now)
     if pause is not None:
         what = "snoozed" if pause.reason == "snooze" else "paused"
         print(f"Nudges are {what} until {until_text(pause.until, now, tz)}.")
     return 0 if running else NOT_RUNNING
+
+
+def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now: float) -> None:
+    from nudger.report.words import duration
+
+    if status is None:
+        if running:
+            print("nudger is running (starting up).")
+        else:
+            print("nudger is not running. Start it with `nudger run`; at every login with")
+            print("  `nudger autostart enable`.")
+        return
+    print(f"nudger is running (pid {status.pid}, for {duration(now - status.started_at)}).")
+    looked = status.last_sample_at
+    seen = (
+        f"last look at {dt.datetime.fromtimestamp(looked, tz):%H:%M:%S}"
+        if looked
+        else ("no look yet")
+    )
+    state = "watching windows" if status.sensor_connected else "waiting for the desktop"
+    print(f"Backend: {status.backend}, {state}; {seen}.")
+    if status.sensor_connected and looked:
+        print(f"In front at that look: {_in_front(status.in_front)}.")
+    for note in status.notes:
+        print(f"  {note}")
+    if status.database_moved_aside:
+        print("The database could not be read, so a new one was started. The old file is")
+        print(f"  kept at {status.database_moved_aside}.")
+    if status.config_problem:
+        print("Your config has a problem, so the last good one is in use:")
+        print(f"  {status.config_problem}")
+
+
+def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
+    from nudger import paths
+    from nudger.days import LocalDays
+    from nudger.history import History
+    from nudger.report.words import counted, duration
+    from nudger.store import Store
+
+    database = paths.database_file()
+    if not database.exists():
+        return
+    store = Store.open(database)
+    try:
+        days = LocalDays(tz, settings.summary.day_starts_at)
+        today = History(store, days).day(days.day_of(now))
+    finally:
+        store.close()
+    summary = today.summary
+    visits = summary.blocklist_visits
+    blocklist = counted(visits, "visit") if visits else "none"
+    print(
+        f"Today so far: {duration(summary.site_seconds)} on social sites; blocklist: {blocklist}."
+    )

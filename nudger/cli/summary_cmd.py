@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
 import time
 import webbrowser
 from pathlib import Path
@@ -17,6 +21,7 @@ if TYPE_CHECKING:
     from nudger.store import Store
 
 WEEK_DAYS = 7
+OPENER_WAIT_SECONDS = 5.0
 
 
 def register(commands: Any) -> None:
@@ -123,5 +128,44 @@ def run_report(args: argparse.Namespace) -> int:
         store.close()
     print(f"Report written to {written}")
     if args.open:
-        webbrowser.open(written.resolve().as_uri())
+        problem = _open_in_browser(written)
+        if problem is None:
+            print("Opened it in your web browser.")
+        else:
+            print(f"Could not open it in a web browser ({problem}); open the file above yourself.")
+            return 1
     return 0
+
+
+def _open_in_browser(path: Path) -> str | None:
+    """Open `path` with the desktop's own opener and say what went wrong, if anything.
+
+    The opener is waited for briefly: one that fails says so at once (no browser, none
+    allowed to start), while one still running after a few seconds has a browser up.
+    """
+    if sys.platform == "win32":
+        try:
+            os.startfile(path)  # noqa: S606 - the user's own file
+        except OSError as error:
+            return error.strerror or str(error)
+        return None
+    else:  # noqa: RET505 - mypy checks each platform's branch only on that platform
+        return _run_opener(path)
+
+
+def _run_opener(path: Path) -> str | None:
+    uri = path.resolve().as_uri()
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    if shutil.which(opener) is None:
+        return None if webbrowser.open(uri) else f"there is no {opener} and no browser was found"
+    process = subprocess.Popen(
+        [opener, uri], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        code = process.wait(timeout=OPENER_WAIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        return None
+    if code == 0:
+        return None
+    said = (process.stderr.read() if process.stderr else "").strip().splitlines()
+    return f"{opener} said: {said[-1]}" if said else f"{opener} failed with exit code {code}"

@@ -68,6 +68,8 @@ def test_status_tells_how_it_is_going(
     lines = status.stdout
     assert f"nudger is running (pid {daemon.process.pid}, for " in lines
     assert "Backend: x11, watching windows; last look at " in lines
+    assert "In front at that look: a page on your blocklist." in lines
+    assert "Jamie" not in lines, "status never names a blocklist entry"
     assert "blocklist: 1 visit." in lines
     assert "Nudges are paused until" in lines and "23:59" in lines
 
@@ -112,3 +114,20 @@ def test_the_daemon_waits_for_a_desktop_and_notifications_that_come_later(tmp_pa
 
 def test_the_console_script_is_an_absolute_path() -> None:
     assert Path(NUDGER).is_absolute() and Path(NUDGER).exists()
+
+
+def test_status_right_after_start_says_what_it_sees(
+    desktop: Desktop, daemon_factory: Callable[..., NudgerDaemon]
+) -> None:
+    desktop.activate(desktop.open_xterm("notes.txt"))
+    daemon = daemon_factory(desktop, JAMIE).start()
+    wait_until(
+        lambda: "watching windows with the x11 backend" in daemon.log(), 15, "the first look"
+    )
+    time.sleep(0.5)
+    status = run_cli(daemon.env, "status")  # well before the first periodic refresh
+    assert "watching windows; last look at" in status.stdout, status.stdout
+    assert "In front at that look: nothing nudger counts." in status.stdout
+    assert "no look yet" not in status.stdout
+    log = daemon.log()
+    assert "watching for 17 social sites and 1 blocklist entry" in log

@@ -53,6 +53,10 @@ def test_a_blocklist_page_brings_a_discreet_notification_with_two_buttons(
     )
     assert (delivered, kind, target) == (1, "blocklist", "Alex")
     assert notification_id and notification_id > 0
+    [(message_id,)] = daemon.query("SELECT message_id FROM nudges")
+    [logged] = [line for line in daemon.log().splitlines() if "nudge shown" in line]
+    assert f"nudge shown: blocklist (blocklist), message {message_id}, through dbus" in logged
+    assert "alex" not in logged.lower() and "instagram" not in logged.lower()
 
 
 def test_snooze_through_the_notification_server_silences_nudges(

@@ -76,6 +76,29 @@ def targets(hits: tuple[Hit, ...]) -> set[tuple[str, str]]:
             chromium("Login", url="https://www.instagram.com/alexdoe/"),
             {("site", "Instagram"), ("blocklist", "Alex")},
         ),
+        # A name written with other gaps between its parts is still the name.
+        (chromium("Alex  Doe - Photos"), {("blocklist", "Alex")}),
+        (chromium("Alex.Doe | Facebook"), {("site", "Facebook"), ("blocklist", "Alex")}),
+        (Window("signal-desktop", "alex_doe", 10, ("signal", "Signal")), {("blocklist", "Alex")}),
+        # Real profile titles, one per site, with the person's name and handle.
+        (
+            chromium("Alex Doe (@alexdoe) on Threads"),
+            {("site", "Threads"), ("blocklist", "Alex")},
+        ),
+        (chromium("Alex Doe | Facebook"), {("site", "Facebook"), ("blocklist", "Alex")}),
+        (chromium("(2) Alex Doe | Messenger"), {("site", "Messenger"), ("blocklist", "Alex")}),
+        (chromium("Alex Doe (@alexdoe) | TikTok"), {("site", "TikTok"), ("blocklist", "Alex")}),
+        (chromium("Alex Doe (@alexdoe) / X"), {("site", "X"), ("blocklist", "Alex")}),
+        (chromium("Alex Doe | LinkedIn"), {("site", "LinkedIn"), ("blocklist", "Alex")}),
+        (
+            chromium("Alex Doe (alexdoe) - Pinterest"),
+            {("site", "Pinterest"), ("blocklist", "Alex")},
+        ),
+        (
+            chromium("Alex Doe (@alexdoe.bsky.social) — Bluesky"),
+            {("site", "Bluesky"), ("blocklist", "Alex")},
+        ),
+        (firefox("u/alexdoe (Alex Doe) - Reddit"), {("site", "Reddit"), ("blocklist", "Alex")}),
         # Native apps, by process name or window class.
         (
             Window("Discord", "#general | Friends - Discord", 7, ("discord", "discord")),
@@ -113,6 +136,8 @@ def test_real_titles_match(
         chromium("Reddit's IPO explained - Financial Times"),
         chromium("Alexander Doerr - Wikipedia"),  # "Alex Doe" is not "Alexander Doerr"
         chromium("alexdoe2 - GitHub"),
+        chromium("AlexDoe_fan - GitHub"),  # the words, not any string that contains them
+        chromium("Alex Doerr and friends"),
         chromium("Telegraph crossword"),
         chromium("Project board (r/w access)"),
         firefox("New Tab"),
