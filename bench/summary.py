@@ -100,7 +100,7 @@ def measure(visits: int, repeat: int) -> dict[str, float]:
             "bytes_per_day": path.stat().st_size / 365,
         }
         reporting = Reporting(history, days, TZ)
-        reporting.html(last)  # matplotlib's first figure pays its import and font cache once
+        reporting.html(last)  # the first report pays the charts library's import once
         figures["html_ms"] = timed(lambda: reporting.html(last), max(1, repeat // 2))
         store.close()
     return figures

@@ -35,7 +35,7 @@ class Reporting:
         return cls(History(store, days, rename), days, tz)
 
     def html(self, day: dt.date) -> str:
-        # matplotlib takes half a second to import: only the HTML report pays for it.
+        # The charts library is imported only for the HTML report.
         from nudger.report import html  # noqa: PLC0415
 
         month = self.history.range(day - dt.timedelta(days=REPORT_DAYS - 1), day)

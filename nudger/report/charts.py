@@ -1,16 +1,22 @@
-"""Charts for the HTML report, drawn by matplotlib as inline SVG.
+"""Charts for the HTML report, drawn by pygal as inline SVG.
 
-The object API (Figure, not pyplot) keeps no global state, and SVG with text drawn as paths needs
-no fonts, scripts or network: the report stays one self-contained file.
+pygal is pure Python and small (about 1 MB, against some 170 MB for matplotlib with numpy, pillow
+and fontTools), and its SVG needs nothing from the network. Two of its defaults are switched off
+because the report is one offline file under a Content-Security-Policy that forbids scripts:
+the external tooltip script (`js=[]`), and the small inline script that configures it, which is
+removed from the output. Text stays text, in the page's own font.
 """
 
 from __future__ import annotations
 
-import io
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-import matplotlib as mpl
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
+import pygal
+from pygal.style import Style
 
 from nudger.summary import RangeSummary
 
@@ -18,101 +24,176 @@ SITE_COLOUR = "#6f9fc2"
 BLOCKLIST_COLOUR = "#e3a869"
 CLEAN_COLOUR = "#8cc7a1"
 UNWATCHED_COLOUR = "#e5e9f0"
+HOURS_COLOUR = "#8a7fbf"
 INK = "#3b4252"
 GRID = "#e5e9f0"
+WIDTH = 800
 
-mpl.rcParams.update(
-    {
-        "svg.fonttype": "path",
-        "svg.hashsalt": "nudger",  # stable element ids: the same data gives the same file
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.edgecolor": GRID,
-        "axes.labelcolor": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
+_STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground=INK,
+    foreground_strong=INK,
+    foreground_subtle=GRID,
+    colors=(SITE_COLOUR, BLOCKLIST_COLOUR, HOURS_COLOUR),
+    font_family='"DejaVu Sans", system-ui, sans-serif',
+    label_font_size=11,
+    major_label_font_size=11,
+    legend_font_size=12,
+    title_font_size=13,
+    guide_stroke_color=GRID,
+    guide_stroke_dasharray="0",
+    major_guide_stroke_color=GRID,
+    major_guide_stroke_dasharray="0",
+    opacity=0.9,
 )
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
-def _svg(figure: Figure) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]  # drop the XML prolog and doctype: it is inlined in HTML
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """The unit a chart's axis counts in, chosen from its largest value."""
+
+    name: str
+    seconds: float
+
+    def of(self, seconds: float) -> float:
+        return round(seconds / self.seconds, 2)
+
+
+def unit_for(most_seconds: float) -> Unit:
+    """Seconds up to two minutes, minutes up to five hours, hours beyond: never "0.6 minutes"."""
+    if most_seconds < 120:
+        return Unit("seconds", 1)
+    if most_seconds < 5 * 3600:
+        return Unit("minutes", 60)
+    return Unit("hours", 3600)
+
+
+def day_label(day: dt.date) -> str:
+    """ "27 Nov": with the month, as every date on a day axis should have."""
+    return f"{day.day} {day:%b}"
+
+
+def _chart(kind: Any, *, height: int, **config: Any) -> Any:
+    return kind(
+        style=_STYLE,
+        js=[],
+        disable_xml_declaration=True,
+        width=WIDTH,
+        height=height,
+        margin=8,
+        truncate_label=-1,  # labels are short; never "30..."
+        min_scale=3,  # a handful of values on the axis, not one every other line
+        max_scale=6,
+        **config,
+    )
+
+
+def _svg(chart: Any) -> str:
+    return _SCRIPT.sub("", str(chart.render(is_unicode=True)))
+
+
+def _major_days(days: Sequence[dt.date]) -> list[str]:
+    """About five labelled days on a long axis: every week from the last day back (so the last
+    day, today, is always named), and the first of a month when no label is close to it."""
+    chosen = {day for index, day in enumerate(reversed(days)) if index % 7 == 0}
+    for day in days:
+        if day.day == 1 and all(abs((day - other).days) >= 3 for other in chosen):
+            chosen.add(day)
+    return [day_label(day) for day in sorted(chosen)]
 
 
 def daily_totals(summary: RangeSummary) -> str:
-    figure = Figure(figsize=(8, 2.8))
-    axes = figure.subplots()
-    positions = range(len(summary.days))
-    sites = [d.site_seconds / 60 for d in summary.days]
-    blocklist = [d.blocklist_seconds / 60 for d in summary.days]
-    axes.bar(positions, sites, color=SITE_COLOUR, label="social sites", width=0.75)
-    axes.bar(positions, blocklist, color=BLOCKLIST_COLOUR, label="blocklist pages", width=0.45)
-    axes.set_xticks(list(positions), [f"{d.date.day}" for d in summary.days], fontsize=7)
-    axes.set_ylabel("minutes")
-    axes.grid(axis="y", color=GRID)
-    axes.set_axisbelow(True)
-    axes.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
-    return _svg(figure)
+    days = [d.date for d in summary.days]
+    unit = unit_for(max((d.site_seconds for d in summary.days), default=0.0))
+    chart = _chart(
+        pygal.Bar,
+        height=300,
+        y_title=unit.name,
+        legend_at_bottom=True,
+        show_minor_x_labels=False,
+    )
+    chart.x_labels = [day_label(day) for day in days]
+    chart.x_labels_major = _major_days(days)
+    chart.add("social sites", [unit.of(d.site_seconds) for d in summary.days])
+    chart.add("blocklist pages", [unit.of(d.blocklist_seconds) for d in summary.days])
+    return _svg(chart)
 
 
 def targets(summary: RangeSummary) -> str:
     shown = summary.targets[:12]
-    figure = Figure(figsize=(8, 0.35 * max(len(shown), 1) + 0.8))
-    axes = figure.subplots()
     if not shown:
-        axes.text(0.5, 0.5, "Nothing recorded in these days", ha="center", va="center", color=INK)
-        axes.set_axis_off()
-        return _svg(figure)
-    names = [t.name for t in shown][::-1]
-    minutes = [t.seconds / 60 for t in shown][::-1]
-    colours = [BLOCKLIST_COLOUR if t.kind == "blocklist" else SITE_COLOUR for t in shown][::-1]
-    axes.barh(names, minutes, color=colours)
-    axes.set_xlabel("minutes")
-    axes.grid(axis="x", color=GRID)
-    axes.set_axisbelow(True)
-    return _svg(figure)
+        chart = _chart(pygal.HorizontalBar, height=120, show_legend=False)
+        chart.no_data_text = "Nothing recorded in these days"
+        return _svg(chart)
+    unit = unit_for(max(t.seconds for t in shown))
+    chart = _chart(
+        pygal.HorizontalBar,
+        height=60 + 28 * len(shown),
+        show_legend=False,
+        x_title=unit.name,
+    )
+    ordered = list(reversed(shown))  # pygal draws the first value at the bottom
+    chart.x_labels = [t.name for t in ordered]
+    chart.add(
+        "time",
+        [
+            {
+                "value": unit.of(t.seconds),
+                "color": BLOCKLIST_COLOUR if t.kind == "blocklist" else SITE_COLOUR,
+            }
+            for t in ordered
+        ],
+    )
+    return _svg(chart)
 
 
 def hours_strip(summary: RangeSummary) -> str:
-    """A 24-cell strip: darker hours are where the time went."""
-    figure = Figure(figsize=(8, 1.1))
-    axes = figure.subplots()
-    minutes = [(h.site_seconds + h.blocklist_seconds) / 60 for h in summary.hours]
-    palette = LinearSegmentedColormap.from_list("calm", ["#f6f8fb", "#6a5d9e"])
-    axes.imshow([minutes], aspect="auto", cmap=palette, vmin=0, vmax=max(*minutes, 1))
-    axes.set_yticks([])
-    axes.set_xticks(range(0, 24, 3), [f"{h:02d}:00" for h in range(0, 24, 3)])
-    for spine in axes.spines.values():
-        spine.set_visible(False)
-    return _svg(figure)
+    """Time per hour of the day over the whole range: the tallest bars pull hardest."""
+    totals = [h.site_seconds + h.blocklist_seconds for h in summary.hours]
+    unit = unit_for(max(totals, default=0.0))
+    chart = _chart(
+        pygal.Bar,
+        height=200,
+        show_legend=False,
+        y_title=unit.name,
+        show_minor_x_labels=False,
+    )
+    chart.x_labels = [f"{h:02d}:00" for h in range(24)]
+    chart.x_labels_major = [f"{h:02d}:00" for h in range(0, 24, 3)]
+    chart.add("time", [{"value": unit.of(s), "color": HOURS_COLOUR} for s in totals])
+    return _svg(chart)
 
 
 def streak_calendar(summary: RangeSummary) -> str:
-    """One square per day: green for a day without a blocklist visit, grey before nudger watched.
+    """One square per day: green for a day without a blocklist visit, amber for a day with one,
+    grey before nudger watched.
 
     A day before the first run is not a clean day, only an unknown one: drawing it green would
     promise a streak the person never had.
     """
-    figure = Figure(figsize=(8, 0.9))
-    axes = figure.subplots()
     watched_from = summary.streak.tracked_since
-    for index, day in enumerate(summary.days):
-        if watched_from is None or day.date < watched_from:
-            colour = UNWATCHED_COLOUR
-        else:
-            colour = CLEAN_COLOUR if day.blocklist_visits == 0 else BLOCKLIST_COLOUR
-        axes.add_patch(
-            mpl.patches.FancyBboxPatch(
-                (index + 0.1, 0.1), 0.8, 0.8, boxstyle="round,pad=0.02", color=colour
-            )
-        )
-    axes.set_xlim(0, max(len(summary.days), 1))
-    axes.set_ylim(0, 1)
-    axes.set_aspect("equal")
-    axes.set_axis_off()
-    return _svg(figure)
+    days = [d.date for d in summary.days]
+
+    def colour(day: dt.date, visits: int) -> str:
+        if watched_from is None or day < watched_from:
+            return UNWATCHED_COLOUR
+        return CLEAN_COLOUR if visits == 0 else BLOCKLIST_COLOUR
+
+    chart = _chart(
+        pygal.Bar,
+        height=110,
+        show_legend=False,
+        show_y_labels=False,
+        show_y_guides=False,
+        show_minor_x_labels=False,
+        spacing=4,
+        range=(0, 1),
+    )
+    chart.x_labels = [day_label(day) for day in days]
+    chart.x_labels_major = _major_days(days)
+    chart.add(
+        "days", [{"value": 1, "color": colour(d.date, d.blocklist_visits)} for d in summary.days]
+    )
+    return _svg(chart)

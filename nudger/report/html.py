@@ -45,8 +45,15 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
         (
             _figure("on social sites today", duration(summary.site_seconds)),
             _figure("blocklist visits today", str(summary.blocklist_visits)),
-            _figure("days in a row without a blocklist visit", str(today.streak.current), "streak"),
-            _figure("best streak so far", str(today.streak.best), "streak"),
+            # Green only for a run there is: a 0 in green would read as praise for a hard day.
+            _figure(
+                "days in a row without a blocklist visit",
+                str(today.streak.current),
+                "streak" if today.streak.current else "",
+            ),
+            _figure(
+                "best streak so far", str(today.streak.best), "streak" if today.streak.best else ""
+            ),
             _figure("nudges heeded (30 days)", f"{month.nudges.heeded} of {month.nudges.sent}"),
         )
     )
@@ -66,19 +73,20 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
 <div class="figures">{figures}</div>
 
 <h2>Each day</h2>
-<p>Minutes on social sites (blue) and on blocklist pages (amber).</p>
+<p>Time on social sites (blue) and on blocklist pages (amber).</p>
 {charts.daily_totals(month)}
 
 <h2>Where the time went</h2>
 {charts.targets(month)}
 
 <h2>The hours that pull hardest</h2>
-<p>Darker hours are when most of the time went{": " + escape(risky_text) if risky_text else ""}.
+<p>The tallest bars are when most of the time went{": " + escape(risky_text) if risky_text else ""}.
 A plan for those hours (a walk, a call, a book within reach) can make them easier.</p>
 {charts.hours_strip(month)}
 
 <h2>Your streak</h2>
-<p>Green days had no visit to a blocklist page; grey days came before nudger was watching.</p>
+<p>Green days had no visit to a blocklist page, amber days had one; grey days came before
+nudger was watching.</p>
 {charts.streak_calendar(month)}
 
 <footer>Made on this computer by nudger on {escape(generated_at.strftime("%Y-%m-%d %H:%M"))}.

@@ -360,3 +360,33 @@ def test_the_week_marks_days_that_were_not_tracked(store: Store) -> None:
         assert "not tracked yet" in rows[day]
     assert "still to come" in rows["4 Nov"]
     assert "2 min" in rows["2 Nov"] and "not tracked" not in rows["1 Nov"]
+
+
+def test_the_report_picks_its_units_from_the_data_and_names_the_month(store: Store) -> None:
+    store.save_visits([site("Instagram", at("2026-11-27 09:00"), 38)])
+    history = History(store, LocalDays(BERLIN, FOUR))
+    month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
+    daily = charts.daily_totals(month)
+    assert ">seconds<" in daily and ">minutes<" not in daily
+    assert ">38<" in daily or ">38.0<" in daily
+    assert "27 Nov" in daily and "31 Oct" in daily
+    assert charts.unit_for(38).name == "seconds"
+    assert charts.unit_for(25 * 60).name == "minutes"
+    assert charts.unit_for(7 * 3600).name == "hours"
+    for svg in (
+        daily,
+        charts.targets(month),
+        charts.hours_strip(month),
+        charts.streak_calendar(month),
+    ):
+        assert "<script" not in svg and "http" not in svg.split("<defs>")[1]
+
+
+def test_a_streak_of_zero_is_not_drawn_in_green(store: Store) -> None:
+    store.save_visits([blocklist("Alex", at("2026-11-27 12:00"), 30)])
+    history = History(store, LocalDays(BERLIN, FOUR))
+    report = history.day(dt.date(2026, 11, 27))
+    month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
+    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    assert re.search(r'<div class="figure "><b>0</b>days in a row', page)
+    assert re.search(r'<div class="figure streak"><b>26</b>best streak', page)
