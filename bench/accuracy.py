@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nudger.sensing import i3ipc
 from tests.desktop.rig import CHROMIUM_FLAGS, chromium_binary, running_desktop, wait_until
-from tests.desktop.sway_rig import NOBODY, Sway, running_sway
+from tests.desktop.sway_rig import NOBODY, running_sway
 from tests.nudger_process import NudgerDaemon, isolated_env
 
 PROFILE_TITLE = "Alex Doe (@alexdoe) • Instagram photos and videos"

@@ -298,7 +298,7 @@ class Daemon:
             log.error("the new config is not used: %s; keeping the last good one", error)
             return False
         self._config_problem = None
-        last_good.remember(fresh, self.data_dir)
+        last_good.remember(fresh)
         self.config = fresh
         settings = fresh.settings
         with self.watcher.lock:

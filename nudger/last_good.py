@@ -1,10 +1,13 @@
 """The last settings that loaded, kept so that one typo never takes the summaries away.
 
 Every command that loads the settings successfully keeps a copy of the user's validated settings
-in the data directory (0600, like everything there). When the file is later broken, `summary`,
-`report`, `status`, `pause` and `block list` use that copy and say in one line what is wrong,
-instead of refusing to work. The daemon and `config check` stay strict: they say what is wrong
-and stop, with exit code 2.
+beside the settings file (`.config.toml.last-good`, 0600). When the file is later broken,
+`summary`, `report`, `status`, `pause` and `block list` use that copy and say in one line what is
+wrong, instead of refusing to work. The daemon and `config check` stay strict: they say what is
+wrong and stop, with exit code 2.
+
+Beside the file, not in the data directory: the copy holds the blocklist's names, and whoever
+deletes their settings folder to be rid of a name should be rid of every copy with it.
 """
 
 from __future__ import annotations
@@ -21,12 +24,16 @@ from nudger import settings as settings_module
 from nudger.errors import ConfigError
 from nudger.paths import write_private_atomic
 
-LAST_GOOD_NAME = "last-good-config.toml"
+
+def copy_path(user_file: Path) -> Path:
+    return user_file.with_name(f".{user_file.name}.last-good")
 
 
-def remember(loaded: settings_module.LoadedConfig, data_dir: Path) -> None:
+def remember(loaded: settings_module.LoadedConfig) -> None:
     """Keep the user's part of settings that just loaded (only when it changed)."""
-    path = data_dir / LAST_GOOD_NAME
+    path = copy_path(loaded.user_file)
+    if not path.parent.is_dir() or (not loaded.user_data and not path.exists()):
+        return  # no settings folder, or nothing of the user's to keep
     text = tomlkit.dumps(dict(loaded.user_data))
     with contextlib.suppress(OSError):
         if path.is_file() and path.read_text(encoding="utf-8") == text:
@@ -35,13 +42,11 @@ def remember(loaded: settings_module.LoadedConfig, data_dir: Path) -> None:
         write_private_atomic(path, text, durable=False)
 
 
-def load_instead(
-    user_file: Path, data_dir: Path, env: Mapping[str, str]
-) -> settings_module.LoadedConfig:
+def load_instead(user_file: Path, env: Mapping[str, str]) -> settings_module.LoadedConfig:
     """The last good settings with today's environment, else without it, else the defaults."""
     saved: dict[str, Any] = {}
     with contextlib.suppress(OSError, ValueError, tomllib.TOMLDecodeError):
-        saved = tomllib.loads((data_dir / LAST_GOOD_NAME).read_text(encoding="utf-8"))
+        saved = tomllib.loads(copy_path(user_file).read_text(encoding="utf-8"))
     for data, environment in ((saved, env), (saved, {}), ({}, {})):
         with contextlib.suppress(ConfigError):
             return settings_module.load_from(data, user_file, environment)

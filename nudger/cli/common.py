@@ -20,10 +20,10 @@ def user_file(args: argparse.Namespace) -> Path | None:
 def load_config(args: argparse.Namespace) -> LoadedConfig:
     """The effective settings for this command; raises ConfigError (exit code 2) when broken."""
     # Imported here: pydantic takes a fifth of a second, which `--help` should not pay.
-    from nudger import last_good, paths, settings
+    from nudger import last_good, settings
 
     loaded = settings.load(user_file(args))
-    last_good.remember(loaded, paths.data_dir())
+    last_good.remember(loaded)
     return loaded
 
 
@@ -31,7 +31,7 @@ def load_config_or_last_good(args: argparse.Namespace) -> LoadedConfig:
     """The settings, or when the file is broken, the last ones that loaded (or the defaults),
     with one line on stderr that says what is wrong. For commands that read, never write: a
     typo must not take away a summary, a pause or the status."""
-    from nudger import last_good, paths
+    from nudger import last_good
     from nudger.errors import ConfigError
     from nudger.paths import user_config_file
 
@@ -44,4 +44,4 @@ def load_config_or_last_good(args: argparse.Namespace) -> LoadedConfig:
             file=sys.stderr,
         )
         path = user_file(args)
-        return last_good.load_instead(path or user_config_file(), paths.data_dir(), os.environ)
+        return last_good.load_instead(path or user_config_file(), os.environ)

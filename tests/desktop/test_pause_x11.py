@@ -56,6 +56,6 @@ def test_pause_until_a_time_of_day(
     assert result.returncode == 0, result.stderr
     assert "18:00" in result.stdout
     bad = run_cli(daemon.env, "pause", "--until", "teatime")
-    assert bad.returncode == 1 and "not a time" in bad.stderr
+    assert bad.returncode == 2 and "not a time" in bad.stderr
     bad = run_cli(daemon.env, "pause", "soon")
-    assert bad.returncode == 1 and "not a duration" in bad.stderr
+    assert bad.returncode == 2 and "not a duration" in bad.stderr
