@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.nudger_process import isolated_env, run_cli
+from tests.nudger_process import NUDGER, headless_env, isolated_env, run_cli
 
 
 @pytest.mark.parametrize(
@@ -96,3 +101,25 @@ def test_report_open_opens_the_report_through_a_fake_opener(tmp_path: Path) -> N
     assert "Opened it in your web browser." in result.stdout
     opened = (tmp_path / "opener" / "opened").read_text(encoding="utf-8").strip()
     assert opened == (tmp_path / "r.html").resolve().as_uri()
+
+
+def test_nudger_run_in_a_terminal_says_how_to_stop_and_ctrl_c_stops_it(tmp_path: Path) -> None:
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [NUDGER, "run"],
+        env=headless_env(tmp_path),
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    said = b""
+    deadline = time.monotonic() + 20
+    while b"Ctrl-C" not in said and time.monotonic() < deadline:
+        if select.select([main], [], [], 0.5)[0]:
+            said += os.read(main, 65536)
+    assert b"press Ctrl-C to stop" in said, said.decode(errors="replace")
+    assert b"watching for 17 social sites and 0 blocklist entries" in said
+    process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    assert process.wait(timeout=20) == 0
+    os.close(main)
