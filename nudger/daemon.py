@@ -73,11 +73,26 @@ class Daemon:
         self.lock = InstanceLock(self.data_dir)
         self.lock.acquire()
         try:
-            return self._run_locked()
+            self.start_parts()
+            self.scheduler.start()
+            try:
+                self._take_signals()
+            finally:
+                saved = self.stop_parts()
+            log.info(
+                "stopped; %s", "all visits saved" if saved else "some visits could not be saved"
+            )
+            return 0
         finally:
             self.lock.release()
 
-    def _run_locked(self) -> int:
+    def start_parts(self) -> None:
+        """Build everything the daemon runs, from the settings, without starting any thread.
+
+        Apart from run(), so that tests can build a daemon from any settings that load and know
+        it would start."""
+        if not hasattr(self, "lock"):
+            self.lock = InstanceLock(self.data_dir)
         settings = self.config.settings
         self.store = Store.open(self.data_dir / "nudger.db")
         self.backend = sensing.detect()
@@ -125,19 +140,16 @@ class Daemon:
             next_run_time=datetime.now(self.scheduler.timezone),
         )
         self._publish_status()
-        self.scheduler.start()
-        try:
-            self._take_signals()
-        finally:
+
+    def stop_parts(self) -> bool:
+        """Stop the jobs, close the visits in progress and save them. True when all were saved."""
+        if self.scheduler.running:
             # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
             self.scheduler.shutdown(wait=True)
-            saved = self.watcher.stop()
-            self.notifier.close()
-            self.store.close()
-            log.info(
-                "stopped; %s", "all visits saved" if saved else "some visits could not be saved"
-            )
-        return 0
+        saved = self.watcher.stop()
+        self.notifier.close()
+        self.store.close()
+        return saved
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -261,6 +273,9 @@ class Daemon:
                     notes=tuple(self.watcher.faults.messages() + self.coach.faults.messages()),
                     database_moved_aside=str(self.store.moved_aside)
                     if self.store.moved_aside
+                    else None,
+                    database_salvaged=self.store.salvaged.describe()
+                    if self.store.salvaged
                     else None,
                     config_problem=self._config_problem,
                     settings_in_use=self.settings_in_use(),

@@ -11,7 +11,12 @@ from typing import Any
 import filelock
 import psutil
 
-from nudger.paths import ensure_private_dir, ensure_private_file, write_private_atomic
+from nudger.paths import (
+    ensure_private_dir,
+    ensure_private_file,
+    read_regular_file,
+    write_private_atomic,
+)
 
 LOCK_NAME = "nudger.lock"
 STATUS_NAME = "daemon.json"
@@ -29,6 +34,7 @@ class DaemonStatus:
     updated_at: float
     notes: tuple[str, ...] = ()
     database_moved_aside: str | None = None
+    database_salvaged: str | None = None  # what was carried over from it
     config_problem: str | None = None
     # Each setting as the parts of the daemon that act on it hold it (see Daemon.settings_in_use).
     settings_in_use: dict[str, list[Any]] | None = None
@@ -84,7 +90,7 @@ def is_locked(data_dir: Path) -> bool:
 def read_status(data_dir: Path) -> DaemonStatus | None:
     """The status the daemon last wrote, if the file is there and its process is alive."""
     try:
-        data: dict[str, Any] = json.loads((data_dir / STATUS_NAME).read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(read_regular_file(data_dir / STATUS_NAME))
         status = DaemonStatus(
             **{
                 **data,

@@ -22,7 +22,7 @@ import tomlkit
 
 from nudger import settings as settings_module
 from nudger.errors import ConfigError
-from nudger.paths import write_private_atomic
+from nudger.paths import read_regular_file, write_private_atomic
 
 
 def copy_path(user_file: Path) -> Path:
@@ -36,7 +36,7 @@ def remember(loaded: settings_module.LoadedConfig) -> None:
         return  # no settings folder, or nothing of the user's to keep
     text = tomlkit.dumps(dict(loaded.user_data))
     with contextlib.suppress(OSError):
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
+        if path.is_file() and read_regular_file(path).decode("utf-8") == text:
             return
     with contextlib.suppress(OSError):  # a read-only data dir only loses this convenience
         write_private_atomic(path, text, durable=False)
@@ -45,8 +45,8 @@ def remember(loaded: settings_module.LoadedConfig) -> None:
 def load_instead(user_file: Path, env: Mapping[str, str]) -> settings_module.LoadedConfig:
     """The last good settings with today's environment, else without it, else the defaults."""
     saved: dict[str, Any] = {}
-    with contextlib.suppress(OSError, ValueError, tomllib.TOMLDecodeError):
-        saved = tomllib.loads(copy_path(user_file).read_text(encoding="utf-8"))
+    with contextlib.suppress(OSError, ValueError, RecursionError):
+        saved = tomllib.loads(read_regular_file(copy_path(user_file)).decode("utf-8"))
     for data, environment in ((saved, env), (saved, {}), ({}, {})):
         with contextlib.suppress(ConfigError):
             return settings_module.load_from(data, user_file, environment)

@@ -8,6 +8,17 @@ import os
 from pathlib import Path
 
 from nudger.paths import ensure_private_dir, ensure_private_file
+from nudger.printable import printable
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Messages with control characters shown as escapes: a name or a title in a log line must
+    not be able to rewrite the terminal that shows the log, or fake a second line."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = printable(record.message)
+        return super().formatMessage(record)
+
 
 LOG_FILE_BYTES = 1_000_000
 LOG_FILE_COUNT = 3
@@ -25,7 +36,7 @@ def configure(
 
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.DEBUG if verbose else (logging.WARNING if quiet else logging.INFO))
-    stderr.setFormatter(logging.Formatter(_FORMAT if log_dir else "nudger: %(message)s"))
+    stderr.setFormatter(_OneLineFormatter(_FORMAT if log_dir else "nudger: %(message)s"))
     root.addHandler(stderr)
 
     log_file: Path | None = None
@@ -38,7 +49,7 @@ def configure(
             handler = logging.handlers.RotatingFileHandler(
                 log_file, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_COUNT, encoding="utf-8"
             )
-            handler.setFormatter(logging.Formatter(_FORMAT))
+            handler.setFormatter(_OneLineFormatter(_FORMAT))
             root.addHandler(handler)
         except OSError as error:
             logging.getLogger(__name__).warning("cannot write a log file in %s: %s", log_dir, error)

@@ -15,6 +15,7 @@ from typing import Literal
 import re2
 
 from nudger.patterns import re2_options, to_re2
+from nudger.printable import printable
 from nudger.sensing.base import Window
 
 Kind = Literal["site", "blocklist"]
@@ -73,8 +74,32 @@ def safe_text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
+class TooBig(ValueError):
+    """Patterns that RE2 cannot compile within its memory budget.
+
+    `rule` and `pattern` name the one pattern that is too big on its own; when each is fine
+    alone but all of them together are too many, they are None.
+    """
+
+    def __init__(self, kind: Kind, rule: str | None, pattern: str | None, count: int) -> None:
+        self.kind, self.rule, self.pattern, self.count = kind, rule, pattern, count
+        if pattern is not None:
+            text = (
+                f"('{printable(pattern)}') is too big for RE2 to match quickly; "
+                "make it shorter or simpler"
+            )
+        else:
+            text = f"{count} patterns are too many to match together; remove some"
+        super().__init__(text)
+
+
 class _PatternSet:
-    """Every pattern of one kind in one RE2 set, remembering which rule each came from."""
+    """Every pattern of one kind in one RE2 set, remembering which rule each came from.
+
+    Raises TooBig when the set cannot be compiled, naming the pattern at fault if there is one:
+    settings are checked by building exactly these sets, so what `config check` accepts, the
+    daemon can compile.
+    """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self._owners: list[int] = []
@@ -85,7 +110,10 @@ class _PatternSet:
                 self._owners.append(index)
         self._empty = not self._owners
         if not self._empty:
-            self._set.Compile()
+            try:
+                self._set.Compile()
+            except re2.error:
+                raise _culprit(rules) from None
 
     def rules_matching(self, text: str) -> set[int]:
         if self._empty or not text:
@@ -95,6 +123,22 @@ class _PatternSet:
         except UnicodeEncodeError:
             found = self._set.Match(safe_text(text))
         return {self._owners[i] for i in found} if found else set()
+
+
+def _culprit(rules: Sequence[Rule]) -> TooBig:
+    """Which pattern made a set too big: the first that is too big alone, else all together."""
+    kind: Kind = rules[0].kind if rules else "blocklist"
+    count = 0
+    for rule in rules:
+        for pattern in rule.match:
+            count += 1
+            alone = re2.Set.SearchSet(re2_options())
+            alone.Add(to_re2(pattern))
+            try:
+                alone.Compile()
+            except re2.error:
+                return TooBig(kind, rule.name, pattern, count)
+    return TooBig(kind, None, None, count)
 
 
 class Matcher:
@@ -175,7 +219,7 @@ class Matcher:
                 found.setdefault((rule.kind, rule.name), Hit(rule.kind, rule.name, "app"))
         return tuple(sorted(found.values(), key=lambda hit: (hit.kind != "blocklist", hit.target)))
 
-    def storable_title(self, window: Window, *, redact_blocklist: bool) -> str:
+    def storable_title(self, window: Window, *, redact_blocklist: bool) -> str | None:
         """The page title as it may be stored, with blocklist words blanked out if asked."""
         title = window.title[:MAX_TITLE_CHARS]
         if self.is_browser(window):
@@ -186,8 +230,11 @@ class Matcher:
             sources = [f"(?:{to_re2(p)})" for rule in self._blocklist for p in rule.match]
             if not sources:
                 return title
-            self._redactor = re2.compile("|".join(sources), re2_options())
-        return str(self._redactor.sub(REDACTED, safe_text(title)))
+            try:
+                self._redactor = re2.compile("|".join(sources), re2_options())
+            except re2.error:
+                return None  # cannot blank the words out: then keep no title at all
+        return _blank_out(self._redactor, safe_text(title))
 
     def explain(self, window: Window) -> list[Explanation]:
         """Which rule matched, on which signal, through which pattern. For `nudger block test`;
@@ -212,6 +259,21 @@ class Matcher:
                 if normalize_app(app) in apps:
                     found.append(Explanation(rule.kind, rule.name, "app", app))
         return found
+
+
+def _blank_out(redactor: re2._Regexp, text: str) -> str:
+    """`text` with every match replaced by REDACTED. Spans are cut in Python: RE2's own
+    substitution mangles a replacement outside ASCII (it came out as "â\x96\x92")."""
+    pieces: list[str] = []
+    done = 0
+    for found in redactor.finditer(text):
+        start, end = found.span()
+        if end == start:
+            continue
+        pieces += [text[done:start], REDACTED]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 @dataclass(frozen=True, slots=True)

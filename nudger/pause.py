@@ -14,12 +14,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from nudger.paths import write_private_atomic
+import pytimeparse2
+
+from nudger.paths import read_regular_file, write_private_atomic
 
 PAUSE_NAME = "pause.json"
-_DURATION = re.compile(
-    r"(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?", re.I
-)
+_HOURS_MINUTES = re.compile(r"(\d{1,4}):([0-5]\d)")
+LONGEST_PAUSE = dt.timedelta(days=366)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,25 +61,37 @@ class PauseFile:
 
     def _read(self) -> Pause | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular_file(self.path, limit=65536))
             return Pause(float(data["until"]), float(data["set_at"]), data.get("reason", "pause"))
         except (OSError, ValueError, KeyError, TypeError):
             return None  # a damaged pause file means no pause, never a crash
 
 
 def parse_duration(text: str) -> dt.timedelta:
-    """'1h', '30m', '1h30m', '2d', '45s', or a bare number of minutes."""
+    """What people type for "how long": 1h, 30m, 1h30m, 1.5h, 90 min, 1 hour, 2 days, 1:30.
+
+    pytimeparse2 reads the words and units. Two readings are ours, because they mean something
+    else in a pause than in a stopwatch: a bare number is minutes ("pause 20"), and H:MM is
+    hours and minutes ("pause 1:30" is an hour and a half, not ninety seconds).
+    """
     cleaned = text.strip()
+    clock = _HOURS_MINUTES.fullmatch(cleaned)
     if cleaned.isdigit():
-        return dt.timedelta(minutes=int(cleaned))
-    found = _DURATION.fullmatch(cleaned)
-    if not cleaned or found is None or not any(found.groups()):
-        raise ValueError(f"{text!r} is not a duration like 1h, 30m or 1h30m")
-    days, hours, minutes, seconds = (int(part or 0) for part in found.groups())
-    duration = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-    if duration <= dt.timedelta(0):
+        seconds: float | None = int(cleaned) * 60.0
+    elif clock:
+        seconds = int(clock.group(1)) * 3600.0 + int(clock.group(2)) * 60.0
+    else:
+        seconds = pytimeparse2.parse(cleaned) if cleaned else None
+    if seconds is None:
+        raise ValueError(f"{text!r} is not a duration like 1h, 30m, 1.5h, 90 min or 1:30")
+    if seconds <= 0:
         raise ValueError(f"{text!r} is not a duration longer than zero")
-    return duration
+    if seconds > LONGEST_PAUSE.total_seconds():
+        raise ValueError(
+            f"{text!r} is longer than a pause can be (a year); to have no nudges at all, set "
+            "enabled = false under [nudges] in your settings"
+        )
+    return dt.timedelta(seconds=seconds)
 
 
 def next_clock_time(clock: dt.time, now: dt.datetime) -> dt.datetime:
@@ -92,8 +105,11 @@ def next_clock_time(clock: dt.time, now: dt.datetime) -> dt.datetime:
 def until_text(until: float, now: float, tz: dt.tzinfo) -> str:
     """When a pause ends, as a person reads it: "18:00" today, "Sun 12:10" within the week,
     "Sun 2 Jan 2028, 12:10" beyond it (a weekday alone would be a different day)."""
-    end = dt.datetime.fromtimestamp(until, tz)
-    start = dt.datetime.fromtimestamp(now, tz)
+    try:
+        end = dt.datetime.fromtimestamp(until, tz)
+        start = dt.datetime.fromtimestamp(now, tz)
+    except (OverflowError, OSError, ValueError):  # a pause file written by hand, or damaged
+        return "you resume"
     if end.date() == start.date():
         return f"{end:%H:%M}"
     if end - start < dt.timedelta(days=6):

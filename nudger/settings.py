@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 import string
 import tomllib
 import unicodedata
@@ -13,9 +14,16 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -26,7 +34,9 @@ from pydantic_settings import (
 
 from nudger import patterns
 from nudger.errors import ConfigError
-from nudger.paths import builtin_config, user_config_file
+from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
+from nudger.printable import printable
+from nudger.zones import local_zone, zone_named
 
 ENV_PREFIX = "NUDGER_"
 ENV_DELIMITER = "__"
@@ -40,10 +50,36 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def clock_time(value: Any) -> Any:
+    """A time of day as the settings write it: "04:00", "21:30:15", or TOML's own 04:00:00.
+
+    Strict on purpose: pydantic alone would read `4` as four seconds past midnight and take
+    "23:00+05:00" with a UTC offset, which cannot be compared with the local clock."""
+    if isinstance(value, dt.time):
+        if value.tzinfo is not None:
+            raise ValueError(f'"{value}" has a UTC offset; write a local time such as "04:00"')
+        return value
+    if not isinstance(value, str) or not _CLOCK.fullmatch(value.strip()):
+        raise ValueError(f'{_shown(value)} is not a time of day like "04:00" or "21:30"')
+    return dt.time.fromisoformat(
+        value.strip().zfill(5) if len(value.strip()) == 4 else value.strip()
+    )
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return f'"{printable(text[:40])}"'
+
+
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
+
+
 class WatchSettings(_Section):
-    poll_seconds: float = Field(1.0, gt=0, le=60)
-    idle_seconds: float = Field(120, gt=0)
-    flush_seconds: float = Field(5, gt=0, le=60)
+    # Bounds that keep the daemon sane whatever is typed: sampling a thousand times a second
+    # costs a quarter of a core and floods the log; 1e-300 seconds loses half the time.
+    poll_seconds: float = Field(1.0, ge=0.2, le=60)
+    idle_seconds: float = Field(120, ge=1, le=86400)
+    flush_seconds: float = Field(5, ge=1, le=60)
     process_scan_seconds: float = Field(15, ge=1, le=3600)
     browsers: tuple[str, ...] = ()
 
@@ -77,7 +113,7 @@ class RuleSettings(_Section):
             try:
                 patterns.check(pattern)
             except patterns.PatternError as error:
-                raise ValueError(f"pattern {index + 1} ({pattern!r}): {error}") from None
+                raise ValueError(f"pattern {index + 1} ('{printable(pattern)}'): {error}") from None
         return values
 
     @field_validator("apps")
@@ -106,21 +142,21 @@ class SummarySettings(_Section):
     time: dt.time | None = dt.time(21, 0)
     timezone: str = ""
 
+    @field_validator("day_starts_at", mode="before")
+    @classmethod
+    def _day_start_is_a_clock_time(cls, value: Any) -> Any:
+        return clock_time(value)
+
     @field_validator("time", mode="before")
     @classmethod
     def _blank_means_off(cls, value: Any) -> Any:
-        return None if value == "" else value
+        return None if value in ("", None) else clock_time(value)
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         if value:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(
-                    f'unknown time zone "{value}" (use a name like "Europe/Berlin")'
-                ) from None
+            zone_named(value)  # UnknownZone is a ValueError: pydantic reports it as the field's
         return value
 
 
@@ -128,7 +164,7 @@ class PrivacySettings(_Section):
     store_titles: bool = False
     redact_blocklist_titles: bool = True
     alias_blocklist: bool = False
-    keep_days: int = Field(0, ge=0)
+    keep_days: int = Field(0, ge=0, le=36500)
 
 
 class QuietHours(_Section):
@@ -143,15 +179,15 @@ class QuietHours(_Section):
 
 class NudgeSettings(_Section):
     enabled: bool = True
-    blocklist_after_seconds: float = Field(5, ge=0)
-    blocklist_repeat_minutes: float = Field(10, gt=0)
-    session_minutes: float = Field(20, gt=0)
-    daily_budget_minutes: float = Field(60, gt=0)
-    repeat_minutes: float = Field(30, gt=0)
-    min_gap_minutes: float = Field(5, ge=0)
+    blocklist_after_seconds: float = Field(5, ge=0, le=3600)
+    blocklist_repeat_minutes: float = Field(10, ge=0.05, le=1440)
+    session_minutes: float = Field(20, ge=0.05, le=1440)
+    daily_budget_minutes: float = Field(60, ge=0.05, le=1440)
+    repeat_minutes: float = Field(30, ge=0.05, le=1440)
+    min_gap_minutes: float = Field(5, ge=0, le=1440)
     quiet_hours: QuietHours | None = None
-    expire_seconds: float = Field(20, gt=0, le=3600)
-    heeded_within_seconds: float = Field(120, gt=0)
+    expire_seconds: float = Field(20, ge=1, le=3600)
+    heeded_within_seconds: float = Field(120, ge=1, le=3600)
 
     @field_validator("quiet_hours", mode="before")
     @classmethod
@@ -160,16 +196,13 @@ class NudgeSettings(_Section):
             return None
         if isinstance(value, str):
             start, sep, end = value.partition("-")
-            if not sep:
-                raise ValueError('write quiet hours as "HH:MM-HH:MM", for example "23:00-07:00"')
             try:
-                return {
-                    "start": dt.time.fromisoformat(start.strip()),
-                    "end": dt.time.fromisoformat(end.strip()),
-                }
+                if not sep:
+                    raise ValueError
+                return {"start": clock_time(start.strip()), "end": clock_time(end.strip())}
             except ValueError:
                 raise ValueError(
-                    f'"{value}" is not "HH:MM-HH:MM", for example "23:00-07:00"'
+                    f'{_shown(value)} is not "HH:MM-HH:MM", for example "23:00-07:00"'
                 ) from None
         return value
 
@@ -179,6 +212,9 @@ class SupportSettings(_Section):
 
 
 PLACEHOLDERS = frozenset({"site", "minutes"})
+# What a text is filled in with to check it: a long site name, and many minutes.
+_SAMPLE_FILLING = {"site": "a site with a long name", "minutes": 999}
+_RENDERED_LIMITS = {"title": 60, "body": 200}
 
 
 def placeholders_in(text: str) -> set[str]:
@@ -195,7 +231,7 @@ class MessageSettings(_Section):
 
     @field_validator("title", "body")
     @classmethod
-    def _known_placeholders(cls, text: str) -> str:
+    def _known_placeholders(cls, text: str, info: ValidationInfo) -> str:
         try:
             unknown = placeholders_in(text) - PLACEHOLDERS
         except ValueError as error:  # a lone "{" or "}"
@@ -203,6 +239,25 @@ class MessageSettings(_Section):
         if unknown:
             raise ValueError(
                 f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{site}} or {{minutes}}"
+            )
+        # The text as it will be shown, not the template: a format spec such as {site:d} fails
+        # only when filled in, and {site:>30000000} fills in to 30 MB (so widths are checked
+        # before anything is filled in).
+        widths = [
+            int(number)
+            for _, _, spec, _ in string.Formatter().parse(text)
+            for number in re.findall(r"\d+", spec or "")
+        ]
+        if any(width > _RENDERED_LIMITS["body"] for width in widths):
+            raise ValueError(f"a width of {max(widths)} cannot fit in a notification")
+        try:
+            shown = text.format_map(_SAMPLE_FILLING)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise ValueError(f"cannot be filled in: {error}") from None
+        limit = _RENDERED_LIMITS[str(info.field_name)]
+        if len(shown) > limit:
+            raise ValueError(
+                f"is {len(shown)} characters long once filled in; keep it under {limit}"
             )
         return text
 
@@ -266,8 +321,9 @@ def load(user_file: Path | None = None, env: Mapping[str, str] | None = None) ->
     """Read the built-in defaults, the user's TOML and NUDGER_* variables; raise ConfigError."""
     env = os.environ if env is None else env
     user_file = user_config_file(env) if user_file is None else user_file
-    user = _read_toml(user_file, str(user_file)) if user_file.exists() else {}
-    return load_from(user, user_file, env, file_exists=user_file.exists())
+    exists = user_file.exists() or user_file.is_symlink()  # a dangling link is said, not skipped
+    user = _read_toml(user_file, str(user_file)) if exists else {}
+    return load_from(user, user_file, env, file_exists=exists)
 
 
 def load_from(
@@ -308,7 +364,27 @@ def load_from(
         raise _explain(error, user, user_file, str(defaults_file), environment) from None
     except ValueError as error:  # pydantic-settings raises this for an env value that is not JSON
         raise ConfigError("the environment", "NUDGER_*", str(error)) from None
+    _check_patterns_compile(settings, user, user_file)
     return LoadedConfig(settings, user_file, tuple(files_read), env_keys, user, str(defaults_file))
+
+
+def _check_patterns_compile(settings: Settings, user: Mapping[str, Any], user_file: Path) -> None:
+    """Compile the patterns exactly as the daemon will (one RE2 set per kind, same memory
+    budget), so that what loads here can never stop the daemon from starting."""
+    from nudger.catalogue import all_rules  # noqa: PLC0415 - the catalogue needs these models
+    from nudger.matching import Matcher, TooBig  # noqa: PLC0415
+
+    try:
+        Matcher(all_rules(settings), settings.watch.browsers)
+    except TooBig as error:
+        section = "blocklist" if error.kind == "blocklist" else "sites"
+        entries = getattr(settings, section)
+        index = next((i for i, e in enumerate(entries) if e.name == error.rule), None)
+        if index is None:
+            raise ConfigError(str(user_file), section, str(error)) from None
+        where = format_location((section, index, "match"), user)
+        number = entries[index].match.index(error.pattern) + 1
+        raise ConfigError(str(user_file), where, f"pattern {number} {error}") from None
 
 
 def _is_setting_variable(key: str) -> bool:
@@ -316,9 +392,12 @@ def _is_setting_variable(key: str) -> bool:
 
 
 def _read_toml(source: Path | Traversable, label: str) -> dict[str, Any]:
+    """A TOML file, read safely: a FIFO or a device in its place is refused at once (never
+    waited on), a UTF-8 byte-order mark is accepted, and nesting too deep for the parser is an
+    error like any other."""
     try:
-        with source.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = read_regular_file(source) if isinstance(source, Path) else source.read_bytes()
+        return tomllib.loads(raw.decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         reason = str(error)
         where = "TOML syntax"
@@ -328,6 +407,10 @@ def _read_toml(source: Path | Traversable, label: str) -> dict[str, Any]:
         raise ConfigError(label, where, f"this is not valid TOML: {reason}") from None
     except UnicodeDecodeError as error:
         raise ConfigError(label, f"byte {error.start}", "this is not UTF-8 text") from None
+    except RecursionError:
+        raise ConfigError(label, "TOML syntax", "it is nested too deeply to be settings") from None
+    except NotARegularFile as error:
+        raise ConfigError(label, "(file)", f"cannot be read: {error}") from None
     except OSError as error:
         raise ConfigError(label, "(file)", f"cannot be read: {error.strerror or error}") from None
 
@@ -385,16 +468,6 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def printable(text: str) -> str:
-    """Text for a one-line message: control characters shown as escapes, the rest as is."""
-    return "".join(
-        char.encode("unicode_escape").decode()
-        if unicodedata.category(char).startswith("C")
-        else char
-        for char in text
-    )
-
-
 def format_location(loc: tuple[Any, ...], data: Mapping[str, Any] | None = None) -> str:
     """('blocklist', 0, 'match') -> 'blocklist[0] ("Alex").match': readable, and names the entry."""
     text = ""
@@ -413,9 +486,7 @@ def format_location(loc: tuple[Any, ...], data: Mapping[str, Any] | None = None)
 
 
 def timezone_of(settings: Settings) -> dt.tzinfo:
-    """The configured zone, or the computer's own (tzlocal reads it correctly on every OS)."""
+    """The configured zone, or the computer's own."""
     if settings.summary.timezone:
-        return ZoneInfo(settings.summary.timezone)
-    import tzlocal  # noqa: PLC0415 - only needed when no zone is configured
-
-    return tzlocal.get_localzone()
+        return zone_named(settings.summary.timezone)
+    return local_zone()

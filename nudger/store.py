@@ -9,75 +9,26 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from nudger.paths import ensure_private_dir, ensure_private_file
+from nudger import database
+from nudger.errors import NudgerError
+from nudger.salvage import Salvaged, salvage
 from nudger.tracking import Source, Visit
 
 log = logging.getLogger(__name__)
-
-# How long one write waits for another writer before giving up. Short on purpose: the caller
-# keeps what it could not write and tries again at the next flush, so sampling never stalls.
-BUSY_TIMEOUT_SECONDS = 0.25
-
-_MIGRATIONS: tuple[str, ...] = (
-    # 1: visits, nudges and a small key/value table.
-    """
-    CREATE TABLE visits (
-        id          INTEGER PRIMARY KEY,
-        kind        TEXT NOT NULL CHECK (kind IN ('site', 'blocklist')),
-        target      TEXT NOT NULL,
-        signal      TEXT NOT NULL,
-        source      TEXT NOT NULL DEFAULT 'front',
-        started_at  REAL NOT NULL,
-        ended_at    REAL NOT NULL CHECK (ended_at >= started_at),
-        title       TEXT,
-        UNIQUE (kind, target, source, started_at)
-    );
-    CREATE INDEX visits_started_at ON visits (started_at);
-    CREATE TABLE nudges (
-        id              INTEGER PRIMARY KEY,
-        at              REAL NOT NULL,
-        kind            TEXT NOT NULL,
-        target          TEXT,
-        reason          TEXT NOT NULL,
-        message_id      TEXT NOT NULL,
-        delivered       INTEGER NOT NULL DEFAULT 0,
-        channel         TEXT,
-        notification_id INTEGER,
-        action          TEXT,
-        heeded          INTEGER
-    );
-    CREATE INDEX nudges_at ON nudges (at);
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    """,
-    # 2: the part of a visit after a day boundary is marked, so it counts as time on that day
-    # but not as a visit of its own.
-    """
-    ALTER TABLE visits ADD COLUMN continued INTEGER NOT NULL DEFAULT 0;
-    """,
-)
-SCHEMA_VERSION = len(_MIGRATIONS)
 
 # The longest a stored visit can be: the tracker splits visits at each day boundary, and a day
 # is at most 25 hours. Lets range queries use the started_at index.
 _LONGEST_VISIT = 26 * 3600.0
 
 
-class StoreError(Exception):
+class StoreError(NudgerError):
     """The database cannot be used (locked, full, read-only, ...). The message says which."""
-
-
-def is_corruption(error: sqlite3.DatabaseError) -> bool:
-    if isinstance(error, sqlite3.OperationalError):
-        return False
-    text = str(error).lower()
-    return "not a database" in text or "malformed" in text or "corrupt" in text
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,31 +46,49 @@ class NudgeRow:
 
 class Store:
     def __init__(
-        self, connection: sqlite3.Connection, path: Path, moved_aside: Path | None
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        moved_aside: Path | None = None,
+        salvaged: Salvaged | None = None,
     ) -> None:
         self._db = connection
         self.path = path
-        self.moved_aside = moved_aside  # where a corrupt file went, so `status` can say so
+        self.moved_aside = moved_aside  # where a damaged file went, so `status` can say so
+        self.salvaged = salvaged  # and what was carried over from it
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        """Open (creating if needed) the database; move an unreadable file aside and start fresh."""
-        ensure_private_dir(path.parent)
-        moved: Path | None = None
+        """Open (creating if needed) the database for writing. A damaged file is moved aside,
+        never overwritten, and what can still be read of it is carried into a fresh one."""
         try:
-            connection = _connect(path)
-        except sqlite3.DatabaseError as error:
-            if not is_corruption(error):
-                raise StoreError(f"cannot open {path}: {error}") from None
-            moved = _move_aside(path)
+            connection = database.connect(path)
+        except database.Damaged as error:
+            moved = database.move_aside(path)
+            try:
+                connection = database.connect(path)
+            except database.DatabaseProblem as again:
+                raise StoreError(str(again)) from None
+            salvaged = salvage(moved, connection)
             log.error(
-                "the database %s could not be read (%s); moved it to %s and started a new one",
+                "the database %s was damaged (%s); kept it as %s, started a new one and %s",
                 path,
                 error,
                 moved,
+                salvaged.describe(),
             )
-            connection = _connect(path)
-        return cls(connection, path, moved)
+            return cls(connection, path, moved, salvaged)
+        except database.DatabaseProblem as error:
+            raise StoreError(str(error)) from None
+        return cls(connection, path)
+
+    @classmethod
+    def open_for_reading(cls, path: Path) -> Store:
+        """Open the database only to read it: never created, moved, repaired or upgraded."""
+        try:
+            return cls(database.connect_for_reading(path), path)
+        except database.DatabaseProblem as error:
+            raise StoreError(str(error)) from None
 
     def close(self) -> None:
         self._db.close()
@@ -284,46 +253,3 @@ def _visit(row: Sequence[Any]) -> Visit:
 def _nudge_row(row: Sequence[Any]) -> NudgeRow:
     heeded = None if row[8] is None else bool(row[8])
     return NudgeRow(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], heeded)
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    # The file is created 0600 before SQLite touches it; SQLite gives its -wal and -shm files
-    # the same mode as the database file.
-    ensure_private_file(path)
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
-    try:
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        # A small page cache (SQLite's default is 2 MB): the daemon writes a few rows a minute,
-        # and a year of summaries still reads in milliseconds (bench/summary.py).
-        connection.execute("PRAGMA cache_size = -512")
-        result = connection.execute("PRAGMA quick_check").fetchone()
-        if result is None or result[0] != "ok":
-            raise sqlite3.DatabaseError(f"database disk image is malformed ({result})")
-        _migrate(connection)
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def _migrate(connection: sqlite3.Connection) -> None:
-    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"this database was written by a newer nudger (schema {version}, "
-            f"this version knows {SCHEMA_VERSION}); please upgrade nudger"
-        )
-    for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
-        # One transaction per step: a crash mid-migration leaves the previous version intact.
-        connection.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
-
-
-def _move_aside(path: Path) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{path}{suffix}")
-        if source.exists():
-            source.replace(Path(f"{target}{suffix}"))
-    return target

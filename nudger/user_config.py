@@ -19,7 +19,13 @@ from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
 from nudger import settings as settings_module
 from nudger.errors import ConfigError
-from nudger.paths import PRIVATE_FILE, builtin_config, ensure_private_dir, write_private_atomic
+from nudger.paths import (
+    PRIVATE_FILE,
+    builtin_config,
+    make_dirs,
+    read_regular_file,
+    write_private_atomic,
+)
 from nudger.settings import Settings
 
 RuleKind = Literal["blocklist", "sites"]
@@ -48,7 +54,7 @@ NEW_FILE_HEADER = """\
 def edit_lock(path: Path) -> Iterator[None]:
     """Hold the settings file for one read, check and write, so that parallel edits (twenty
     `nudger block add` at once) each see the one before and none is lost."""
-    ensure_private_dir(path.parent)
+    make_dirs(path.parent)
     lock = filelock.FileLock(str(path.with_name(f".{path.name}.lock")), mode=PRIVATE_FILE)
     try:
         lock.acquire(timeout=EDIT_LOCK_SECONDS)
@@ -67,9 +73,10 @@ class UserConfig:
         self.path = path
         self.existed = path.exists()
         try:
-            self.original = path.read_text(encoding="utf-8") if self.existed else ""
-        except OSError as error:
-            raise ConfigError(str(path), "(file)", f"cannot be read: {error.strerror}") from None
+            self.original = read_regular_file(path).decode("utf-8-sig") if self.existed else ""
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise ConfigError(str(path), "(file)", f"cannot be read: {reason}") from None
         try:
             self.doc = (
                 tomlkit.parse(self.original) if self.existed else tomlkit.parse(NEW_FILE_HEADER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from nudger.cli import (
 )
 from nudger.errors import NudgerError
 from nudger.instance import AlreadyRunning
+from nudger.printable import printable
 
 _COMMANDS = (
     run_cmd,
@@ -75,13 +77,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:  # a bare `nudger`: say what it can do
         parser.print_help()
         return 0
+    # Warnings from the machinery (a time zone it cannot read, say) as one plain line each;
+    # `nudger run` sets up its own logging.
+    logging.basicConfig(format="nudger: %(message)s", level=logging.WARNING)
     try:
         code: int = args.handler(args)
     except AlreadyRunning as error:
         print(f"nudger: {error}", file=sys.stderr)
         return 1
     except NudgerError as error:
-        print(f"nudger: {error}", file=sys.stderr)
+        # One line, whatever a settings file or a window put into the message.
+        print(f"nudger: {printable(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

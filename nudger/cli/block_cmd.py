@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from nudger.cli.common import load_config, load_config_or_last_good, user_file
 from nudger.errors import ConfigError
 from nudger.paths import user_config_file
+from nudger.printable import printable
 
 if TYPE_CHECKING:
     from nudger.user_config import RuleKind, UserConfig
@@ -170,7 +171,7 @@ def _add(args: argparse.Namespace, kind: RuleKind) -> int:
         _save(config)
     _warn_broad(args.match)
     what = "blocklist entry" if kind == "blocklist" else "site"
-    print(f'Added the {what} "{args.name.strip()}" to {config.path}.')
+    print(f'Added the {what} "{printable(args.name.strip())}" to {printable(str(config.path))}.')
     return 0
 
 
@@ -187,7 +188,7 @@ def _remove(args: argparse.Namespace, kind: RuleKind) -> int:
             )
         removed = config.remove_rule(kind, args.name)
         _save(config)
-    print(f'Removed "{removed}" from {config.path}.')
+    print(f'Removed "{printable(removed)}" from {printable(str(config.path))}.')
     return 0
 
 
@@ -206,7 +207,7 @@ def _edit(args: argparse.Namespace) -> int:
         )
         _save(config)
     _warn_broad([*(args.match or []), *args.add_match])
-    print(f'Changed "{args.rename or args.name}" in {config.path}.')
+    print(f'Changed "{printable(args.rename or args.name)}" in {printable(str(config.path))}.')
     return 0
 
 
@@ -216,11 +217,11 @@ def _list_blocklist(args: argparse.Namespace) -> int:
         print("The blocklist is empty. Add an entry with: nudger block add NAME --match TEXT")
         return 0
     for entry in entries:
-        print(entry.name)
+        print(printable(entry.name))
         for pattern in entry.match:
-            print(f"  match  {pattern}")
+            print(f"  match  {printable(pattern)}")
         for app in entry.apps:
-            print(f"  app    {app}")
+            print(f"  app    {printable(app)}")
     return 0
 
 
@@ -236,16 +237,20 @@ def _test(args: argparse.Namespace) -> int:
     if not args.app:
         print("Tested as a browser tab (use --app NAME for another program).")
     elif not matcher.is_browser(window):
-        print(f"Tested as {app}: not a browser, so only the blocklist and native apps can match.")
+        print(
+            f"Tested as {printable(app)}: not a browser, so only the blocklist and native apps "
+            "can match."
+        )
     explanations = matcher.explain(window)
     if not explanations:
         print("Nothing matches.")
         return 1
-    width = max(len(e.target) for e in explanations)
+    width = max(len(printable(e.target)) for e in explanations)
     for found in explanations:
         what = {"title": "the title", "url": "the address", "app": "the program"}[found.signal]
         # As written in the settings, not as a Python string: no doubled backslashes.
-        print(f"  {found.kind:<9}  {found.target:<{width}}  {what} matches '{found.pattern}'")
+        target, pattern = printable(found.target), printable(found.pattern)
+        print(f"  {found.kind:<9}  {target:<{width}}  {what} matches '{pattern}'")
     return 0
 
 
@@ -276,7 +281,7 @@ def _list_sites(args: argparse.Namespace) -> int:
     for name, origin, enabled, count, apps in rows:
         apps_text = f", apps: {', '.join(apps)}" if apps else ""
         state = "on " if enabled else "off"
-        print(f"{state}  {name:<{width}}  {origin}; {count} patterns{apps_text}")
+        print(printable(f"{state}  {name:<{width}}  {origin}; {count} patterns{apps_text}"))
     return 0
 
 
@@ -297,5 +302,5 @@ def _switch_site(args: argparse.Namespace, enabled: bool) -> int:
         if changed:
             _save(config)
     state = "on" if enabled else "off"
-    print(f"{name} is {state}{'' if changed else ' already'}.")
+    print(f"{printable(name)} is {state}{'' if changed else ' already'}.")
     return 0

@@ -185,13 +185,15 @@ def check_config(args: argparse.Namespace) -> int:
 
     loaded = load_config(args)
     builtin_sites()  # the catalogue is part of the configuration too
+    from nudger.printable import printable
+
     print("Settings are fine. Read, in order:")
     for source in loaded.files_read:
-        print(f"  {source}")
+        print(f"  {printable(source)}")
     if not loaded.user_file.exists():
-        print(f"  (no settings file of your own at {loaded.user_file})")
+        print(f"  (no settings file of your own at {printable(str(loaded.user_file))})")
     for key in loaded.env_keys:
-        print(f"  environment variable {key}")
+        print(f"  environment variable {printable(key)}")
     settings = loaded.settings
     entries = counted(len(settings.blocklist), "blocklist entry", "blocklist entries")
     print(f"{entries}, {counted(len(settings.sites), 'site')} of your own.")

@@ -8,6 +8,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config_or_last_good
+from nudger.printable import printable
 
 if TYPE_CHECKING:
     from nudger.instance import DaemonStatus
@@ -31,7 +32,7 @@ def _in_front(found: tuple[str, ...]) -> str:
     """ "Instagram and a page on your blocklist"; a blocklist entry is never named here."""
     if not found:
         return "nothing nudger counts"
-    names = [item.removeprefix("site:") for item in found if item.startswith("site:")]
+    names = [printable(item.removeprefix("site:")) for item in found if item.startswith("site:")]
     if "blocklist" in found:
         names.append("a page on your blocklist")
     return " and ".join(names)
@@ -79,13 +80,15 @@ def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now
     if status.sensor_connected and looked:
         print(f"In front at that look: {_in_front(status.in_front)}.")
     for note in status.notes:
-        print(f"  {note}")
+        print(f"  {printable(note)}")
     if status.database_moved_aside:
-        print("The database could not be read, so a new one was started. The old file is")
-        print(f"  kept at {status.database_moved_aside}.")
+        print("The database was damaged, so a new one was started. The damaged file is kept")
+        print(f"  at {printable(status.database_moved_aside)}.")
+        if status.database_salvaged:
+            print(f"  From it, nudger {status.database_salvaged}.")
     if status.config_problem:
         print("Your config has a problem, so the last good one is in use:")
-        print(f"  {status.config_problem}")
+        print(f"  {printable(status.config_problem)}")
 
 
 def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
@@ -98,7 +101,7 @@ def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
     database = paths.database_file()
     if not database.exists():
         return
-    store = Store.open(database)
+    store = Store.open_for_reading(database)
     try:
         days = LocalDays(tz, settings.summary.day_starts_at)
         today = History(store, days).day(days.day_of(now))

@@ -58,11 +58,18 @@ def register(commands: Any) -> None:
     report.set_defaults(handler=run_report)
 
 
+# Days whose weeks and months can still be counted in local time on every platform.
+EARLIEST_DATE, LATEST_DATE = dt.date(1971, 1, 1), dt.date(9998, 12, 31)
+
+
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-27") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(f"{value} is not a date between 1971 and 9998")
+    return day
 
 
 def _open(args: argparse.Namespace) -> tuple[Reporting, Store]:
@@ -70,7 +77,7 @@ def _open(args: argparse.Namespace) -> tuple[Reporting, Store]:
     from nudger.store import Store
 
     settings = load_config_or_last_good(args).settings
-    store = Store.open(paths.database_file())
+    store = Store.open_for_reading(paths.database_file())
     return Reporting.open(settings, store), store
 
 

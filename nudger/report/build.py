@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nudger.aliases import blocklist_aliases
 from nudger.days import LocalDays
+from nudger.errors import NudgerError
 from nudger.history import History
 from nudger.paths import write_private_atomic
 from nudger.settings import Settings, timezone_of
@@ -42,5 +43,10 @@ class Reporting:
         return html.render(self.history.day(day), month, dt.datetime.now(self.tz))
 
     def write_html(self, day: dt.date, path: Path) -> Path:
-        write_private_atomic(path, self.html(day))  # 0600: the report is as private as the data
+        page = self.html(day)
+        try:
+            write_private_atomic(path, page)  # 0600: the report is as private as the data
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise NudgerError(f"cannot write the report to {path}: {reason}") from None
         return path

@@ -9,6 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from nudger.printable import printable
 from nudger.report.words import change, clock, duration, streak_sentence
 from nudger.summary import DayReport, RangeSummary, TargetTotal
 
@@ -43,7 +44,7 @@ def _targets_table(targets: tuple[TargetTotal, ...], tz: dt.tzinfo, *, with_cloc
     most = max((t.seconds for t in targets), default=0.0)
     for total in targets:
         row: list[RenderableType] = [
-            Text(total.name, style=_style(total)),
+            Text(printable(total.name), style=_style(total)),
             total.kind,
             duration(total.seconds),
             str(total.visits),
@@ -90,7 +91,7 @@ def day_view(
         )
     )
     if summary.running:
-        running = ", ".join(f"{t.name} {duration(t.seconds)}" for t in summary.running)
+        running = ", ".join(f"{printable(t.name)} {duration(t.seconds)}" for t in summary.running)
         parts.append(Text(f"Running (not necessarily in front): {running}", style="dim"))
     compared = [
         text

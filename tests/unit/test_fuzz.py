@@ -5,19 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tomlkit
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from nudger.catalogue import all_rules
 from nudger.cli import main
+from nudger.daemon import Daemon
+from nudger.errors import ConfigError
 from nudger.matching import Matcher, Rule
 from nudger.sensing.base import Window
-from nudger.settings import Settings
+from nudger.settings import LoadedConfig, Settings, load
+from tests.desktop.rig import wait_until
+from tests.nudger_process import NudgerDaemon, headless_env
 
 KNOWN = {
     "watch": ["poll_seconds", "idle_seconds", "flush_seconds", "process_scan_seconds", "browsers"],
@@ -156,3 +161,175 @@ def test_enormous_and_pathological_titles() -> None:
     # RE2 cannot backtrack: the classic catastrophic pattern over a long run returns at once.
     assert MATCHER.match(Window("xterm", bomb)) == ()
     assert re.search("Alex", "\udcff Alex Doe")
+
+
+# -- whatever `config check` accepts, the daemon starts with ----------------------------------
+
+# Mostly values that load, so that many examples reach the daemon; some that must not.
+clock_texts = st.one_of(
+    st.times().map(lambda t: f"{t:%H:%M}"),
+    st.times().map(lambda t: f"{t:%H:%M:%S}"),
+    st.sampled_from(["4:00", "00:00", "23:59:59", "23:00+05:00", "24:00", "9:5", ""]),
+    st.integers(-5, 100000),
+)
+numbers = st.one_of(
+    st.floats(0.2, 60),
+    st.integers(1, 60),
+    st.sampled_from([1e-300, 0.001, 0.2, 1, 60, 3600, 86400, 1e308, float("nan"), -1]),
+)
+pattern_texts = st.one_of(
+    st.from_regex(r"[A-Za-z@][A-Za-z .@_-]{2,15}", fullmatch=True),
+    st.text(max_size=20),
+    st.sampled_from(
+        ["Alex Doe", "@alexdoe", r"re:\pL{150}", r"re:\w{1000}", "re:(a|b)*c", "re:[[:alpha:]]+"]
+    ),
+    st.text(max_size=12).map(lambda t: "re:" + t),
+)
+message_texts = st.one_of(
+    st.from_regex(r"[A-Za-z][A-Za-z ,.!?]{0,30}", fullmatch=True),
+    st.text(max_size=50),
+    st.sampled_from(["{site:>30000000}", "{site:d}", "{minutes:x}", "Hi {site}", "{site!r}"]),
+)
+
+
+@st.composite
+def daemon_configs(draw: st.DrawFn) -> dict[str, Any]:
+    """Configs that reach the corners the daemon uses: times, zones, intervals, patterns."""
+    return {
+        "watch": draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "poll_seconds": numbers,
+                    "idle_seconds": numbers,
+                    "flush_seconds": numbers,
+                    "process_scan_seconds": numbers,
+                },
+            )
+        ),
+        "summary": draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "day_starts_at": clock_texts,
+                    "time": clock_texts,
+                    "timezone": st.sampled_from(
+                        [
+                            "",
+                            "Europe/Berlin",
+                            "Europe",
+                            "UTC+14",
+                            "../x",
+                            "Asia/Kathmandu",
+                            "A" * 300,
+                        ]
+                    ),
+                },
+            )
+        ),
+        "nudges": draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "quiet_hours": st.one_of(
+                        st.tuples(clock_texts, clock_texts).map(lambda p: f"{p[0]}-{p[1]}"),
+                        st.sampled_from(["23:00-07:00", "23:00+05:00-07:00", "x", ""]),
+                    ),
+                    "repeat_minutes": numbers,
+                    "expire_seconds": numbers,
+                },
+            )
+        ),
+        "blocklist": draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "name": st.text(min_size=1, max_size=8),
+                        "match": st.lists(pattern_texts, max_size=3),
+                    }
+                ),
+                max_size=3,
+            )
+        ),
+        "messages": draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"kind": st.just("move"), "title": message_texts, "body": message_texts}
+                ),
+                max_size=2,
+            )
+        ),
+    }
+
+
+def starts(loaded: LoadedConfig, data_dir: Path) -> None:
+    """Build everything `nudger run` builds from these settings, as it does, and stop."""
+    daemon = Daemon(loaded, data_dir, signals=InboxThatTakesNothing())
+    daemon.start_parts()
+    daemon.stop_parts()
+
+
+class InboxThatTakesNothing:
+    """The daemon's signal inbox, unused here: nothing in this test waits for a signal."""
+
+    def next(self) -> int:
+        raise AssertionError("the test never waits for signals")
+
+    def request_reload(self) -> None:
+        """Nothing to reload."""
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(doc=daemon_configs())
+def test_whatever_config_check_accepts_the_daemon_starts_with(
+    doc: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        text = tomlkit.dumps(doc)
+    except (ValueError, TypeError):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "config.toml"
+        path.write_text(text, encoding="utf-8")
+        checked = main(["--config", str(path), "config", "check"])
+        captured = capsys.readouterr()
+        assert checked in (0, 2), captured
+        try:
+            loaded = load(path, env={})
+        except ConfigError:
+            assert checked == 2, "config check accepted what the loader refuses"
+            return
+        assert checked == 0, f"config check refused what the loader accepts: {captured.err}"
+        event("accepted, and the daemon was built")
+        starts(loaded, Path(tmp) / "data")  # raises on anything that would stop `nudger run`
+
+
+EDGES = {
+    "a zone with a 45-minute offset": '[summary]\ntimezone = "Asia/Kathmandu"\nday_starts_at = "0:30"\n',
+    "quiet hours over midnight": '[nudges]\nquiet_hours = "22:30-06:15"\n',
+    "the shortest intervals": "[watch]\npoll_seconds = 0.2\nflush_seconds = 1\nprocess_scan_seconds = 1\n",
+    "no evening summary": '[summary]\ntime = ""\n',
+    "five hundred entries": "".join(
+        f'[[blocklist]]\nname = "P{i}"\nmatch = ["Person{i} Example", "@person{i}", "re:p{i}[._]?ex"]\n'
+        for i in range(500)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGES))
+def test_the_real_daemon_starts_with_settings_at_the_edges(tmp_path: Path, name: str) -> None:
+    env = headless_env(tmp_path)
+    Path(env["NUDGER_CONFIG"]).write_text(EDGES[name], encoding="utf-8")
+    assert main(["--config", env["NUDGER_CONFIG"], "config", "check"]) == 0
+    daemon = NudgerDaemon(tmp_path, env).start()
+    try:
+        wait_until(lambda: "nudger started" in daemon.log(), 30, "the daemon to start")
+        time.sleep(1.5)
+        assert daemon.process is not None and daemon.process.poll() is None, daemon.log()
+    finally:
+        assert daemon.stop() == 0

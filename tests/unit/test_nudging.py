@@ -265,7 +265,7 @@ def test_the_budget_crossing_fires_exactly_once_a_day(
     moments = every_moment(
         policy(
             min_gap_minutes=0,
-            blocklist_repeat_minutes=10_000,
+            blocklist_repeat_minutes=1440,
             daily_budget_minutes=5,
             session_minutes=500,
         ),

@@ -72,7 +72,7 @@ apps = []
     ("text", "field", "reason"),
     [
         ("[watch\npoll_seconds = 1\n", "line 1", "not valid TOML"),
-        ("[watch]\npoll_seconds = -1\n", "watch.poll_seconds", "greater than 0"),
+        ("[watch]\npoll_seconds = -1\n", "watch.poll_seconds", "greater than or equal to 0.2"),
         ("[watch]\nidle_seconds = 'soon'\n", "watch.idle_seconds", "valid number"),
         ("[watch]\npoll_secs = 1\n", "watch.poll_secs", "not a setting"),
         (

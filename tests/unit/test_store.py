@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from nudger.database import SCHEMA_VERSION
 from nudger.faults import FaultLog
 from nudger.recorder import Recorder
-from nudger.store import SCHEMA_VERSION, Store, StoreError
+from nudger.store import Store, StoreError
 from nudger.tracking import Visit
 
 
