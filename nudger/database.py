@@ -81,7 +81,26 @@ def is_corruption(error: sqlite3.DatabaseError) -> bool:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A read-write connection with the schema up to date. Raises Damaged or DatabaseProblem."""
+    """A read-write connection with the schema up to date. Raises Damaged or DatabaseProblem.
+
+    Another process opening the same new file at the same moment may hold it for a moment
+    (switching it to WAL, creating the tables); some of those steps answer "locked" at once
+    instead of waiting, so the whole opening is tried again until OPEN_TIMEOUT_SECONDS."""
+    deadline = time.monotonic() + OPEN_TIMEOUT_SECONDS
+    while True:
+        try:
+            return _connect_once(path)
+        except _Busy:
+            if time.monotonic() >= deadline:
+                raise DatabaseProblem(f"{path} stayed locked by another program") from None
+            time.sleep(0.05)
+
+
+class _Busy(Exception):
+    pass
+
+
+def _connect_once(path: Path) -> sqlite3.Connection:
     ensure_private_dir(path.parent)
     try:
         # Created 0600 before SQLite touches it; SQLite gives -wal and -shm the same mode.
@@ -107,6 +126,8 @@ def connect(path: Path) -> sqlite3.Connection:
         connection.close()
         if is_corruption(error):
             raise Damaged(str(error)) from None
+        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error).lower():
+            raise _Busy from None
         raise DatabaseProblem(f"cannot use {path}: {error}") from None
     except BaseException:
         connection.close()

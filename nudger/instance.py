@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import filelock
 import psutil
 
+from nudger.oslock import FileLock, Locked, is_held
 from nudger.paths import (
     ensure_private_dir,
     ensure_private_file,
@@ -55,12 +55,12 @@ class InstanceLock:
         self._status_file = data_dir / STATUS_NAME
         lock_path = ensure_private_file(data_dir / LOCK_NAME)
         # The OS drops the lock when the process dies, even on kill -9: no stale lock files.
-        self._lock = filelock.FileLock(str(lock_path), timeout=0)
+        self._lock = FileLock(lock_path)
 
     def acquire(self) -> None:
         try:
             self._lock.acquire()
-        except filelock.Timeout:
+        except Locked:
             status = read_status(self._status_file.parent)
             raise AlreadyRunning(status.pid if status else None) from None
 
@@ -75,16 +75,7 @@ class InstanceLock:
 
 def is_locked(data_dir: Path) -> bool:
     """True when some process holds the daemon lock right now."""
-    lock_path = data_dir / LOCK_NAME
-    if not lock_path.exists():
-        return False
-    probe = filelock.FileLock(str(lock_path), timeout=0)
-    try:
-        probe.acquire()
-    except filelock.Timeout:
-        return True
-    probe.release()
-    return False
+    return is_held(data_dir / LOCK_NAME)
 
 
 def read_status(data_dir: Path) -> DaemonStatus | None:

@@ -56,6 +56,6 @@ def configure(
             log_file = None
 
     # Libraries that narrate every job run or font lookup; their warnings still come through.
-    for noisy in ("apscheduler", "filelock", "tzlocal"):
+    for noisy in ("apscheduler", "tzlocal"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return log_file

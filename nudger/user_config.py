@@ -13,14 +13,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-import filelock
 import tomlkit
 from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
 from nudger import settings as settings_module
 from nudger.errors import ConfigError
+from nudger.oslock import FileLock, Locked
 from nudger.paths import (
-    PRIVATE_FILE,
     builtin_config,
     make_dirs,
     read_regular_file,
@@ -55,10 +54,10 @@ def edit_lock(path: Path) -> Iterator[None]:
     """Hold the settings file for one read, check and write, so that parallel edits (twenty
     `nudger block add` at once) each see the one before and none is lost."""
     make_dirs(path.parent)
-    lock = filelock.FileLock(str(path.with_name(f".{path.name}.lock")), mode=PRIVATE_FILE)
+    lock = FileLock(path.with_name(f".{path.name}.lock"))
     try:
         lock.acquire(timeout=EDIT_LOCK_SECONDS)
-    except filelock.Timeout:
+    except Locked:
         raise ConfigError(
             str(path), "(file)", "another nudger command has been editing it for 30 s; try again"
         ) from None

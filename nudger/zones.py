@@ -45,11 +45,18 @@ def local_zone() -> dt.tzinfo:
     try:
         return tzlocal.get_localzone()
     except Exception as error:  # noqa: BLE001 - tzlocal raises whatever zoneinfo raised
-        fallback = dt.datetime.now().astimezone().tzinfo or dt.UTC
-        log.warning(
-            "cannot read the computer's time zone (TZ=%s: %s); using its current offset, %s",
-            printable(os.environ.get("TZ", "")[:_LONGEST_NAME]),
-            type(error).__name__,
-            fallback,
-        )
+        now = dt.datetime.now().astimezone()
+        fallback = now.tzinfo or dt.UTC
+        tz = os.environ.get("TZ", "")
+        if tz not in _warned_about:  # once per process, however often the zone is asked for
+            _warned_about.add(tz)
+            log.warning(
+                "cannot read the computer's time zone (TZ=%s: %s); using its current offset, UTC%s",
+                printable(tz[:_LONGEST_NAME]) + ("..." if len(tz) > _LONGEST_NAME else ""),
+                type(error).__name__,
+                now.strftime("%z") or "+0000",
+            )
         return fallback
+
+
+_warned_about: set[str] = set()

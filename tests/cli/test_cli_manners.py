@@ -123,3 +123,33 @@ def test_nudger_run_in_a_terminal_says_how_to_stop_and_ctrl_c_stops_it(tmp_path:
     process.send_signal(signal.SIGINT)  # what Ctrl-C sends
     assert process.wait(timeout=20) == 0
     os.close(main)
+
+
+def test_escape_codes_from_the_settings_file_are_shown_never_sent_to_the_terminal(
+    tmp_path: Path,
+) -> None:
+    env = isolated_env(tmp_path)
+    # Names may not hold control characters at all; patterns and apps may, and are shown.
+    Path(env["NUDGER_CONFIG"]).write_text(
+        '[[blocklist]]\nname = "Alex"\nmatch = ["Al\\u001b]0;owned\\u0007ex Doe"]\n'
+        'apps = ["chat\\u001b[31m"]\n[[sites]]\nname = "Forum"\nmatch = ["forum.example"]\n',
+        encoding="utf-8",
+    )
+    outputs = [
+        run_cli(env, "config", "check"),
+        run_cli(env, "block", "list"),
+        run_cli(env, "sites", "list"),
+        run_cli(env, "block", "test", "Al\x1b]0;owned\x07ex Doe - chat", "--app", "signal"),
+        run_cli(env, "status"),
+    ]
+    for result in outputs:
+        assert "\x1b" not in result.stdout + result.stderr, result
+        assert "\x07" not in result.stdout + result.stderr
+    listed = outputs[1].stdout
+    assert "Al\\x1b]0;owned\\x07ex Doe" in listed and "chat\\x1b[31m" in listed
+    Path(env["NUDGER_CONFIG"]).write_text(
+        '[[blocklist]]\nname = "Al\\u001b[2Jex"\nmtach = ["x"]\n', encoding="utf-8"
+    )
+    broken = run_cli(env, "config", "check")
+    assert broken.returncode == 2 and "\x1b" not in broken.stderr
+    assert len(broken.stderr.strip().splitlines()) == 1

@@ -241,3 +241,11 @@ def test_storable_title_blanks_out_blocklist_words(matcher: Matcher) -> None:
     assert "Alex Doe" not in stored and "alexdoe" not in stored
     assert stored.endswith("Instagram photos and videos")
     assert matcher.storable_title(window, redact_blocklist=False).startswith("Alex Doe")
+
+
+def test_the_redaction_mark_is_stored_intact_beside_any_text() -> None:
+    matcher = Matcher([Rule("blocklist", "Alex", ("Alex Doe", "@alexdoe"))], ("chromium",))
+    window = Window("chromium", "Café ✨ Alex Doe (@alexdoe) • Instagram – 日本 - Chromium")
+    stored = matcher.storable_title(window, redact_blocklist=True)
+    assert stored == "Café ✨ ▒▒▒ (▒▒▒) • Instagram – 日本"
+    assert "â" not in (stored or "")

@@ -14,11 +14,12 @@ from rich.console import Console
 from nudger.aliases import alias_label, blocklist_aliases
 from nudger.days import LocalDays
 from nudger.history import FIRST_RUN_KEY, History
+from nudger.matching import Hit
 from nudger.report import charts, html, json_report, text
 from nudger.report.words import evening_sentence
 from nudger.store import Store
 from nudger.summary import Streak
-from nudger.tracking import Visit
+from nudger.tracking import Tracker, Visit
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -390,3 +391,22 @@ def test_a_streak_of_zero_is_not_drawn_in_green(store: Store) -> None:
     page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert re.search(r'<div class="figure "><b>0</b>days in a row', page)
     assert re.search(r'<div class="figure streak"><b>26</b>best streak', page)
+
+
+def test_a_visit_across_the_day_start_counts_on_the_day_it_began(store: Store) -> None:
+    """03:50 to 04:10 on the ex's page: ten minutes on each day, one visit, on the first day;
+    the next day's clear run is not broken by the tail."""
+    days = LocalDays(BERLIN, FOUR)
+    tracker = Tracker(pulse_seconds=2.5, idle_seconds=120, days=days)
+    alex = Hit("blocklist", "Alex", "title")
+    began = at("2026-11-27 03:50")  # the night of the 26th
+    visits = []
+    for second in range(0, 20 * 60 + 1):
+        visits += tracker.observe(began + second, (alex,)).ended
+    store.save_visits(visits + tracker.close_all())
+    history = History(store, days)
+    first, second = history.day(dt.date(2026, 11, 26)), history.day(dt.date(2026, 11, 27))
+    assert first.summary.blocklist_visits == 1 and second.summary.blocklist_visits == 0
+    assert first.summary.blocklist_seconds == pytest.approx(600)
+    assert second.summary.blocklist_seconds == pytest.approx(600)
+    assert second.streak.current == 1, "the tail of yesterday's visit is not a slip today"
