@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from nudger.database import SCHEMA_VERSION
-from tests.nudger_process import NUDGER, headless_env, isolated_env, run_cli
+from tests.desktop.rig import wait_until
+from tests.nudger_process import NUDGER, NudgerDaemon, headless_env, isolated_env, run_cli
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -228,3 +229,19 @@ def test_a_pause_file_with_a_date_beyond_any_calendar_does_not_break_status(
     status = run_cli(env, "status")
     assert status.returncode == 3 and "Traceback" not in status.stderr
     assert "paused until you resume" in status.stdout
+
+
+def test_a_live_reload_with_a_bad_time_zone_keeps_the_last_good_settings(tmp_path: Path) -> None:
+    env = headless_env(tmp_path)
+    daemon = NudgerDaemon(tmp_path, env, '[summary]\ntimezone = "Europe/Berlin"\n').start()
+    try:
+        wait_until(lambda: "nudger started" in daemon.log(), 20, "the daemon")
+        daemon.config_path.write_text('[summary]\ntimezone = "Europe"\n', encoding="utf-8")
+        wait_until(lambda: "keeping the last good one" in daemon.log(), 10, "the refusal")
+        time.sleep(5.5)  # a status refresh
+        status = run_cli(env, "status")
+        assert status.returncode == 0 and "Traceback" not in status.stderr
+        assert 'unknown time zone "Europe"' in status.stdout
+        assert daemon.process is not None and daemon.process.poll() is None
+    finally:
+        assert daemon.stop() == 0
