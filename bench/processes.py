@@ -22,7 +22,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nudger.catalogue import all_rules
-from nudger.matching import Matcher
+from nudger.core.matching import Matcher
 from nudger.sensing.processes import running_names
 from nudger.settings import Settings
 

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nudger import sensing
 from nudger.catalogue import all_rules
-from nudger.matching import Matcher
+from nudger.core.matching import Matcher
 from nudger.sensing.base import Window
 from nudger.settings import load
 from nudger.store import Store

@@ -24,11 +24,11 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nudger.days import LocalDays
+from nudger.core.days import LocalDays
+from nudger.core.types import Visit
 from nudger.history import FIRST_RUN_KEY, History
-from nudger.report.build import Reporting
+from nudger.reporting import Reporting
 from nudger.store import Store
-from nudger.tracking import Visit
 
 SITES = ("Instagram", "Reddit", "YouTube", "X", "TikTok", "Facebook", "Discord")
 TZ = ZoneInfo("Europe/Berlin")

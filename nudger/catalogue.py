@@ -7,8 +7,8 @@ import tomllib
 
 from pydantic import TypeAdapter, ValidationError
 
+from nudger.core.matching import Rule
 from nudger.errors import ConfigError
-from nudger.matching import Rule
 from nudger.paths import builtin_config
 from nudger.settings import RuleSettings, Settings, format_location
 

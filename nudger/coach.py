@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from nudger.days import LocalDays
+from nudger.core.days import LocalDays
+from nudger.core.policy import HeedWatch, Moment, Nudge, Policy, PolicyState
+from nudger.core.summary import union_seconds
+from nudger.core.types import Visit
 from nudger.faults import FaultLog
 from nudger.messages import builtin_book
 from nudger.notify.base import SNOOZE_SECONDS, Delivery, Notification, Notifier
-from nudger.nudging import HeedWatch, Moment, Nudge, Policy, PolicyState
 from nudger.pause import Pause, PauseFile
 from nudger.settings import Settings
 from nudger.store import Store, StoreError
-from nudger.summary import union_seconds
-from nudger.tracking import Visit
 from nudger.watcher import Sample
 
 log = logging.getLogger(__name__)

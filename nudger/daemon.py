@@ -25,13 +25,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from nudger import last_good, paths, sensing
 from nudger import settings as settings_module
 from nudger.coach import Coach
+from nudger.core.words import counted
 from nudger.errors import ConfigError
 from nudger.evening import EveningSummary
 from nudger.history import FIRST_RUN_KEY
 from nudger.instance import DaemonStatus, InstanceLock
 from nudger.notify import choose_notifier
 from nudger.pause import PauseFile
-from nudger.report.words import counted
 from nudger.scheduling import ClockSafeScheduler
 from nudger.settings import LoadedConfig, Settings, timezone_of
 from nudger.signals import RELOAD, SignalInbox

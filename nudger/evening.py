@@ -7,8 +7,8 @@ import logging
 import time
 
 from nudger.coach import Coach
+from nudger.core.words import evening_sentence
 from nudger.history import History
-from nudger.report.words import evening_sentence
 from nudger.store import Store, StoreError
 
 log = logging.getLogger(__name__)

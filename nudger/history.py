@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from nudger.days import LocalDays
-from nudger.store import Store
-from nudger.summary import (
+from nudger.core.days import LocalDays
+from nudger.core.summary import (
     DayIndex,
     DayReport,
     NudgeCounts,
@@ -19,7 +18,8 @@ from nudger.summary import (
     keep_name,
     summarize_day,
 )
-from nudger.tracking import Visit
+from nudger.core.types import Visit
+from nudger.store import Store
 
 COMPARE_DAYS = 7
 FIRST_RUN_KEY = "first_run_at"

@@ -7,8 +7,8 @@ import logging.handlers
 import os
 from pathlib import Path
 
+from nudger.core.printable import printable
 from nudger.paths import ensure_private_dir, ensure_private_file
-from nudger.printable import printable
 
 
 class _OneLineFormatter(logging.Formatter):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from nudger.core.types import Visit
 from nudger.faults import FaultLog
 from nudger.store import Store, StoreError
-from nudger.tracking import Visit
 
 log = logging.getLogger(__name__)
 

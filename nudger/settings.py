@@ -32,10 +32,10 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from nudger import patterns
+from nudger.core import patterns
+from nudger.core.printable import printable
 from nudger.errors import ConfigError
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
-from nudger.printable import printable
 from nudger.zones import local_zone, zone_named
 
 ENV_PREFIX = "NUDGER_"
@@ -372,7 +372,7 @@ def _check_patterns_compile(settings: Settings, user: Mapping[str, Any], user_fi
     """Compile the patterns exactly as the daemon will (one RE2 set per kind, same memory
     budget), so that what loads here can never stop the daemon from starting."""
     from nudger.catalogue import all_rules  # noqa: PLC0415 - the catalogue needs these models
-    from nudger.matching import Matcher, TooBig  # noqa: PLC0415
+    from nudger.core.matching import Matcher, TooBig  # noqa: PLC0415
 
     try:
         Matcher(all_rules(settings), settings.watch.browsers)

@@ -19,12 +19,7 @@ from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 from nudger import settings as settings_module
 from nudger.errors import ConfigError
 from nudger.oslock import FileLock, Locked
-from nudger.paths import (
-    builtin_config,
-    make_dirs,
-    read_regular_file,
-    write_private_atomic,
-)
+from nudger.paths import builtin_config, make_dirs, read_regular_file, write_private_atomic
 from nudger.settings import Settings
 
 RuleKind = Literal["blocklist", "sites"]

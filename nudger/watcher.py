@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from nudger.catalogue import all_rules
-from nudger.days import LocalDays
+from nudger.core.days import LocalDays
+from nudger.core.matching import Matcher
+from nudger.core.tracking import Step, Tracker
+from nudger.core.types import Hit
 from nudger.faults import FaultLog
-from nudger.matching import Hit, Matcher
 from nudger.recorder import Recorder
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
 from nudger.sensing.processes import running_names
 from nudger.settings import Settings, timezone_of
 from nudger.store import Store
-from nudger.tracking import Step, Tracker
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import logging
 import os
 from zoneinfo import ZoneInfo
 
-from nudger.printable import printable
+from nudger.core.printable import printable
 
 log = logging.getLogger(__name__)
 

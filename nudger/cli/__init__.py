@@ -21,9 +21,9 @@ from nudger.cli import (
     status_cmd,
     summary_cmd,
 )
+from nudger.core.printable import printable
 from nudger.errors import NudgerError
 from nudger.instance import AlreadyRunning
-from nudger.printable import printable
 
 _COMMANDS = (
     run_cmd,

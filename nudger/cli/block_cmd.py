@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config, load_config_or_last_good, user_file
+from nudger.core.printable import printable
 from nudger.errors import ConfigError
 from nudger.paths import user_config_file
-from nudger.printable import printable
 
 if TYPE_CHECKING:
     from nudger.user_config import RuleKind, UserConfig
@@ -155,7 +155,7 @@ def _save(config: UserConfig) -> None:
 
 
 def _warn_broad(values: list[str]) -> None:
-    from nudger import patterns
+    from nudger.core import patterns
 
     for value in values:
         warning = patterns.breadth_warning(value) if value.strip() else None
@@ -227,7 +227,7 @@ def _list_blocklist(args: argparse.Namespace) -> int:
 
 def _test(args: argparse.Namespace) -> int:
     from nudger.catalogue import all_rules
-    from nudger.matching import Matcher
+    from nudger.core.matching import Matcher
     from nudger.sensing.base import Window
 
     settings = load_config_or_last_good(args).settings

@@ -68,7 +68,7 @@ def _user_file(args: argparse.Namespace) -> Path:
 
 
 def init_config(args: argparse.Namespace) -> int:
-    from nudger.report.words import counted
+    from nudger.core.words import counted
     from nudger.user_config import defaults_file_text, edit_lock, with_missing_defaults
 
     target = _user_file(args)
@@ -181,11 +181,11 @@ def _clock(moment: object) -> str:
 
 def check_config(args: argparse.Namespace) -> int:
     from nudger.catalogue import builtin_sites
-    from nudger.report.words import counted
+    from nudger.core.words import counted
 
     loaded = load_config(args)
     builtin_sites()  # the catalogue is part of the configuration too
-    from nudger.printable import printable
+    from nudger.core.printable import printable
 
     print("Settings are fine. Read, in order:")
     for source in loaded.files_read:

@@ -8,7 +8,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config_or_last_good
-from nudger.printable import printable
+from nudger.core.printable import printable
 
 if TYPE_CHECKING:
     from nudger.instance import DaemonStatus
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now: float) -> None:
-    from nudger.report.words import duration
+    from nudger.core.words import duration
 
     if status is None:
         if running:
@@ -93,9 +93,9 @@ def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now
 
 def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
     from nudger import paths
-    from nudger.days import LocalDays
+    from nudger.core.days import LocalDays
+    from nudger.core.words import counted, duration
     from nudger.history import History
-    from nudger.report.words import counted, duration
     from nudger.store import Store
 
     database = paths.database_file()

@@ -17,7 +17,7 @@ from nudger import paths
 from nudger.cli.common import load_config_or_last_good
 
 if TYPE_CHECKING:
-    from nudger.report.build import Reporting
+    from nudger.reporting import Reporting
     from nudger.store import Store
 
 WEEK_DAYS = 7
@@ -73,7 +73,7 @@ def _date(value: str) -> dt.date:
 
 
 def _open(args: argparse.Namespace) -> tuple[Reporting, Store]:
-    from nudger.report.build import Reporting
+    from nudger.reporting import Reporting
     from nudger.store import Store
 
     settings = load_config_or_last_good(args).settings

@@ -18,7 +18,7 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
-from nudger.summary import RangeSummary
+from nudger.core.summary import RangeSummary
 
 SITE_COLOUR = "#6f9fc2"
 BLOCKLIST_COLOUR = "#e3a869"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from nudger.core.summary import DayReport, RangeSummary
+from nudger.core.words import duration, streak_sentence
 from nudger.report import charts
-from nudger.report.words import duration, streak_sentence
-from nudger.summary import DayReport, RangeSummary
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 

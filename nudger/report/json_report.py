@@ -6,7 +6,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from nudger.summary import DayReport, DaySummary, NudgeCounts, RangeSummary, Streak, TargetTotal
+from nudger.core.summary import (
+    DayReport,
+    DaySummary,
+    NudgeCounts,
+    RangeSummary,
+    Streak,
+    TargetTotal,
+)
 
 SCHEMA_VERSION = 1
 

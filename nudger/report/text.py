@@ -9,9 +9,9 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from nudger.printable import printable
-from nudger.report.words import change, clock, duration, streak_sentence
-from nudger.summary import DayReport, RangeSummary, TargetTotal
+from nudger.core.printable import printable
+from nudger.core.summary import DayReport, RangeSummary, TargetTotal
+from nudger.core.words import change, clock, duration, streak_sentence
 
 SITE_STYLE = "steel_blue"
 BLOCKLIST_STYLE = "dark_orange3"

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
+from nudger.core.types import Window
 
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The window in front: which program, what its title says, and (where known) the page URL."""
-
-    app: str
-    title: str
-    pid: int | None = None
-    wm_class: tuple[str, ...] = field(default=())
-    url: str | None = None
+__all__ = ["Glance", "Reading", "Sensor", "SensorUnavailable", "Window"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from nudger.matching import Matcher, Rule
-from nudger.patterns import breadth_warning
+from nudger.core.matching import Matcher, Rule
+from nudger.core.patterns import breadth_warning
 from nudger.sensing.base import Window
 from nudger.settings import load
 from tests.nudger_process import isolated_env, run_cli

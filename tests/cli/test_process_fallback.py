@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from nudger.catalogue import all_rules
-from nudger.matching import Matcher
+from nudger.core.matching import Matcher
 from nudger.sensing.processes import running_names
 from nudger.settings import Settings
 from tests.desktop.rig import wait_until

@@ -9,8 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from nudger.core.types import Visit
 from nudger.store import Store
-from nudger.tracking import Visit
 from tests.nudger_process import NUDGER, isolated_env, run_cli
 
 

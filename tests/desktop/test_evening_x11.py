@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
+from nudger.core.types import Visit
 from nudger.store import Store
-from nudger.tracking import Visit
 from tests.desktop.rig import Desktop, wait_until
 from tests.nudger_process import NudgerDaemon, run_cli
 

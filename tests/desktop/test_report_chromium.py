@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from nudger.core.types import Visit
 from nudger.history import FIRST_RUN_KEY
-from nudger.report.build import Reporting
+from nudger.reporting import Reporting
 from nudger.settings import Settings
 from nudger.store import Store
-from nudger.tracking import Visit
 from tests.desktop.rig import CHROMIUM_FLAGS, chromium_binary
 
 pytestmark = pytest.mark.browser

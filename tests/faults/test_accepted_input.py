@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nudger.database import SCHEMA_VERSION
+from nudger.store.database import SCHEMA_VERSION
 from tests.desktop.rig import wait_until
 from tests.nudger_process import NUDGER, NudgerDaemon, headless_env, isolated_env, run_cli
 

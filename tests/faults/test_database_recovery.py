@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nudger.database import SCHEMA_VERSION, connect
+from nudger.core.types import Visit
 from nudger.history import FIRST_RUN_KEY
 from nudger.store import Store
-from nudger.tracking import Visit
+from nudger.store.database import SCHEMA_VERSION, connect
 from tests.nudger_process import headless_env, run_cli
 
 PAGE = 4096

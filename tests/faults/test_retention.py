@@ -6,8 +6,8 @@ import subprocess
 import time
 from collections.abc import Callable
 
+from nudger.core.types import Visit
 from nudger.store import Store
-from nudger.tracking import Visit
 from tests.desktop.rig import wait_until
 from tests.nudger_process import NudgerDaemon
 

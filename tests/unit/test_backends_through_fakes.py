@@ -31,11 +31,7 @@ from nudger.sensing.kde import (
     window_from_report,
 )
 from nudger.sensing.macos import MacSensor
-from nudger.sensing.windows import (
-    EVENT_OBJECT_NAMECHANGE,
-    EVENT_SYSTEM_FOREGROUND,
-    WindowsSensor,
-)
+from nudger.sensing.windows import EVENT_OBJECT_NAMECHANGE, EVENT_SYSTEM_FOREGROUND, WindowsSensor
 from tests.desktop.rig import wait_until
 
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from nudger.catalogue import all_rules
 from nudger.cli import main
+from nudger.core.matching import Matcher, Rule
 from nudger.daemon import Daemon
 from nudger.errors import ConfigError
-from nudger.matching import Matcher, Rule
 from nudger.sensing.base import Window
 from nudger.settings import LoadedConfig, Settings, load
 from tests.desktop.rig import wait_until

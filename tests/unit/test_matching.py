@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from nudger.catalogue import all_rules, builtin_sites
-from nudger.matching import Hit, Matcher, Rule, page_title
+from nudger.core.matching import Matcher, Rule, page_title
+from nudger.core.types import Hit
 from nudger.sensing.base import Window
 from nudger.settings import RuleSettings, Settings
 

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nudger.days import LocalDays
-from nudger.matching import Hit
+from nudger.core.days import LocalDays
+from nudger.core.policy import HeedWatch, Moment, Nudge, Policy
+from nudger.core.tracking import Tracker
+from nudger.core.types import Hit, Visit
 from nudger.messages import builtin_book
-from nudger.nudging import HeedWatch, Moment, Nudge, Policy
 from nudger.settings import NudgeSettings
-from nudger.tracking import Tracker, Visit
 
 TZ = ZoneInfo("Europe/Berlin")
 DAYS = LocalDays(TZ, dt.time(4, 0))

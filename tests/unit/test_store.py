@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from nudger.database import SCHEMA_VERSION
+from nudger.core.types import Visit
 from nudger.faults import FaultLog
 from nudger.recorder import Recorder
 from nudger.store import Store, StoreError
-from nudger.tracking import Visit
+from nudger.store.database import SCHEMA_VERSION
 
 
 def visit(start: float, end: float, target: str = "Instagram", kind: str = "site") -> Visit:

@@ -11,15 +11,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
-from nudger.aliases import alias_label, blocklist_aliases
-from nudger.days import LocalDays
+from nudger.core.aliases import alias_label, blocklist_aliases
+from nudger.core.days import LocalDays
+from nudger.core.summary import Streak
+from nudger.core.tracking import Tracker
+from nudger.core.types import Hit, Visit
+from nudger.core.words import evening_sentence
 from nudger.history import FIRST_RUN_KEY, History
-from nudger.matching import Hit
 from nudger.report import charts, html, json_report, text
-from nudger.report.words import evening_sentence
 from nudger.store import Store
-from nudger.summary import Streak
-from nudger.tracking import Tracker, Visit
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

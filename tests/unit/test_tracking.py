@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nudger.days import LocalDays
-from nudger.matching import Hit
-from nudger.tracking import Tracker, Visit
+from nudger.core.days import LocalDays
+from nudger.core.tracking import Tracker
+from nudger.core.types import Hit, Visit
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAYS = LocalDays(BERLIN, dt.time(4, 0))

@@ -11,14 +11,13 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from nudger import database
+from nudger.core.types import NudgeRow, Source, Visit
 from nudger.errors import NudgerError
-from nudger.salvage import Salvaged, salvage
-from nudger.tracking import Source, Visit
+from nudger.store import database
+from nudger.store.salvage import Salvaged, salvage
 
 log = logging.getLogger(__name__)
 
@@ -29,19 +28,6 @@ _LONGEST_VISIT = 26 * 3600.0
 
 class StoreError(NudgerError):
     """The database cannot be used (locked, full, read-only, ...). The message says which."""
-
-
-@dataclass(frozen=True, slots=True)
-class NudgeRow:
-    id: int
-    at: float
-    kind: str
-    target: str | None
-    reason: str
-    message_id: str
-    delivered: bool
-    action: str | None
-    heeded: bool | None
 
 
 class Store:

@@ -10,16 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import re2
 
-from nudger.patterns import re2_options, to_re2
-from nudger.printable import printable
-from nudger.sensing.base import Window
-
-Kind = Literal["site", "blocklist"]
-Signal = Literal["title", "url", "app"]
+from nudger.core.patterns import re2_options, to_re2
+from nudger.core.printable import printable
+from nudger.core.types import Hit, Kind, Signal, Window
 
 # Titles are cut to this many characters before matching. Real titles are far shorter; the cap
 # keeps a hostile program from making every sample expensive.
@@ -45,15 +41,6 @@ class Rule:
     name: str
     match: tuple[str, ...] = ()
     apps: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A window belongs to `target`; `signal` says what gave it away."""
-
-    kind: Kind
-    target: str
-    signal: Signal
 
 
 def normalize_app(name: str) -> str:

@@ -19,10 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from nudger.matching import Kind
+from nudger.core.types import Kind, Visit
 from nudger.messages import DISCREET_SITE, Message, MessageBook, render
 from nudger.settings import MessageKind, NudgeSettings
-from nudger.tracking import Visit
 
 Reason = Literal[
     "blocklist", "blocklist_repeat", "session", "session_repeat", "budget", "budget_repeat"

@@ -12,10 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from nudger.days import LocalDays
-from nudger.matching import Kind
-from nudger.store import NudgeRow
-from nudger.tracking import Visit
+from nudger.core.days import LocalDays
+from nudger.core.types import Kind, NudgeRow, Visit
 
 Rename = Callable[[Kind, str], str]
 

@@ -31,29 +31,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
-from nudger.days import LocalDays
-from nudger.matching import Hit, Kind, Signal
-
-Source = Literal["front", "running"]
-
-
-@dataclass(frozen=True, slots=True)
-class Visit:
-    kind: Kind
-    target: str
-    signal: Signal
-    source: Source
-    started_at: float
-    ended_at: float
-    title: str | None = None
-    # The part of a visit after a day boundary: time on this day, but not a visit of its own.
-    continued: bool = False
-
-    @property
-    def seconds(self) -> float:
-        return self.ended_at - self.started_at
+from nudger.core.days import LocalDays
+from nudger.core.types import Hit, Kind, Source, Visit
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Sequence
 
-from nudger.matching import Kind
-from nudger.summary import Rename, keep_name
+from nudger.core.summary import Rename, keep_name
+from nudger.core.types import Kind
 
 
 def alias_label(index: int) -> str:

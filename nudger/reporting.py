@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from nudger.aliases import blocklist_aliases
-from nudger.days import LocalDays
+from nudger.core.aliases import blocklist_aliases
+from nudger.core.days import LocalDays
+from nudger.core.summary import Rename, keep_name
 from nudger.errors import NudgerError
 from nudger.history import History
 from nudger.paths import write_private_atomic
 from nudger.settings import Settings, timezone_of
 from nudger.store import Store
-from nudger.summary import Rename, keep_name
 
 REPORT_DAYS = 30
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from nudger.summary import DayReport
+from nudger.core.summary import DayReport
 
 
 def duration(seconds: float) -> str:

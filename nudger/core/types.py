@@ -1,0 +1,63 @@
+"""The values that flow between the parts: a window, a hit, a visit, a stored nudge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["site", "blocklist"]
+Signal = Literal["title", "url", "app"]
+# "front": the window in front; "running": an app seen running while nothing could be read.
+Source = Literal["front", "running"]
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The window in front: which program, what its title says, and (where known) the page URL."""
+
+    app: str
+    title: str
+    pid: int | None = None
+    wm_class: tuple[str, ...] = field(default=())
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A window belongs to `target`; `signal` says what gave it away."""
+
+    kind: Kind
+    target: str
+    signal: Signal
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    kind: Kind
+    target: str
+    signal: Signal
+    source: Source
+    started_at: float
+    ended_at: float
+    title: str | None = None
+    # The part of a visit after a day boundary: time on this day, but not a visit of its own.
+    continued: bool = False
+
+    @property
+    def seconds(self) -> float:
+        return self.ended_at - self.started_at
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeRow:
+    """A nudge as it was recorded: when, about what, whether shown, answered and heeded."""
+
+    id: int
+    at: float
+    kind: str
+    target: str | None
+    reason: str
+    message_id: str
+    delivered: bool
+    action: str | None
+    heeded: bool | None
