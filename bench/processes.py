@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nudger.catalogue import all_rules
 from nudger.core.matching import Matcher
+from nudger.models import Settings
 from nudger.sensing.processes import running_names
-from nudger.settings import Settings
 
 
 def main() -> int:

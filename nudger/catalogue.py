@@ -9,8 +9,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from nudger.core.matching import Rule
 from nudger.errors import ConfigError
+from nudger.models import RuleSettings, Settings
 from nudger.paths import builtin_config
-from nudger.settings import RuleSettings, Settings, format_location
+from nudger.settings import format_location
 
 
 @functools.cache

@@ -18,9 +18,9 @@ from nudger.core.summary import union_seconds
 from nudger.core.types import Visit
 from nudger.faults import FaultLog
 from nudger.messages import builtin_book
+from nudger.models import Settings
 from nudger.notify.base import SNOOZE_SECONDS, Delivery, Notification, Notifier
 from nudger.pause import Pause, PauseFile
-from nudger.settings import Settings
 from nudger.store import Store, StoreError
 from nudger.watcher import Sample
 

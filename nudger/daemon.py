@@ -30,10 +30,11 @@ from nudger.errors import ConfigError
 from nudger.evening import EveningSummary
 from nudger.history import FIRST_RUN_KEY
 from nudger.instance import DaemonStatus, InstanceLock
+from nudger.models import Settings
 from nudger.notify import choose_notifier
 from nudger.pause import PauseFile
 from nudger.scheduling import ClockSafeScheduler
-from nudger.settings import LoadedConfig, Settings, timezone_of
+from nudger.settings import LoadedConfig, timezone_of
 from nudger.signals import RELOAD, SignalInbox
 from nudger.store import Store, StoreError
 from nudger.watcher import Watcher

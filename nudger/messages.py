@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import get_args
 
+from nudger.models import PLACEHOLDERS, MessageKind, MessageSettings, placeholders_in
 from nudger.paths import builtin_config
-from nudger.settings import PLACEHOLDERS, MessageKind, MessageSettings, placeholders_in
 
 KINDS: tuple[MessageKind, ...] = get_args(MessageKind)
 __all__ = ["KINDS", "PLACEHOLDERS", "Message", "MessageBook", "builtin_book", "render"]

@@ -11,8 +11,9 @@ from nudger.core.days import LocalDays
 from nudger.core.summary import Rename, keep_name
 from nudger.errors import NudgerError
 from nudger.history import History
+from nudger.models import Settings
 from nudger.paths import write_private_atomic
-from nudger.settings import Settings, timezone_of
+from nudger.settings import timezone_of
 from nudger.store import Store
 
 REPORT_DAYS = 30

@@ -19,10 +19,11 @@ from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
 from nudger.core.types import Hit
 from nudger.faults import FaultLog
+from nudger.models import Settings
 from nudger.recorder import Recorder
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
 from nudger.sensing.processes import running_names
-from nudger.settings import Settings, timezone_of
+from nudger.settings import timezone_of
 from nudger.store import Store
 
 log = logging.getLogger(__name__)

@@ -159,7 +159,7 @@ def _file_form(value: object) -> object:
     """A setting as it is written in the settings file, so the output can be pasted there."""
     import datetime as dt
 
-    from nudger.settings import QuietHours
+    from nudger.models import QuietHours
 
     if value is None:
         return ""  # "no quiet hours", "no evening summary": the file says it with ""

@@ -12,7 +12,7 @@ from nudger.core.printable import printable
 
 if TYPE_CHECKING:
     from nudger.instance import DaemonStatus
-    from nudger.settings import Settings
+    from nudger.models import Settings
 
 NOT_RUNNING = 3  # as in LSB init scripts: "program is not running"
 

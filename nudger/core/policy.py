@@ -21,7 +21,7 @@ from typing import Literal
 
 from nudger.core.types import Kind, Visit
 from nudger.messages import DISCREET_SITE, Message, MessageBook, render
-from nudger.settings import MessageKind, NudgeSettings
+from nudger.models import MessageKind, NudgeSettings
 
 Reason = Literal[
     "blocklist", "blocklist_repeat", "session", "session_repeat", "budget", "budget_repeat"

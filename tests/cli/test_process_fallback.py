@@ -9,8 +9,8 @@ from pathlib import Path
 
 from nudger.catalogue import all_rules
 from nudger.core.matching import Matcher
+from nudger.models import Settings
 from nudger.sensing.processes import running_names
-from nudger.settings import Settings
 from tests.desktop.rig import wait_until
 from tests.nudger_process import NudgerDaemon, headless_env, run_cli
 

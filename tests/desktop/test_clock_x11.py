@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nudger import sensing
-from nudger.settings import RuleSettings, Settings
+from nudger.models import RuleSettings, Settings
 from nudger.store import Store
 from nudger.watcher import Watcher
 from tests.desktop.rig import Desktop

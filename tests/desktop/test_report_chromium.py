@@ -13,8 +13,8 @@ from PIL import Image
 
 from nudger.core.types import Visit
 from nudger.history import FIRST_RUN_KEY
+from nudger.models import Settings
 from nudger.reporting import Reporting
-from nudger.settings import Settings
 from nudger.store import Store
 from tests.desktop.rig import CHROMIUM_FLAGS, chromium_binary
 

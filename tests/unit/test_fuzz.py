@@ -19,8 +19,9 @@ from nudger.cli import main
 from nudger.core.matching import Matcher, Rule
 from nudger.daemon import Daemon
 from nudger.errors import ConfigError
+from nudger.models import Settings
 from nudger.sensing.base import Window
-from nudger.settings import LoadedConfig, Settings, load
+from nudger.settings import LoadedConfig, load
 from tests.desktop.rig import wait_until
 from tests.nudger_process import NudgerDaemon, headless_env
 

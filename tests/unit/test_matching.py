@@ -7,8 +7,8 @@ import pytest
 from nudger.catalogue import all_rules, builtin_sites
 from nudger.core.matching import Matcher, Rule, page_title
 from nudger.core.types import Hit
+from nudger.models import RuleSettings, Settings
 from nudger.sensing.base import Window
-from nudger.settings import RuleSettings, Settings
 
 BROWSERS = ("chromium", "firefox-esr", "google-chrome", "msedge")
 ALEX = RuleSettings(name="Alex", match=("Alex Doe", "@alexdoe", "instagram.com/alexdoe"))

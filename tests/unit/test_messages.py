@@ -10,7 +10,8 @@ import pytest
 
 from nudger.errors import ConfigError
 from nudger.messages import BODY_LIMIT, KINDS, TITLE_LIMIT, builtin_book, render
-from nudger.settings import PLACEHOLDERS, load, placeholders_in
+from nudger.models import PLACEHOLDERS, placeholders_in
+from nudger.settings import load
 
 BOOK = builtin_book()
 ALL = BOOK.messages

@@ -17,7 +17,7 @@ from nudger.core.policy import HeedWatch, Moment, Nudge, Policy
 from nudger.core.tracking import Tracker
 from nudger.core.types import Hit, Visit
 from nudger.messages import builtin_book
-from nudger.settings import NudgeSettings
+from nudger.models import NudgeSettings
 
 TZ = ZoneInfo("Europe/Berlin")
 DAYS = LocalDays(TZ, dt.time(4, 0))

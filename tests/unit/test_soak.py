@@ -17,11 +17,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from nudger.coach import Coach
+from nudger.models import RuleSettings, Settings
 from nudger.notify.base import Delivery, Feedback, Notification
 from nudger.pause import PauseFile
 from nudger.sensing import Backend
 from nudger.sensing.base import Reading, Window
-from nudger.settings import RuleSettings, Settings
 from nudger.store import Store
 from nudger.watcher import Watcher
 
