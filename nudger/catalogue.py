@@ -1,4 +1,5 @@
-"""The built-in catalogue of social sites, merged with the user's own sites and blocklist."""
+"""The built-in catalogue of social sites, read once from the packaged config/sites.toml, and
+the rules it makes with the user's settings (the merging itself is nudger/core/catalogue.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import tomllib
 
 from pydantic import TypeAdapter, ValidationError
 
+from nudger.core import catalogue
 from nudger.core.matching import Rule
 from nudger.errors import ConfigError
 from nudger.models import RuleSettings, Settings
@@ -29,25 +31,6 @@ def builtin_sites() -> tuple[RuleSettings, ...]:
         ) from None
 
 
-def site_rules(settings: Settings) -> list[Rule]:
-    """Built-in sites that are switched on, with same-named user sites replacing them."""
-    disabled = {name.casefold() for name in settings.catalogue.disabled}
-    own = {site.name.casefold() for site in settings.sites}
-    rules = [
-        Rule("site", site.name, site.match, site.apps)
-        for site in builtin_sites()
-        if site.name.casefold() not in disabled and site.name.casefold() not in own
-    ]
-    rules += [
-        Rule("site", site.name, site.match, site.apps)
-        for site in settings.sites
-        if site.name.casefold() not in disabled
-    ]
-    return rules
-
-
 def all_rules(settings: Settings) -> list[Rule]:
-    blocklist = [
-        Rule("blocklist", entry.name, entry.match, entry.apps) for entry in settings.blocklist
-    ]
-    return blocklist + site_rules(settings)
+    """The blocklist, then the sites: the built-in catalogue merged with the user's own."""
+    return catalogue.all_rules(settings, builtin_sites())

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nudger.core.messages import DISCREET_SITE, Message, MessageBook, render
 from nudger.core.types import Kind, Visit
-from nudger.messages import DISCREET_SITE, Message, MessageBook, render
 from nudger.models import MessageKind, NudgeSettings
 
 Reason = Literal[

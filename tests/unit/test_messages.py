@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from nudger.core.messages import BODY_LIMIT, KINDS, TITLE_LIMIT, render
 from nudger.errors import ConfigError
-from nudger.messages import BODY_LIMIT, KINDS, TITLE_LIMIT, builtin_book, render
+from nudger.messages import builtin_book
 from nudger.models import PLACEHOLDERS, placeholders_in
 from nudger.settings import load
 
