@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -64,6 +65,9 @@ class Daemon:
         # Jobs whose timing comes from the settings, as last handed to the scheduler. Read
         # from these objects, never through the scheduler's API, which jobs must not call.
         self._jobs: dict[str, Job] = {}
+        # Held by each job that uses the store (sampling, scanning, the evening, retention) and
+        # by a reload, so that they take turns.
+        self._lock = threading.Lock()
         # What the last published status said about the desktop: (connected, looked yet).
         self._status_seen: tuple[bool, bool] = (False, False)
 
@@ -99,10 +103,16 @@ class Daemon:
         self.backend = sensing.detect()
         self.watcher = Watcher(settings, self.backend, self.store)
         self.notifier = choose_notifier()
-        self.coach = Coach(
-            settings, self.store, self.notifier, PauseFile(self.data_dir), self.watcher.days
+        pause_file = PauseFile(self.data_dir)
+        self.coach = Coach(settings, self.store, self.notifier, pause_file, self.watcher.days)
+        self.evening = EveningSummary(
+            self.store,
+            self.notifier,
+            pause_file,
+            days=lambda: self.watcher.days,
+            is_quiet=self.coach.is_quiet,
+            expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
         )
-        self.evening = EveningSummary(self.store, self.coach)
         _note_first_run(self.store)
         log.info(
             "nudger started (pid %s); data in %s; config from %s",
@@ -110,13 +120,11 @@ class Daemon:
             self.data_dir,
             ", ".join(self.config.files_read),
         )
-        rules = self.watcher.matcher.rules
+        sites, entries = self.watcher.rule_counts()
         log.info(
             "watching for %s and %s",
-            counted(sum(r.kind == "site" for r in rules), "social site"),
-            counted(
-                sum(r.kind == "blocklist" for r in rules), "blocklist entry", "blocklist entries"
-            ),
+            counted(sites, "social site"),
+            counted(entries, "blocklist entry", "blocklist entries"),
         )
         log.info("window backend: %s (%s)", self.backend.name, self.backend.reason)
         if sys.stderr.isatty():
@@ -161,9 +169,7 @@ class Daemon:
         its new rhythm now.
         """
         self._place_interval("sample", self._sample, settings.watch.poll_seconds, now=first)
-        self._place_interval(
-            "scan", self.watcher.scan_processes, settings.watch.process_scan_seconds
-        )
+        self._place_interval("scan", self._scan, settings.watch.process_scan_seconds)
         at, zone = settings.summary.time, timezone_of(settings)
         evening = self._jobs.pop("evening", None)
         if evening is not None:
@@ -188,52 +194,31 @@ class Daemon:
     def settings_in_use(self) -> dict[str, list[Any]]:
         """Each setting the daemon acts on, as every part that acts on it holds it right now.
 
-        Read from the parts themselves (the scheduler's jobs, the tracker, the matcher, the
-        policy), not from the settings object, so a part that a reload forgot shows the old
-        value. Published in the status file; the live-reload test compares it with the file.
+        Read from the parts themselves (the scheduler's jobs, the watcher, the coach), not from
+        the settings object, so a part that a reload forgot shows the old value. Published in
+        the status file; the live-reload test compares it with the file.
         """
-        watcher, coach, jobs = self.watcher, self.coach, self._jobs
-        evening = jobs.get("evening")
-        nudges = coach.policy.settings.model_dump(mode="json")
-        return {
-            "watch.poll_seconds": [jobs["sample"].trigger.interval.total_seconds()],
-            "watch.process_scan_seconds": [jobs["scan"].trigger.interval.total_seconds()],
-            "watch.idle_seconds": [
-                watcher.tracker.idle_seconds,
-                watcher.running.idle_seconds,
-                *([watcher.sensor_idle_seconds] if watcher.sensor_connected else []),
-            ],
-            "watch.flush_seconds": [watcher.settings.watch.flush_seconds],
-            "watch.browsers": [sorted(watcher.matcher.browsers)],
-            "summary.day_starts_at": [
-                str(watcher.days.starts_at),
-                str(coach.days.starts_at),
-            ],
-            "summary.timezone": [
-                str(watcher.days.tz),
-                str(coach.days.tz),
-                *([str(evening.trigger.timezone)] if evening else []),
-            ],
+        evening = self._jobs.get("evening")
+        held: dict[str, list[Any]] = {
+            "watch.poll_seconds": [self._jobs["sample"].trigger.interval.total_seconds()],
+            "watch.process_scan_seconds": [self._jobs["scan"].trigger.interval.total_seconds()],
             "summary.time": [_clock_of(evening.trigger) if evening else None],
-            "privacy.store_titles": [watcher.settings.privacy.store_titles],
-            "privacy.redact_blocklist_titles": [watcher.settings.privacy.redact_blocklist_titles],
+            "summary.timezone": [str(evening.trigger.timezone)] if evening else [],
             "privacy.keep_days": [self.config.settings.privacy.keep_days],
-            **{f"nudges.{key}": [value] for key, value in nudges.items()},
-            "nudges.heeded_within_seconds": [
-                nudges["heeded_within_seconds"],
-                coach.heed.within_seconds,
-            ],
-            "support.line": [coach.policy.support_line],
-            "rules": [sorted(f"{r.kind}:{r.name}" for r in watcher.matcher.rules)],
-            "messages": [sorted(m.id for m in coach.policy.book.messages)],
         }
+        for part in (self.watcher.settings_in_use(), self.coach.settings_in_use()):
+            for key, values in part.items():
+                held.setdefault(key, []).extend(values)
+        return held
 
     def _sample(self) -> None:
-        # One lock for everything that touches the tracker, the policy and the store.
-        with self.watcher.lock:
+        # One lock around each job that uses the store, so that their writes never interleave.
+        with self._lock:
             observed = self.watcher.tick()
             try:
-                self.coach.consider(observed, self.watcher.tracker.open_visits())
+                self.coach.consider(
+                    observed.at, observed.reading, observed.step.ended, self.watcher.open_visits()
+                )
             except Exception:  # a nudge bug must never stop the counting
                 log.exception("deciding on a nudge failed; counting goes on")
         # `nudger status` right after start (or after the desktop comes or goes) should say
@@ -247,7 +232,7 @@ class Daemon:
         keep_days = self.config.settings.privacy.keep_days
         if not keep_days:
             return
-        with self.watcher.lock:
+        with self._lock:
             try:
                 removed = self.store.forget_before(time.time() - keep_days * 86400)
             except StoreError as error:
@@ -257,8 +242,12 @@ class Daemon:
             log.info("deleted %d visits older than %d days (privacy.keep_days)", removed, keep_days)
 
     def _evening(self) -> None:
-        with self.watcher.lock:
+        with self._lock:
             self.evening()
+
+    def _scan(self) -> None:
+        with self._lock:
+            self.watcher.scan_processes()
 
     def _publish_status(self) -> None:
         self._status_seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
@@ -271,7 +260,7 @@ class Daemon:
                     sensor_connected=self.watcher.sensor_connected,
                     last_sample_at=self.watcher.last_sample_at,
                     updated_at=time.time(),
-                    notes=tuple(self.watcher.faults.messages() + self.coach.faults.messages()),
+                    notes=tuple(self.watcher.problems() + self.coach.problems()),
                     database_moved_aside=str(self.store.moved_aside)
                     if self.store.moved_aside
                     else None,
@@ -284,7 +273,7 @@ class Daemon:
                         sorted(
                             {
                                 f"site:{visit.target}" if visit.kind == "site" else "blocklist"
-                                for visit in self.watcher.tracker.open_visits()
+                                for visit in self.watcher.open_visits()
                             }
                         )
                     ),
@@ -317,7 +306,7 @@ class Daemon:
         last_good.remember(fresh)
         self.config = fresh
         settings = fresh.settings
-        with self.watcher.lock:
+        with self._lock:
             self.watcher.apply(settings)
             self.coach.apply(settings, self.watcher.days)
         self._schedule(settings)

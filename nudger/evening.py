@@ -1,14 +1,21 @@
-"""The evening summary notification: one kind sentence at summary.time, once a day."""
+"""The evening summary notification: one kind sentence at summary.time, once a day.
+
+It needs only what it uses: the history to sum the day up, a notifier to show it, the pause
+to respect, and whether it is quiet hours now.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 
-from nudger.coach import Coach
+from nudger.core.days import LocalDays
 from nudger.core.words import evening_sentence
 from nudger.history import History
+from nudger.notify.base import Notification, Notifier
+from nudger.pause import PauseFile
 from nudger.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -17,14 +24,28 @@ SENT_KEY = "evening_sent_for"
 
 
 class EveningSummary:
-    def __init__(self, store: Store, coach: Coach) -> None:
+    def __init__(
+        self,
+        store: Store,
+        notifier: Notifier,
+        pause_file: PauseFile,
+        *,
+        days: Callable[[], LocalDays],
+        is_quiet: Callable[[dt.time], bool],
+        expire_seconds: Callable[[], float],
+    ) -> None:
         self.store = store
-        self.coach = coach
+        self.notifier = notifier
+        self.pause_file = pause_file
+        # Read when the evening comes: the settings may have been reloaded since.
+        self._days = days
+        self._is_quiet = is_quiet
+        self._expire_seconds = expire_seconds
 
     def __call__(self) -> bool:
         """Send today's sentence unless paused, in quiet hours, or already sent. True if sent."""
         now = time.time()
-        days = self.coach.days
+        days = self._days()
         day = days.day_of(now)
         try:
             if self.store.get_meta(SENT_KEY) == day.isoformat():
@@ -34,11 +55,13 @@ class EveningSummary:
             log.warning("cannot read today's visits for the evening summary: %s", error)
             return False
         local = dt.datetime.fromtimestamp(now, days.tz).time()
-        if self.coach.pause_file.current(now) is not None or self.coach.policy.is_quiet(local):
+        if self.pause_file.current(now) is not None or self._is_quiet(local):
             log.info("evening summary not sent: nudges are paused or it is quiet hours")
             return False
         title, body = evening_sentence(report)
-        delivery = self.coach.notify_plain(title, body)
+        delivery = self.notifier.send(
+            Notification(title, body, self._expire_seconds(), with_actions=False)
+        )
         if not delivery.delivered:
             log.warning("could not show the evening summary: %s", delivery.problem)
             return False

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from nudger.core import patterns
+from nudger.core.clock import pulse_for
 from nudger.core.printable import printable
 from nudger.zones import zone_named
 
@@ -69,8 +70,8 @@ class WatchSettings(_Section):
 
     @property
     def pulse_seconds(self) -> float:
-        """How long a target may go unseen and still be one visit (ActivityWatch's pulsetime)."""
-        return self.poll_seconds * 1.5 + 1
+        """How long a target may go unseen and still be one visit."""
+        return pulse_for(self.poll_seconds)
 
 
 class RuleSettings(_Section):

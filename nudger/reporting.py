@@ -13,7 +13,7 @@ from nudger.errors import NudgerError
 from nudger.history import History
 from nudger.models import Settings
 from nudger.paths import write_private_atomic
-from nudger.settings import timezone_of
+from nudger.settings import days_of
 from nudger.store import Store
 
 REPORT_DAYS = 30
@@ -27,14 +27,13 @@ class Reporting:
 
     @classmethod
     def open(cls, settings: Settings, store: Store) -> Reporting:
-        tz = timezone_of(settings)
-        days = LocalDays(tz, settings.summary.day_starts_at)
+        days = days_of(settings)
         rename: Rename = keep_name
         if settings.privacy.alias_blocklist:
             rename = blocklist_aliases(
                 [entry.name for entry in settings.blocklist], store.target_names("blocklist")
             )
-        return cls(History(store, days, rename), days, tz)
+        return cls(History(store, days, rename), days, days.tz)
 
     def html(self, day: dt.date) -> str:
         # The charts library is imported only for the HTML report.

@@ -17,22 +17,19 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-_BACKWARD_JUMP_SECONDS = 2.0
+from nudger.core.clock import ClockWatch
+
 _LONGEST_SLEEP_SECONDS = 5.0
 
 
 class ClockSafeScheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler 3 is untyped
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._last_clocks: tuple[float, float] | None = None
+        self._clock = ClockWatch()
 
     def _process_jobs(self) -> float | None:
-        wall, mono = time.time(), time.monotonic()
-        if self._last_clocks is not None:
-            drift = (wall - self._last_clocks[0]) - (mono - self._last_clocks[1])
-            if drift < -_BACKWARD_JUMP_SECONDS:
-                self._bring_interval_jobs_to_now()
-        self._last_clocks = (wall, mono)
+        if self._clock.jump(time.time(), time.monotonic()) < 0:
+            self._bring_interval_jobs_to_now()
         wait: float | None = super()._process_jobs()
         return _LONGEST_SLEEP_SECONDS if wait is None else min(wait, _LONGEST_SLEEP_SECONDS)
 

@@ -26,6 +26,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from nudger.core.days import LocalDays
 from nudger.core.printable import printable
 from nudger.errors import ConfigError
 from nudger.models import Settings
@@ -232,6 +233,11 @@ def format_location(loc: tuple[Any, ...], data: Mapping[str, Any] | None = None)
             text += f".{part}" if text else str(part)
             node = node.get(part) if isinstance(node, Mapping) else None
     return text
+
+
+def days_of(settings: Settings) -> LocalDays:
+    """The local days the settings describe: their time zone, and when a day starts."""
+    return LocalDays(timezone_of(settings), settings.summary.day_starts_at)
 
 
 def timezone_of(settings: Settings) -> dt.tzinfo:

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from nudger.catalogue import all_rules
-from nudger.core.days import LocalDays
+from nudger.core.clock import ClockWatch, pulse_for
 from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
-from nudger.core.types import Hit
+from nudger.core.types import Hit, Visit
 from nudger.faults import FaultLog
 from nudger.models import Settings
 from nudger.recorder import Recorder
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
 from nudger.sensing.processes import running_names
-from nudger.settings import timezone_of
+from nudger.settings import days_of
 from nudger.store import Store
 
 log = logging.getLogger(__name__)
@@ -31,9 +31,6 @@ log = logging.getLogger(__name__)
 _SENSOR_FAULT = "sensor"
 _FIRST_RETRY_SECONDS = 1.0
 _MAX_RETRY_SECONDS = 30.0
-# Wall time and monotonic time may drift apart by this much between two samples before we call
-# it a jump (suspend, resume, or someone setting the clock).
-_JUMP_TOLERANCE_SECONDS = 2.0
 
 
 class Clock(Protocol):
@@ -65,20 +62,20 @@ class Watcher:
     ) -> None:
         self.backend = backend
         self.clock: Clock = clock or SystemClock()
-        self.faults = FaultLog(log)
-        self.recorder = Recorder(store, self.faults)
-        self.lock = threading.RLock()
+        self._faults = FaultLog(log)
+        self._recorder = Recorder(store, self._faults)
+        self._lock = threading.RLock()
         self.settings = settings
-        self.days = LocalDays(timezone_of(settings), settings.summary.day_starts_at)
-        self.matcher = Matcher(all_rules(settings), settings.watch.browsers)
-        self.tracker = Tracker(
+        self.days = days_of(settings)
+        self._matcher = Matcher(all_rules(settings), settings.watch.browsers)
+        self._tracker = Tracker(
             pulse_seconds=settings.watch.pulse_seconds,
             idle_seconds=settings.watch.idle_seconds,
             days=self.days,
         )
         # Apps seen running while nothing could be read in front: a weaker signal, kept apart.
-        self.running = Tracker(
-            pulse_seconds=_scan_pulse(settings),
+        self._running = Tracker(
+            pulse_seconds=pulse_for(settings.watch.process_scan_seconds),
             idle_seconds=settings.watch.idle_seconds,
             days=self.days,
             source="running",
@@ -88,14 +85,47 @@ class Watcher:
         self._sensor_idle: float | None = None  # the idle threshold the open sensor was given
         self._retry_at = 0.0
         self._retry_delay = _FIRST_RETRY_SECONDS
-        self._last_wall: float | None = None
-        self._last_mono = 0.0
+        self._clock = ClockWatch()
         self._last_flush = self.clock.monotonic()
         self._observed_at: float | None = None
 
     @property
     def sensor_connected(self) -> bool:
         return self._sensor is not None
+
+    def open_visits(self) -> list[Visit]:
+        """The visits in front still going on, as they stand right now."""
+        with self._lock:
+            return self._tracker.open_visits()
+
+    def problems(self) -> list[str]:
+        """What is wrong right now (no display, an unwritable database), for `nudger status`."""
+        return self._faults.messages()
+
+    def rule_counts(self) -> tuple[int, int]:
+        """(social sites, blocklist entries) being watched for."""
+        rules = self._matcher.rules
+        sites = sum(rule.kind == "site" for rule in rules)
+        return sites, len(rules) - sites
+
+    def settings_in_use(self) -> dict[str, list[object]]:
+        """The settings as the parts of the watcher hold them (see Daemon.settings_in_use)."""
+        with self._lock:
+            privacy = self.settings.privacy
+            return {
+                "watch.idle_seconds": [
+                    self._tracker.idle_seconds,
+                    self._running.idle_seconds,
+                    *([self._sensor_idle] if self._sensor is not None else []),
+                ],
+                "watch.flush_seconds": [self.settings.watch.flush_seconds],
+                "watch.browsers": [sorted(self._matcher.browsers)],
+                "summary.day_starts_at": [str(self.days.starts_at)],
+                "summary.timezone": [str(self.days.tz)],
+                "privacy.store_titles": [privacy.store_titles],
+                "privacy.redact_blocklist_titles": [privacy.redact_blocklist_titles],
+                "rules": [sorted(f"{r.kind}:{r.name}" for r in self._matcher.rules)],
+            }
 
     @property
     def sensor_idle_seconds(self) -> float | None:
@@ -104,28 +134,28 @@ class Watcher:
 
     def apply(self, settings: Settings) -> None:
         """Use new settings from now on; visits in progress carry on."""
-        with self.lock:
+        with self._lock:
             if settings.watch.idle_seconds != self._sensor_idle and self._sensor is not None:
                 # Some sensors measure idle time against the threshold they were opened with
                 # (swayidle's timeout): open it again with the new one at the next sample.
-                self.recorder.add(self._interrupt().ended)
+                self._recorder.add(self._interrupt().ended)
                 self._close_sensor()
             self.settings = settings
-            self.days = LocalDays(timezone_of(settings), settings.summary.day_starts_at)
-            self.matcher = Matcher(all_rules(settings), settings.watch.browsers)
-            self.tracker.reconfigure(
+            self.days = days_of(settings)
+            self._matcher = Matcher(all_rules(settings), settings.watch.browsers)
+            self._tracker.reconfigure(
                 pulse_seconds=settings.watch.pulse_seconds,
                 idle_seconds=settings.watch.idle_seconds,
                 days=self.days,
             )
-            self.running.reconfigure(
-                pulse_seconds=_scan_pulse(settings),
+            self._running.reconfigure(
+                pulse_seconds=pulse_for(settings.watch.process_scan_seconds),
                 idle_seconds=settings.watch.idle_seconds,
                 days=self.days,
             )
 
     def tick(self) -> Sample:
-        with self.lock:
+        with self._lock:
             wall, mono = self.clock.wall(), self.clock.monotonic()
             steps: list[Step] = []
             if self._clock_jumped(wall, mono):
@@ -137,14 +167,14 @@ class Watcher:
             else:
                 self.last_sample_at = wall
                 steps += self._glance_steps(wall, reading)
-                hits = self.matcher.match(reading.window)
+                hits = self._matcher.match(reading.window)
                 steps.append(self._see(wall, reading.window, hits, reading.idle_seconds))
             self._observed_at = wall
             step = Step(
                 tuple(v for part in steps for v in part.ended),
                 tuple(v for part in steps for v in part.started),
             )
-            self.recorder.add(step.ended)
+            self._recorder.add(step.ended)
             # A visit that begins or ends is written at once, so the database always shows what
             # is on screen; a visit that simply goes on is written every flush_seconds.
             changed = step.ended or step.started
@@ -153,37 +183,37 @@ class Watcher:
             return Sample(wall, reading, hits, step)
 
     def flush(self, mono: float | None = None) -> bool:
-        with self.lock:
+        with self._lock:
             self._last_flush = self.clock.monotonic() if mono is None else mono
-            open_visits = self.tracker.open_visits() + self.running.open_visits()
-            return self.recorder.flush(open_visits, now=self._last_flush)
+            open_visits = self._tracker.open_visits() + self._running.open_visits()
+            return self._recorder.flush(open_visits, now=self._last_flush)
 
     def scan_processes(self) -> tuple[Hit, ...]:
         """The fallback: while the window in front cannot be read, note which social apps run.
 
         Called every watch.process_scan_seconds, never every sample (a scan costs ~10 ms).
         """
-        with self.lock:
+        with self._lock:
             if self._sensor is not None:
-                self.recorder.add(self.running.interrupt())  # the real thing is back
+                self._recorder.add(self._running.interrupt())  # the real thing is back
                 return ()
         # The moment of the scan is when it began reading the process table, and the scan runs
         # without the lock, so it never holds up a sample.
         at = self.clock.wall()
         names = running_names()
-        with self.lock:
-            hits = self.matcher.apps_running(names)
-            step = self.running.observe(at, hits)
-            self.recorder.add(step.ended)
+        with self._lock:
+            hits = self._matcher.apps_running(names)
+            step = self._running.observe(at, hits)
+            self._recorder.add(step.ended)
             if step.ended or step.started:
                 self.flush()
             return hits
 
     def stop(self) -> bool:
         """Close the visits in progress and write everything. True when all of it reached disk."""
-        with self.lock:
-            self.recorder.add(self.tracker.close_all() + self.running.close_all())
-            saved = self.recorder.flush()
+        with self._lock:
+            self._recorder.add(self._tracker.close_all() + self._running.close_all())
+            saved = self._recorder.flush()
             self._close_sensor()
             return saved
 
@@ -195,21 +225,15 @@ class Watcher:
             self._sensor_idle = None
 
     def _clock_jumped(self, wall: float, mono: float) -> bool:
-        last_wall, last_mono = self._last_wall, self._last_mono
-        self._last_wall, self._last_mono = wall, mono
-        if last_wall is None:
-            return False
-        drift = (wall - last_wall) - (mono - last_mono)
-        if abs(drift) <= _JUMP_TOLERANCE_SECONDS:
-            return False
-        what = "moved forward" if drift > 0 else "moved back"
-        log.info(
-            "the clock %s by %.0f s (suspend, resume or a clock change); "
-            "visits in progress end where they were last seen",
-            what,
-            abs(drift),
-        )
-        return True
+        drift = self._clock.jump(wall, mono)
+        if drift:
+            log.info(
+                "the clock %s by %.0f s (suspend, resume or a clock change); "
+                "visits in progress end where they were last seen",
+                "moved forward" if drift > 0 else "moved back",
+                abs(drift),
+            )
+        return bool(drift)
 
     def _read(self, mono: float) -> Reading | None:
         if self._sensor is None:
@@ -222,7 +246,7 @@ class Watcher:
                 return None
             self._sensor_idle = self.settings.watch.idle_seconds
             self._retry_delay = _FIRST_RETRY_SECONDS
-            self.faults.recovered(_SENSOR_FAULT, f"watching windows again ({self.backend.name})")
+            self._faults.recovered(_SENSOR_FAULT, f"watching windows again ({self.backend.name})")
             log.info("watching windows with the %s backend", self.backend.name)
         try:
             return self._sensor.read()
@@ -233,7 +257,7 @@ class Watcher:
             return None
 
     def _schedule_retry(self, mono: float, reason: str) -> None:
-        self.faults.fault(
+        self._faults.fault(
             _SENSOR_FAULT, f"cannot see the desktop: {reason}; will keep trying in the background"
         )
         self._retry_at = mono + self._retry_delay
@@ -241,7 +265,7 @@ class Watcher:
 
     def _interrupt(self) -> Step:
         """Time that was not watched: end every visit where it was last seen."""
-        return Step(tuple(self.tracker.interrupt()))
+        return Step(tuple(self._tracker.interrupt()))
 
     def _see(
         self,
@@ -254,7 +278,7 @@ class Watcher:
     ) -> Step:
         """Feed what was in front at `at` to the tracker (`exact`: it became so at `at`)."""
         title = self._storable_title(window, hits)
-        return self.tracker.observe(at, hits, idle_seconds, title, exact=exact)
+        return self._tracker.observe(at, hits, idle_seconds, title, exact=exact)
 
     def _glance_steps(self, wall: float, reading: Reading) -> list[Step]:
         """Replay the changes caught between the last sample and this one, in order.
@@ -271,7 +295,7 @@ class Watcher:
             floor = glance.at
             # Input that stopped before this change means nobody was there to see it.
             idle = max(0.0, reading.idle_seconds - (wall - glance.at))
-            hits = self.matcher.match(glance.window)
+            hits = self._matcher.match(glance.window)
             steps.append(self._see(glance.at, glance.window, hits, idle, exact=True))
         return steps
 
@@ -279,10 +303,6 @@ class Watcher:
         """The title to keep with a visit: only when asked for, and only for matched windows."""
         if not hits or window is None or not self.settings.privacy.store_titles:
             return None
-        return self.matcher.storable_title(
+        return self._matcher.storable_title(
             window, redact_blocklist=self.settings.privacy.redact_blocklist_titles
         )
-
-
-def _scan_pulse(settings: Settings) -> float:
-    return settings.watch.process_scan_seconds * 1.5 + 1

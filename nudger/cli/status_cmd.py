@@ -93,9 +93,9 @@ def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now
 
 def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
     from nudger import paths
-    from nudger.core.days import LocalDays
     from nudger.core.words import counted, duration
     from nudger.history import History
+    from nudger.settings import days_of
     from nudger.store import Store
 
     database = paths.database_file()
@@ -103,7 +103,7 @@ def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
         return
     store = Store.open_for_reading(database)
     try:
-        days = LocalDays(tz, settings.summary.day_starts_at)
+        days = days_of(settings)
         today = History(store, days).day(days.day_of(now))
     finally:
         store.close()

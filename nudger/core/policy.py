@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nudger.core.days import LocalDays
 from nudger.core.messages import DISCREET_SITE, Message, MessageBook, render
-from nudger.core.types import Kind, Visit
+from nudger.core.types import Kind, NudgeRow, Visit
 from nudger.models import MessageKind, NudgeSettings
 
 Reason = Literal[
@@ -80,6 +81,23 @@ class PolicyState:
     sessions_nudged: set[tuple[str, float]] = field(default_factory=set)
     budget_nudged_on: dt.date | None = None
     recent_messages: deque[str] = field(default_factory=lambda: deque(maxlen=RECENT_MESSAGES))
+
+    @classmethod
+    def rebuilt(cls, recent: Sequence[NudgeRow], days: LocalDays) -> PolicyState:
+        """The state the recent nudges (newest first) imply, so that a restart never means a
+        burst: rate limits, today's budget nudge and the texts just shown all carry over."""
+        state = cls()
+        for row in recent:
+            state.last_any = max(state.last_any or row.at, row.at)
+            if row.kind == "blocklist":
+                state.last_blocklist = max(state.last_blocklist or row.at, row.at)
+            elif row.kind == "site":
+                state.last_site = max(state.last_site or row.at, row.at)
+            if row.reason == "budget" and state.budget_nudged_on is None:
+                state.budget_nudged_on = days.day_of(row.at)
+        for row in reversed(recent[:RECENT_MESSAGES]):
+            state.recent_messages.append(row.message_id)
+        return state
 
 
 class Policy:
@@ -242,37 +260,3 @@ class Policy:
 def _same_stretch(last_nudge_at: float, visit: Visit) -> bool:
     """True when the last blocklist nudge came during this same visit."""
     return last_nudge_at >= visit.started_at
-
-
-@dataclass
-class _Awaiting:
-    nudge_id: int
-    kind: Kind
-    target: str
-    at: float
-
-
-class HeedWatch:
-    """Whether a nudge was heeded: the user left that target within `within_seconds`."""
-
-    def __init__(self, within_seconds: float) -> None:
-        self.within_seconds = within_seconds
-        self._awaiting: list[_Awaiting] = []
-
-    def watch(self, nudge_id: int, kind: Kind, target: str, at: float) -> None:
-        self._awaiting.append(_Awaiting(nudge_id, kind, target, at))
-
-    def resolve(self, at: float, open_visits: Iterable[Visit]) -> list[tuple[int, bool]]:
-        """(nudge id, heeded) for every nudge whose outcome is now known."""
-        still_open = {(v.kind, v.target) for v in open_visits}
-        decided: list[tuple[int, bool]] = []
-        waiting: list[_Awaiting] = []
-        for item in self._awaiting:
-            if (item.kind, item.target) not in still_open:
-                decided.append((item.nudge_id, True))
-            elif at - item.at >= self.within_seconds:
-                decided.append((item.nudge_id, False))
-            else:
-                waiting.append(item)
-        self._awaiting = waiting
-        return decided

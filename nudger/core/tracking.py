@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nudger.core.clock import is_away
 from nudger.core.days import LocalDays
 from nudger.core.types import Hit, Kind, Source, Visit
 
@@ -103,7 +104,7 @@ class Tracker:
             ended += self.interrupt()
         self._last_at = at
 
-        if idle_seconds >= self.idle_seconds:
+        if is_away(idle_seconds, self.idle_seconds):
             ended += self._end_for_idle(input_stopped=at - idle_seconds)
             self._last_watched = None
             return Step(tuple(ended))

@@ -9,6 +9,9 @@ Kind = Literal["site", "blocklist"]
 Signal = Literal["title", "url", "app"]
 # "front": the window in front; "running": an app seen running while nothing could be read.
 Source = Literal["front", "running"]
+# The buttons on a nudge, and everything that can become of one.
+Action = Literal["snooze", "away"]
+Outcome = Literal["snooze", "away", "dismissed", "expired", "closed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +64,11 @@ class NudgeRow:
     delivered: bool
     action: str | None
     heeded: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """What the person did with a notification: pressed a button, closed it, or let it expire."""
+
+    notification_id: int
+    outcome: Outcome

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
-Action = Literal["snooze", "away"]
-Outcome = Literal["snooze", "away", "dismissed", "expired", "closed"]
+from nudger.core.types import Action, Feedback, Outcome
+
+__all__ = ["ACTIONS", "Action", "Delivery", "Feedback", "Notification", "Notifier", "Outcome"]
 
 # The two buttons on every nudge: one way to rest from nudges, one way to say "no, I'll stop".
 ACTIONS: tuple[tuple[Action, str], ...] = (("snooze", "Snooze 1 h"), ("away", "I'm stepping away"))
-SNOOZE_SECONDS = 3600
 # For notifiers without buttons, the body says how to snooze instead.
 SNOOZE_HINT = "To snooze: nudger pause 1h"
 
@@ -29,14 +29,6 @@ class Delivery:
     channel: str
     notification_id: int | None = None
     problem: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Feedback:
-    """What the user did with a notification: pressed a button, closed it, or let it expire."""
-
-    notification_id: int
-    outcome: Outcome
 
 
 class Notifier(Protocol):

@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nudger.core.days import LocalDays
-from nudger.core.policy import HeedWatch, Moment, Nudge, Policy
+from nudger.core.ledger import DayLedger
+from nudger.core.outcomes import HeedWatch
+from nudger.core.policy import Moment, Nudge, Policy
 from nudger.core.tracking import Tracker
 from nudger.core.types import Hit, Visit
 from nudger.messages import builtin_book
@@ -47,26 +49,26 @@ def every_moment(
     policy: Policy, seconds: list[Second], start: float = T0
 ) -> list[tuple[Moment, Nudge | None]]:
     tracker = Tracker(pulse_seconds=2.5, idle_seconds=120, days=DAYS)
-    site_closed = 0.0
-    blocklist_starts: set[tuple[str, float]] = set()
+    ledger = DayLedger()  # the real one, as the coach keeps it
     moments = []
     for offset, second in enumerate(seconds):
         at = start + offset
         step = tracker.observe(at, second.hits, 500.0 if second.idle else 0.0)
-        site_closed += sum(v.seconds for v in step.ended if v.kind == "site")
+        day = DAYS.day_of(at)
+        if ledger.day != day:
+            ledger.begin(day, DAYS.bounds(day), [])
+        ledger.add(step.ended)
         open_visits = tracker.open_visits()
-        blocklist_starts |= {(v.target, v.started_at) for v in open_visits if v.kind == "blocklist"}
         local = dt.datetime.fromtimestamp(at, TZ)
         moment = Moment(
             at=at,
             local_time=local.time(),
-            day=DAYS.day_of(at),
+            day=day,
             idle=second.idle,
             paused=second.paused,
             open_visits=open_visits,
-            site_seconds_today=site_closed
-            + sum(v.seconds for v in open_visits if v.kind == "site"),
-            blocklist_visits_today=len(blocklist_starts),
+            site_seconds_today=ledger.site_seconds(open_visits),
+            blocklist_visits_today=ledger.blocklist_visits(open_visits),
         )
         moments.append((moment, policy.decide(moment)))
     return moments

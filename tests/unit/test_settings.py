@@ -150,3 +150,16 @@ def test_quiet_hours_across_midnight(tmp_path: Path) -> None:
 def test_evening_summary_can_be_switched_off(tmp_path: Path) -> None:
     path = write(tmp_path, '[summary]\ntime = ""\n')
     assert load(path, env={}).settings.summary.time is None
+
+
+def test_the_environment_is_read_from_the_mapping_given_not_os_environ(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """settings._EnvSource overrides pydantic-settings' private _load_env_vars so that a load
+    can be given its own environment. Should pydantic-settings stop calling it, this fails
+    (pyproject.toml also keeps pydantic-settings below 3)."""
+    monkeypatch.setenv("NUDGER_WATCH__POLL_SECONDS", "7")
+    given = load(tmp_path / "none.toml", env={"NUDGER_WATCH__POLL_SECONDS": "3"})
+    assert given.settings.watch.poll_seconds == 3
+    assert load(tmp_path / "none.toml", env={}).settings.watch.poll_seconds == 1
+    assert load(tmp_path / "none.toml").settings.watch.poll_seconds == 7

@@ -178,7 +178,7 @@ def test_a_simulated_week(tmp_path: Path) -> None:
             idle = index * POLL if kind == "idle" else 0.0
             sensor.current = Sample(window if isinstance(window, Window) else None, idle)
             sample = watcher.tick()
-            coach.consider(sample, watcher.tracker.open_visits())
+            coach.consider(sample.at, sample.reading, sample.step.ended, watcher.open_visits())
             clock.now += POLL
             clock.mono += POLL
     watcher.stop()
