@@ -25,8 +25,5 @@ class FaultLog:
         if self._active.pop(key, None) is not None:
             self._log.info("%s", message)
 
-    def active(self, key: str) -> bool:
-        return key in self._active
-
     def messages(self) -> list[str]:
         return list(self._active.values())

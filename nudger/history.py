@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from nudger.core.days import LocalDays
 from nudger.core.summary import (
@@ -108,7 +107,3 @@ class History:
             nudges=NudgeCounts.of(self.store.nudges_between(start, end)),
             streak=self.streak(last),
         )
-
-
-def today(days: LocalDays) -> dt.date:
-    return days.day_of(time.time())

@@ -95,11 +95,6 @@ class UserConfig:
                 return index, table
         return None
 
-    def disabled_sites(self) -> list[str]:
-        catalogue = self.doc.get("catalogue")
-        disabled = catalogue.get("disabled") if isinstance(catalogue, Table) else None
-        return [str(name) for name in disabled] if isinstance(disabled, Array) else []
-
     # -- editing ------------------------------------------------------------------------------
 
     def add_rule(

@@ -106,15 +106,17 @@ class Policy:
         settings: NudgeSettings,
         book: MessageBook,
         *,
+        rng: random.Random,
         support_line: str = "",
         state: PolicyState | None = None,
-        rng: random.Random | None = None,
     ) -> None:
         self.settings = settings
         self.book = book
         self.support_line = support_line
         self.state = state or PolicyState()
-        self._rng = rng or random.Random()  # noqa: S311 - choosing a message, not a secret
+        # Given, not made here: a new Random would read the system's entropy, and a pure core
+        # reads nothing (tests give a seeded one).
+        self._rng = rng
 
     def is_quiet(self, local_time: dt.time) -> bool:
         quiet = self.settings.quiet_hours

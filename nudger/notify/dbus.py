@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 from collections import deque
 from collections.abc import Mapping
-from pathlib import Path
 
 from jeepney import DBusAddress, MatchRule, Message, new_method_call
 from jeepney.bus_messages import message_bus
@@ -21,6 +19,7 @@ from jeepney.low_level import HeaderFields
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
 from nudger.notify.base import ACTIONS, SNOOZE_HINT, Delivery, Feedback, Notification, Outcome
+from nudger.session_bus import session_bus_address
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +33,6 @@ NOTIFICATIONS = DBusAddress(
 # NotificationClosed reasons, from the Desktop Notifications Specification.
 _CLOSE_REASONS: Mapping[int, Outcome] = {1: "expired", 2: "dismissed", 3: "closed"}
 _CONNECTION_ERRORS = (OSError, ConnectionError, TimeoutError, KeyError, ValueError, StopIteration)
-
-
-def session_bus_address(env: Mapping[str, str] | None = None) -> str | None:
-    """DBUS_SESSION_BUS_ADDRESS, or the standard per-user socket when only that exists."""
-    env = os.environ if env is None else env
-    address = env.get("DBUS_SESSION_BUS_ADDRESS")
-    if address:
-        return address
-    runtime = env.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
-    socket = Path(runtime) / "bus"
-    return f"unix:path={socket}" if socket.exists() else None
 
 
 class DbusNotifier:

@@ -9,7 +9,7 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
-from nudger.notify.dbus import session_bus_address
+from nudger.session_bus import session_bus_address
 
 CALL_TIMEOUT_SECONDS = 2.0
 

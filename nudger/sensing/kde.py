@@ -23,9 +23,9 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields
 
-from nudger.notify.dbus import session_bus_address
 from nudger.sensing.base import Glance, Reading, SensorUnavailable, Window
 from nudger.sensing.dbus_calls import Caller, CallFailed
+from nudger.session_bus import session_bus_address
 
 KWIN = "org.kde.KWin"
 SCRIPTING_INTERFACE = "org.kde.kwin.Scripting"

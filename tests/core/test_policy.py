@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from nudger.core.days import LocalDays
 from nudger.core.ledger import DayLedger
 from nudger.core.outcomes import HeedWatch
-from nudger.core.policy import Moment, Nudge, Policy
+from nudger.core.policy import Moment, Nudge, Policy, PolicyState
 from nudger.core.tracking import Tracker
-from nudger.core.types import Hit, Visit
+from nudger.core.types import Hit, NudgeRow, Visit
 from nudger.messages import builtin_book
 from nudger.models import NudgeSettings
 
@@ -303,3 +303,19 @@ def test_messages_that_say_minutes_wait_for_longer_visits(minutes: int) -> None:
     p = policy()
     for _ in range(200):
         assert not p.choose(["social_break", "move", "small_goal"], minutes).needs_minutes
+
+
+def test_the_state_rebuilt_from_stored_nudges_keeps_rate_limits_and_recent_texts() -> None:
+    def row(at: float, kind: str, reason: str, message: str) -> NudgeRow:
+        return NudgeRow(0, at, kind, "x", reason, message, True, None, None)
+
+    recent = [  # newest first, as the store gives them
+        row(T0 - 60, "site", "budget", "move.2"),
+        row(T0 - 600, "blocklist", "blocklist", "be_kind.1"),
+        row(T0 - 86400 * 2, "site", "budget", "move.1"),
+    ]
+    state = PolicyState.rebuilt(recent, DAYS)
+    assert state.last_any == T0 - 60
+    assert state.last_site == T0 - 60 and state.last_blocklist == T0 - 600
+    assert state.budget_nudged_on == DAYS.day_of(T0 - 60)
+    assert list(state.recent_messages) == ["move.1", "be_kind.1", "move.2"]
