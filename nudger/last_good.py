@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from nudger import settings as settings_module
 from nudger.errors import ConfigError
 from nudger.paths import read_regular_file, write_private_atomic
@@ -30,15 +28,15 @@ def copy_path(user_file: Path) -> Path:
 
 
 def remember(loaded: settings_module.LoadedConfig) -> None:
-    """Keep the user's part of settings that just loaded (only when it changed)."""
+    """Keep the user's file as it was just read and found good (only when it changed)."""
     path = copy_path(loaded.user_file)
-    if not path.parent.is_dir() or (not loaded.user_data and not path.exists()):
+    text = loaded.user_text or b""
+    if not path.parent.is_dir() or (not text and not path.exists()):
         return  # no settings folder, or nothing of the user's to keep
-    text = tomlkit.dumps(dict(loaded.user_data))
     with contextlib.suppress(OSError):
-        if path.is_file() and read_regular_file(path).decode("utf-8") == text:
+        if path.is_file() and read_regular_file(path) == text:
             return
-    with contextlib.suppress(OSError):  # a read-only data dir only loses this convenience
+    with contextlib.suppress(OSError):  # a read-only folder only loses this convenience
         write_private_atomic(path, text, durable=False)
 
 
@@ -46,7 +44,7 @@ def load_instead(user_file: Path, env: Mapping[str, str]) -> settings_module.Loa
     """The last good settings with today's environment, else without it, else the defaults."""
     saved: dict[str, Any] = {}
     with contextlib.suppress(OSError, ValueError, RecursionError):
-        saved = tomllib.loads(read_regular_file(copy_path(user_file)).decode("utf-8"))
+        saved = tomllib.loads(read_regular_file(copy_path(user_file)).decode("utf-8-sig"))
     for data, environment in ((saved, env), (saved, {}), ({}, {})):
         with contextlib.suppress(ConfigError):
             return settings_module.load_from(data, user_file, environment)

@@ -5,6 +5,7 @@ The models themselves (what each setting is and may be) live in models.py.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import os
@@ -47,6 +48,8 @@ class LoadedConfig:
     env_keys: tuple[str, ...]
     user_data: Mapping[str, Any]
     defaults_label: str
+    # The user's file exactly as it was read and found good (None when there was none).
+    user_text: bytes | None = None
 
 
 class _EnvSource(EnvSettingsSource):
@@ -65,8 +68,10 @@ def load(user_file: Path | None = None, env: Mapping[str, str] | None = None) ->
     env = os.environ if env is None else env
     user_file = user_config_file(env) if user_file is None else user_file
     exists = user_file.exists() or user_file.is_symlink()  # a dangling link is said, not skipped
-    user = _read_toml(user_file, str(user_file)) if exists else {}
-    return load_from(user, user_file, env, file_exists=exists)
+    raw = _read_file(user_file, str(user_file)) if exists else None
+    user = _parse_toml(raw, str(user_file)) if raw is not None else {}
+    loaded = load_from(user, user_file, env, file_exists=exists)
+    return dataclasses.replace(loaded, user_text=raw)
 
 
 def load_from(
@@ -142,11 +147,24 @@ def _is_setting_variable(key: str) -> bool:
 
 
 def _read_toml(source: Path | Traversable, label: str) -> dict[str, Any]:
-    """A TOML file, read safely: a FIFO or a device in its place is refused at once (never
-    waited on), a UTF-8 byte-order mark is accepted, and nesting too deep for the parser is an
+    return _parse_toml(_read_file(source, label), label)
+
+
+def _read_file(source: Path | Traversable, label: str) -> bytes:
+    """A settings file's bytes, read safely: a FIFO or a device in its place is refused at once
+    (never waited on)."""
+    try:
+        return read_regular_file(source) if isinstance(source, Path) else source.read_bytes()
+    except NotARegularFile as error:
+        raise ConfigError(label, "(file)", f"cannot be read: {error}") from None
+    except OSError as error:
+        raise ConfigError(label, "(file)", f"cannot be read: {error.strerror or error}") from None
+
+
+def _parse_toml(raw: bytes, label: str) -> dict[str, Any]:
+    """TOML, with a UTF-8 byte-order mark accepted, and nesting too deep for the parser an
     error like any other."""
     try:
-        raw = read_regular_file(source) if isinstance(source, Path) else source.read_bytes()
         return tomllib.loads(raw.decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         reason = str(error)
@@ -159,10 +177,6 @@ def _read_toml(source: Path | Traversable, label: str) -> dict[str, Any]:
         raise ConfigError(label, f"byte {error.start}", "this is not UTF-8 text") from None
     except RecursionError:
         raise ConfigError(label, "TOML syntax", "it is nested too deeply to be settings") from None
-    except NotARegularFile as error:
-        raise ConfigError(label, "(file)", f"cannot be read: {error}") from None
-    except OSError as error:
-        raise ConfigError(label, "(file)", f"cannot be read: {error.strerror or error}") from None
 
 
 def _explain(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from nudger.cli.common import load_config
@@ -20,6 +21,11 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The daemon never opens a network connection, so it does not even load the TLS module:
+    # an `import ssl` anywhere in it fails, and libssl is never mapped into the process.
+    # (It is also 4 MB lighter: pydantic-settings imports asyncio, which imports ssl if it can.)
+    if "ssl" not in sys.modules:
+        sys.modules["ssl"] = None  # type: ignore[assignment]  # None blocks an import by design
     from nudger.signals import SignalInbox
 
     # Before anything slow: a SIGTERM or SIGHUP during start-up then waits its turn instead of

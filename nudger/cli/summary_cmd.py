@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import time
-import webbrowser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -164,6 +163,8 @@ def _run_opener(path: Path) -> str | None:
     uri = path.resolve().as_uri()
     opener = "open" if sys.platform == "darwin" else "xdg-open"
     if shutil.which(opener) is None:
+        import webbrowser
+
         return None if webbrowser.open(uri) else f"there is no {opener} and no browser was found"
     process = subprocess.Popen(
         [opener, uri], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
