@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import re2
 
+from nudger.core.addresses import address_of, split_url
 from nudger.core.patterns import re2_options, to_re2
 from nudger.core.printable import printable
 from nudger.core.types import Hit, Kind, Signal, Window
@@ -88,11 +89,15 @@ class _PatternSet:
     daemon can compile.
     """
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], *, addresses: bool = True) -> None:
+        """`addresses=False` leaves address patterns out: on a page's address they match by
+        structure (see _AddressIndex), not as text."""
         self._owners: list[int] = []
         self._set = re2.Set.SearchSet(re2_options())
         for index, rule in enumerate(rules):
             for pattern in rule.match:
+                if not addresses and address_of(pattern) is not None:
+                    continue
                 self._set.Add(to_re2(pattern))
                 self._owners.append(index)
         self._empty = not self._owners
@@ -110,6 +115,31 @@ class _PatternSet:
         except UnicodeEncodeError:
             found = self._set.Match(safe_text(text))
         return {self._owners[i] for i in found} if found else set()
+
+
+class _AddressIndex:
+    """The address patterns of one kind, by host: a page's address is looked up once."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._by_host: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for index, rule in enumerate(rules):
+            for pattern in rule.match:
+                address = address_of(pattern)
+                if address is not None:
+                    self._by_host.setdefault(address.host, []).append((address.segments, index))
+
+    def rules_matching(self, url: str) -> set[int]:
+        if not self._by_host or not url:
+            return set()
+        found = split_url(url)
+        if found is None:
+            return set()
+        host, segments = found
+        return {
+            index
+            for wanted, index in self._by_host.get(host, ())
+            if segments[: len(wanted)] == wanted
+        }
 
 
 def _culprit(rules: Sequence[Rule]) -> TooBig:
@@ -138,6 +168,11 @@ class Matcher:
         self._sites = [r for r in self._rules if r.kind == "site"]
         self._blocklist_set = _PatternSet(self._blocklist)
         self._site_set = _PatternSet(self._sites)
+        # On a page's address, address patterns match by structure and words as text.
+        self._blocklist_url_set = _PatternSet(self._blocklist, addresses=False)
+        self._site_url_set = _PatternSet(self._sites, addresses=False)
+        self._blocklist_addresses = _AddressIndex(self._blocklist)
+        self._site_addresses = _AddressIndex(self._sites)
         self._apps: dict[str, list[Rule]] = {}
         for rule in self._rules:
             for app in rule.apps:
@@ -185,13 +220,15 @@ class Matcher:
         # Blocklist entries are about a person: they count in any window (a chat, a photo viewer).
         for index in sorted(self._blocklist_set.rules_matching(title)):
             add(self._blocklist[index], "title")
-        for index in sorted(self._blocklist_set.rules_matching(url)):
+        on_page = self._blocklist_url_set.rules_matching(url)
+        for index in sorted(on_page | self._blocklist_addresses.rules_matching(url)):
             add(self._blocklist[index], "url")
         # Site patterns only mean something in a browser: "Reddit" in an editor is not Reddit.
         if browser:
             for index in sorted(self._site_set.rules_matching(title)):
                 add(self._sites[index], "title")
-            for index in sorted(self._site_set.rules_matching(url)):
+            on_page = self._site_url_set.rules_matching(url)
+            for index in sorted(on_page | self._site_addresses.rules_matching(url)):
                 add(self._sites[index], "url")
         for name in {normalize_app(n) for n in (window.app, *window.wm_class) if n}:
             for rule in self._apps.get(name, ()):
@@ -240,12 +277,20 @@ class Matcher:
                 patterns_used = rule.match
             for signal, text in texts:
                 for pattern in patterns_used:
-                    if re2.compile(to_re2(pattern), re2_options()).search(safe_text(text)):
+                    if _explains(pattern, signal, text):
                         found.append(Explanation(rule.kind, rule.name, signal, pattern))
             for app in rule.apps:
                 if normalize_app(app) in apps:
                     found.append(Explanation(rule.kind, rule.name, "app", app))
         return found
+
+
+def _explains(pattern: str, signal: Signal, text: str) -> bool:
+    """Whether `pattern` matches `text`: as the matcher does, by structure for an address."""
+    address = address_of(pattern)
+    if signal == "url" and address is not None:
+        return address.matches(text)
+    return bool(re2.compile(to_re2(pattern), re2_options()).search(safe_text(text)))
 
 
 def _blank_out(redactor: re2._Regexp, text: str) -> str:

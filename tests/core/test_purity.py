@@ -16,7 +16,7 @@ MODULES = sorted(CORE.glob("*.py"))
 # environment, threads): none of them may be imported by the core.
 WORLDLY = {
     "os", "io", "pathlib", "shutil", "tempfile", "glob", "time", "socket", "select", "signal",
-    "subprocess", "threading", "multiprocessing", "sqlite3", "logging", "urllib", "http",
+    "subprocess", "threading", "multiprocessing", "sqlite3", "logging", "urllib.request", "http",
     "importlib", "sys", "platform", "locale", "asyncio", "ssl", "zoneinfo", "tomllib",
 }  # fmt: skip
 # Libraries that only compute: RE2 matches text.
@@ -53,7 +53,8 @@ def test_the_core_imports_only_itself_the_settings_models_and_pure_libraries(
         if top in PURE_LIBRARIES:
             continue
         assert top in sys.stdlib_module_names, f"{module.name} imports the library {name}"
-        assert top not in WORLDLY, f"{module.name} imports {name}, which touches the world"
+        worldly = any(name == w or name.startswith(w + ".") for w in WORLDLY)
+        assert not worldly, f"{module.name} imports {name}, which touches the world"
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda p: p.stem)
