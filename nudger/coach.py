@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
+from nudger.core.browsing import PauseReport
 from nudger.core.clock import is_away
 from nudger.core.days import LocalDays
 from nudger.core.ledger import DayLedger
 from nudger.core.outcomes import Answers, HeedWatch, Undelivered, retry_verdict
-from nudger.core.policy import Moment, Nudge, Policy, PolicyState
-from nudger.core.types import Visit
+from nudger.core.policy import PAUSE_MESSAGE_ID, Moment, Nudge, Policy, PolicyState
+from nudger.core.types import PAUSE_REASON, Hit, Visit
 from nudger.faults import FaultLog
 from nudger.messages import builtin_book
 from nudger.models import Settings
@@ -31,6 +32,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _NOTIFY_FAULT = "notify"
 _RECORD_FAULT = "record-nudge"
+_OPEN_PAUSES_KEPT = 64
+
+
+def _pause_outcome(pause: PauseReport) -> str:
+    if pause.answer is None:
+        return "waiting for an answer"
+    return "the person stepped away" if pause.answer == "away" else "the person went on"
 
 
 class Coach:
@@ -56,6 +64,8 @@ class Coach:
         self.ledger = DayLedger()
         self._answers = Answers()
         self._undelivered: Undelivered | None = None
+        # The browser's pauses not answered yet: the pause's id -> its row in the nudges table.
+        self._open_pauses: dict[str, int | None] = {}
 
     def apply(self, settings: Settings, days: LocalDays) -> None:
         """New settings: keep what the policy remembers (rate limits, recent messages)."""
@@ -138,6 +148,52 @@ class Coach:
         if nudge is not None:
             self._deliver(nudge)
         return nudge
+
+    def browser_pauses(
+        self, pauses: Sequence[PauseReport], owner: Callable[[str], Sequence[Hit]]
+    ) -> None:
+        """Record the pauses the browser held pages back with, and how each was answered.
+
+        `owner` says which rule a held-back address belongs to. The address itself goes no
+        further than this call: the record keeps the rule's name, as a nudge does.
+        """
+        for pause in pauses:
+            if pause.answer is not None and pause.pause_id in self._open_pauses:
+                row_id = self._open_pauses.pop(pause.pause_id)
+            else:
+                row_id = self._record_pause(pause, owner(pause.url))
+            if pause.answer is not None and row_id is not None:
+                # Stepping away is a pause heeded; going on is the person's own choice.
+                answered = partial(
+                    self.store.update_nudge,
+                    row_id,
+                    action=pause.answer,
+                    heeded=pause.answer == "away",
+                )
+                self._record(answered)
+            log.info("a page was held back for a breath; %s", _pause_outcome(pause))
+
+    def _record_pause(self, pause: PauseReport, hits: Sequence[Hit]) -> int | None:
+        hit = hits[0] if hits else None
+        kind = hit.kind if hit is not None else "blocklist"
+        self.policy.noted_pause(pause.at, kind)
+        row_id = self._record(
+            lambda: self.store.add_nudge(
+                at=pause.at,
+                kind=kind,
+                target=hit.target if hit is not None else None,
+                reason=PAUSE_REASON,
+                message_id=PAUSE_MESSAGE_ID,
+                delivered=True,
+                channel="browser",
+                notification_id=None,
+            )
+        )
+        if pause.answer is None:
+            if len(self._open_pauses) >= _OPEN_PAUSES_KEPT:
+                self._open_pauses.pop(next(iter(self._open_pauses)))  # never answered
+            self._open_pauses[pause.pause_id] = row_id
+        return row_id
 
     def _take_answers(self, at: float) -> None:
         for answer in self._answers.read(self.notifier.feedback()):

@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from nudger import last_good, paths, sensing
 from nudger import settings as settings_module
 from nudger.coach import Coach
+from nudger.companion import Companion
 from nudger.core.words import counted
 from nudger.errors import ConfigError
 from nudger.evening import EveningSummary
@@ -101,7 +102,8 @@ class Daemon:
         settings = self.config.settings
         self.store = Store.open(self.data_dir / "nudger.db")
         self.backend = sensing.detect()
-        self.watcher = Watcher(settings, self.backend, self.store)
+        self.companion = Companion.open(settings)
+        self.watcher = Watcher(settings, self.backend, self.store, tabs=self.companion.relay)
         self.notifier = choose_notifier()
         pause_file = PauseFile(self.data_dir)
         self.coach = Coach(settings, self.store, self.notifier, pause_file, self.watcher.days)
@@ -113,6 +115,7 @@ class Daemon:
             is_quiet=self.coach.is_quiet,
             expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
         )
+        self.companion.tell(paused=self._paused())
         _note_first_run(self.store)
         log.info(
             "nudger started (pid %s); data in %s; config from %s",
@@ -156,6 +159,7 @@ class Daemon:
             # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
             self.scheduler.shutdown(wait=True)
         saved = self.watcher.stop()
+        self.companion.close()
         self.notifier.close()
         self.store.close()
         return saved
@@ -206,7 +210,12 @@ class Daemon:
             "summary.timezone": [str(evening.trigger.timezone)] if evening else [],
             "privacy.keep_days": [self.config.settings.privacy.keep_days],
         }
-        for part in (self.watcher.settings_in_use(), self.coach.settings_in_use()):
+        parts = (
+            self.watcher.settings_in_use(),
+            self.coach.settings_in_use(),
+            self.companion.settings_in_use(),
+        )
+        for part in parts:
             for key, values in part.items():
                 held.setdefault(key, []).extend(values)
         return held
@@ -216,9 +225,11 @@ class Daemon:
         with self._lock:
             observed = self.watcher.tick()
             try:
+                self.coach.browser_pauses(self.companion.pauses(), self.watcher.address_hits)
                 self.coach.consider(
                     observed.at, observed.reading, observed.step.ended, self.watcher.open_visits()
                 )
+                self.companion.tell(paused=self._paused(observed.at))
             except Exception:  # a nudge bug must never stop the counting
                 log.exception("deciding on a nudge failed; counting goes on")
         # `nudger status` right after start (or after the desktop comes or goes) should say
@@ -226,6 +237,10 @@ class Daemon:
         seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
         if seen != self._status_seen:
             self._publish_status()
+
+    def _paused(self, at: float | None = None) -> bool:
+        """Nudges are paused or snoozed (`nudger pause`): the browser holds nothing back then."""
+        return self.coach.pause_file.current(time.time() if at is None else at) is not None
 
     def _forget_old(self) -> None:
         """privacy.keep_days: delete visits and nudges older than that (0 keeps everything)."""
@@ -269,6 +284,15 @@ class Daemon:
                     else None,
                     config_problem=self._config_problem,
                     settings_in_use=self.settings_in_use(),
+                    browsers=tuple(
+                        {
+                            "browser": contact.browser,
+                            "connected": contact.connected,
+                            "last_seen": contact.last_seen,
+                            "holding": contact.holding,
+                        }
+                        for contact in self.companion.contacts()
+                    ),
                     in_front=tuple(
                         sorted(
                             {
@@ -309,6 +333,8 @@ class Daemon:
         with self._lock:
             self.watcher.apply(settings)
             self.coach.apply(settings, self.watcher.days)
+            self.companion.apply(settings)
+            self.companion.tell(paused=self._paused())
         self._schedule(settings)
         self._publish_status()
         log.info(

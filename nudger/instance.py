@@ -40,6 +40,8 @@ class DaemonStatus:
     settings_in_use: dict[str, list[Any]] | None = None
     # What the last look found in front, as "site:Instagram" or "blocklist" (never a name).
     in_front: tuple[str, ...] = ()
+    # The browsers whose companion spoke since the daemon started: name, connected, last_seen.
+    browsers: tuple[dict[str, Any], ...] = ()
 
 
 class AlreadyRunning(Exception):
@@ -87,6 +89,7 @@ def read_status(data_dir: Path) -> DaemonStatus | None:
                 **data,
                 "notes": tuple(data.get("notes", ())),
                 "in_front": tuple(data.get("in_front", ())),
+                "browsers": tuple(data.get("browsers", ())),
             }
         )
     except (OSError, ValueError, TypeError):

@@ -196,6 +196,14 @@ class SupportSettings(_Section):
     line: str = Field("", max_length=160)
 
 
+class BrowserSettings(_Section):
+    """The browser companion's pause before a page on the blocklist."""
+
+    pause_seconds: float = Field(5, ge=0, le=60)  # 0 turns the pause off
+    pause_again_minutes: float = Field(10, ge=0, le=1440)
+    pause_sites: bool = False
+
+
 PLACEHOLDERS = frozenset({"site", "minutes"})
 # What a text is filled in with to check it: a long site name, and many minutes.
 _SAMPLE_FILLING = {"site": "a site with a long name", "minutes": 999}
@@ -259,6 +267,7 @@ class Settings(BaseModel):
     privacy: PrivacySettings = PrivacySettings()
     nudges: NudgeSettings = NudgeSettings()
     support: SupportSettings = SupportSettings()
+    browser: BrowserSettings = BrowserSettings()
     sites: tuple[RuleSettings, ...] = ()
     blocklist: tuple[RuleSettings, ...] = ()
     messages: tuple[MessageSettings, ...] = ()

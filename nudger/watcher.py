@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from nudger.catalogue import all_rules
+from nudger.core.browsing import TabReport, with_tabs
 from nudger.core.clock import ClockWatch, pulse_for
 from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
@@ -38,6 +39,12 @@ class Clock(Protocol):
     def monotonic(self) -> float: ...
 
 
+class TabFeed(Protocol):
+    """What the browsers said since the last sample (the browser companion's relay)."""
+
+    def take(self) -> tuple[dict[int, TabReport], list[TabReport]]: ...
+
+
 class SystemClock:
     def wall(self) -> float:
         return time.time()
@@ -58,9 +65,17 @@ class Sample:
 
 class Watcher:
     def __init__(
-        self, settings: Settings, backend: Backend, store: Store, clock: Clock | None = None
+        self,
+        settings: Settings,
+        backend: Backend,
+        store: Store,
+        clock: Clock | None = None,
+        *,
+        tabs: TabFeed | None = None,
     ) -> None:
         self.backend = backend
+        self._tabs = tabs
+        self._front: Window | None = None  # what the sensor had in front at the last reading
         self.clock: Clock = clock or SystemClock()
         self._faults = FaultLog(log)
         self._recorder = Recorder(store, self._faults)
@@ -160,7 +175,7 @@ class Watcher:
             steps: list[Step] = []
             if self._clock_jumped(wall, mono):
                 steps.append(self._interrupt())
-            reading = self._read(mono)
+            reading = self._with_tabs(self._read(mono), wall)
             hits: tuple[Hit, ...] = ()
             if reading is None:
                 steps.append(self._interrupt())
@@ -255,6 +270,22 @@ class Watcher:
             self._close_sensor()
             self._schedule_retry(mono, str(error))
             return None
+
+    def _with_tabs(self, sensed: Reading | None, wall: float) -> Reading | None:
+        """The reading with the browsers' active pages joined in (or, where no window can be
+        read, the focused browser alone)."""
+        if self._tabs is None:
+            return sensed
+        before, reports = self._tabs.take()
+        reading = with_tabs(sensed, before, reports, front=self._front, now=wall)
+        # The window as the sensor gave it: its address is joined afresh from every report.
+        self._front = None if sensed is None else sensed.window
+        return reading
+
+    def address_hits(self, url: str) -> tuple[Hit, ...]:
+        """The rules a page address belongs to (for a pause the browser reports)."""
+        with self._lock:
+            return self._matcher.match(Window(app="", title="", url=url))
 
     def _schedule_retry(self, mono: float, reason: str) -> None:
         self._faults.fault(

@@ -14,6 +14,7 @@ from nudger import __version__
 from nudger.cli import (
     autostart_cmd,
     block_cmd,
+    browser_cmd,
     config_cmd,
     doctor_cmd,
     pause_cmd,
@@ -33,6 +34,7 @@ _COMMANDS = (
     pause_cmd,
     config_cmd,
     autostart_cmd,
+    browser_cmd,
     doctor_cmd,
 )
 

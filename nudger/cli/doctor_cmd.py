@@ -20,7 +20,18 @@ def register(commands: Any) -> None:
 def run(_args: argparse.Namespace) -> int:
     windows_ok = _check_windows()
     notifications_ok = _check_notifications()
-    return 0 if windows_ok and notifications_ok else 1
+    browsers_ok = _check_browsers()
+    if not windows_ok and browsers_ok:
+        print("The browser companion is connected: nudger sees your pages through it, even")
+        print("where it cannot read the window in front.")
+    return 0 if (windows_ok or browsers_ok) and notifications_ok else 1
+
+
+def _check_browsers() -> bool:
+    from nudger.cli.browser_cmd import print_status
+
+    print("Browser companion:")
+    return print_status(indent="  ") == 0
 
 
 def _check_notifications() -> bool:

@@ -18,10 +18,15 @@ the browser applies before a page loads; tests/core/address_cases.json is run ag
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from nudger.core.patterns import REGEX_PREFIX
+
+if TYPE_CHECKING:
+    from nudger.core.matching import Rule
 
 # A host name: labels of letters, digits and hyphens, at least one dot, ending in letters.
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}", re.IGNORECASE)
@@ -89,3 +94,22 @@ _SPECIAL = frozenset(".^$*+?()[]{}|\\")
 def _bare_host(host: str) -> str:
     host = host.lower().rstrip(".")
     return host.removeprefix("www.")
+
+
+def pause_rules(rules: Iterable[Rule], *, sites: bool) -> list[dict[str, str]]:
+    """What the browser holds back for a breath: every address on the blocklist, and with
+    `sites` every social site's host too. As the companion takes them: a kind and a regex."""
+    chosen: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.kind == "site" and not sites:
+            continue
+        for pattern in rule.match:
+            address = address_of(pattern)
+            if address is None:
+                continue
+            regex = browser_regex(address)
+            if regex not in seen:
+                seen.add(regex)
+                chosen.append({"kind": rule.kind, "regex": regex})
+    return chosen

@@ -190,6 +190,8 @@ class Matcher:
         return self._browsers
 
     def is_browser(self, window: Window) -> bool:
+        if window.url:
+            return True  # only a browser (or its companion) gives a page address
         names = (window.app, *window.wm_class)
         return any(normalize_app(name) in self._browsers for name in names if name)
 

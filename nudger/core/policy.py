@@ -21,12 +21,19 @@ from typing import Literal
 
 from nudger.core.days import LocalDays
 from nudger.core.messages import DISCREET_SITE, Message, MessageBook, render
-from nudger.core.types import Kind, NudgeRow, Visit
+from nudger.core.types import PAUSE_REASON, Kind, NudgeRow, Visit
 from nudger.models import MessageKind, NudgeSettings
 
 Reason = Literal[
-    "blocklist", "blocklist_repeat", "session", "session_repeat", "budget", "budget_repeat"
+    "blocklist",
+    "blocklist_repeat",
+    "session",
+    "session_repeat",
+    "budget",
+    "budget_repeat",
+    "pause",  # the browser held the page back for a breath
 ]
+PAUSE_MESSAGE_ID = "pause"  # a pause has no text of its own to record
 
 # Which suggestions fit which moment. Counselling is offered on heavy days, not after a glance.
 BLOCKLIST_KINDS: tuple[MessageKind, ...] = (
@@ -95,7 +102,8 @@ class PolicyState:
                 state.last_site = max(state.last_site or row.at, row.at)
             if row.reason == "budget" and state.budget_nudged_on is None:
                 state.budget_nudged_on = days.day_of(row.at)
-        for row in reversed(recent[:RECENT_MESSAGES]):
+        texts = [row for row in recent if row.reason != PAUSE_REASON]
+        for row in reversed(texts[:RECENT_MESSAGES]):
             state.recent_messages.append(row.message_id)
         return state
 
@@ -121,6 +129,16 @@ class Policy:
     def is_quiet(self, local_time: dt.time) -> bool:
         quiet = self.settings.quiet_hours
         return quiet is not None and quiet.contains(local_time)
+
+    def noted_pause(self, at: float, kind: Kind) -> None:
+        """The browser held a page back for a breath. That was this moment's nudge: a
+        notification about the same page right after it would only say it twice."""
+        state = self.state
+        state.last_any = max(state.last_any or at, at)
+        if kind == "blocklist":
+            state.last_blocklist = max(state.last_blocklist or at, at)
+        else:
+            state.last_site = max(state.last_site or at, at)
 
     def may_speak(self, moment: Moment) -> bool:
         """The rules every nudge follows. (The evening summary follows pause and quiet hours.)"""

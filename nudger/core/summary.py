@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from nudger.core.days import LocalDays
-from nudger.core.types import Kind, NudgeRow, Visit
+from nudger.core.types import PAUSE_REASON, Kind, NudgeRow, Visit
 
 Rename = Callable[[Kind, str], str]
 
@@ -57,19 +57,28 @@ class DaySummary:
 
 @dataclass(frozen=True, slots=True)
 class NudgeCounts:
+    """Notifications sent and heeded, and, apart from them, the browser's pauses before a page
+    and how often the person stepped away."""
+
     sent: int
     delivered: int
     heeded: int
     snoozed: int
+    pauses: int = 0
+    stepped_away: int = 0
 
     @classmethod
     def of(cls, rows: Iterable[NudgeRow]) -> NudgeCounts:
         rows = list(rows)
+        notes = [r for r in rows if r.reason != PAUSE_REASON]
+        pauses = [r for r in rows if r.reason == PAUSE_REASON]
         return cls(
-            sent=len(rows),
-            delivered=sum(1 for r in rows if r.delivered),
-            heeded=sum(1 for r in rows if r.heeded),
-            snoozed=sum(1 for r in rows if r.action == "snooze"),
+            sent=len(notes),
+            delivered=sum(1 for r in notes if r.delivered),
+            heeded=sum(1 for r in notes if r.heeded),
+            snoozed=sum(1 for r in notes if r.action == "snooze"),
+            pauses=len(pauses),
+            stepped_away=sum(1 for r in pauses if r.heeded),
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
 
 Kind = Literal["site", "blocklist"]
 Signal = Literal["title", "url", "app"]
@@ -12,6 +12,8 @@ Source = Literal["front", "running"]
 # The buttons on a nudge, and everything that can become of one.
 Action = Literal["snooze", "away"]
 Outcome = Literal["snooze", "away", "dismissed", "expired", "closed"]
+# The reason a pause before a page (the browser companion's) is recorded under, among the nudges.
+PAUSE_REASON: Final = "pause"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,32 @@ class Window:
     pid: int | None = None
     wm_class: tuple[str, ...] = field(default=())
     url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """A change of what was in front, caught as it happened, between two readings.
+
+    `window` was in front from `at` (wall-clock seconds) until the next glance, or until the
+    reading that carries it. Backends that can follow changes as they happen report these, so a
+    tab that was in front for less than one sample still counts.
+    """
+
+    at: float
+    window: Window | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One look at the desktop. `window` is None when nothing is in front (a normal state).
+
+    `glances` are the changes since the previous reading, oldest first (empty for backends that
+    only poll); `window` is what is in front now.
+    """
+
+    window: Window | None
+    idle_seconds: float
+    glances: tuple[Glance, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

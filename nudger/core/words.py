@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from nudger.core.summary import DayReport
+from nudger.core.summary import DayReport, NudgeCounts
 
 
 def duration(seconds: float) -> str:
@@ -76,6 +76,19 @@ def streak_sentence(report: DayReport, today: dt.date | None = None) -> str:
         )
         return f"No visits to the blocklist: day {streak.current}.{best}"
     return f"Blocklist pages came up {times} today. Tomorrow is a fresh start."
+
+
+def pause_sentence(nudges: NudgeCounts) -> str:
+    """The browser's pauses, told as choices the person made, never as a score."""
+    held = (
+        "a page was held back for a breath"
+        if nudges.pauses == 1
+        else (f"pages were held back for a breath {nudges.pauses} times")
+    )
+    if nudges.stepped_away == 0:
+        return f"In the browser, {held}."
+    away = "once" if nudges.stepped_away == 1 else f"{nudges.stepped_away} times"
+    return f"In the browser, {held}; you stepped away {away}."
 
 
 def evening_sentence(report: DayReport) -> tuple[str, str]:

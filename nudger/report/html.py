@@ -55,6 +55,12 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
                 "best streak so far", str(today.streak.best), "streak" if today.streak.best else ""
             ),
             _figure("nudges heeded (30 days)", f"{month.nudges.heeded} of {month.nudges.sent}"),
+            _figure(
+                "pauses in the browser you stepped away from (30 days)",
+                f"{month.nudges.stepped_away} of {month.nudges.pauses}",
+            )
+            if month.nudges.pauses
+            else "",
         )
     )
     return f"""<!doctype html>

@@ -40,6 +40,8 @@ def _nudges(counts: NudgeCounts) -> dict[str, int]:
         "delivered": counts.delivered,
         "heeded": counts.heeded,
         "snoozed": counts.snoozed,
+        "pauses": counts.pauses,
+        "stepped_away": counts.stepped_away,
     }
 
 

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from nudger.core.printable import printable
 from nudger.core.summary import DayReport, RangeSummary, TargetTotal
-from nudger.core.words import change, clock, duration, streak_sentence
+from nudger.core.words import change, clock, duration, pause_sentence, streak_sentence
 
 SITE_STYLE = "steel_blue"
 BLOCKLIST_STYLE = "dark_orange3"
@@ -108,6 +108,8 @@ def day_view(
     nudges = report.nudges
     if nudges.sent:
         parts.append(Text(f"Nudges: {nudges.sent} sent, {nudges.heeded} heeded."))
+    if nudges.pauses:
+        parts.append(Text(pause_sentence(nudges)))
     parts.append(
         Text(streak_sentence(report, today), style="green" if report.streak.current else "")
     )

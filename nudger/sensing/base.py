@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
-from nudger.core.types import Window
+from nudger.core.types import Glance, Reading, Window
 
 __all__ = ["Glance", "Reading", "Sensor", "SensorUnavailable", "Window"]
-
-
-@dataclass(frozen=True, slots=True)
-class Glance:
-    """A change of what was in front, caught as it happened, between two readings.
-
-    `window` was in front from `at` (wall-clock seconds) until the next glance, or until the
-    reading that carries it. Backends that can follow changes as they happen report these, so a
-    tab that was in front for less than one sample still counts.
-    """
-
-    at: float
-    window: Window | None
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One look at the desktop. `window` is None when nothing is in front (a normal state).
-
-    `glances` are the changes since the previous reading, oldest first (empty for backends that
-    only poll); `window` is what is in front now.
-    """
-
-    window: Window | None
-    idle_seconds: float
-    glances: tuple[Glance, ...] = ()
 
 
 class SensorUnavailable(Exception):

@@ -102,6 +102,9 @@ CHANGED = {
     "nudges.expire_seconds": 25.0,
     "nudges.heeded_within_seconds": 90.0,
     "support.line": "Sam: 555-0100",
+    "browser.pause_seconds": 8.0,
+    "browser.pause_again_minutes": 3.0,
+    "browser.pause_sites": True,
 }
 # Settings the daemon does not act on: they shape summaries and reports, read by those commands.
 NOT_READ_BY_THE_DAEMON = {"privacy.alias_blocklist"}

@@ -109,7 +109,14 @@ def test_a_day_with_known_visits(store: Store) -> None:
         "last_seen": "2026-11-27T22:20:00+01:00",
     }
     assert document["compared"]["yesterday_site_seconds"] == 3600
-    assert document["nudges"] == {"sent": 1, "delivered": 1, "heeded": 1, "snoozed": 0}
+    assert document["nudges"] == {
+        "sent": 1,
+        "delivered": 1,
+        "heeded": 1,
+        "snoozed": 0,
+        "pauses": 0,
+        "stepped_away": 0,
+    }
     json.dumps(document)
 
     shown = plain(text.day_view(report, BERLIN, FOUR))

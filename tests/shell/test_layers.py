@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "nudger"
-EDGES = ("sensing", "notify", "store", "report", "autostart")
+EDGES = ("sensing", "notify", "store", "report", "autostart", "browser")
 SHELL = ("daemon", "coach", "watcher", "evening", "reporting", "history")
 
 

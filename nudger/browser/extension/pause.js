@@ -1,0 +1,34 @@
+// The pause page: one slow breath, one kind question, two ways on. It never shows the address it
+// holds back, or anything about whose page it is: screens are seen by others.
+"use strict";
+
+const api = globalThis.browser ?? globalThis.chrome;
+const away = document.getElementById("away");
+const on = document.getElementById("on");
+
+api.runtime.sendMessage({ type: "pause_opened" }).then(({ pauseSeconds, known }) => {
+  const seconds = Math.max(0, Number(pauseSeconds) || 0);
+  document.documentElement.style.setProperty("--breath", `${seconds}s`);
+  // Going on is possible once the breath is taken (and only when there is a page to go on to).
+  setTimeout(() => { on.disabled = !known; }, seconds * 1000);
+});
+
+away.addEventListener("click", () => {
+  const back = history.length > 1;
+  api.runtime.sendMessage({ type: "pause_answer", answer: "away", close: !back }).then(() => {
+    if (back) {
+      history.back();
+    }
+  });
+});
+
+on.addEventListener("click", () => {
+  on.disabled = true;
+  api.runtime.sendMessage({ type: "pause_answer", answer: "go_on" });
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    away.click();
+  }
+});

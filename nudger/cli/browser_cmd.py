@@ -1,0 +1,188 @@
+"""`nudger browser install|status|uninstall|extension-dir`: the browser companion's set-up."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nudger.browser.install import Browser, Installer
+
+
+def register(commands: Any) -> None:
+    from nudger.browser.install import BROWSER_NAMES
+
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "browser",
+        help="connect nudger to your browsers (the exact page, and a pause before the ex's)",
+        description="Set up nudger's browser companion: an extension that tells nudger, on this "
+        "computer only, which page is in front, and holds a page on your blocklist back for a "
+        "slow breath before it opens.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    install = actions.add_parser(
+        "install",
+        help="let your browsers talk to nudger, and say how to add the extension",
+        description="Write the small files that let each browser start nudger's host, then "
+        "print how to add the extension. Without --browser, every browser found here.",
+    )
+    install.add_argument(
+        "--browser",
+        action="append",
+        choices=BROWSER_NAMES,
+        metavar="NAME",
+        help=f"only this browser (may be given more than once): {', '.join(BROWSER_NAMES)}",
+    )
+    install.set_defaults(handler=run, browser_action="install")
+    for action, text in (
+        ("status", "say which browsers can reach nudger, and when each last spoke"),
+        ("uninstall", "remove what `nudger browser install` wrote"),
+        ("extension-dir", "print the extension's folder (for Load unpacked, or --load-extension)"),
+    ):
+        sub = actions.add_parser(action, help=text, description=text[0].upper() + text[1:] + ".")
+        sub.set_defaults(handler=run, browser_action=action)
+
+
+def installer() -> Installer:
+    from pathlib import Path
+
+    from nudger import paths
+    from nudger.browser.install import Installer
+
+    return Installer(Path.home(), paths.data_dir() / "browser")
+
+
+def run(args: argparse.Namespace) -> int:
+    from nudger.browser.install import browser_named, extension_dir
+
+    if args.browser_action == "extension-dir":
+        print(extension_dir())
+        return 0
+    if args.browser_action == "status":
+        return print_status()
+    chosen = installer()
+    if args.browser_action == "uninstall":
+        removed = chosen.uninstall()
+        for location in removed:
+            print(f"Removed {location}")
+        if not removed:
+            print("Nothing to remove: nudger's browser host was not installed.")
+        else:
+            print("The extension itself stays in each browser until you remove it there.")
+        return 0
+    browsers = [browser_named(name) for name in args.browser] if args.browser else chosen.found()
+    if not browsers:
+        print("No browser found here. Name one: nudger browser install --browser chromium")
+        print(f"  (nudger knows {', '.join(b.name for b in _all())})")
+        return 1
+    for place in chosen.install(browsers):
+        where = place.manifest
+        key = f" (registry: HKEY_CURRENT_USER\\{place.registry_key})" if place.registry_key else ""
+        print(f"{place.browser.label}: nudger's host is installed: {where}{key}")
+    print()
+    print("Now add the extension to each browser, once:")
+    for browser in browsers:
+        for line in _how_to_add(browser, chosen):
+            print(f"  {line}")
+    print()
+    print("Then `nudger browser status` says when each browser last spoke to nudger.")
+    return 0
+
+
+def _all() -> tuple[Browser, ...]:
+    from nudger.browser.install import BROWSERS
+
+    return BROWSERS
+
+
+def _how_to_add(browser: Browser, chosen: Installer) -> list[str]:
+    from nudger.browser.install import extension_dir
+
+    if browser.family == "firefox":
+        return [
+            f"{browser.label}: Firefox ESR, Developer Edition and Nightly: open about:config and",
+            "    set xpinstall.signatures.required to false; then open about:addons, press the",
+            '    gear, choose "Install Add-on From File..." and pick',
+            f"    {chosen.firefox_package}",
+            "    Firefox (release) takes only signed add-ons: open about:debugging, choose",
+            '    "This Firefox", press "Load Temporary Add-on..." and pick',
+            f"    {extension_dir() / 'manifest.json'} (it stays until Firefox restarts).",
+        ]
+    return [
+        f'{browser.label}: open {browser.extensions_page}, switch on "Developer mode", press',
+        f'    "Load unpacked" and choose {extension_dir()}',
+    ]
+
+
+def print_status(*, indent: str = "") -> int:
+    """Which browsers have the host, and when each one's extension last spoke. 0 when at least
+    one browser is connected."""
+    from nudger import paths
+    from nudger.browser.host import NAME
+    from nudger.instance import is_locked, read_status
+
+    chosen = installer()
+    data_dir = paths.data_dir()
+    status = read_status(data_dir) if is_locked(data_dir) else None
+    heard = _heard_from(status.browsers if status else ())
+    any_installed = False
+    for place, manifest in chosen.installed():
+        browser = place.browser
+        if manifest is None or manifest.get("name") != NAME:
+            if browser.name in heard:
+                print(f"{indent}{browser.label}: speaks to nudger (its host was set up elsewhere)")
+            continue
+        any_installed = True
+        if not chosen.launcher.exists() or manifest != chosen.manifest_for(browser):
+            state = "its host files are out of date; run `nudger browser install` again"
+        elif status is None:
+            state = "host installed; nudger is not running, so nothing hears the extension"
+        elif browser.name in heard:
+            state = _contact_state(heard[browser.name])
+        else:
+            state = "host installed; the extension has not spoken yet (is it added and on?)"
+        print(f"{indent}{browser.label}: {state}")
+    if not any_installed and not heard:
+        print(f"{indent}No browser is set up. Set them up: nudger browser install")
+    return 0 if any(contact.get("connected") for contact in heard.values()) else 1
+
+
+def _heard_from(contacts: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The newest word from each browser, by its name in `nudger browser install --browser`."""
+    from nudger.browser.install import browser_of_process
+
+    heard: dict[str, dict[str, Any]] = {}
+    for contact in contacts:
+        browser = browser_of_process(str(contact.get("browser", "")))
+        if browser is None:
+            continue
+        newest = heard.get(browser.name)
+        if newest is None or float(contact.get("last_seen", 0)) > float(newest["last_seen"]):
+            heard[browser.name] = contact
+    return heard
+
+
+def _contact_state(contact: dict[str, Any]) -> str:
+    from nudger.core.words import counted
+
+    ago = _ago(time.time() - float(contact.get("last_seen", 0)))
+    if not contact.get("connected"):
+        return f"host installed; the extension last spoke {ago}, and the browser has closed"
+    state = f"connected; the extension last spoke {ago}"
+    holding = contact.get("holding")
+    if holding == 0:
+        state += "; it holds no page back (nothing to pause before, or nudger is paused)"
+    elif isinstance(holding, int):
+        state += f"; it pauses before {counted(holding, 'address', 'addresses')}"
+    return state
+
+
+def _ago(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{seconds:.0f} s ago"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min ago"
+    return f"{seconds / 3600:.1f} h ago"

@@ -1,0 +1,81 @@
+"""The daemon's side of the browser companion: what the browsers are told, and when.
+
+The relay (browser/relay.py) carries messages; this part decides what they say. The browsers
+hold back the pages that `[browser]` and the rules ask for, unless nudger is paused (a pause
+must quiet the browser too) or `pause_seconds` is 0. They are told again whenever that changes,
+and every browser that connects later hears it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from nudger.browser.relay import BrowserRelay, Contact
+from nudger.catalogue import all_rules
+from nudger.core.addresses import pause_rules
+from nudger.core.browsing import PauseReport
+from nudger.models import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Companion:
+    def __init__(self, relay: BrowserRelay | None, settings: Settings) -> None:
+        self.relay = relay
+        self._settings = settings.browser
+        self._rules = pause_rules(all_rules(settings), sites=settings.browser.pause_sites)
+        self._told: dict[str, Any] | None = None
+
+    @classmethod
+    def open(cls, settings: Settings, env: Mapping[str, str] | None = None) -> Companion:
+        """Listen for the browsers. Without the socket nudger still runs, on windows alone."""
+        try:
+            relay = BrowserRelay.start(os.environ if env is None else env)
+        except OSError as error:
+            log.warning("cannot listen for the browser companion: %s; watching windows only", error)
+            return cls(None, settings)
+        log.info("listening for the browser companion at %s", relay.path)
+        return cls(relay, settings)
+
+    def apply(self, settings: Settings) -> None:
+        self._settings = settings.browser
+        self._rules = pause_rules(all_rules(settings), sites=settings.browser.pause_sites)
+
+    def tell(self, *, paused: bool) -> None:
+        """Send the browsers what to hold back, when it differs from what they were told."""
+        if self.relay is None:
+            return
+        holding = self._settings.pause_seconds > 0 and not paused
+        message = {
+            "type": "pause_rules",
+            "pause_seconds": self._settings.pause_seconds,
+            "pause_again_minutes": self._settings.pause_again_minutes,
+            "rules": self._rules if holding else [],
+        }
+        if message != self._told:
+            self._told = message
+            self.relay.instruct(message)
+
+    def pauses(self) -> list[PauseReport]:
+        return [] if self.relay is None else self.relay.pauses()
+
+    def contacts(self) -> list[Contact]:
+        return [] if self.relay is None else self.relay.contacts()
+
+    def settings_in_use(self) -> dict[str, list[object]]:
+        """The [browser] settings as the browsers were last told them."""
+        told = self._told or {}
+        return {
+            "browser.pause_seconds": [told.get("pause_seconds", self._settings.pause_seconds)],
+            "browser.pause_again_minutes": [
+                told.get("pause_again_minutes", self._settings.pause_again_minutes)
+            ],
+            "browser.pause_sites": [any(rule["kind"] == "site" for rule in self._rules)],
+        }
+
+    def close(self) -> None:
+        if self.relay is not None:
+            self.relay.close()

@@ -1,0 +1,177 @@
+"""`nudger browser install`: the host manifests each browser reads, on Linux for real, and the
+macOS places and the Windows registry (through a fake of winreg) as the same code decides them."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import zipfile
+from pathlib import Path, PureWindowsPath
+
+import pytest
+
+from nudger.browser.host import NAME
+from nudger.browser.install import (
+    BROWSERS,
+    FIREFOX_ID,
+    Installer,
+    browser_named,
+    browser_of_process,
+    chromium_id,
+    extension_dir,
+    extension_manifest,
+)
+from tests.fakes import FakeWinreg
+
+# The ID Chromium gives the extension, from the key in its manifest: the one the desktop tests
+# see Chromium use, and the one every host manifest must allow.
+EXTENSION_ID = "eefhjfbklnfdcdocejapbmfkapmgdmfl"
+
+
+def linux(tmp_path: Path, **env: str) -> Installer:
+    return Installer(tmp_path / "home", tmp_path / "data" / "browser", platform="linux", env=env)
+
+
+def test_the_extension_id_follows_from_the_manifests_key() -> None:
+    manifest = extension_manifest()
+    assert chromium_id(manifest["key"]) == EXTENSION_ID
+    assert manifest["browser_specific_settings"]["gecko"]["id"] == FIREFOX_ID
+    assert manifest["manifest_version"] == 3
+    # Every file the manifest names ships beside it.
+    for name in ("background.js", "pause.html", "pause.js", "pause.css"):
+        assert (extension_dir() / name).is_file()
+
+
+def test_linux_manifests_pin_the_extension_and_start_the_host(tmp_path: Path) -> None:
+    installer = linux(tmp_path, NUDGER_DATA_DIR=str(tmp_path / "data"))
+    places = installer.install([browser_named("chromium"), browser_named("firefox")])
+    home = tmp_path / "home"
+    assert [p.manifest for p in places] == [
+        home / ".config/chromium/NativeMessagingHosts" / f"{NAME}.json",
+        home / ".mozilla/native-messaging-hosts" / f"{NAME}.json",
+    ]
+    chromium = json.loads(places[0].manifest.read_text())
+    assert chromium == {
+        "name": NAME,
+        "description": chromium["description"],
+        "path": str(installer.launcher),
+        "type": "stdio",
+        "allowed_origins": [f"chrome-extension://{EXTENSION_ID}/"],
+    }
+    firefox = json.loads(places[1].manifest.read_text())
+    assert firefox["allowed_extensions"] == [FIREFOX_ID] and "allowed_origins" not in firefox
+    for place in places:
+        assert stat.S_IMODE(place.manifest.stat().st_mode) == 0o600
+    assert stat.S_IMODE(installer.launcher.stat().st_mode) == 0o700
+    assert stat.S_IMODE(installer.folder.stat().st_mode) == 0o700
+
+    # The launcher starts the host with this Python, isolated, and with the same data folder
+    # as the command that installed it; the host ends when the browser closes the pipe.
+    text = installer.launcher.read_text()
+    assert " -I -S " in text and f"NUDGER_DATA_DIR={tmp_path / 'data'}" in text
+    done = subprocess.run(
+        [str(installer.launcher)], input=b"", capture_output=True, timeout=30, check=False
+    )
+    assert done.returncode == 0 and done.stderr == b""
+
+
+def test_firefox_gets_a_package_of_the_extension(tmp_path: Path) -> None:
+    installer = linux(tmp_path)
+    installer.install([browser_named("firefox")])
+    with zipfile.ZipFile(installer.firefox_package) as package:
+        names = set(package.namelist())
+        manifest = json.loads(package.read("manifest.json"))
+    assert {"manifest.json", "background.js", "pause.html", "pause.js", "pause.css"} <= names
+    assert manifest["browser_specific_settings"]["gecko"]["id"] == FIREFOX_ID
+
+
+def test_browsers_are_found_by_their_profile_folder(tmp_path: Path) -> None:
+    installer = linux(tmp_path)
+    (tmp_path / "home/.config/chromium").mkdir(parents=True)
+    (tmp_path / "home/.mozilla").mkdir(parents=True)
+    path = os.environ.get("PATH", "")
+    os.environ["PATH"] = str(tmp_path / "no-programs")  # only the folders count here
+    try:
+        found = [browser.name for browser in installer.found()]
+    finally:
+        os.environ["PATH"] = path
+    assert found == ["chromium", "firefox"]
+
+
+def test_uninstall_removes_what_install_wrote_and_nothing_else(tmp_path: Path) -> None:
+    installer = linux(tmp_path)
+    installer.install([browser_named("chromium")])
+    foreign = tmp_path / "home/.mozilla/native-messaging-hosts" / f"{NAME}.json"
+    foreign.parent.mkdir(parents=True)
+    foreign.write_text(json.dumps({"name": "someone.else"}))
+    removed = installer.uninstall()
+    assert str(tmp_path / "home/.config/chromium/NativeMessagingHosts" / f"{NAME}.json") in removed
+    assert str(installer.launcher) in removed
+    assert foreign.exists()
+    assert all(manifest is None for place, manifest in installer.installed()
+               if place.browser.name == "chromium")  # fmt: skip
+    assert installer.uninstall() == []
+
+
+def test_macos_places_through_the_same_code(tmp_path: Path) -> None:
+    installer = Installer(tmp_path / "Users/sam", tmp_path / "nudger", platform="darwin")
+    support = tmp_path / "Users/sam/Library/Application Support"
+    expected = {
+        "chromium": support / "Chromium/NativeMessagingHosts",
+        "chrome": support / "Google/Chrome/NativeMessagingHosts",
+        "brave": support / "BraveSoftware/Brave-Browser/NativeMessagingHosts",
+        "edge": support / "Microsoft Edge/NativeMessagingHosts",
+        "firefox": support / "Mozilla/NativeMessagingHosts",
+    }
+    for browser in BROWSERS:
+        assert installer.place(browser).manifest == expected[browser.name] / f"{NAME}.json"
+    installer.install([browser_named("chrome")])
+    written = json.loads((expected["chrome"] / f"{NAME}.json").read_text())
+    assert written["path"] == str(tmp_path / "nudger" / "nudger-host")
+
+
+def test_windows_registry_keys_through_a_fake_winreg(tmp_path: Path) -> None:
+    registry = FakeWinreg()
+    folder = tmp_path / "AppData" / "nudger" / "browser"
+    installer = Installer(
+        tmp_path, folder, platform="win32", registry=registry, python=r"C:\Py\python.exe"
+    )
+    places = installer.install([browser_named("chrome"), browser_named("firefox")])
+    chrome_key = rf"Software\Google\Chrome\NativeMessagingHosts\{NAME}"
+    firefox_key = rf"Software\Mozilla\NativeMessagingHosts\{NAME}"
+    assert [p.registry_key for p in places] == [chrome_key, firefox_key]
+    for place in places:
+        value, kind = registry.keys[("HKCU", place.registry_key or "")][""]
+        assert kind == FakeWinreg.REG_SZ
+        assert value == str(PureWindowsPath(str(place.manifest)))
+        manifest = json.loads(place.manifest.read_text())
+        assert manifest["path"] == str(PureWindowsPath(str(folder / "nudger-host.bat")))
+    launcher = (folder / "nudger-host.bat").read_text()
+    assert launcher.startswith("@echo off") and r'"C:\Py\python.exe" -I -S' in launcher
+    assert [p.browser.name for p, m in installer.installed() if m] == ["chrome", "firefox"]
+
+    removed = installer.uninstall()
+    assert rf"HKEY_CURRENT_USER\{chrome_key}" in removed
+    assert ("HKCU", chrome_key) not in registry.keys
+    assert ("HKCU", firefox_key) not in registry.keys
+
+
+def test_windows_finds_browsers_by_their_vendor_key_through_a_fake_winreg(
+    tmp_path: Path,
+) -> None:
+    registry = FakeWinreg()
+    registry.keys[("HKCU", r"Software\Microsoft\Edge")] = {}
+    installer = Installer(tmp_path, tmp_path / "n", platform="win32", registry=registry)
+    assert [browser.name for browser in installer.found()] == ["edge"]
+
+
+@pytest.mark.parametrize(
+    ("process", "browser"),
+    [("chromium", "chromium"), ("chrome", "chrome"), ("firefox-esr", "firefox"),
+     ("msedge", "edge"), ("brave", "brave"), ("bash", None)],
+)  # fmt: skip
+def test_the_browser_is_known_by_its_process_name(process: str, browser: str | None) -> None:
+    found = browser_of_process(process)
+    assert (found.name if found else None) == browser

@@ -1,0 +1,226 @@
+"""The browser companion in real Chromium and real Firefox ESR, on the real test desktop, with
+the real daemon: the exact page counts, unmatched addresses go nowhere, the pause holds the ex's
+page back, and the companion survives the daemon and a desktop nudger cannot read.
+
+The host is installed by `nudger browser install`, the extension is the one in the package, and
+the pages come from a local stand-in at the real sites' addresses (see browser_rig.py).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop.browser_rig import BROWSERS, CompanionBrowser, StandIn, address
+from tests.desktop.rig import Desktop, wait_until
+from tests.nudger_process import NudgerDaemon, isolated_env, run_cli
+
+HOST = "www.instagram.com"
+EX_PAGE = "/alexdoe/"
+BLOCKLIST = """
+[[blocklist]]
+name = "Alex"
+match = ["instagram.com/alexdoe"]
+"""
+# A page that matches nothing, with words to look for afterwards.
+QUIET_HOST = "www.quiet-garden.org"
+QUIET_PAGE = "/secret-trail-7731/"
+QUIET_TITLE = "Seed swap notes 7731"
+TITLES = {EX_PAGE: "Instagram", "/alexdoe/reels/": "Instagram", QUIET_PAGE: QUIET_TITLE}
+
+
+@pytest.fixture(params=sorted(BROWSERS))
+def browser_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def stand_in(tmp_path: Path) -> Iterator[StandIn]:
+    site = StandIn(tmp_path, dict(TITLES)).start()
+    yield site
+    site.stop()
+
+
+class Companion:
+    """One test's world: a daemon, a browser with the companion, and the stand-in sites."""
+
+    def __init__(self, tmp: Path, desktop: Desktop, stand_in: StandIn, browser_name: str) -> None:
+        self.tmp, self.desktop, self.stand_in = tmp, desktop, stand_in
+        self.env = isolated_env(tmp, desktop.env)
+        self.daemons: list[NudgerDaemon] = []
+        self.browser: CompanionBrowser = BROWSERS[browser_name](desktop, stand_in, self.env)
+
+    def start_daemon(self, config: str, env: dict[str, str] | None = None) -> NudgerDaemon:
+        daemon = NudgerDaemon(self.tmp, env or self.env, config).start()
+        self.daemons.append(daemon)
+        return daemon
+
+    def start_browser(self, daemon: NudgerDaemon, holding: int) -> None:
+        self.browser.install_host()
+        self.browser.start()
+        self.wait_connected(daemon, holding=holding)
+
+    def wait_connected(self, daemon: NudgerDaemon, since: float = 0.0, holding: int = 0) -> None:
+        """Until the browser spoke after `since`, and holds `holding` addresses back."""
+
+        def spoke() -> bool:
+            status = daemon.status() or {}
+            return any(
+                b["connected"] and b["last_seen"] > since and b["holding"] == holding
+                for b in status.get("browsers", [])
+            )
+
+        wait_until(spoke, 60, f"{self.browser.name}'s extension to speak to the daemon")
+
+    def open(self, host: str, path: str) -> None:
+        self.browser.open(address(self.browser, host, path))
+
+    def pauses(self, daemon: NudgerDaemon) -> list[tuple[object, ...]]:
+        return daemon.query(
+            "SELECT kind, target, action, heeded, channel, delivered FROM nudges "
+            "WHERE reason = 'pause' ORDER BY id"
+        )
+
+    def stop(self) -> None:
+        for daemon in self.daemons:
+            daemon.stop()
+
+
+@pytest.fixture
+def companion(
+    tmp_path: Path, desktop: Desktop, stand_in: StandIn, browser_name: str
+) -> Iterator[Companion]:
+    world = Companion(tmp_path, desktop, stand_in, browser_name)
+    yield world
+    world.stop()
+
+
+def everything_written(daemon: NudgerDaemon) -> bytes:
+    """Every byte nudger wrote: its data folder (database, WAL, logs, status) and its output."""
+    blobs = [daemon.output.read_bytes()]
+    for path in sorted(daemon.data_dir.rglob("*")):
+        if path.is_file() and not path.is_socket():
+            blobs.append(path.read_bytes())
+    return b"\n".join(blobs)
+
+
+def test_the_exact_page_counts_and_an_unmatched_address_goes_nowhere(
+    companion: Companion,
+) -> None:
+    daemon = companion.start_daemon("[browser]\npause_seconds = 0\n" + BLOCKLIST)
+    daemon.wait_watching()
+    companion.start_browser(daemon, holding=0)
+    browser = companion.browser
+
+    opened = time.time()
+    companion.open(QUIET_HOST, QUIET_PAGE)
+    browser.wait_title(QUIET_TITLE)
+    companion.wait_connected(daemon, since=opened)  # the daemon heard about that page
+    time.sleep(2)
+
+    # A direct-message page titled just "Instagram": only its address says whose it is.
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title("Instagram")
+    daemon.wait_for_visit("blocklist", "Alex", min_seconds=2, timeout=20)
+    # (While it loads, the tab's title may be its address; once loaded, only the address tells.)
+    signals = daemon.query("SELECT DISTINCT signal FROM visits WHERE kind = 'blocklist'")
+    assert ("url",) in signals
+    assert daemon.stop() == 0
+
+    written = everything_written(daemon)
+    for secret in (QUIET_HOST, QUIET_PAGE.strip("/"), QUIET_TITLE, "alexdoe"):
+        assert secret.encode() not in written, f"{secret!r} was written somewhere"
+    assert b"Alex" in written  # the entry's name is what a visit is recorded under
+
+
+def test_the_pause_holds_the_page_back_and_both_answers_work(companion: Companion) -> None:
+    config = "[browser]\npause_seconds = 1\npause_again_minutes = 10\n" + BLOCKLIST
+    daemon = companion.start_daemon(config)
+    daemon.wait_watching()
+    companion.start_browser(daemon, holding=1)
+    browser = companion.browser
+    stand_in = companion.stand_in
+
+    # The pause comes instead of the page: the page is not even asked for.
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title("A moment")
+    assert stand_in.fetched(EX_PAGE) == 0
+    browser.press_on_pause("away")
+    wait_until(lambda: browser.title() != "A moment", 10, "the pause's tab to close")
+    stepped_away = [("blocklist", "Alex", "away", 1, "browser", 1)]
+    wait_until(lambda: companion.pauses(daemon) == stepped_away, 10, "the answer recorded")
+    assert stand_in.fetched(EX_PAGE) == 0
+
+    # Go on opens the page, after the breath.
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title("A moment")
+    time.sleep(1.5)
+    browser.press_on_pause("on")
+    browser.wait_title("Instagram")
+    assert stand_in.fetched(EX_PAGE) == 1
+    went_on = ("blocklist", "Alex", "go_on", 0, "browser", 1)
+    wait_until(lambda: companion.pauses(daemon)[1:] == [went_on], 10, "the second answer")
+
+    # No second pause in that tab for pause_again_minutes: a reload, and another of its pages.
+    browser.keys("F5")
+    wait_until(lambda: stand_in.fetched(EX_PAGE) == 2, 10, "the reload")
+    browser.go_to(address(browser, HOST, "/alexdoe/reels/"))
+    wait_until(lambda: stand_in.fetched("/alexdoe/reels/") == 1, 15, "the reels page")
+    browser.wait_title("Instagram")
+    time.sleep(1)
+    assert len(companion.pauses(daemon)) == 2
+
+    summary = json.loads(run_cli(daemon.env, "summary", "--json").stdout)
+    assert summary["nudges"]["pauses"] == 2
+    assert summary["nudges"]["stepped_away"] == 1
+    assert summary["nudges"]["sent"] == 0  # a pause is not a notification
+    status = run_cli(daemon.env, "browser", "status")
+    assert status.returncode == 0
+    assert ": connected; the extension last spoke" in status.stdout
+    assert "it pauses before 1 address" in status.stdout
+
+    # `nudger pause` quiets the browser too, and `nudger resume` brings the pause back.
+    assert run_cli(daemon.env, "pause", "1h").returncode == 0
+    companion.wait_connected(daemon, holding=0)
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title("Instagram")
+    assert run_cli(daemon.env, "resume").returncode == 0
+    companion.wait_connected(daemon, holding=1)
+
+
+def test_the_companion_outlives_the_daemon_and_needs_no_window_sensor(
+    companion: Companion,
+) -> None:
+    first = companion.start_daemon("[browser]\npause_seconds = 1\n" + BLOCKLIST)
+    first.wait_watching()
+    companion.start_browser(first, holding=1)
+    browser = companion.browser
+    assert first.stop() == 0
+
+    # With nudger stopped, the browser holds nothing back: stopping nudger stops its pause.
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title("Instagram")
+    assert companion.stand_in.fetched(EX_PAGE) == 1
+
+    # nudger again, on a desktop where it can read no window at all.
+    blind = dict(companion.env)
+    for key in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE", "XDG_CURRENT_DESKTOP"):
+        blind.pop(key, None)
+    started = time.time()
+    second = companion.start_daemon("[browser]\npause_seconds = 1\n" + BLOCKLIST, blind)
+    companion.wait_connected(second, since=started, holding=1)
+    assert not (second.status() or {}).get("sensor_connected")
+
+    # The rules reach the browser again (a pause), and the browser alone says what is in front.
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title("A moment")
+    time.sleep(1.5)
+    browser.press_on_pause("on")
+    browser.wait_title("Instagram")
+    second.wait_for_visit("blocklist", "Alex", min_seconds=2, timeout=20)
+    signals = second.query("SELECT DISTINCT signal FROM visits WHERE kind = 'blocklist'")
+    assert ("url",) in signals
