@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import install_size, processes, sample, summary
+from bench import browser, install_size, processes, sample, summary
 
 
 def main() -> int:
@@ -31,6 +31,8 @@ def main() -> int:
     scan = processes.measure_padded(50, 380)
     print("measuring: the install's size, in a fresh virtual environment ...", file=sys.stderr)
     size = install_size.measure()
+    print("measuring: the browser companion in Chromium and Firefox ESR ...", file=sys.stderr)
+    companion = browser.measure(sorted(browser.BROWSERS), 150, args.seconds)
     rows = [
         (
             "one sample (read, match, track, write), median CPU",
@@ -71,6 +73,27 @@ def main() -> int:
             "< 20 ms",
         ),
     ]
+    for name, figures in companion.items():
+        rows += [
+            (
+                f"{name}: a page that matches no rule, median delay with the companion "
+                f"({figures['rules_held']:.0f} addresses held back)",
+                f"{figures['delay_ms']:+.1f} ms ({figures['page_ms_without']:.1f} → "
+                f"{figures['page_ms_with']:.1f} ms)",
+                "< 5 ms",
+            ),
+            (
+                f"{name}: the native-messaging host's PSS",
+                f"{figures['host_pss_mb']:.1f} MB",
+                "< 12 MB",
+            ),
+            (
+                f"{name}: the daemon's extra CPU, tab changing every second",
+                f"{figures['daemon_extra_cpu']:+.2f} % of one core "
+                f"({figures['daemon_cpu_without']:.2f} → {figures['daemon_cpu_with']:.2f} %)",
+                "",
+            ),
+        ]
     print("| figure | measured | goal |")
     print("|---|---|---|")
     for row in rows:

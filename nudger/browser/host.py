@@ -38,6 +38,9 @@ NAME = "app.nudger.companion"
 _LENGTH = struct.Struct("=I")
 _MAX_MESSAGE = 1024 * 1024
 _RETRY_SECONDS = 3.0
+# Unix-domain sockets: Linux and macOS. Python on Windows has none, and the user-only named pipe
+# that would take their place there is not built yet: on Windows the host finds no daemon.
+LOCAL_SOCKET: int | None = getattr(socket, "AF_UNIX", None)
 _KEPT_WHILE_AWAY = frozenset({"pause", "pause_answer", "holding"})
 _UNSENT_KEPT = 32
 
@@ -78,9 +81,21 @@ def is_private_folder(folder: Path) -> bool:
 
 
 def browser_name(pid: int) -> str:
-    """The process name of the browser that started this host (Linux: /proc; elsewhere, "")."""
+    """The process name of the browser that started this host: from /proc on Linux, from ps
+    elsewhere (macOS), once per host."""
     with contextlib.suppress(OSError):
         return Path(f"/proc/{pid}/comm").read_text(encoding="utf-8").strip()
+    import subprocess  # noqa: PLC0415 - only where there is no /proc
+
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        found = subprocess.run(
+            ["ps", "-o", "comm=", "-p", str(pid)],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+        return Path(found.stdout.strip()).name
     return ""
 
 
@@ -164,9 +179,9 @@ class Relay:
                 daemon.close()
 
     def _connect(self) -> socket.socket | None:
-        if not is_private_folder(self._path.parent):
+        if LOCAL_SOCKET is None or not is_private_folder(self._path.parent):
             return None
-        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection = socket.socket(LOCAL_SOCKET, socket.SOCK_STREAM)
         try:
             connection.connect(str(self._path))
         except OSError:

@@ -71,7 +71,7 @@ BROWSERS: tuple[Browser, ...] = (
         "Google Chrome",
         "chromium",
         ("google-chrome", "google-chrome-stable"),
-        ("chrome",),
+        ("chrome", "google chrome"),
         ".config/google-chrome/NativeMessagingHosts",
         "Library/Application Support/Google/Chrome/NativeMessagingHosts",
         r"Software\Google\Chrome\NativeMessagingHosts",
@@ -82,7 +82,7 @@ BROWSERS: tuple[Browser, ...] = (
         "Brave",
         "chromium",
         ("brave-browser", "brave"),
-        ("brave",),
+        ("brave", "brave browser"),
         ".config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
         "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
         r"Software\BraveSoftware\Brave-Browser\NativeMessagingHosts",
@@ -93,7 +93,7 @@ BROWSERS: tuple[Browser, ...] = (
         "Microsoft Edge",
         "chromium",
         ("microsoft-edge", "microsoft-edge-stable"),
-        ("msedge",),
+        ("msedge", "microsoft edge"),
         ".config/microsoft-edge/NativeMessagingHosts",
         "Library/Application Support/Microsoft Edge/NativeMessagingHosts",
         r"Software\Microsoft\Edge\NativeMessagingHosts",
@@ -347,8 +347,7 @@ class Installer:
 
 
 def _this_platform() -> Platform:
-    if sys.platform == "win32":
-        return "win32"
-    if sys.platform == "darwin":
-        return "darwin"
+    name = sys.platform  # a plain string: the choice is made here, at run time
+    if name in {"win32", "darwin"}:
+        return "win32" if name == "win32" else "darwin"
     return "linux"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nudger.browser.host import is_private_folder, socket_path
+from nudger.browser.host import LOCAL_SOCKET, is_private_folder, socket_path
 from nudger.core.browsing import PauseAnswer, PauseReport, TabReport
 from nudger.paths import PRIVATE_FILE, ensure_private_dir
 
@@ -72,7 +72,11 @@ class BrowserRelay:
             raise OSError(f"{path.parent} belongs to someone else or others may enter it")
         with contextlib.suppress(FileNotFoundError):
             path.unlink()  # left by a daemon that was killed; only one daemon runs per user
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        if LOCAL_SOCKET is None:
+            raise OSError(
+                "this system has no local sockets; the companion works on Linux and macOS"
+            )
+        listener = socket.socket(LOCAL_SOCKET, socket.SOCK_STREAM)
         try:
             listener.bind(str(path))
             path.chmod(PRIVATE_FILE)

@@ -14,6 +14,10 @@ from nudger.errors import ConfigError
 from nudger.paths import user_config_file
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from nudger.core.matching import Rule
+    from nudger.models import Settings
     from nudger.user_config import RuleKind, UserConfig
 
 UNCHANGED = "nothing was changed"
@@ -75,7 +79,11 @@ def register(commands: Any) -> None:
         "which pattern. Without --app the title is tested as a browser tab. Exit code 0 when "
         "something matches, 1 when nothing does.",
     )
-    test.add_argument("title", help='a window title, for example "Alex Doe (@alexdoe) • Instagram"')
+    test.add_argument(
+        "title",
+        help='a window title, for example "Alex Doe (@alexdoe) • Instagram", or a page address, '
+        "for example https://www.instagram.com/alexdoe/",
+    )
     test.add_argument(
         "--app", help="the program (process name or window class); default: a browser"
     )
@@ -227,16 +235,28 @@ def _list_blocklist(args: argparse.Namespace) -> int:
 
 def _test(args: argparse.Namespace) -> int:
     from nudger.catalogue import all_rules
+    from nudger.core.addresses import address_of
     from nudger.core.matching import Matcher
     from nudger.sensing.base import Window
 
     settings = load_config_or_last_good(args).settings
-    matcher = Matcher(all_rules(settings), settings.watch.browsers)
+    rules = all_rules(settings)
+    matcher = Matcher(rules, settings.watch.browsers)
     app = args.app or "chromium"
-    window = Window(app=app, title=args.title, url=args.url)
-    if not args.app:
+    title, url = args.title, args.url
+    if url is None and not args.app and address_of(title) is not None:
+        # An address alone (as the browser companion reports it), with no title to go by.
+        title, url = "", title if "://" in title else f"https://{title}"
+        print("Tested as a page address, with no title.")
+    elif not args.app:
         print("Tested as a browser tab (use --app NAME for another program).")
-    elif not matcher.is_browser(window):
+    window = Window(app=app, title=title, url=url)
+    if url and _held_back(url, rules, settings):
+        print(
+            "With the browser companion, this page waits for a breath before it opens "
+            "(see [browser] in the settings)."
+        )
+    if args.app and not matcher.is_browser(window):
         print(
             f"Tested as {printable(app)}: not a browser, so only the blocklist and native apps "
             "can match."
@@ -252,6 +272,20 @@ def _test(args: argparse.Namespace) -> int:
         target, pattern = printable(found.target), printable(found.pattern)
         print(f"  {found.kind:<9}  {target:<{width}}  {what} matches '{pattern}'")
     return 0
+
+
+def _held_back(url: str, rules: Sequence[Rule], settings: Settings) -> bool:
+    """Whether the browser companion would pause before `url`, by the very rules it is sent."""
+    import re2
+
+    from nudger.core.addresses import pause_rules
+
+    if settings.browser.pause_seconds <= 0:
+        return False
+    options = re2.Options()
+    options.case_sensitive = False  # as the browsers apply them
+    chosen = pause_rules(rules, sites=settings.browser.pause_sites)
+    return any(re2.compile(rule["regex"], options).search(url) for rule in chosen)
 
 
 def _list_sites(args: argparse.Namespace) -> int:

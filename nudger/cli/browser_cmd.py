@@ -88,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {line}")
     print()
     print("Then `nudger browser status` says when each browser last spoke to nudger.")
+    if chosen.platform == "win32":
+        print()
+        print("On Windows, nudger cannot hear the extension yet: the private local connection")
+        print("it needs there is not built. The files above are ready for when it is.")
     return 0
 
 

@@ -121,6 +121,20 @@ def test_block_test_explains_and_says_when_nothing_matches(env: dict[str, str]) 
     assert in_chat.returncode == 0 and "blocklist  Alex" in in_chat.stdout
 
 
+def test_block_test_takes_a_page_address(env: dict[str, str]) -> None:
+    added = run_cli(env, "block", "edit", "Alex", "--add-match", "instagram.com/alexdoe")
+    assert added.returncode == 0, added.stderr
+    page = run_cli(env, "block", "test", "https://www.instagram.com/alexdoe/reels/")
+    assert page.returncode == 0
+    assert "Tested as a page address" in page.stdout
+    assert "blocklist  Alex       the address matches 'instagram.com/alexdoe'" in page.stdout
+    assert "waits for a breath before it opens" in page.stdout
+    # Whole path segments: another account that merely starts the same is not Alex's page.
+    other = run_cli(env, "block", "test", "instagram.com/alexdoe2")
+    assert "Alex" not in other.stdout and "site       Instagram" in other.stdout
+    assert "waits for a breath" not in other.stdout  # sites are not paused by default
+
+
 @pytest.mark.parametrize(
     ("args", "field", "reason"),
     [

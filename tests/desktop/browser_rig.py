@@ -17,6 +17,7 @@ import ssl
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -35,6 +36,10 @@ class StandIn:
     workdir: Path
     titles: dict[str, str]
     requests: list[tuple[str, str]] = field(default_factory=list)
+    # When each page was asked for (time.monotonic()), for the benchmark.
+    asked_at: list[tuple[float, str]] = field(default_factory=list)
+    # More of a page's body, by its path (a script that moves on to the next page, say).
+    more: Callable[[str], str] = lambda _path: ""
 
     def start(self) -> StandIn:
         self._servers: list[http.server.ThreadingHTTPServer] = []
@@ -84,11 +89,12 @@ class StandIn:
                 if path == "/favicon.ico":
                     self.send_error(404)
                     return
+                stand_in.asked_at.append((time.monotonic(), path))
                 stand_in.requests.append((host, path))
                 title = stand_in.titles.get(path, f"Page {path}")
                 body = (
                     f"<!doctype html><meta charset='utf-8'><title>{title}</title>"
-                    f"<h1>{title}</h1><p>{host}{path}</p>"
+                    f"<h1>{title}</h1><p>{host}{path}</p>{stand_in.more(path)}"
                 ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -121,7 +127,8 @@ class CompanionBrowser:
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
-    def start(self) -> CompanionBrowser:
+    def start(self, *, extension: bool = True) -> CompanionBrowser:
+        """Start the browser; `extension=False` starts it without the companion (to compare)."""
         raise NotImplementedError
 
     def open(self, url: str) -> None:
@@ -203,10 +210,11 @@ class ChromiumCompanion(CompanionBrowser):
             "--ignore-certificate-errors",
         ]
 
-    def start(self) -> ChromiumCompanion:
-        extension = run_cli(self.env, "browser", "extension-dir").stdout.strip()
+    def start(self, *, extension: bool = True) -> ChromiumCompanion:
+        folder = run_cli(self.env, "browser", "extension-dir").stdout.strip()
+        load = [f"--load-extension={folder}"] if extension else []
         self.process = self.desktop._spawn(
-            [chromium_binary(), *self._flags(), f"--load-extension={extension}", "about:blank"],
+            [chromium_binary(), *self._flags(), *load, "about:blank"],
             "chromium-companion",
             extra_env={"HOME": str(self.home)},
         )
@@ -231,13 +239,14 @@ class FirefoxCompanion(CompanionBrowser):
     def profile(self) -> Path:
         return self.home / "firefox-profile"
 
-    def start(self) -> FirefoxCompanion:
+    def start(self, *, extension: bool = True) -> FirefoxCompanion:
         # The extension as `nudger browser install` packaged it, where Firefox finds it in a
         # profile, unsigned (allowed by the prefs below, as Firefox ESR allows).
-        package = Path(self.env["NUDGER_DATA_DIR"]) / "browser" / "nudger-companion.xpi"
         extensions = self.profile / "extensions"
         extensions.mkdir(parents=True, exist_ok=True)
-        shutil.copy(package, extensions / "companion@nudger.app.xpi")
+        if extension:
+            package = Path(self.env["NUDGER_DATA_DIR"]) / "browser" / "nudger-companion.xpi"
+            shutil.copy(package, extensions / "companion@nudger.app.xpi")
         (self.profile / "user.js").write_text(
             FIREFOX_PREFS + COMPANION_PREFS.format(port=self.stand_in.proxy_port), encoding="utf-8"
         )
