@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from Xlib import X, Xatom, display, protocol
+from Xlib.error import XError
 
 # Root needs --no-sandbox; the rest keeps Chromium from reaching for the (closed) network.
 CHROMIUM_FLAGS = (
@@ -375,9 +376,17 @@ class Desktop:
     def _title_of(self, wid: int) -> str:
         assert self._x is not None
         window = self._x.create_resource_object("window", wid)
-        prop = window.get_full_property(self._x.intern_atom("_NET_WM_NAME"), X.AnyPropertyType)
-        if prop is None:
-            prop = window.get_full_property(Xatom.WM_NAME, X.AnyPropertyType)
+        # One request from offset 0: get_full_property asks twice, and a title that shrinks in
+        # between (a browser mid-navigation) makes the second ask fail with BadValue, which
+        # python-xlib then misreads as RandR's error and cannot raise cleanly.
+        try:
+            prop = window.get_property(
+                self._x.intern_atom("_NET_WM_NAME"), X.AnyPropertyType, 0, 4096
+            )
+            if prop is None:
+                prop = window.get_property(Xatom.WM_NAME, X.AnyPropertyType, 0, 4096)
+        except XError:
+            return ""  # the window vanished while being read
         if prop is None:
             return ""
         value = prop.value
