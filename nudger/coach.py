@@ -16,6 +16,7 @@ from nudger.core.browsing import PauseReport
 from nudger.core.clock import is_away
 from nudger.core.days import LocalDays
 from nudger.core.ledger import DayLedger
+from nudger.core.messages import MessageBook
 from nudger.core.outcomes import Answers, HeedWatch, Undelivered, retry_verdict
 from nudger.core.policy import PAUSE_MESSAGE_ID, Moment, Nudge, Policy, PolicyState
 from nudger.core.types import PAUSE_REASON, Hit, Visit
@@ -59,13 +60,15 @@ class Coach:
         self.days = days
         self._settings = settings
         self._rng = rng or random.Random()  # noqa: S311 - choosing a text, not a secret
-        self.policy = self._new_policy(settings, self._restored_state())
+        self.policy = self._new_policy(settings, None)
         self.heed = HeedWatch(settings.nudges.heeded_within_seconds)
         self.ledger = DayLedger()
         self._answers = Answers()
         self._undelivered: Undelivered | None = None
         # The browser's pauses not answered yet: the pause's id -> its row in the nudges table.
         self._open_pauses: dict[str, int | None] = {}
+        # The nudges whose outcome is awaited: row id -> message id, to learn from the outcome.
+        self._watched: dict[int, str] = {}
 
     def apply(self, settings: Settings, days: LocalDays) -> None:
         """New settings: keep what the policy remembers (rate limits, recent messages)."""
@@ -97,8 +100,10 @@ class Coach:
         """What is wrong right now (no notification server, say), for `nudger status`."""
         return self.faults.messages()
 
-    def _new_policy(self, settings: Settings, state: PolicyState) -> Policy:
+    def _new_policy(self, settings: Settings, state: PolicyState | None) -> Policy:
         book = builtin_book().with_user_messages(settings.messages)
+        if state is None:
+            state = self._restored_state(settings, book)
         return Policy(
             settings.nudges, book, support_line=settings.support.line, state=state, rng=self._rng
         )
@@ -118,10 +123,12 @@ class Coach:
         else:
             self.ledger.add(ended)
         threshold = self._settings.watch.idle_seconds
+        local = dt.datetime.fromtimestamp(at, self.days.tz)
         return Moment(
             at=at,
-            local_time=dt.datetime.fromtimestamp(at, self.days.tz).time(),
+            local_time=local.time(),
             day=day,
+            local_date=local.date(),
             idle=reading is None or is_away(reading.idle_seconds, threshold),
             paused=self.pause_file.current(at) is not None,
             open_visits=open_visits,
@@ -141,6 +148,9 @@ class Coach:
         moment = self.moment(at, reading, ended, open_visits)
         for row_id, heeded in self.heed.resolve(at, open_visits):
             self._record(partial(self.store.update_nudge, row_id, heeded=heeded))
+            message_id = self._watched.pop(row_id, None)
+            if message_id is not None:
+                self.policy.learned(message_id, heeded)
         if self._undelivered is not None:
             self._retry(moment)
             return None
@@ -263,15 +273,18 @@ class Coach:
         )
         if row_id is not None:
             self.heed.watch(row_id, nudge.kind, nudge.target, nudge.at)
+            self._watched[row_id] = nudge.message_id
             if delivery.notification_id is not None:
                 self._answers.sent(delivery.notification_id, row_id)
 
-    def _restored_state(self) -> PolicyState:
+    def _restored_state(self, settings: Settings, book: MessageBook) -> PolicyState:
         try:
             recent = self.store.recent_nudges(50)
         except StoreError:
             return PolicyState()
-        return PolicyState.rebuilt(recent, self.days)
+        return PolicyState.rebuilt(
+            recent, self.days, night=settings.nudges.night, kind_of=book.kind_of
+        )
 
     def _stored_visits(self, start: float, end: float) -> list[Visit]:
         try:

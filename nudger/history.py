@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from nudger.core.days import LocalDays
 from nudger.core.summary import (
@@ -64,8 +65,8 @@ class History:
             return Streak(0, 0, since)
         index = DayIndex(self.days, since, day)
         starts = self.store.visit_starts("blocklist", index.starts[0], index.starts[-1])
-        blocklist_days = {d for d in (index.day_of(s) for s in starts) if d is not None}
-        return Streak.compute(day, since, blocklist_days)
+        visits = Counter(d for d in (index.day_of(s) for s in starts) if d is not None)
+        return Streak.compute(day, since, visits)
 
     def day(self, day: dt.date) -> DayReport:
         first = day - dt.timedelta(days=COMPARE_DAYS)

@@ -29,6 +29,8 @@ from nudger.zones import zone_named
 MessageKind = Literal[
     "be_kind", "small_goal", "move", "reach_out", "social_break", "journal", "counsellor"
 ]
+# When a text fits: a walk outside is day advice; a slow breath in bed is for the night.
+MessageTime = Literal["day", "night", "any"]
 
 
 class _Section(BaseModel):
@@ -148,7 +150,8 @@ class SummarySettings(_Section):
 class PrivacySettings(_Section):
     store_titles: bool = False
     redact_blocklist_titles: bool = True
-    alias_blocklist: bool = False
+    # The HTML report names blocklist entries "Person A", ...; the terminal keeps names.
+    alias_blocklist: bool = True
     keep_days: int = Field(0, ge=0, le=36500)
 
 
@@ -171,12 +174,18 @@ class NudgeSettings(_Section):
     repeat_minutes: float = Field(30, ge=0.05, le=1440)
     min_gap_minutes: float = Field(5, ge=0, le=1440)
     quiet_hours: QuietHours | None = None
+    # The hours when only night-time texts are chosen (rest, a slow breath, writing it down).
+    night: QuietHours | None = QuietHours(start=dt.time(23, 0), end=dt.time(5, 0))
+    # At most this many notifications in one night; 0 keeps the night silent.
+    night_cap: int = Field(3, ge=0, le=50)
+    # In quiet hours, still one gentle message a night when a blocklist page is open.
+    quiet_hours_night_care: bool = True
     expire_seconds: float = Field(20, ge=1, le=3600)
     heeded_within_seconds: float = Field(120, ge=1, le=3600)
 
-    @field_validator("quiet_hours", mode="before")
+    @field_validator("quiet_hours", "night", mode="before")
     @classmethod
-    def _parse_quiet_hours(cls, value: Any) -> Any:
+    def _parse_hours(cls, value: Any) -> Any:
         if value in ("", None):
             return None
         if isinstance(value, str):
@@ -194,6 +203,15 @@ class NudgeSettings(_Section):
 
 class SupportSettings(_Section):
     line: str = Field("", max_length=160)
+    country: str = ""  # two letters, e.g. "GB"; empty: from the locale
+
+    @field_validator("country")
+    @classmethod
+    def _two_letters(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value and not re.fullmatch(r"[A-Z]{2}", value):
+            raise ValueError(f'{_shown(value)} is not a two-letter country code such as "GB"')
+        return "GB" if value == "UK" else value
 
 
 class BrowserSettings(_Section):
@@ -216,9 +234,10 @@ def placeholders_in(text: str) -> set[str]:
 
 
 class MessageSettings(_Section):
-    """A nudge text the user adds to the built-in ones."""
+    """A nudge text of the user's own."""
 
     kind: MessageKind
+    when: MessageTime = "any"
     title: str = Field(min_length=1, max_length=40)
     body: str = Field(min_length=1, max_length=160)
 
@@ -255,6 +274,29 @@ class MessageSettings(_Section):
         return text
 
 
+class MessagesSettings(_Section):
+    """[messages]: whether the built-in texts are used, and the user's own ([[messages.own]]).
+
+    `[[messages]]` entries, the older way to add texts, are read as `own`."""
+
+    builtin: bool = True
+    own: tuple[MessageSettings, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_means_own(cls, value: Any) -> Any:
+        return {"own": value} if isinstance(value, list | tuple) else value
+
+    @model_validator(mode="after")
+    def _something_to_say(self) -> MessagesSettings:
+        if not self.builtin and not self.own:
+            raise ValueError(
+                "builtin = false needs texts of your own ([[messages.own]]); "
+                "without them there is nothing to say"
+            )
+        return self
+
+
 class Settings(BaseModel):
     """Every setting. The loader (settings.py) layers the built-in file, the user's file and
     NUDGER_* variables into one of these; code that only reads settings needs only this."""
@@ -270,7 +312,7 @@ class Settings(BaseModel):
     browser: BrowserSettings = BrowserSettings()
     sites: tuple[RuleSettings, ...] = ()
     blocklist: tuple[RuleSettings, ...] = ()
-    messages: tuple[MessageSettings, ...] = ()
+    messages: MessagesSettings = MessagesSettings()
 
     @field_validator("sites", "blocklist")
     @classmethod

@@ -21,7 +21,12 @@ REPORT_DAYS = 30
 
 @dataclass(frozen=True)
 class Reporting:
+    """The history, by name for the terminal (the person typed those names), and for the HTML
+    report by alias unless privacy.alias_blocklist = false: a report is a file, and files
+    get opened on shared screens and sent on."""
+
     history: History
+    shared_history: History
     days: LocalDays
     tz: dt.tzinfo
 
@@ -33,14 +38,15 @@ class Reporting:
             rename = blocklist_aliases(
                 [entry.name for entry in settings.blocklist], store.target_names("blocklist")
             )
-        return cls(History(store, days, rename), days, days.tz)
+        return cls(History(store, days), History(store, days, rename), days, days.tz)
 
     def html(self, day: dt.date) -> str:
         # The charts library is imported only for the HTML report.
         from nudger.report import html  # noqa: PLC0415
 
-        month = self.history.range(day - dt.timedelta(days=REPORT_DAYS - 1), day)
-        return html.render(self.history.day(day), month, dt.datetime.now(self.tz))
+        history = self.shared_history
+        month = history.range(day - dt.timedelta(days=REPORT_DAYS - 1), day)
+        return html.render(history.day(day), month, dt.datetime.now(self.tz))
 
     def write_html(self, day: dt.date, path: Path) -> Path:
         page = self.html(day)

@@ -189,6 +189,8 @@ def _explain(
     """Turn pydantic's first error into one line: which file, which field, and why."""
     first = error.errors()[0]
     loc = tuple(first["loc"])
+    if loc[:2] == ("messages", "own") and isinstance(user.get("messages"), list):
+        loc = ("messages", *loc[2:])  # the file says [[messages]]: name the field its way
     field = format_location(loc, user)
     reason = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":

@@ -180,6 +180,15 @@ class UserConfig:
             return True
         return False
 
+    def support_line(self) -> str:
+        support = self.doc.get("support")
+        return str(support.get("line", "")) if isinstance(support, Table) else ""
+
+    def set_support_line(self, line: str) -> None:
+        if not isinstance(self.doc.get("support"), Table):
+            self.doc["support"] = tomlkit.table()
+        self.doc["support"]["line"] = line
+
     # -- saving -------------------------------------------------------------------------------
 
     def text(self) -> str:

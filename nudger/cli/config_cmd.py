@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from nudger.errors import NudgerError
 if TYPE_CHECKING:
     from nudger.settings import LoadedConfig
 
-RULE_LISTS = ("sites", "blocklist", "messages")
+RULE_LISTS = ("sites", "blocklist")
 
 
 def register(commands: Any) -> None:
@@ -68,15 +69,21 @@ def _user_file(args: argparse.Namespace) -> Path:
 
 
 def init_config(args: argparse.Namespace) -> int:
+    target = _user_file(args)
+    _write_defaults(target)
+    _offer_support_line(target)  # after the file is released: a prompt must not hold it
+    return 0
+
+
+def _write_defaults(target: Path) -> None:
     from nudger.core.words import counted
     from nudger.user_config import defaults_file_text, edit_lock, with_missing_defaults
 
-    target = _user_file(args)
     with edit_lock(target):
         if not target.exists():
             paths.write_private_atomic(target, defaults_file_text())
             print(f"Wrote {target} (every setting explained, defaults commented out).")
-            return 0
+            return
         try:
             original = target.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -84,7 +91,7 @@ def init_config(args: argparse.Namespace) -> int:
         merged, added = with_missing_defaults(original, str(target))
         if not added:
             print(f"{target} already lists every setting; nothing was changed.")
-            return 0
+            return
         backup = target.with_name(f"{target.name}.{time.strftime('%Y%m%d-%H%M%S')}.bak")
         paths.write_private_atomic(backup, original)
         paths.write_private_atomic(target, merged)
@@ -93,7 +100,45 @@ def init_config(args: argparse.Namespace) -> int:
         "Everything you wrote is kept as it was."
     )
     print(f"The file as it was before: {backup}")
-    return 0
+
+
+def _offer_support_line(target: Path) -> None:
+    """In a terminal, offer once to keep a trusted person's or a counsellor's number as
+    [support] line. Enter (or Ctrl-D) skips, and nothing else changes."""
+    from nudger.user_config import UserConfig
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return
+    try:
+        if UserConfig(target).support_line():
+            return
+    except NudgerError:
+        return  # the file has its own problem; `config check` will say
+    print()
+    print("Is there someone you trust, or a counsellor, you would like nudger to show you")
+    print("on a hard day? A name and a number is enough. (Enter skips.)")
+    try:
+        answer = input("> ").strip()
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+    if not answer:
+        print('Skipped. You can add it any time as [support] line = "..." in the file.')
+        return
+    try:
+        _save_support_line(target, answer)
+    except NudgerError as error:
+        print(f"Not saved: {error}")
+        return
+    print("Kept. It shows once on a hard day, and in `nudger help-now`.")
+
+
+def _save_support_line(target: Path, line: str) -> None:
+    from nudger.user_config import UserConfig, edit_lock
+
+    with edit_lock(target):
+        config = UserConfig(target)
+        config.set_support_line(line)
+        config.save()
 
 
 def show_paths(args: argparse.Namespace) -> int:
@@ -135,7 +180,15 @@ def show_config(args: argparse.Namespace) -> int:
         table = tomlkit.table()
         values = getattr(settings, section)
         for key in type(values).model_fields:
-            item = tomlkit.item(_file_form(getattr(values, key)))
+            value = getattr(values, key)
+            if key == "own":  # [[messages.own]]: the user's own texts
+                rows = tomlkit.aot()
+                for entry in value:
+                    rows.append({k: _file_form(v) for k, v in entry.model_dump().items()})
+                if value:
+                    table.add(key, rows)
+                continue
+            item = tomlkit.item(_file_form(value))
             item.comment(_source(loaded, section, key))
             table.add(key, item)
         document.add(tomlkit.nl())

@@ -1,4 +1,5 @@
-"""privacy.alias_blocklist: show blocklist entries as "Person A", "Person B", ... everywhere."""
+"""privacy.alias_blocklist: show blocklist entries as "Person A", "Person B", ... in what may be
+seen or shared (the HTML report)."""
 
 from __future__ import annotations
 

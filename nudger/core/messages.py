@@ -6,18 +6,24 @@ their data to `book_from`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from nudger.models import PLACEHOLDERS, MessageKind, MessageSettings, placeholders_in
+from nudger.models import PLACEHOLDERS, MessageKind, MessagesSettings, MessageTime, placeholders_in
 
 KINDS: tuple[MessageKind, ...] = get_args(MessageKind)
 __all__ = ["KINDS", "PLACEHOLDERS", "Message", "MessageBook", "book_from", "render"]
 TITLE_LIMIT = 40
 BODY_LIMIT = 160
+# The longest body a nudge may have once filled in, support line included: Windows' balloon
+# takes 255 characters, and a backend without buttons adds the snooze hint (27) to the body.
+NOTIFICATION_BODY_LIMIT = 228
+NOTIFICATION_TITLE_LIMIT = 63  # the balloon's title takes 63
 # How a page on the blocklist is named in a nudge: never by the person's name, handle or title.
 DISCREET_SITE = "that page"
+# How social sites together are named when the day's total is meant, not one site's visit.
+ALL_SITES = "social media"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +32,10 @@ class Message:
     kind: MessageKind
     title: str
     body: str
+    when: MessageTime = "any"
+
+    def fits(self, night: bool) -> bool:
+        return self.when in {"any", "night" if night else "day"}
 
     @property
     def needs_minutes(self) -> bool:
@@ -47,22 +57,37 @@ class MessageBook:
         wanted = set(kinds)
         return [message for message in self.messages if message.kind in wanted]
 
-    def with_user_messages(self, own: Sequence[MessageSettings]) -> MessageBook:
-        extra = tuple(
-            Message(f"user.{index + 1}", item.kind, item.title, item.body)
-            for index, item in enumerate(own)
+    def kind_of(self, message_id: str) -> MessageKind | None:
+        return next((m.kind for m in self.messages if m.id == message_id), None)
+
+    def with_user_messages(self, settings: MessagesSettings) -> MessageBook:
+        """The texts in use: the built-in ones (unless builtin = false) and the user's own."""
+        own = tuple(
+            Message(f"user.{index + 1}", item.kind, item.title, item.body, item.when)
+            for index, item in enumerate(settings.own)
         )
-        return MessageBook(self.messages + extra, self.heavy_day_titles)
+        kept = self.messages if settings.builtin else ()
+        return MessageBook(kept + own, self.heavy_day_titles)
 
 
 def render(text: str, *, site: str, minutes: int) -> str:
     return text.format_map({"site": site, "minutes": minutes})
 
 
+def fit(text: str, limit: int) -> str:
+    """`text` cut at a word to at most `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:") + "…"
+
+
 def book_from(data: Mapping[str, Any]) -> MessageBook:
     """The book in a messages file's data: a list of texts per kind, and the hard-day titles."""
     messages = tuple(
-        Message(entry["id"], kind, entry["title"], entry["body"])
+        Message(entry["id"], kind, entry["title"], entry["body"], entry.get("when", "any"))
         for kind in KINDS
         for entry in data.get(kind, ())
     )

@@ -2,12 +2,16 @@
 
 The rules, with the defaults from [nudges]:
 - A page on the blocklist: the first nudge once a visit has lasted 5 s (glances matter), then at
-  most every 10 minutes while such visits go on. From the third visit of a day the title says,
-  kindly, that today seems hard, and the support line (if any) is added.
+  most every 10 minutes while such visits go on. From the third visit of a day the title turns
+  to a neutral, caring one, and the support line (if any) is added: at most once a day and
+  once a night.
 - Social sites: once when one visit passes 20 minutes, once when the day passes 60 minutes, and
   while over either, at most every 30 minutes.
-- Always: at least 5 minutes between any two nudges; nothing while idle, in quiet hours, paused
-  or snoozed.
+- Always: at least 5 minutes between any two nudges; nothing while idle, paused or snoozed.
+- Night (23:00-05:00): only texts written for the night, at most 3 notifications a night. In
+  quiet hours, nothing, except one gentle night message when a blocklist page is open.
+- Adapting (see adapting.py): kinds that were heeded come more often, and after ignored
+  nudges in a row the gaps grow.
 """
 
 from __future__ import annotations
@@ -15,14 +19,24 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nudger.core.adapting import Learning, night_of
 from nudger.core.days import LocalDays
-from nudger.core.messages import DISCREET_SITE, Message, MessageBook, render
+from nudger.core.messages import (
+    ALL_SITES,
+    DISCREET_SITE,
+    NOTIFICATION_BODY_LIMIT,
+    Message,
+    MessageBook,
+    fit,
+    render,
+)
+from nudger.core.summary import HARD_DAY_VISITS
 from nudger.core.types import PAUSE_REASON, Kind, NudgeRow, Visit
-from nudger.models import MessageKind, NudgeSettings
+from nudger.models import MessageKind, NudgeSettings, QuietHours
 
 Reason = Literal[
     "blocklist",
@@ -46,7 +60,10 @@ BLOCKLIST_KINDS: tuple[MessageKind, ...] = (
 )
 HEAVY_DAY_KINDS: tuple[MessageKind, ...] = ("be_kind", "reach_out", "counsellor", "journal", "move")
 SITE_KINDS: tuple[MessageKind, ...] = ("social_break", "move", "small_goal", "reach_out", "journal")
-HEAVY_DAY_VISITS = 3
+# At night: rest, a slow breath, writing it down, putting the screen away. Not the counsellor's
+# number at 2 a.m. in a notification: that is what `nudger help-now` and the support line are for.
+NIGHT_KINDS: tuple[MessageKind, ...] = ("be_kind", "journal", "social_break", "reach_out", "move")
+HEAVY_DAY_VISITS = HARD_DAY_VISITS
 RECENT_MESSAGES = 5
 # {minutes} reads oddly below this ("0 minutes", "1 minutes"); such texts wait for longer visits.
 MINUTES_WORTH_SAYING = 2
@@ -58,7 +75,8 @@ class Moment:
 
     at: float
     local_time: dt.time
-    day: dt.date
+    day: dt.date  # nudger's day (it begins at summary.day_starts_at)
+    local_date: dt.date  # the calendar date on the wall clock
     idle: bool
     paused: bool
     open_visits: Sequence[Visit]
@@ -88,13 +106,34 @@ class PolicyState:
     sessions_nudged: set[tuple[str, float]] = field(default_factory=set)
     budget_nudged_on: dt.date | None = None
     recent_messages: deque[str] = field(default_factory=lambda: deque(maxlen=RECENT_MESSAGES))
+    learning: Learning = field(default_factory=Learning)
+    # Notifications in the current night: (the night's date, how many).
+    night_count: tuple[dt.date | None, int] = (None, 0)
+    support_shown_day: dt.date | None = None
+    support_shown_night: dt.date | None = None
+    last_title: str | None = None
 
     @classmethod
-    def rebuilt(cls, recent: Sequence[NudgeRow], days: LocalDays) -> PolicyState:
+    def rebuilt(
+        cls,
+        recent: Sequence[NudgeRow],
+        days: LocalDays,
+        *,
+        night: QuietHours | None = None,
+        kind_of: Callable[[str], MessageKind | None] = lambda _id: None,
+    ) -> PolicyState:
         """The state the recent nudges (newest first) imply, so that a restart never means a
-        burst: rate limits, today's budget nudge and the texts just shown all carry over."""
+        burst: rate limits, today's budget nudge, tonight's count, the texts just shown and
+        what was heeded all carry over."""
         state = cls()
+        state.learning = Learning.from_rows(recent, kind_of)
+        tonight = None
         for row in recent:
+            if row.reason != PAUSE_REASON:
+                row_night = night_of(dt.datetime.fromtimestamp(row.at, days.tz), night)
+                tonight = tonight or row_night
+                if row_night is not None and row_night == tonight:
+                    state.night_count = (tonight, state.night_count[1] + 1)
             state.last_any = max(state.last_any or row.at, row.at)
             if row.kind == "blocklist":
                 state.last_blocklist = max(state.last_blocklist or row.at, row.at)
@@ -140,22 +179,44 @@ class Policy:
         else:
             state.last_site = max(state.last_site or at, at)
 
+    def night_of(self, moment: Moment) -> dt.date | None:
+        local = dt.datetime.combine(moment.local_date, moment.local_time)
+        return night_of(local, self.settings.night)
+
     def may_speak(self, moment: Moment) -> bool:
         """The rules every nudge follows. (The evening summary follows pause and quiet hours.)"""
-        return (
-            self.settings.enabled
-            and not moment.idle
-            and not moment.paused
-            and not self.is_quiet(moment.local_time)
-        )
+        if not self.settings.enabled or moment.idle or moment.paused:
+            return False
+        night = self.night_of(moment)
+        if night is not None and self._tonight(night) >= self.settings.night_cap:
+            return False
+        if self.is_quiet(moment.local_time):
+            # One gentle night message may still come, if the person allowed it.
+            return (
+                self.settings.quiet_hours_night_care
+                and night is not None
+                and self._tonight(night) == 0
+            )
+        return True
 
     def decide(self, moment: Moment) -> Nudge | None:
         if not self.may_speak(moment):
             return None
         state, limits = self.state, self.settings
-        if state.last_any is not None and moment.at - state.last_any < limits.min_gap_minutes * 60:
+        gap = limits.min_gap_minutes * 60 * state.learning.spacing()
+        if state.last_any is not None and moment.at - state.last_any < gap:
             return None
+        if self.is_quiet(moment.local_time):
+            return self._blocklist_nudge(moment)  # the night's one gentle message
         return self._blocklist_nudge(moment) or self._site_nudge(moment)
+
+    def learned(self, message_id: str, heeded: bool) -> None:
+        """How a nudge was received: steers the kinds chosen and the gaps between nudges."""
+        self.state.learning.record(self.book.kind_of(message_id), heeded)
+
+    def _tonight(self, night: dt.date) -> int:
+        counted_night, count = self.state.night_count
+        return count if counted_night == night else 0
 
     def _blocklist_nudge(self, moment: Moment) -> Nudge | None:
         limits, state = self.settings, self.state
@@ -167,7 +228,8 @@ class Policy:
         if not lingering:
             return None
         last = state.last_blocklist
-        if last is not None and moment.at - last < limits.blocklist_repeat_minutes * 60:
+        gap = limits.blocklist_repeat_minutes * 60 * state.learning.spacing()
+        if last is not None and moment.at - last < gap:
             return None
         visit = max(lingering, key=lambda v: v.seconds)
         heavy = moment.blocklist_visits_today >= HEAVY_DAY_VISITS
@@ -214,19 +276,20 @@ class Policy:
             return None
         self.state.budget_nudged_on = moment.day
         longest = max(sites, key=lambda v: v.seconds)
-        return self._compose(
-            moment, longest, "budget", minutes=int(moment.site_seconds_today // 60)
-        )
+        # The day's total belongs to all sites together: naming one site next to it misleads.
+        minutes = int(moment.site_seconds_today // 60)
+        return self._compose(moment, longest, "budget", minutes=minutes, site=ALL_SITES)
 
     def _site_repeat(self, moment: Moment, sites: Sequence[Visit]) -> Nudge | None:
         """While over either limit, at most every repeat_minutes."""
         limits, last = self.settings, self.state.last_site
-        if last is not None and moment.at - last < limits.repeat_minutes * 60:
+        gap = limits.repeat_minutes * 60 * self.state.learning.spacing()
+        if last is not None and moment.at - last < gap:
             return None
         longest = max(sites, key=lambda v: v.seconds)
         if moment.site_seconds_today >= limits.daily_budget_minutes * 60:
             minutes = int(moment.site_seconds_today // 60)
-            return self._compose(moment, longest, "budget_repeat", minutes=minutes)
+            return self._compose(moment, longest, "budget_repeat", minutes=minutes, site=ALL_SITES)
         if longest.seconds >= limits.session_minutes * 60:
             minutes = int(longest.seconds // 60)
             return self._compose(moment, longest, "session_repeat", minutes=minutes)
@@ -243,37 +306,74 @@ class Policy:
         site: str | None = None,
         heavy: bool = False,
     ) -> Nudge:
-        message = self.choose(kinds, minutes)
+        night = self.night_of(moment)
+        line = self._support_line_now(moment, night) if heavy else ""
         shown_site = site if site is not None else visit.target
+        room = NOTIFICATION_BODY_LIMIT - (len(line) + 1 if line else 0)
+        message = self.choose(
+            NIGHT_KINDS if night is not None else kinds,
+            minutes,
+            night=night is not None,
+            fits=lambda m: len(render(m.body, site=shown_site, minutes=minutes)) <= room,
+        )
         title = render(message.title, site=shown_site, minutes=minutes)
-        body = render(message.body, site=shown_site, minutes=minutes)
-        if heavy:
-            title = (
-                self._rng.choice(self.book.heavy_day_titles).title
-                if self.book.heavy_day_titles
-                else title
-            )
-            if self.support_line:
-                body = f"{body}\n{self.support_line}"
+        body = fit(render(message.body, site=shown_site, minutes=minutes), room)
+        if heavy and self.book.heavy_day_titles:
+            # A different one each time: the same words twice in a row read as a machine.
+            fresh = [h for h in self.book.heavy_day_titles if h.title != self.state.last_title]
+            title = self._rng.choice(fresh or self.book.heavy_day_titles).title
+        if line:
+            body = f"{body}\n{line}"
         state = self.state
         state.last_any = moment.at
         if visit.kind == "blocklist":
             state.last_blocklist = moment.at
         else:
             state.last_site = moment.at
+        if night is not None:
+            state.night_count = (night, self._tonight(night) + 1)
         state.recent_messages.append(message.id)
+        state.last_title = title
         return Nudge(moment.at, visit.kind, visit.target, reason, message.id, title, body, heavy)
 
-    def choose(self, kinds: Iterable[MessageKind], minutes: int) -> Message:
-        """A message of one of `kinds`, none of the last five, and only ones that read well now."""
-        candidates = [
+    def _support_line_now(self, moment: Moment, night: dt.date | None) -> str:
+        """The person's support line, on the first heavy nudge of a day and of a night only:
+        a number repeated on every notification becomes noise, and others see screens."""
+        state = self.state
+        if not self.support_line or state.support_shown_day == moment.day:
+            return ""
+        if night is not None and state.support_shown_night == night:
+            return ""
+        state.support_shown_day = moment.day
+        if night is not None:
+            state.support_shown_night = night
+        return self.support_line
+
+    def choose(
+        self,
+        kinds: Sequence[MessageKind],
+        minutes: int,
+        *,
+        night: bool = False,
+        fits: Callable[[Message], bool] = lambda _m: True,
+    ) -> Message:
+        """A message for this hour, of one of `kinds` (weighted by what was heeded before),
+        none of the last five, and only ones that read well now and fit the space."""
+        usable = [
             m
             for m in self.book.of_kinds(kinds)
-            if m.id not in self.state.recent_messages
+            if m.fits(night)
+            and m.id not in self.state.recent_messages
             and (minutes >= MINUTES_WORTH_SAYING or not m.needs_minutes)
         ]
+        candidates = [m for m in usable if fits(m)] or usable
         if not candidates:  # a tiny custom book: rather repeat than fall silent
-            candidates = self.book.of_kinds(kinds) or list(self.book.messages)
+            candidates = [m for m in self.book.of_kinds(kinds) if m.fits(night)]
+            candidates = candidates or self.book.of_kinds(kinds) or list(self.book.messages)
+        present = sorted({m.kind for m in candidates}, key=kinds.index if kinds else None)
+        if len(present) > 1:
+            kind = self._rng.choices(present, weights=self.state.learning.weights(present))[0]
+            candidates = [m for m in candidates if m.kind == kind]
         return self._rng.choice(candidates)
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from nudger.core.days import LocalDays
 from nudger.core.types import PAUSE_REASON, Kind, NudgeRow, Visit
 
 Rename = Callable[[Kind, str], str]
+# From this many blocklist visits in a day, the day is a hard one: nudges turn gentler and the
+# summary points to `nudger help-now`.
+HARD_DAY_VISITS = 3
 
 
 def keep_name(_kind: Kind, name: str) -> str:
@@ -84,25 +87,48 @@ class NudgeCounts:
 
 @dataclass(frozen=True, slots=True)
 class Streak:
-    """Days in a row, up to and including the day shown, without a blocklist visit."""
+    """Days in a row, up to and including the day shown, without a blocklist visit; and the
+    forgiving view beside it: clear days among the last 30 watched, and the hard days (three
+    visits or more) among the last 7."""
 
     current: int
     best: int
     tracked_since: dt.date | None
+    clear_last_30: int = 0
+    watched_last_30: int = 0
+    hard_last_7: int = 0
 
     @classmethod
     def compute(
-        cls, day: dt.date, first_day: dt.date | None, blocklist_days: set[dt.date]
+        cls,
+        day: dt.date,
+        first_day: dt.date | None,
+        blocklist_days: Mapping[dt.date, int] | Collection[dt.date],
     ) -> Streak:
+        """`blocklist_days`: the days with visits, or the number of visits on each."""
+        visits = (
+            blocklist_days
+            if isinstance(blocklist_days, Mapping)
+            else dict.fromkeys(blocklist_days, 1)
+        )
         if first_day is None or day < first_day:
             return cls(0, 0, first_day)
         best = run = 0
         current_day = first_day
         while current_day <= day:
-            run = 0 if current_day in blocklist_days else run + 1
+            run = 0 if visits.get(current_day, 0) else run + 1
             best = max(best, run)
             current_day += dt.timedelta(days=1)
-        return cls(run, best, first_day)
+        recent = [day - dt.timedelta(days=i) for i in range(30)]
+        watched = [d for d in recent if d >= first_day]
+        return cls(
+            current=run,
+            best=best,
+            tracked_since=first_day,
+            clear_last_30=sum(1 for d in watched if not visits.get(d, 0)),
+            watched_last_30=len(watched),
+            hard_last_7=sum(1 for d in watched[:7] if visits.get(d, 0) >= HARD_DAY_VISITS),
+        )
 
 
 @dataclass(frozen=True, slots=True)

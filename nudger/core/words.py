@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from nudger.core.summary import DayReport, NudgeCounts
+from nudger.core.summary import HARD_DAY_VISITS, DayReport, NudgeCounts, Streak
+
+# Hard days among the last 7 from which the evening suggests talking to someone.
+REPEATED_HARD_DAYS = 3
 
 
 def duration(seconds: float) -> str:
@@ -55,7 +58,10 @@ def untracked_sentence(day: dt.date, today: dt.date, since: dt.date | None) -> s
 
 def streak_sentence(report: DayReport, today: dt.date | None = None) -> str:
     """How the day went for the blocklist. A past day is told in the past tense; a day before
-    nudger was watching (or one still to come) says so instead of counting as a clear day."""
+    nudger was watching (or one still to come) says so instead of counting as a clear day.
+
+    Forgiving on purpose: after a visit it counts the clear days of the last 30 instead of
+    setting a reset next to the best run, and it never writes a hard day off."""
     streak = report.streak
     day = report.summary.date
     today = today or day
@@ -64,18 +70,29 @@ def streak_sentence(report: DayReport, today: dt.date | None = None) -> str:
         return unknown
     visits = report.summary.blocklist_visits
     times = "once" if visits == 1 else f"{visits} times"
+    clear = clear_days_sentence(streak)
     if day < today:
         if streak.current > 0:
             return f"No visits to the blocklist that day: day {streak.current} in a row."
         return f"Blocklist pages came up {times} that day."
     if streak.current > 0:
-        best = (
-            f" Your best so far: {streak.best}."
-            if streak.best > streak.current
-            else " Your best yet."
-        )
-        return f"No visits to the blocklist: day {streak.current}.{best}"
-    return f"Blocklist pages came up {times} today. Tomorrow is a fresh start."
+        return f"No visits to the blocklist today: day {streak.current}.{clear}"
+    return f"Blocklist pages came up {times} today.{clear}"
+
+
+def clear_days_sentence(streak: Streak) -> str:
+    """ " Clear days in the last 30: 21." (with its leading space), or "" too early to say."""
+    if streak.watched_last_30 < 2:
+        return ""
+    span = "30" if streak.watched_last_30 >= 30 else str(streak.watched_last_30)
+    return f" Clear days in the last {span}: {streak.clear_last_30}."
+
+
+def help_sentence(report: DayReport) -> str | None:
+    """One quiet pointer to `nudger help-now` after a hard day, or None."""
+    if report.summary.blocklist_visits < HARD_DAY_VISITS:
+        return None
+    return "If you'd like someone to talk to, `nudger help-now` lists people who listen."
 
 
 def pause_sentence(nudges: NudgeCounts) -> str:
@@ -92,7 +109,8 @@ def pause_sentence(nudges: NudgeCounts) -> str:
 
 
 def evening_sentence(report: DayReport) -> tuple[str, str]:
-    """The evening notification: one kind sentence. Never names anyone on the blocklist."""
+    """The evening notification: kind, short, and neutral enough for a shared screen. Never
+    names anyone on the blocklist."""
     site_minutes = int(report.summary.site_seconds // 60)
     compared = change(report.summary.site_seconds, report.yesterday_site_seconds, "yesterday")
     if site_minutes == 0:
@@ -101,4 +119,12 @@ def evening_sentence(report: DayReport) -> tuple[str, str]:
         first = f"{site_minutes} min on social sites today, {compared}."
     else:
         first = f"{site_minutes} min on social sites today."
-    return "Your day, gently summed up", f"{first} {streak_sentence(report)}"
+    body = f"{first} {streak_sentence(report)}"
+    if report.streak.hard_last_7 >= REPEATED_HARD_DAYS:
+        body += (
+            " A few days have been heavy lately. Talking it over with someone you trust, or a "
+            "counsellor, can help: nudger help-now."
+        )
+    elif report.summary.blocklist_visits >= HARD_DAY_VISITS:
+        body += " Today asked a lot of you; resting tonight counts too."
+    return "Your day, gently summed up", body

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import logging
 
+from nudger.core.messages import NOTIFICATION_TITLE_LIMIT, fit
 from nudger.notify.base import SNOOZE_HINT, Delivery, Feedback, Notification
 
 log = logging.getLogger(__name__)
+# Windows' balloon takes 255 characters of message and 63 of title, and fails (in a thread,
+# where the failure is lost) on more; the other backends take at least as much.
+MESSAGE_LIMIT = 255
 
 
 class PlyerNotifier:
@@ -20,9 +24,10 @@ class PlyerNotifier:
         try:
             from plyer import notification as plyer_notification  # noqa: PLC0415 - slow import
 
+            body = fit(notification.body, MESSAGE_LIMIT - len(SNOOZE_HINT) - 1)
             plyer_notification.notify(
-                title=notification.title,
-                message=f"{notification.body}\n{SNOOZE_HINT}",
+                title=fit(notification.title, NOTIFICATION_TITLE_LIMIT),
+                message=f"{body}\n{SNOOZE_HINT}",
                 app_name="nudger",
                 timeout=int(notification.expire_seconds),
             )

@@ -10,7 +10,7 @@ import datetime as dt
 from html import escape
 
 from nudger.core.summary import DayReport, RangeSummary
-from nudger.core.words import duration, streak_sentence
+from nudger.core.words import duration, help_sentence, streak_sentence
 from nudger.report import charts
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -52,7 +52,9 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
                 "streak" if today.streak.current else "",
             ),
             _figure(
-                "best streak so far", str(today.streak.best), "streak" if today.streak.best else ""
+                f"clear days in the last {min(30, today.streak.watched_last_30)}",
+                str(today.streak.clear_last_30),
+                "streak" if today.streak.clear_last_30 else "",
             ),
             _figure("nudges heeded (30 days)", f"{month.nudges.heeded} of {month.nudges.sent}"),
             _figure(
@@ -95,8 +97,14 @@ A plan for those hours (a walk, a call, a book within reach) can make them easie
 nudger was watching.</p>
 {charts.streak_calendar(month)}
 
+{_helping(today)}
 <footer>Made on this computer by nudger on {escape(generated_at.strftime("%Y-%m-%d %H:%M"))}.
 Nothing in this report left your machine.</footer>
 </body>
 </html>
 """
+
+
+def _helping(today: DayReport) -> str:
+    sentence = help_sentence(today)
+    return f'\n<p class="help">{escape(sentence)}</p>' if sentence else ""

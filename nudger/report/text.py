@@ -11,7 +11,15 @@ from rich.text import Text
 
 from nudger.core.printable import printable
 from nudger.core.summary import DayReport, RangeSummary, TargetTotal
-from nudger.core.words import change, clock, duration, pause_sentence, streak_sentence
+from nudger.core.words import (
+    change,
+    clear_days_sentence,
+    clock,
+    duration,
+    help_sentence,
+    pause_sentence,
+    streak_sentence,
+)
 
 SITE_STYLE = "steel_blue"
 BLOCKLIST_STYLE = "dark_orange3"
@@ -113,6 +121,9 @@ def day_view(
     parts.append(
         Text(streak_sentence(report, today), style="green" if report.streak.current else "")
     )
+    helping = help_sentence(report)
+    if helping:
+        parts.append(Text(helping))
     return Group(*parts)
 
 
@@ -154,7 +165,10 @@ def range_view(
     streak = summary.streak
     parts += [
         Text(),
-        Text(f"Days in a row without a blocklist visit: {streak.current} (best {streak.best})"),
+        Text(
+            f"Days in a row without a blocklist visit: {streak.current}."
+            + clear_days_sentence(streak)
+        ),
     ]
     return Group(*parts)
 

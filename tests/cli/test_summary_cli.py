@@ -90,3 +90,23 @@ def test_html_report_is_written_private(tmp_path: Path) -> None:
     assert written.parent == Path(env["NUDGER_DATA_DIR"]) / "reports"
     assert written.stat().st_mode & 0o777 == 0o600
     assert written.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_report_shows_aliases_and_the_terminal_the_names_typed(tmp_path: Path) -> None:
+    env = isolated_env(tmp_path)
+    Path(env["NUDGER_CONFIG"]).write_text('[[blocklist]]\nname = "Alex"\nmatch = ["alexdoe"]\n')
+    store = Store.open(Path(env["NUDGER_DATA_DIR"]) / "nudger.db")
+    now = time.time()
+    store.save_visits([Visit("blocklist", "Alex", "title", "front", now - 600, now - 540)])
+    store.close()
+    report = tmp_path / "r.html"
+    shown = run_cli(env, "summary", "--html", str(report))
+    assert shown.returncode == 0, shown.stderr
+    assert "Alex" in shown.stdout
+    page = report.read_text()
+    assert "Person A" in page and "Alex" not in page
+    Path(env["NUDGER_CONFIG"]).write_text(
+        '[privacy]\nalias_blocklist = false\n[[blocklist]]\nname = "Alex"\nmatch = ["alexdoe"]\n'
+    )
+    run_cli(env, "summary", "--html", str(report))
+    assert "Alex" in report.read_text()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from nudger.core.messages import BODY_LIMIT, KINDS, TITLE_LIMIT, render
+from nudger.core.policy import NIGHT_KINDS
 from nudger.errors import ConfigError
 from nudger.messages import builtin_book
 from nudger.models import PLACEHOLDERS, placeholders_in
@@ -91,3 +92,63 @@ def test_user_messages_are_checked_like_built_in_ones(tmp_path: Path) -> None:
     settings = load(config, env={}).settings
     book = BOOK.with_user_messages(settings.messages)
     assert book.messages[-1].id == "user.1" and book.messages[-1].title == "Text Sam?"
+
+
+# Words that tell anyone glancing at the screen what this is about. Notifications are seen by
+# others; the titles and bodies stay neutral.
+REVEALING = re.compile(
+    r"\b(break[- ]?ups?|broke up|heart\w*|hurt\w*|miss(ing|ed)?|ex|exes|relationships?|"
+    r"partners?|divorce\w*|dumped|lonel\w*|grie\w*|heal\w*|wounds?|love life|"
+    r"hard day|heavy day|struggl\w*)\b",
+    re.IGNORECASE,
+)
+# The texts as they were before this rule: the test must be able to fail.
+TODAYS_REVEALING = (
+    "Missing someone is heavy.",
+    "Exercise is one of the kindest things for a hurting heart.",
+    "Many people find it helps to talk with a counsellor after a breakup.",
+    "Today seems like a hard day",
+)
+
+
+@pytest.mark.parametrize("text", TODAYS_REVEALING)
+def test_the_revealing_words_test_catches_the_old_texts(text: str) -> None:
+    assert REVEALING.search(text)
+
+
+def test_no_text_gives_the_topic_away() -> None:
+    texts = [(m.id, f"{m.title} {m.body}") for m in ALL]
+    texts += [(h.id, h.title) for h in BOOK.heavy_day_titles]
+    revealing = [(i, REVEALING.search(t).group(0)) for i, t in texts if REVEALING.search(t)]  # type: ignore[union-attr]
+    assert revealing == []
+
+
+def test_a_text_with_minutes_never_calls_them_today() -> None:
+    """{minutes} is one visit's minutes in a session nudge: "today" would misstate them."""
+    for message in ALL:
+        if message.needs_minutes:
+            assert "today" not in (message.title + message.body).lower(), message.id
+
+
+def test_the_night_has_its_own_texts_of_every_night_kind() -> None:
+    for kind in NIGHT_KINDS:
+        night = [m for m in ALL if m.kind == kind and m.fits(night=True)]
+        assert len(night) >= 2, kind
+    assert all(m.fits(night=False) for m in ALL if m.when != "night")
+    day_advice = re.compile(r"\b(walk|outside|errand|coffee|gym|call)\b", re.IGNORECASE)
+    for message in ALL:
+        if message.fits(night=True) and message.when == "night":
+            assert not day_advice.search(message.body.replace("call to", "")), message.id
+
+
+def test_own_messages_can_replace_the_built_in_ones(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[messages]\nbuiltin = false\n\n[[messages.own]]\nkind = "reach_out"\nwhen = "any"\n'
+        'title = "Text Sam?"\nbody = "Sam said to call any time."\n'
+    )
+    book = BOOK.with_user_messages(load(config, env={}).settings.messages)
+    assert [m.id for m in book.messages] == ["user.1"]
+    config.write_text("[messages]\nbuiltin = false\n")
+    with pytest.raises(ConfigError, match="nothing to say"):
+        load(config, env={})

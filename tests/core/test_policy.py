@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from nudger.core.days import LocalDays
 from nudger.core.ledger import DayLedger
+from nudger.core.messages import Message, MessageBook
 from nudger.core.outcomes import HeedWatch
 from nudger.core.policy import Moment, Nudge, Policy, PolicyState
 from nudger.core.tracking import Tracker
@@ -64,6 +65,7 @@ def every_moment(
             at=at,
             local_time=local.time(),
             day=day,
+            local_date=local.date(),
             idle=second.idle,
             paused=second.paused,
             open_visits=open_visits,
@@ -156,8 +158,19 @@ def test_nothing_is_said_while_idle_paused_or_in_quiet_hours() -> None:
     quiet = policy(quiet_hours="11:00-13:00")
     assert simulate(quiet, on(ALEX, 60)) == []
     evening = dt.datetime(2026, 11, 27, 23, 30, tzinfo=TZ).timestamp()
-    assert simulate(policy(quiet_hours="23:00-07:00"), on(ALEX, 60), start=evening) == []
+    silent = policy(quiet_hours="23:00-07:00", quiet_hours_night_care=False)
+    assert simulate(silent, on(ALEX, 60), start=evening) == []
     assert len(simulate(policy(quiet_hours="23:00-07:00"), on(ALEX, 60))) == 1
+
+
+def test_quiet_hours_allow_one_gentle_night_message_and_no_more() -> None:
+    book = builtin_book()
+    night_ids = {m.id for m in book.messages if m.when != "day"}
+    evening = dt.datetime(2026, 11, 27, 23, 30, tzinfo=TZ).timestamp()
+    quiet = policy(quiet_hours="23:00-07:00")
+    sent = simulate(quiet, on(ALEX, 30 * 60) + away(60) + on(INSTA, 40 * 60), start=evening)
+    assert len(sent) == 1
+    assert sent[0][0].kind == "blocklist" and sent[0][0].message_id in night_ids
 
 
 def test_a_glance_during_a_pause_is_nudged_once_the_pause_ends_if_still_there() -> None:
@@ -319,3 +332,15 @@ def test_the_state_rebuilt_from_stored_nudges_keeps_rate_limits_and_recent_texts
     assert state.last_site == T0 - 60 and state.last_blocklist == T0 - 600
     assert state.budget_nudged_on == DAYS.day_of(T0 - 60)
     assert list(state.recent_messages) == ["move.1", "be_kind.1", "move.2"]
+
+
+def test_a_budget_nudge_never_puts_the_days_total_next_to_one_sites_name() -> None:
+    """53 minutes of Instagram, then 10 of Reddit: the budget nudge is about the day's 63."""
+    naming = Message("x.1", "social_break", "A pause?", "You've been on {site} for {minutes} min.")
+    book = MessageBook((naming,), ())
+    timeline = on(INSTA, 53 * 60) + away(30) + on(REDDIT, 10 * 60)
+    sent = simulate(
+        Policy(NudgeSettings(session_minutes=500), book, rng=random.Random(1)), timeline
+    )
+    budget = [n for n, _ in sent if n.reason == "budget"]
+    assert [n.body for n in budget] == ["You've been on social media for 60 min."]

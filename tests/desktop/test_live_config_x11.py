@@ -89,7 +89,7 @@ CHANGED = {
     "summary.timezone": "Asia/Tokyo",
     "privacy.store_titles": True,
     "privacy.redact_blocklist_titles": False,
-    "privacy.alias_blocklist": True,
+    "privacy.alias_blocklist": False,
     "privacy.keep_days": 400,
     "nudges.enabled": False,
     "nudges.blocklist_after_seconds": 9.0,
@@ -99,17 +99,21 @@ CHANGED = {
     "nudges.repeat_minutes": 31.0,
     "nudges.min_gap_minutes": 6.0,
     "nudges.quiet_hours": "22:30-06:45",
+    "nudges.night": "22:00-04:00",
+    "nudges.night_cap": 2,
+    "nudges.quiet_hours_night_care": False,
     "nudges.expire_seconds": 25.0,
     "nudges.heeded_within_seconds": 90.0,
     "support.line": "Sam: 555-0100",
+    "support.country": "DE",
     "browser.pause_seconds": 8.0,
     "browser.pause_again_minutes": 3.0,
     "browser.pause_sites": True,
 }
 # Settings the daemon does not act on: they shape summaries and reports, read by those commands.
-NOT_READ_BY_THE_DAEMON = {"privacy.alias_blocklist"}
+NOT_READ_BY_THE_DAEMON = {"privacy.alias_blocklist", "support.country"}
 # Lists of rules and messages, compared as the matcher and the policy hold them.
-RULE_SECTIONS = {"sites", "blocklist", "messages", "catalogue.disabled"}
+RULE_SECTIONS = {"sites", "blocklist", "messages.builtin", "messages.own", "catalogue.disabled"}
 
 
 def setting_paths() -> set[str]:
@@ -134,10 +138,11 @@ def as_toml(changes: dict[str, object]) -> str:
     document["sites"].append({"name": "Forum", "match": ["myforum.example"]})  # type: ignore[union-attr]
     document["blocklist"] = tomlkit.aot()
     document["blocklist"].append({"name": "Jamie", "match": ["Jamie Rivers"]})  # type: ignore[union-attr]
-    document["messages"] = tomlkit.aot()
-    document["messages"].append(  # type: ignore[union-attr]
-        {"kind": "move", "title": "A short walk?", "body": "Round the block and back."}
-    )
+    document["messages"] = tomlkit.table()
+    document["messages"]["builtin"] = False  # type: ignore[index]
+    own = tomlkit.aot()
+    own.append({"kind": "move", "title": "A short walk?", "body": "Round the block and back."})
+    document["messages"]["own"] = own  # type: ignore[index]
     return tomlkit.dumps(document)
 
 
@@ -167,6 +172,7 @@ def test_every_setting_the_daemon_reads_takes_effect_on_reload(
         **{path: value for path, value in CHANGED.items() if path not in NOT_READ_BY_THE_DAEMON},
         "watch.browsers": sorted(CHANGED["watch.browsers"]),  # type: ignore[call-overload]
         "nudges.quiet_hours": {"start": "22:30:00", "end": "06:45:00"},
+        "nudges.night": {"start": "22:00:00", "end": "04:00:00"},
     }
     del expected["catalogue.disabled"]
     for path, value in expected.items():
@@ -177,5 +183,5 @@ def test_every_setting_the_daemon_reads_takes_effect_on_reload(
     rules = in_use["rules"][0]
     assert "site:YouTube" not in rules and "site:Forum" in rules and "blocklist:Jamie" in rules
     assert "site:YouTube" in before["rules"][0]
-    assert "user.1" in in_use["messages"][0]
+    assert in_use["messages"][0] == ["user.1"]  # builtin = false: only the person's own
     assert daemon.process is not None and daemon.process.poll() is None

@@ -143,7 +143,8 @@ def test_an_empty_day(store: Store) -> None:
     title, body = evening_sentence(report)
     assert title == "Your day, gently summed up"
     assert (
-        body == "No time on social sites today. No visits to the blocklist: day 27. Your best yet."
+        body
+        == "No time on social sites today. No visits to the blocklist today: day 27. Clear days in the last 27: 27."
     )
 
 
@@ -191,10 +192,19 @@ def test_daylight_saving_days(
 def test_streaks_broken_and_unbroken() -> None:
     first = dt.date(2026, 11, 1)
     slips = {dt.date(2026, 11, 5), dt.date(2026, 11, 20)}
-    assert Streak.compute(dt.date(2026, 11, 27), first, slips) == Streak(7, 14, first)
-    assert Streak.compute(dt.date(2026, 11, 20), first, slips) == Streak(0, 14, first)
-    assert Streak.compute(dt.date(2026, 11, 4), first, slips) == Streak(4, 4, first)
+    assert Streak.compute(dt.date(2026, 11, 27), first, slips) == Streak(7, 14, first, 25, 27, 0)
+    assert Streak.compute(dt.date(2026, 11, 20), first, slips) == Streak(0, 14, first, 18, 20, 0)
+    assert Streak.compute(dt.date(2026, 11, 4), first, slips) == Streak(4, 4, first, 4, 4, 0)
     assert Streak.compute(dt.date(2026, 10, 30), first, slips) == Streak(0, 0, first)
+
+
+def test_hard_days_are_counted_over_the_last_seven() -> None:
+    first = dt.date(2026, 10, 1)
+    visits = {dt.date(2026, 11, 21): 5, dt.date(2026, 11, 25): 3, dt.date(2026, 11, 26): 1}
+    visits[dt.date(2026, 11, 27)] = 4
+    streak = Streak.compute(dt.date(2026, 11, 27), first, visits)
+    assert streak.hard_last_7 == 3  # the 21st, 25th and 27th; one visit is not a hard day
+    assert streak.clear_last_30 == 26 and streak.watched_last_30 == 30
 
 
 def test_streak_from_the_database_and_in_every_output(store: Store) -> None:
@@ -215,16 +225,18 @@ def test_streak_from_the_database_and_in_every_output(store: Store) -> None:
         "best": 19,
         "tracked_since": "2026-11-01",
     }
-    assert "No visits to the blocklist: day 7. Your best so far: 19." in plain(
-        text.day_view(report, BERLIN, FOUR)
-    )
+    shown = plain(text.day_view(report, BERLIN, FOUR))
+    assert "No visits to the blocklist today: day 7. Clear days in the last 27: 26." in shown
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
     page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert re.search(r'<div class="figure streak"><b>7</b>days in a row', page)
-    assert re.search(r'<div class="figure streak"><b>19</b>best streak', page)
+    assert re.search(r'<div class="figure streak"><b>26</b>clear days in the last 27', page)
     broken = history.day(dt.date(2026, 11, 20))
     assert broken.streak.current == 0
-    assert "Tomorrow is a fresh start." in plain(text.day_view(broken, BERLIN, FOUR))
+    shown = plain(text.day_view(broken, BERLIN, FOUR, dt.date(2026, 11, 20)))
+    # After a visit: the clear days so far, never the best run next to a reset, no "fresh start".
+    assert "Blocklist pages came up 2 times today. Clear days in the last 20: 19." in shown
+    assert "best" not in shown.lower() and "fresh start" not in shown.lower()
 
 
 def test_streak_calendar_greys_the_days_before_the_first_run(store: Store) -> None:
@@ -323,7 +335,7 @@ def test_the_evening_sentence(tmp_path: Path) -> None:
     title, body = evening_sentence(report)
     assert (
         body
-        == "32 min on social sites today, 12 min less than yesterday. No visits to the blocklist: day 4. Your best yet."
+        == "32 min on social sites today, 12 min less than yesterday. No visits to the blocklist today: day 4. Clear days in the last 5: 4."
     )
     assert "Alex" not in title + body
 
@@ -397,7 +409,7 @@ def test_a_streak_of_zero_is_not_drawn_in_green(store: Store) -> None:
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
     page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert re.search(r'<div class="figure "><b>0</b>days in a row', page)
-    assert re.search(r'<div class="figure streak"><b>26</b>best streak', page)
+    assert re.search(r'<div class="figure streak"><b>26</b>clear days in the last 27', page)
 
 
 def test_a_visit_across_the_day_start_counts_on_the_day_it_began(store: Store) -> None:
@@ -417,3 +429,47 @@ def test_a_visit_across_the_day_start_counts_on_the_day_it_began(store: Store) -
     assert first.summary.blocklist_seconds == pytest.approx(600)
     assert second.summary.blocklist_seconds == pytest.approx(600)
     assert second.streak.current == 1, "the tail of yesterday's visit is not a slip today"
+
+
+def hard_days(store: Store, dates: list[str], visits: int = 3) -> None:
+    store.save_visits(
+        [
+            blocklist("Alex", at(f"{date} {10 + hour:02d}:00"), 20)
+            for date in dates
+            for hour in range(visits)
+        ]
+    )
+
+
+def test_after_a_hard_day_the_evening_is_kind_and_points_to_help(store: Store) -> None:
+    store.set_meta(FIRST_RUN_KEY, str(at("2026-11-01 10:00")))
+    hard_days(store, ["2026-11-27"])
+    history = History(store, LocalDays(BERLIN, FOUR))
+    report = history.day(dt.date(2026, 11, 27))
+    _title, body = evening_sentence(report)
+    assert "fresh start" not in body.lower() and "best" not in body.lower()
+    assert "resting tonight counts too" in body
+    assert "Alex" not in body
+    shown = plain(text.day_view(report, BERLIN, FOUR))
+    assert shown.rstrip().endswith("`nudger help-now` lists people who listen.")
+    month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
+    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    assert "nudger help-now" in page
+
+
+def test_when_hard_days_repeat_the_evening_suggests_talking_to_someone(store: Store) -> None:
+    store.set_meta(FIRST_RUN_KEY, str(at("2026-11-01 10:00")))
+    hard_days(store, ["2026-11-22", "2026-11-25"])
+    history = History(store, LocalDays(BERLIN, FOUR))
+    two = evening_sentence(history.day(dt.date(2026, 11, 25)))[1]
+    assert "someone you trust" not in two
+    hard_days(store, ["2026-11-27"])
+    three = evening_sentence(history.day(dt.date(2026, 11, 27)))[1]
+    assert "someone you trust, or a counsellor" in three and "nudger help-now" in three
+    assert len(three) <= 228  # fits a notification on every backend
+
+
+def test_a_clear_day_has_no_pointer_to_help(store: Store) -> None:
+    store.set_meta(FIRST_RUN_KEY, str(at("2026-11-01 10:00")))
+    report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
+    assert "help-now" not in plain(text.day_view(report, BERLIN, FOUR))

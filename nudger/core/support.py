@@ -1,0 +1,114 @@
+"""People to talk to: the table of resources by country, which country is the person's, and
+what `nudger help-now` says. Pure: the shell reads config/support.toml and the environment.
+
+The words are calm on purpose. Someone reading this may be at their lowest, so it names
+services and how to reach them, and says nothing that alarms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+ResourceKind = Literal["talk", "safety", "counsellor"]
+RESOURCE_KINDS: tuple[ResourceKind, ...] = get_args(ResourceKind)
+# People write the United Kingdom as UK; ISO 3166 (and locales: en_GB) say GB.
+_COUNTRY_ALIASES = {"UK": "GB"}
+_LOCALE = re.compile(r"^[a-zA-Z]{2,3}_([a-zA-Z]{2})(?:[.@].*)?$")
+_HEADINGS: dict[ResourceKind, str] = {
+    "talk": "Someone to talk to, any time",
+    "safety": "If someone has hurt you, or home does not feel safe",
+    "counsellor": "Finding a counsellor",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    kind: ResourceKind
+    name: str
+    contact: str
+    hours: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    code: str
+    name: str
+    resources: tuple[Resource, ...]
+
+
+class SupportTableError(ValueError):
+    """The resource table is not as it should be (a packaging mistake, never the user's)."""
+
+
+def table_from(data: Mapping[str, Any]) -> dict[str, Country]:
+    """The countries in a support file's data, checked: every entry has a source address."""
+    countries: dict[str, Country] = {}
+    for code, entry in data.items():
+        resources = []
+        for index, item in enumerate(entry.get("resources", ())):
+            kind = item.get("kind")
+            if kind not in RESOURCE_KINDS:
+                raise SupportTableError(f"{code} resource {index + 1}: unknown kind {kind!r}")
+            source = str(item.get("source", ""))
+            if not source.startswith("https://"):
+                raise SupportTableError(f"{code} resource {index + 1}: no https source address")
+            resources.append(
+                Resource(
+                    kind, str(item["name"]), str(item["contact"]), item.get("hours", ""), source
+                )
+            )
+        countries[code.upper()] = Country(code.upper(), str(entry["name"]), tuple(resources))
+    return countries
+
+
+def normal_country(code: str) -> str:
+    """ "uk" -> "GB", "de" -> "DE"; anything else as it was, in capitals."""
+    code = code.strip().upper()
+    return _COUNTRY_ALIASES.get(code, code)
+
+
+def country_from_locale(environ: Mapping[str, str]) -> str | None:
+    """The country part of the locale, as the C library picks it: LC_ALL, then LC_MESSAGES,
+    then LANG. "de_DE.UTF-8" -> "DE"; "C" and "POSIX" say nothing."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            match = _LOCALE.match(value)
+            return normal_country(match.group(1)) if match else None
+    return None
+
+
+def help_now_lines(
+    own_line: str, country: Country | None, known: Sequence[str], asked: str | None
+) -> list[str]:
+    """What `nudger help-now` prints: the person's own line first, then their country's."""
+    lines = ["You don't have to carry this alone. Here are people who will listen.", ""]
+    if own_line:
+        lines += ["Your own person:", f"  {own_line}", ""]
+    if country is not None and country.resources:
+        lines.append(f"In {country.name}:")
+        for kind in RESOURCE_KINDS:
+            for resource in (r for r in country.resources if r.kind == kind):
+                hours = f" ({resource.hours})" if resource.hours else ""
+                lines.append(f"  {_HEADINGS[kind]}: {resource.name}, {resource.contact}{hours}")
+                lines.append(f"    {resource.source}")
+        lines.append("")
+    elif asked:
+        lines += [f"nudger has no list for {asked} yet.", ""]
+    if country is None or not country.resources:
+        lines += [
+            "Your doctor can help you find a counsellor, wherever you are.",
+            f"Lists for: {', '.join(known)}. For example: nudger help-now --country GB",
+            "",
+        ]
+    if not own_line:
+        lines.append(
+            'To keep your own person here, add [support] line = "..." to your settings '
+            "(`nudger config init` offers to)."
+        )
+    lines.append("Take your time. nudger can rest too: `nudger pause 1d`.")
+    return lines

@@ -1,0 +1,24 @@
+"""The packaged table of people to talk to (config/support.toml), and the person's country."""
+
+from __future__ import annotations
+
+import functools
+import os
+import tomllib
+from collections.abc import Mapping
+
+from nudger.core.support import Country, country_from_locale, normal_country, table_from
+from nudger.paths import builtin_config
+
+
+@functools.cache
+def support_table() -> dict[str, Country]:
+    with builtin_config("support.toml").open("rb") as handle:
+        return table_from(tomllib.load(handle))
+
+
+def country_of(configured: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """[support] country when set, else the locale's country."""
+    if configured:
+        return normal_country(configured)
+    return country_from_locale(os.environ if environ is None else environ)

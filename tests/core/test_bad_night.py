@@ -1,0 +1,198 @@
+"""A bad night, and a policy that adapts: night texts, the night's cap, the support line once,
+kinds that were heeded before, and gaps that grow when nudges are ignored."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import random
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nudger.core.adapting import FLOOR, Learning, Tally, night_of, per_kind
+from nudger.core.messages import KINDS as KINDS_OF_MESSAGES
+from nudger.core.messages import NOTIFICATION_BODY_LIMIT
+from nudger.core.policy import NIGHT_KINDS, Moment, Policy, PolicyState
+from nudger.core.types import NudgeRow, Visit
+from nudger.messages import builtin_book
+from nudger.models import NudgeSettings, QuietHours
+from tests.core.test_policy import ALEX, DAYS, TZ, away, every_moment, on
+
+BOOK = builtin_book()
+LINE = "Sam: 555-0100"
+NIGHT = QuietHours(start=dt.time(23, 0), end=dt.time(5, 0))
+
+
+def bad_night(**overrides: object) -> list[tuple[Moment, object]]:
+    """A visit to the ex's page every 10 minutes, from 22:00 to 04:00."""
+    start = dt.datetime(2026, 11, 27, 22, 0, tzinfo=TZ).timestamp()
+    timeline = []
+    for _ in range(36):
+        timeline += on(ALEX, 40) + away(10 * 60 - 40)
+    policy = Policy(
+        NudgeSettings(**overrides),  # type: ignore[arg-type]
+        BOOK,
+        support_line=LINE,
+        rng=random.Random(3),
+    )
+    return [(m, n) for m, n in every_moment(policy, timeline, start) if n is not None]
+
+
+def is_night(moment: Moment) -> bool:
+    return night_of(dt.datetime.combine(moment.local_date, moment.local_time), NIGHT) is not None
+
+
+def test_a_bad_night_gets_night_texts_only_within_the_cap_and_the_line_once() -> None:
+    sent = bad_night()
+    nudges = [n for _, n in sent]
+    at_night = [(m, n) for m, n in sent if is_night(m)]
+    by_id = {m.id: m for m in BOOK.messages}
+    assert 1 <= len(at_night) <= 3  # the cap
+    for _moment, nudge in at_night:
+        message = by_id[nudge.message_id]  # type: ignore[attr-defined]
+        assert message.when in {"night", "any"} and message.kind in NIGHT_KINDS
+    assert sum(LINE in n.body for n in nudges) == 1  # type: ignore[attr-defined]
+    titles = [n.title for n in nudges]  # type: ignore[attr-defined]
+    assert all(a != b for a, b in itertools.pairwise(titles))
+    # The evening hour before the night still has its own nudges, with day or any-time texts.
+    assert any(not is_night(m) for m, _ in sent)
+
+
+def test_a_night_cap_of_zero_keeps_the_night_silent() -> None:
+    assert not any(is_night(m) for m, _ in bad_night(night_cap=0))
+
+
+def test_in_quiet_hours_a_bad_night_gets_exactly_one_gentle_message() -> None:
+    sent = bad_night(quiet_hours="23:00-07:00")
+    assert sum(1 for m, _ in sent if is_night(m)) == 1
+
+
+# -- the night's cap, as a property ---------------------------------------------------------
+
+NIGHT_START = dt.datetime(2026, 11, 27, 23, 0, tzinfo=TZ)
+
+
+def moment_at(offset_seconds: float, visit_seconds: float = 30) -> Moment:
+    at = NIGHT_START.timestamp() + offset_seconds
+    local = dt.datetime.fromtimestamp(at, TZ)
+    visit = Visit("blocklist", "Alex", "title", "front", at - visit_seconds, at)
+    return Moment(
+        at=at,
+        local_time=local.time(),
+        day=DAYS.day_of(at),
+        local_date=local.date(),
+        idle=False,
+        paused=False,
+        open_visits=(visit,),
+        site_seconds_today=0.0,
+        blocklist_visits_today=1,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cap=st.integers(min_value=0, max_value=6),
+    offsets=st.lists(st.floats(min_value=0, max_value=6 * 3600 - 1), min_size=1, max_size=80),
+    min_gap=st.floats(min_value=0, max_value=20),
+)
+def test_no_night_holds_more_than_the_cap(cap: int, offsets: list[float], min_gap: float) -> None:
+    policy = Policy(
+        NudgeSettings(night_cap=cap, min_gap_minutes=min_gap, blocklist_repeat_minutes=0.05),
+        BOOK,
+        rng=random.Random(0),
+    )
+    sent = [policy.decide(moment_at(offset)) for offset in sorted(offsets)]
+    assert sum(1 for nudge in sent if nudge is not None) <= cap
+
+
+# -- ignored nudges space out -------------------------------------------------------------
+
+
+@given(st.integers(min_value=0, max_value=50))
+def test_an_ignored_streak_never_shortens_the_gap(ignored: int) -> None:
+    fewer, more = Learning(ignored_in_a_row=ignored), Learning(ignored_in_a_row=ignored + 1)
+    assert more.spacing() >= fewer.spacing() >= 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=8))
+def test_the_policy_waits_longer_after_ignored_nudges(ignored: int) -> None:
+    """The next blocklist nudge comes no sooner than the gap times the spacing."""
+    state = PolicyState(learning=Learning(ignored_in_a_row=ignored))
+    policy = Policy(NudgeSettings(night=None), BOOK, rng=random.Random(0), state=state)
+    first = policy.decide(moment_at(-12 * 3600))  # 11:00, daytime
+    assert first is not None
+    gap = NudgeSettings().blocklist_repeat_minutes * 60 * state.learning.spacing()
+    assert policy.decide(moment_at(-12 * 3600 + gap - 1, visit_seconds=gap + 30)) is None
+    assert policy.decide(moment_at(-12 * 3600 + gap + 1, visit_seconds=gap + 30)) is not None
+
+
+def test_one_heeded_nudge_brings_the_usual_gaps_back() -> None:
+    learning = Learning(ignored_in_a_row=6)
+    assert learning.spacing() == 8.0
+    learning.record("move", heeded=True)
+    assert learning.spacing() == 1.0
+
+
+# -- heeded kinds come first -------------------------------------------------------------------
+
+tallies = st.dictionaries(
+    st.sampled_from(KINDS_OF_MESSAGES),
+    st.tuples(st.integers(0, 40), st.integers(0, 40)).map(lambda p: Tally(max(p), min(p))),
+)
+
+
+@given(tallies, st.sampled_from(KINDS_OF_MESSAGES))
+def test_heeding_a_kind_more_makes_it_likelier_and_none_falls_below_the_floor(
+    counts: dict[str, Tally], kind: str
+) -> None:
+    learning = Learning(tallies=dict(counts))  # type: ignore[arg-type]
+    before = per_kind({k: learning.weight(k) for k in KINDS_OF_MESSAGES})
+    for share in before.values():
+        assert share >= FLOOR / len(KINDS_OF_MESSAGES)
+    learning.record(kind, heeded=True)  # type: ignore[arg-type]
+    after = per_kind({k: learning.weight(k) for k in KINDS_OF_MESSAGES})
+    assert after[kind] >= before[kind]  # type: ignore[index]
+
+
+def test_the_choice_follows_what_was_heeded_and_still_shows_every_kind() -> None:
+    learning = Learning()
+    for _ in range(20):
+        learning.record("move", heeded=True)
+        learning.record("journal", heeded=False)
+    policy = Policy(
+        NudgeSettings(), BOOK, rng=random.Random(5), state=PolicyState(learning=learning)
+    )
+    kinds = ("move", "journal", "reach_out")
+    chosen = Counter(policy.choose(kinds, 10).kind for _ in range(3000))
+    assert chosen["move"] > chosen["reach_out"] > chosen["journal"] > 0
+
+
+def test_what_was_heeded_is_rebuilt_from_the_record() -> None:
+    rows = [
+        NudgeRow(i, 1000.0 - i, "blocklist", "Alex", "blocklist", mid, True, None, heeded)
+        for i, (mid, heeded) in enumerate(
+            [("journal.1", False), ("journal.2", False), ("journal.3", False), ("move.1", True)]
+        )
+    ]
+    state = PolicyState.rebuilt(rows, DAYS, kind_of=BOOK.kind_of)
+    assert state.learning.ignored_in_a_row == 3
+    assert state.learning.tallies["journal"].shown == 3
+    assert state.learning.tallies["move"].heeded == 1
+
+
+# -- every text fits every backend ------------------------------------------------------------
+
+
+def test_a_hard_day_nudge_with_the_longest_support_line_fits_every_backend() -> None:
+    line = "x" * 159 + "y"  # [support] line may be 160 characters
+    for seed in range(40):
+        policy = Policy(NudgeSettings(), BOOK, support_line=line, rng=random.Random(seed))
+        moment = moment_at(-12 * 3600)
+        heavy = dataclasses.replace(moment, blocklist_visits_today=5)
+        nudge = policy.decide(heavy)
+        assert nudge is not None and nudge.body.endswith(line)
+        assert len(nudge.body) <= NOTIFICATION_BODY_LIMIT
