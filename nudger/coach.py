@@ -207,6 +207,11 @@ class Coach:
 
     def _take_answers(self, at: float) -> None:
         for answer in self._answers.read(self.notifier.feedback()):
+            if answer.outcome == "failed":
+                # Taken, then refused by the system: recorded as undelivered, with the reason.
+                self.faults.fault(_NOTIFY_FAULT, f"a notification was not shown: {answer.problem}")
+                self._record(partial(self.store.mark_undelivered, answer.row_id))
+                continue
             if answer.outcome == "snooze":
                 # The snooze first: it is what the person asked for, and the record can wait.
                 self.pause_file.set(Pause(until=at + SNOOZE_SECONDS, set_at=at, reason="snooze"))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import Any
+
+# How long `--notify` waits for a failure that a system reports after taking a notification.
+LATE_FAILURE_SECONDS = 1.5
 
 
 def register(commands: Any) -> None:
@@ -14,12 +18,19 @@ def register(commands: Any) -> None:
         description="Say which window backend nudger would use on this desktop, whether it works, "
         "and what to do if it does not.",
     )
+    parser.add_argument(
+        "--notify",
+        action="store_true",
+        help="also send a real test notification and say whether it was delivered",
+    )
     parser.set_defaults(handler=run)
 
 
-def run(_args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     windows_ok = _check_windows()
     notifications_ok = _check_notifications()
+    if args.notify:
+        notifications_ok = _send_test_notification() and notifications_ok
     browsers_ok = _check_browsers()
     if not windows_ok and browsers_ok:
         print("The browser companion is connected: nudger sees your pages through it, even")
@@ -34,9 +45,45 @@ def _check_browsers() -> bool:
     return print_status(indent="  ") == 0
 
 
+def _send_test_notification() -> bool:
+    """Send one real notification through the backend the daemon would use, and wait briefly
+    for a failure reported afterwards (Windows reports some only then)."""
+    from nudger.notify import Feedback, Notification, choose_notifier
+
+    notifier = choose_notifier()
+    try:
+        delivery = notifier.send(
+            Notification(
+                "nudger is working",
+                "A test from nudger doctor. Nothing to do.",
+                expire_seconds=10,
+                with_actions=False,
+            )
+        )
+        failed: list[Feedback] = []
+        if delivery.delivered:
+            deadline = time.monotonic() + LATE_FAILURE_SECONDS
+            while time.monotonic() < deadline and not failed:
+                failed = [f for f in notifier.feedback() if f.outcome == "failed"]
+                time.sleep(0.1)
+    finally:
+        notifier.close()
+    if delivery.delivered and not failed:
+        print(f"Test notification: delivered, through {delivery.channel}")
+        return True
+    problem = failed[0].problem if failed else delivery.problem
+    print(f"Test notification: not delivered through {delivery.channel} ({problem})")
+    return False
+
+
 def _check_notifications() -> bool:
-    if not sys.platform.startswith("linux"):
-        print("Notifications: through plyer (the system's own notifications)")
+    if sys.platform == "darwin":
+        print("Notifications: through osascript (macOS notifications; no buttons, the text")
+        print("  says how to snooze). `nudger doctor --notify` sends a test.")
+        return True
+    if sys.platform == "win32":
+        print("Notifications: Windows toasts with buttons (plyer's balloon if toasts fail).")
+        print("  `nudger doctor --notify` sends a test.")
         return True
     from nudger.notify.dbus import DbusNotifier
 

@@ -60,12 +60,14 @@ class Answer:
 
     row_id: int
     outcome: Outcome
+    problem: str | None = None
 
 
 class Answers:
     """Reads the notifier's feedback the way it is meant.
 
     Expiring is not an answer. A dismissal is recorded but can still be followed by a button.
+    A failure reported after sending (Windows does this) is passed on: the nudge was not shown.
     The close that follows a button press must not overwrite the button. Feedback about a
     notification that is not ours (or from before a restart) is ignored.
     """
@@ -89,7 +91,7 @@ class Answers:
                 continue
             if item.outcome != "dismissed":
                 self._answered.add(row_id)
-            answers.append(Answer(row_id, item.outcome))
+            answers.append(Answer(row_id, item.outcome, item.problem))
         return answers
 
 

@@ -11,7 +11,9 @@ Signal = Literal["title", "url", "app"]
 Source = Literal["front", "running"]
 # The buttons on a nudge, and everything that can become of one.
 Action = Literal["snooze", "away"]
-Outcome = Literal["snooze", "away", "dismissed", "expired", "closed"]
+# "failed": the system took the notification, then said it could not show it (Windows does
+# this after the call returned).
+Outcome = Literal["snooze", "away", "dismissed", "expired", "closed", "failed"]
 # The reason a pause before a page (the browser companion's) is recorded under, among the nudges.
 PAUSE_REASON: Final = "pause"
 
@@ -100,3 +102,4 @@ class Feedback:
 
     notification_id: int
     outcome: Outcome
+    problem: str | None = None  # why, for "failed"

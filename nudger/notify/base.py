@@ -5,14 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from nudger.core.messages import NOTIFICATION_TITLE_LIMIT, fit
 from nudger.core.types import Action, Feedback, Outcome
 
-__all__ = ["ACTIONS", "Action", "Delivery", "Feedback", "Notification", "Notifier", "Outcome"]
+__all__ = [
+    "ACTIONS",
+    "MAX_BODY",
+    "MAX_TITLE",
+    "Action",
+    "Delivery",
+    "Feedback",
+    "Notification",
+    "Notifier",
+    "Outcome",
+    "fitted",
+]
 
 # The two buttons on every nudge: one way to rest from nudges, one way to say "no, I'll stop".
 ACTIONS: tuple[tuple[Action, str], ...] = (("snooze", "Snooze 1 h"), ("away", "I'm stepping away"))
 # For notifiers without buttons, the body says how to snooze instead.
 SNOOZE_HINT = "To snooze: nudger pause 1h"
+# What every backend takes: Windows' balloon and toast stop at 255 characters of text and 63 of
+# title (the balloon fails on more, in a thread); macOS and D-Bus servers take at least as much.
+MAX_BODY = 255
+MAX_TITLE = NOTIFICATION_TITLE_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +57,14 @@ class Notifier(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def fitted(notification: Notification, *, with_hint: bool) -> tuple[str, str]:
+    """The title and body as a backend may show them: within MAX_TITLE and MAX_BODY, with
+    the snooze hint at the end of a nudge's body when the backend has no buttons."""
+    hint = with_hint and notification.with_actions
+    room = MAX_BODY - (len(SNOOZE_HINT) + 1 if hint else 0)
+    body = fit(notification.body, room)
+    if hint:
+        body = f"{body}\n{SNOOZE_HINT}"
+    return fit(notification.title, MAX_TITLE), body

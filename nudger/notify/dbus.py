@@ -18,7 +18,7 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
-from nudger.notify.base import ACTIONS, SNOOZE_HINT, Delivery, Feedback, Notification, Outcome
+from nudger.notify.base import ACTIONS, Delivery, Feedback, Notification, Outcome, fitted
 from nudger.session_bus import session_bus_address
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,8 @@ class DbusNotifier:
         try:
             connection = self._connect()
             use_actions = notification.with_actions and "actions" in self._capabilities
-            body = notification.body if use_actions else f"{notification.body}\n{SNOOZE_HINT}"
+            # The hint only on a nudge shown without its buttons (never on the evening summary).
+            title, body = fitted(notification, with_hint=not use_actions)
             if "body-markup" in self._capabilities:
                 body = html.escape(body, quote=False)
             actions = (
@@ -62,7 +63,7 @@ class DbusNotifier:
                     APP_NAME,
                     0,
                     "",
-                    notification.title,
+                    title,
                     body,
                     actions,
                     {"urgency": ("y", 1), "category": ("s", "presence")},

@@ -187,6 +187,10 @@ class Store:
                 (notification_id, nudge_id),
             )
 
+    def mark_undelivered(self, nudge_id: int) -> None:
+        with self._write() as db:
+            db.execute("UPDATE nudges SET delivered = 0 WHERE id = ?", (nudge_id,))
+
     def recent_nudges(self, limit: int) -> list[NudgeRow]:
         """The latest nudges, newest first."""
         rows = self._read(f"{_NUDGE_COLUMNS} ORDER BY at DESC LIMIT ?", (limit,))

@@ -48,7 +48,8 @@ def test_the_evening_summary_arrives_at_summary_time(
     wait_until(lambda: evening_calls(desktop), 15, "the evening summary")
     [call] = evening_calls(desktop)
     assert "32 min on social sites today" in call[3]
-    assert "No visits to the blocklist: day 1." in call[3]
+    assert "No visits to the blocklist today: day 1." in call[3]
+    assert "snooze" not in call[3].lower()  # a summary, not a nudge: nothing to snooze
     assert daemon.query("SELECT value FROM meta WHERE key = 'evening_sent_for'")
 
 
