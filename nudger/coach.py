@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
+from nudger.core import translate
 from nudger.core.browsing import PauseReport
 from nudger.core.clock import is_away
 from nudger.core.days import LocalDays
@@ -101,7 +102,7 @@ class Coach:
         return self.faults.messages()
 
     def _new_policy(self, settings: Settings, state: PolicyState | None) -> Policy:
-        book = builtin_book().with_user_messages(settings.messages)
+        book = builtin_book(translate.language()).with_user_messages(settings.messages)
         if state is None:
             state = self._restored_state(settings, book)
         return Policy(

@@ -23,11 +23,11 @@ from apscheduler.job import Job
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from nudger import last_good, paths, sensing
+from nudger import i18n, last_good, paths, sensing
 from nudger import settings as settings_module
 from nudger.coach import Coach
 from nudger.companion import Companion
-from nudger.core.words import counted
+from nudger.core import translate
 from nudger.errors import ConfigError
 from nudger.evening import EveningSummary
 from nudger.history import FIRST_RUN_KEY
@@ -100,6 +100,7 @@ class Daemon:
         if not hasattr(self, "lock"):
             self.lock = InstanceLock(self.data_dir)
         settings = self.config.settings
+        i18n.setup(settings.ui.language)
         self.store = Store.open(self.data_dir / "nudger.db")
         self.backend = sensing.detect()
         self.companion = Companion.open(settings)
@@ -126,8 +127,8 @@ class Daemon:
         sites, entries = self.watcher.rule_counts()
         log.info(
             "watching for %s and %s",
-            counted(sites, "social site"),
-            counted(entries, "blocklist entry", "blocklist entries"),
+            _english_count(sites, "social site", "social sites"),
+            _english_count(entries, "blocklist entry", "blocklist entries"),
         )
         log.info("window backend: %s (%s)", self.backend.name, self.backend.reason)
         if sys.stderr.isatty():
@@ -209,6 +210,7 @@ class Daemon:
             "summary.time": [_clock_of(evening.trigger) if evening else None],
             "summary.timezone": [str(evening.trigger.timezone)] if evening else [],
             "privacy.keep_days": [self.config.settings.privacy.keep_days],
+            "ui.language": [translate.language()],
         }
         parts = (
             self.watcher.settings_in_use(),
@@ -331,6 +333,7 @@ class Daemon:
         self.config = fresh
         settings = fresh.settings
         with self._lock:
+            i18n.setup(settings.ui.language)  # before the coach picks its texts
             self.watcher.apply(settings)
             self.coach.apply(settings, self.watcher.days)
             self.companion.apply(settings)
@@ -340,8 +343,8 @@ class Daemon:
         log.info(
             "config reloaded from %s: %s, %s of your own",
             ", ".join(fresh.files_read),
-            counted(len(settings.blocklist), "blocklist entry", "blocklist entries"),
-            counted(len(settings.sites), "site"),
+            _english_count(len(settings.blocklist), "blocklist entry", "blocklist entries"),
+            _english_count(len(settings.sites), "site", "sites"),
         )
         return True
 
@@ -381,3 +384,8 @@ def _note_first_run(store: Store) -> None:
             store.set_meta(FIRST_RUN_KEY, str(time.time()))
     except StoreError as error:
         log.warning("cannot note the first run in the database: %s", error)
+
+
+def _english_count(count: int, one: str, many: str) -> str:
+    """For the log, which stays in English: it is read alongside the code and in bug reports."""
+    return f"{count} {one if count == 1 else many}"

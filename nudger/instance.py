@@ -10,6 +10,7 @@ from typing import Any
 
 import psutil
 
+from nudger.core.translate import _
 from nudger.oslock import FileLock, Locked, is_held
 from nudger.paths import (
     ensure_private_dir,
@@ -48,7 +49,11 @@ class AlreadyRunning(Exception):
     def __init__(self, pid: int | None) -> None:
         self.pid = pid
         who = f" (pid {pid})" if pid else ""
-        super().__init__(f"nudger is already running{who}; stop it first, or use `nudger status`")
+        super().__init__(
+            _("nudger is already running{who}; stop it first, or use `nudger status`").format(
+                who=who
+            )
+        )
 
 
 class InstanceLock:

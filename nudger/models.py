@@ -24,6 +24,7 @@ from pydantic import (
 from nudger.core import patterns
 from nudger.core.clock import pulse_for
 from nudger.core.printable import printable
+from nudger.core.translate import _
 from nudger.zones import zone_named
 
 MessageKind = Literal[
@@ -44,10 +45,16 @@ def clock_time(value: Any) -> Any:
     "23:00+05:00" with a UTC offset, which cannot be compared with the local clock."""
     if isinstance(value, dt.time):
         if value.tzinfo is not None:
-            raise ValueError(f'"{value}" has a UTC offset; write a local time such as "04:00"')
+            raise ValueError(
+                _('"{value}" has a UTC offset; write a local time such as "04:00"').format(
+                    value=value
+                )
+            )
         return value
     if not isinstance(value, str) or not _CLOCK.fullmatch(value.strip()):
-        raise ValueError(f'{_shown(value)} is not a time of day like "04:00" or "21:30"')
+        raise ValueError(
+            _('{shown} is not a time of day like "04:00" or "21:30"').format(shown=_shown(value))
+        )
     return dt.time.fromisoformat(
         value.strip().zfill(5) if len(value.strip()) == 4 else value.strip()
     )
@@ -88,9 +95,11 @@ class RuleSettings(_Section):
     def _name_is_text(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("the name is empty")
+            raise ValueError(_("the name is empty"))
         if any(unicodedata.category(char) == "Cc" for char in value):
-            raise ValueError(f"the name {value!r} has a control character in it")
+            raise ValueError(
+                _("the name {value!r} has a control character in it").format(value=value)
+            )
         return value
 
     @field_validator("match")
@@ -100,7 +109,11 @@ class RuleSettings(_Section):
             try:
                 patterns.check(pattern)
             except patterns.PatternError as error:
-                raise ValueError(f"pattern {index + 1} ('{printable(pattern)}'): {error}") from None
+                raise ValueError(
+                    _("pattern {value} ('{printable}'): {error}").format(
+                        value=index + 1, printable=printable(pattern), error=error
+                    )
+                ) from None
         return values
 
     @field_validator("apps")
@@ -108,14 +121,16 @@ class RuleSettings(_Section):
     def _apps_are_names(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         for index, app in enumerate(values):
             if not app.strip():
-                raise ValueError(f"app {index + 1} is empty")
+                raise ValueError(_("app {value} is empty").format(value=index + 1))
         return tuple(app.strip() for app in values)
 
     @model_validator(mode="after")
     def _matches_something(self) -> RuleSettings:
         if not self.match and not self.apps:
             raise ValueError(
-                f'"{self.name}" has no match patterns and no apps, so it can never match'
+                _('"{name}" has no match patterns and no apps, so it can never match').format(
+                    name=self.name
+                )
             )
         return self
 
@@ -196,7 +211,9 @@ class NudgeSettings(_Section):
                 return {"start": clock_time(start.strip()), "end": clock_time(end.strip())}
             except ValueError:
                 raise ValueError(
-                    f'{_shown(value)} is not "HH:MM-HH:MM", for example "23:00-07:00"'
+                    _('{shown} is not "HH:MM-HH:MM", for example "23:00-07:00"').format(
+                        shown=_shown(value)
+                    )
                 ) from None
         return value
 
@@ -210,8 +227,18 @@ class SupportSettings(_Section):
     def _two_letters(cls, value: str) -> str:
         value = value.strip().upper()
         if value and not re.fullmatch(r"[A-Z]{2}", value):
-            raise ValueError(f'{_shown(value)} is not a two-letter country code such as "GB"')
+            raise ValueError(
+                _('{shown} is not a two-letter country code such as "GB"').format(
+                    shown=_shown(value)
+                )
+            )
         return "GB" if value == "UK" else value
+
+
+class UiSettings(_Section):
+    # "de", "es" or "en"; empty: from the locale (LC_ALL, LC_MESSAGES, LANG). A language nudger
+    # does not speak yet falls back to English.
+    language: str = Field("", max_length=35)
 
 
 class BrowserSettings(_Section):
@@ -247,10 +274,14 @@ class MessageSettings(_Section):
         try:
             unknown = placeholders_in(text) - PLACEHOLDERS
         except ValueError as error:  # a lone "{" or "}"
-            raise ValueError(f"{error}; write {{{{ and }}}} for literal braces") from None
+            raise ValueError(
+                _("{error}; write {{{{ and }}}} for literal braces").format(error=error)
+            ) from None
         if unknown:
             raise ValueError(
-                f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{site}} or {{minutes}}"
+                _("unknown placeholder {{{sorted}}}; use {{site}} or {{minutes}}").format(
+                    sorted=sorted(unknown)[0]
+                )
             )
         # The text as it will be shown, not the template: a format spec such as {site:d} fails
         # only when filled in, and {site:>30000000} fills in to 30 MB (so widths are checked
@@ -261,15 +292,19 @@ class MessageSettings(_Section):
             for number in re.findall(r"\d+", spec or "")
         ]
         if any(width > _RENDERED_LIMITS["body"] for width in widths):
-            raise ValueError(f"a width of {max(widths)} cannot fit in a notification")
+            raise ValueError(
+                _("a width of {max} cannot fit in a notification").format(max=max(widths))
+            )
         try:
             shown = text.format_map(_SAMPLE_FILLING)
         except (ValueError, TypeError, OverflowError) as error:
-            raise ValueError(f"cannot be filled in: {error}") from None
+            raise ValueError(_("cannot be filled in: {error}").format(error=error)) from None
         limit = _RENDERED_LIMITS[str(info.field_name)]
         if len(shown) > limit:
             raise ValueError(
-                f"is {len(shown)} characters long once filled in; keep it under {limit}"
+                _("is {len} characters long once filled in; keep it under {limit}").format(
+                    len=len(shown), limit=limit
+                )
             )
         return text
 
@@ -291,8 +326,10 @@ class MessagesSettings(_Section):
     def _something_to_say(self) -> MessagesSettings:
         if not self.builtin and not self.own:
             raise ValueError(
-                "builtin = false needs texts of your own ([[messages.own]]); "
-                "without them there is nothing to say"
+                _(
+                    "builtin = false needs texts of your own ([[messages.own]]); without "
+                    "them there is nothing to say"
+                )
             )
         return self
 
@@ -310,6 +347,7 @@ class Settings(BaseModel):
     nudges: NudgeSettings = NudgeSettings()
     support: SupportSettings = SupportSettings()
     browser: BrowserSettings = BrowserSettings()
+    ui: UiSettings = UiSettings()
     sites: tuple[RuleSettings, ...] = ()
     blocklist: tuple[RuleSettings, ...] = ()
     messages: MessagesSettings = MessagesSettings()
@@ -322,7 +360,9 @@ class Settings(BaseModel):
             key = rule.name.casefold()
             if key in seen:
                 raise ValueError(
-                    f'the name "{rule.name}" is used twice; each entry needs its own name'
+                    _('the name "{name}" is used twice; each entry needs its own name').format(
+                        name=rule.name
+                    )
                 )
             seen.add(key)
         return rules

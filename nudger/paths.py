@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from nudger.core.translate import _
+
 APP = "nudger"
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -97,9 +99,11 @@ def refuse_link(path: Path) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(info.st_mode):
-        raise NotARegularFile(f"{path} is a symbolic link; nudger does not write through links")
+        raise NotARegularFile(
+            _("{path} is a symbolic link; nudger does not write through links").format(path=path)
+        )
     if not stat.S_ISREG(info.st_mode):
-        raise NotARegularFile(f"{path} is not a regular file")
+        raise NotARegularFile(_("{path} is not a regular file").format(path=path))
 
 
 def ensure_private_file(path: Path) -> Path:
@@ -127,9 +131,13 @@ def read_regular_file(path: Path, limit: int = MAX_READ_BYTES) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise NotARegularFile(f"{path} is not a regular file")
+            raise NotARegularFile(_("{path} is not a regular file").format(path=path))
         if info.st_size > limit:
-            raise NotARegularFile(f"{path} is larger than {limit // (1024 * 1024)} MB")
+            raise NotARegularFile(
+                _("{path} is larger than {value} MB").format(
+                    path=path, value=limit // (1024 * 1024)
+                )
+            )
         chunks = []
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)

@@ -16,6 +16,7 @@ from typing import Literal
 
 import pytimeparse2
 
+from nudger.core.translate import _, dates
 from nudger.paths import read_regular_file, write_private_atomic
 
 PAUSE_NAME = "pause.json"
@@ -85,13 +86,17 @@ def parse_duration(text: str) -> dt.timedelta:
     else:
         seconds = pytimeparse2.parse(cleaned) if cleaned else None
     if seconds is None:
-        raise ValueError(f"{text!r} is not a duration like 1h, 30m, 1.5h, 90 min or 1:30")
+        raise ValueError(
+            _("{text!r} is not a duration like 1h, 30m, 1.5h, 90 min or 1:30").format(text=text)
+        )
     if seconds <= 0:
-        raise ValueError(f"{text!r} is not a duration longer than zero")
+        raise ValueError(_("{text!r} is not a duration longer than zero").format(text=text))
     if seconds > LONGEST_PAUSE.total_seconds():
         raise ValueError(
-            f"{text!r} is longer than a pause can be (a year); to have no nudges at all, set "
-            "enabled = false under [nudges] in your settings"
+            _(
+                "{text!r} is longer than a pause can be (a year); to have no nudges at "
+                "all, set enabled = false under [nudges] in your settings"
+            ).format(text=text)
         )
     return dt.timedelta(seconds=seconds)
 
@@ -111,9 +116,10 @@ def until_text(until: float, now: float, tz: dt.tzinfo) -> str:
         end = dt.datetime.fromtimestamp(until, tz)
         start = dt.datetime.fromtimestamp(now, tz)
     except (OverflowError, OSError, ValueError):  # a pause file written by hand, or damaged
-        return "you resume"
+        return _("you resume")
     if end.date() == start.date():
         return f"{end:%H:%M}"
     if end - start < dt.timedelta(days=6):
-        return f"{end:%a %H:%M}"
-    return f"{end:%a} {end.day} {end:%b %Y}, {end:%H:%M}"
+        return f"{dates().weekday(end.date())} {end:%H:%M}"
+    day = end.date()
+    return f"{dates().weekday(day)} {dates().short(day)} {day.year}, {end:%H:%M}"

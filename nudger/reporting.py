@@ -9,6 +9,7 @@ from pathlib import Path
 from nudger.core.aliases import blocklist_aliases
 from nudger.core.days import LocalDays
 from nudger.core.summary import Rename, keep_name
+from nudger.core.translate import _
 from nudger.errors import NudgerError
 from nudger.history import History
 from nudger.models import Settings
@@ -54,5 +55,7 @@ class Reporting:
             write_private_atomic(path, page)  # 0600: the report is as private as the data
         except OSError as error:
             reason = error.strerror or str(error)
-            raise NudgerError(f"cannot write the report to {path}: {reason}") from None
+            raise NudgerError(
+                _("cannot write the report to {path}: {reason}").format(path=path, reason=reason)
+            ) from None
         return path

@@ -29,6 +29,7 @@ from pydantic_settings import (
 
 from nudger.core.days import LocalDays
 from nudger.core.printable import printable
+from nudger.core.translate import _
 from nudger.errors import ConfigError
 from nudger.models import Settings
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
@@ -118,7 +119,7 @@ def load_from(
     except ValidationError as error:
         raise _explain(error, user, user_file, str(defaults_file), environment) from None
     except ValueError as error:  # pydantic-settings raises this for an env value that is not JSON
-        raise ConfigError("the environment", "NUDGER_*", str(error)) from None
+        raise ConfigError(_("the environment"), "NUDGER_*", str(error)) from None
     _check_patterns_compile(settings, user, user_file)
     return LoadedConfig(settings, user_file, tuple(files_read), env_keys, user, str(defaults_file))
 
@@ -139,7 +140,9 @@ def _check_patterns_compile(settings: Settings, user: Mapping[str, Any], user_fi
             raise ConfigError(str(user_file), section, str(error)) from None
         where = format_location((section, index, "match"), user)
         number = entries[index].match.index(error.pattern) + 1
-        raise ConfigError(str(user_file), where, f"pattern {number} {error}") from None
+        raise ConfigError(
+            str(user_file), where, _("pattern {number} {error}").format(number=number, error=error)
+        ) from None
 
 
 def _is_setting_variable(key: str) -> bool:
@@ -156,9 +159,13 @@ def _read_file(source: Path | Traversable, label: str) -> bytes:
     try:
         return read_regular_file(source) if isinstance(source, Path) else source.read_bytes()
     except NotARegularFile as error:
-        raise ConfigError(label, "(file)", f"cannot be read: {error}") from None
+        raise ConfigError(
+            label, "(file)", _("cannot be read: {error}").format(error=error)
+        ) from None
     except OSError as error:
-        raise ConfigError(label, "(file)", f"cannot be read: {error.strerror or error}") from None
+        raise ConfigError(
+            label, "(file)", _("cannot be read: {value}").format(value=error.strerror or error)
+        ) from None
 
 
 def _parse_toml(raw: bytes, label: str) -> dict[str, Any]:
@@ -170,13 +177,17 @@ def _parse_toml(raw: bytes, label: str) -> dict[str, Any]:
         reason = str(error)
         where = "TOML syntax"
         if "(at line" in reason:
-            reason, _, position = reason.rpartition(" (at ")
+            reason, _sep, position = reason.rpartition(" (at ")
             where = position.rstrip(")")
-        raise ConfigError(label, where, f"this is not valid TOML: {reason}") from None
+        raise ConfigError(
+            label, where, _("this is not valid TOML: {reason}").format(reason=reason)
+        ) from None
     except UnicodeDecodeError as error:
-        raise ConfigError(label, f"byte {error.start}", "this is not UTF-8 text") from None
+        raise ConfigError(label, f"byte {error.start}", _("this is not UTF-8 text")) from None
     except RecursionError:
-        raise ConfigError(label, "TOML syntax", "it is nested too deeply to be settings") from None
+        raise ConfigError(
+            label, _("TOML syntax"), _("it is nested too deeply to be settings")
+        ) from None
 
 
 def _explain(
@@ -194,14 +205,18 @@ def _explain(
     field = format_location(loc, user)
     reason = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
-        reason = "is not a setting nudger knows (check the spelling)"
+        reason = _("is not a setting nudger knows (check the spelling)")
         close = difflib.get_close_matches(str(loc[-1]), _known_keys(loc[:-1]), n=1)
         if close:
-            reason = f"is not a setting nudger knows; did you mean {close[0]!r}?"
+            reason = _("is not a setting nudger knows; did you mean {close!r}?").format(
+                close=close[0]
+            )
     # One line keeps the message readable; the count saves a surprise after fixing this one.
     others = error.error_count() - 1
     if others:
-        reason += f" (and {others} more problem{'' if others == 1 else 's'} after this one)"
+        reason += _(" (and {others} more problem{value} after this one)").format(
+            others=others, value="" if others == 1 else "s"
+        )
     candidates = (
         ENV_PREFIX + ENV_DELIMITER.join(str(part).upper() for part in loc[:2]),
         ENV_PREFIX + str(loc[0]).upper() if loc else "",

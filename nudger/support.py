@@ -6,6 +6,7 @@ import functools
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 
 from nudger.core.support import Country, country_from_locale, normal_country, table_from
 from nudger.paths import builtin_config
@@ -15,6 +16,20 @@ from nudger.paths import builtin_config
 def support_table() -> dict[str, Country]:
     with builtin_config("support.toml").open("rb") as handle:
         return table_from(tomllib.load(handle))
+
+
+def localized(country: Country | None, language: str) -> Country | None:
+    """The country as the language writes it: its name (from CLDR, through Babel), and each
+    service's contact and hours where the table has them in that language."""
+    if country is None:
+        return None
+    from babel import Locale  # noqa: PLC0415 - only for help-now
+
+    name = country.name
+    if language != "en":
+        name = Locale.parse(language).territories.get(country.code, country.name)
+    resources = tuple(r.for_language(language) for r in country.resources)
+    return replace(country, name=name, resources=resources)
 
 
 def country_of(configured: str, environ: Mapping[str, str] | None = None) -> str | None:

@@ -17,6 +17,7 @@ import tomlkit
 from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
 from nudger import settings as settings_module
+from nudger.core.translate import _
 from nudger.errors import ConfigError
 from nudger.models import Settings
 from nudger.oslock import FileLock, Locked
@@ -54,7 +55,7 @@ def edit_lock(path: Path) -> Iterator[None]:
         lock.acquire(timeout=EDIT_LOCK_SECONDS)
     except Locked:
         raise ConfigError(
-            str(path), "(file)", "another nudger command has been editing it for 30 s; try again"
+            str(path), "(file)", _("another nudger command has been editing it for 30 s; try again")
         ) from None
     try:
         yield
@@ -70,7 +71,9 @@ class UserConfig:
             self.original = read_regular_file(path).decode("utf-8-sig") if self.existed else ""
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
-            raise ConfigError(str(path), "(file)", f"cannot be read: {reason}") from None
+            raise ConfigError(
+                str(path), "(file)", _("cannot be read: {reason}").format(reason=reason)
+            ) from None
         try:
             self.doc = (
                 tomlkit.parse(self.original) if self.existed else tomlkit.parse(NEW_FILE_HEADER)
@@ -78,8 +81,8 @@ class UserConfig:
         except tomlkit.exceptions.ParseError as error:
             raise ConfigError(
                 str(path),
-                f"line {error.line}, column {error.col}",
-                "this is not valid TOML; fix it first",
+                _("line {line}, column {column}").format(line=error.line, column=error.col),
+                _("this is not valid TOML; fix it first"),
             ) from None
 
     # -- reading ------------------------------------------------------------------------------
@@ -105,7 +108,9 @@ class UserConfig:
             raise ConfigError(
                 str(self.path),
                 kind,
-                f'an entry named "{name}" already exists (see `nudger {command}`)',
+                _('an entry named "{name}" already exists (see `nudger {command}`)').format(
+                    name=name, command=command
+                ),
             )
         table = tomlkit.table()
         table["name"] = name
@@ -124,7 +129,9 @@ class UserConfig:
     def remove_rule(self, kind: RuleKind, name: str) -> str:
         found = self.find(kind, name)
         if found is None:
-            raise ConfigError(str(self.path), kind, f'there is no entry named "{name}"')
+            raise ConfigError(
+                str(self.path), kind, _('there is no entry named "{name}"').format(name=name)
+            )
         index, table = found
         removed = str(table["name"])
         aot = self.doc[kind]
@@ -148,12 +155,18 @@ class UserConfig:
     ) -> None:
         found = self.find(kind, name)
         if found is None:
-            raise ConfigError(str(self.path), kind, f'there is no entry named "{name}"')
-        _, table = found
+            raise ConfigError(
+                str(self.path), kind, _('there is no entry named "{name}"').format(name=name)
+            )
+        _index, table = found
         if rename is not None:
             other = self.find(kind, rename)
             if other is not None and other[1] is not table:
-                raise ConfigError(str(self.path), kind, f'an entry named "{rename}" already exists')
+                raise ConfigError(
+                    str(self.path),
+                    kind,
+                    _('an entry named "{rename}" already exists').format(rename=rename),
+                )
             table["name"] = rename
         _edit_list(
             table, "match", replace=match, add=add_match, remove=remove_match, path=self.path
@@ -231,7 +244,9 @@ def with_missing_defaults(text: str, label: str) -> tuple[str, list[str]]:
         document = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as error:
         raise ConfigError(
-            label, f"line {error.line}, column {error.col}", "this is not valid TOML; fix it first"
+            label,
+            _("line {line}, column {column}").format(line=error.line, column=error.col),
+            _("this is not valid TOML; fix it first"),
         ) from None
     with builtin_config("nudger.toml").open("r", encoding="utf-8") as handle:
         source = tomlkit.parse(handle.read())
@@ -311,7 +326,11 @@ def _edit_list(
     current = [str(v) for v in table.get(key, [])] if replace is None else list(replace)
     for value in remove:
         if value not in current:
-            raise ConfigError(str(path), f"{key}", f'"{value}" is not one of {current}')
+            raise ConfigError(
+                str(path),
+                f"{key}",
+                _('"{value}" is not one of {current}').format(value=value, current=current),
+            )
         current.remove(value)
     current += [value for value in add if value not in current]
     table[key] = _array(current)

@@ -15,6 +15,7 @@ import os
 from zoneinfo import ZoneInfo
 
 from nudger.core.printable import printable
+from nudger.core.translate import _
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,14 @@ def zone_named(name: str) -> dt.tzinfo:
     """The IANA zone `name` ("Europe/Berlin"); UnknownZone for anything else."""
     shown = printable(name[:_LONGEST_NAME]) + ("..." if len(name) > _LONGEST_NAME else "")
     if len(name) > _LONGEST_NAME:
-        raise UnknownZone(f'unknown time zone "{shown}" (use a name like "Europe/Berlin")')
+        raise UnknownZone(
+            _('unknown time zone "{shown}" (use a name like "Europe/Berlin")').format(shown=shown)
+        )
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError, OSError):  # not found (a KeyError), not a normal name, a folder
         raise UnknownZone(
-            f'unknown time zone "{shown}" (use a name like "Europe/Berlin")'
+            _('unknown time zone "{shown}" (use a name like "Europe/Berlin")').format(shown=shown)
         ) from None
 
 

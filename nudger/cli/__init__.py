@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import logging
-import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
 from nudger import __version__
 from nudger.cli import (
@@ -24,6 +22,7 @@ from nudger.cli import (
     summary_cmd,
 )
 from nudger.core.printable import printable
+from nudger.core.translate import _
 from nudger.errors import NudgerError
 from nudger.instance import AlreadyRunning
 
@@ -44,30 +43,42 @@ _COMMANDS = (
 class _Parser(argparse.ArgumentParser):
     """argparse, plus the closest command when one is mistyped (`nudger summry`)."""
 
-    def error(self, message: str) -> NoReturn:
-        typo = re.search(r"invalid choice: '?([^' ]*)'? \(choose from (.*)\)", message)
-        if typo:
-            choices = re.findall(r"'?([\w-]+)'?", typo.group(2))
-            close = difflib.get_close_matches(typo.group(1), choices, n=1)
-            if close:
-                message += f"; did you mean {close[0]!r}?"
-        super().error(message)
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        # Here rather than in error(): the message is already in the person's language there.
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as error:
+            choices = [str(choice) for choice in action.choices or ()]
+            close = difflib.get_close_matches(str(value), choices, n=1)
+            if not close:
+                raise
+            message = _("{message}; did you mean {close!r}?").format(
+                message=error.message, close=close[0]
+            )
+            raise argparse.ArgumentError(action, message) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="nudger",
         description=(
-            "A small, private companion for stepping back from social media. It notices the "
-            "sites and pages you listed, counts the time, and now and then suggests something "
-            "kinder."
+            _(
+                "A small, private companion for stepping back from social media. It "
+                "notices the sites and pages you listed, counts the time, and now and "
+                "then suggests something kinder."
+            )
         ),
     )
-    parser.add_argument("--version", action="version", version=f"nudger {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"nudger {__version__}",
+        help=_("show nudger's version and exit"),
+    )
     parser.add_argument(
         "--config",
         metavar="PATH",
-        help="use this settings file instead of the usual one (same as NUDGER_CONFIG)",
+        help=_("use this settings file instead of the usual one (same as NUDGER_CONFIG)"),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _COMMANDS:
@@ -75,7 +86,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _configured_language(argv: Sequence[str]) -> str:
+    """[ui] language from the settings file, read before the parser exists (its help is in
+    that language). A glance, not a load: a broken file simply says nothing here."""
+    import os
+    import tomllib
+    from pathlib import Path
+
+    from nudger.paths import read_regular_file, user_config_file
+
+    path: Path | None = None
+    for index, arg in enumerate(argv):
+        if arg == "--config" and index + 1 < len(argv):
+            path = Path(argv[index + 1]).expanduser()
+        elif arg.startswith("--config="):
+            path = Path(arg.partition("=")[2]).expanduser()
+    path = path or user_config_file()
+    try:
+        # The loader's careful read: a FIFO or a device is refused, never waited on.
+        language = tomllib.loads(read_regular_file(path).decode("utf-8")).get("ui", {})["language"]
+    except Exception:  # noqa: BLE001 - a glance: whatever is wrong, the loader will say it properly
+        language = ""
+    return os.environ.get("NUDGER_UI__LANGUAGE") or (language if isinstance(language, str) else "")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from nudger import i18n
+
+    i18n.setup(_configured_language(list(sys.argv[1:] if argv is None else argv)))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:  # a bare `nudger`: say what it can do
@@ -87,11 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except AlreadyRunning as error:
-        print(f"nudger: {error}", file=sys.stderr)
+        print(_("nudger: {error}").format(error=error), file=sys.stderr)
         return 1
     except NudgerError as error:
         # One line, whatever a settings file or a window put into the message.
-        print(f"nudger: {printable(str(error))}", file=sys.stderr)
+        print(_("nudger: {printable}").format(printable=printable(str(error))), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

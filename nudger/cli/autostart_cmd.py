@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from nudger.core.translate import _
+
 if TYPE_CHECKING:
     from nudger.autostart import Entry
 
@@ -12,19 +14,22 @@ if TYPE_CHECKING:
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "autostart",
-        help="start nudger at login (or stop doing so)",
-        description="Start nudger when you log in. Linux: an XDG autostart entry (default) or a "
-        "systemd user unit (--method systemd); macOS: a LaunchAgent; Windows: the Run key.",
+        help=_("start nudger at login (or stop doing so)"),
+        description=_(
+            "Start nudger when you log in. Linux: an XDG autostart entry (default) "
+            "or a systemd user unit (--method systemd); macOS: a LaunchAgent; "
+            "Windows: the Run key."
+        ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for action, text in (
-        ("enable", "start nudger at every login"),
-        ("disable", "stop starting nudger at login (removes exactly what enable wrote)"),
-        ("status", "say what is installed, and where"),
+        ("enable", _("start nudger at every login")),
+        ("disable", _("stop starting nudger at login (removes exactly what enable wrote)")),
+        ("status", _("say what is installed, and where")),
     ):
         sub = actions.add_parser(action, help=text, description=text[0].upper() + text[1:] + ".")
         sub.add_argument(
-            "--method", choices=("xdg", "systemd"), help="on Linux: xdg (default) or systemd"
+            "--method", choices=("xdg", "systemd"), help=_("on Linux: xdg (default) or systemd")
         )
         sub.set_defaults(handler=run, autostart_action=action)
 
@@ -41,9 +46,13 @@ def run(args: argparse.Namespace) -> int:
         ]
         if elsewhere:
             entry = elsewhere[0]
-            print(f"nudger already starts at login ({entry.method}): {entry.location}")
-            print("  Nothing was added, so it will not start twice. To switch, run")
-            print("  `nudger autostart disable`, then enable it with the method you want.")
+            print(
+                _("nudger already starts at login ({method}): {location}").format(
+                    method=entry.method, location=entry.location
+                )
+            )
+            print(_("  Nothing was added, so it will not start twice. To switch, run"))
+            print(_("  `nudger autostart disable`, then enable it with the method you want."))
             return 1
         return _enable(method.enable(daemon_command()))
     # Without --method, look wherever an entry may be: one made with --method must be found.
@@ -54,34 +63,50 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _enable(entry: Entry) -> int:
-    print(f"nudger will start at login ({entry.method}): {entry.location}")
-    print(f"  runs: {' '.join(entry.command)}")
+    print(
+        _("nudger will start at login ({method}): {location}").format(
+            method=entry.method, location=entry.location
+        )
+    )
+    print(_("  runs: {join}").format(join=" ".join(entry.command)))
     return 0
 
 
 def _disable(results: list[tuple[list[str], Entry | None]]) -> int:
     removed = [location for locations, _ in results for location in locations]
     for location in removed:
-        print(f"Removed {location}")
+        print(_("Removed {location}").format(location=location))
     if removed:
         return 0
     left = [entry for _, entry in results if entry is not None]
     for entry in left:
-        print(f"Left {entry.location} alone: it was not written by `nudger autostart enable`.")
+        print(
+            _("Left {location} alone: it was not written by `nudger autostart enable`.").format(
+                location=entry.location
+            )
+        )
     if not left:
-        print("nudger was not set to start at login.")
+        print(_("nudger was not set to start at login."))
     return 0
 
 
 def _status(looked: list[str], entries: list[Entry]) -> int:
     if not entries:
         how = " or ".join(looked)
-        print(f"nudger does not start at login ({how}). Turn it on: nudger autostart enable")
+        print(
+            _("nudger does not start at login ({how}). Turn it on: nudger autostart enable").format(
+                how=how
+            )
+        )
         return 1
     for entry in entries:
-        owner = "" if entry.ours else " (not written by nudger)"
-        print(f"nudger starts at login ({entry.method}){owner}: {entry.location}")
-        print(f"  runs: {' '.join(entry.command)}")
+        owner = "" if entry.ours else _(" (not written by nudger)")
+        print(
+            _("nudger starts at login ({method}){owner}: {location}").format(
+                method=entry.method, owner=owner, location=entry.location
+            )
+        )
+        print(_("  runs: {join}").format(join=" ".join(entry.command)))
     if len(entries) > 1:
-        print("It is set up more than once; `nudger autostart disable` removes every one.")
+        print(_("It is set up more than once; `nudger autostart disable` removes every one."))
     return 0

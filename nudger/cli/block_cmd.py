@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config, load_config_or_last_good, user_file
 from nudger.core.printable import printable
+from nudger.core.translate import _
 from nudger.errors import ConfigError
 from nudger.paths import user_config_file
 
@@ -20,102 +21,118 @@ if TYPE_CHECKING:
     from nudger.models import Settings
     from nudger.user_config import RuleKind, UserConfig
 
-UNCHANGED = "nothing was changed"
-FIX_FIRST = "fix that first (`nudger config check` shows it), then run this again"
+UNCHANGED = _("nothing was changed")
+FIX_FIRST = _("fix that first (`nudger config check` shows it), then run this again")
 
 
 def register(commands: Any) -> None:
     block: argparse.ArgumentParser = commands.add_parser(
         "block",
-        help="manage your blocklist (names, handles, profile addresses, apps)",
-        description="Manage the blocklist: the things that are about one person. Changes go to "
-        "your settings file (its comments and layout are kept) and the running nudger picks "
-        "them up within a few seconds.",
+        help=_("manage your blocklist (names, handles, profile addresses, apps)"),
+        description=_(
+            "Manage the blocklist: the things that are about one person. Changes "
+            "go to your settings file (its comments and layout are kept) and the "
+            "running nudger picks them up within a few seconds."
+        ),
     )
     actions = block.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    add = actions.add_parser("add", help="add an entry", description="Add a blocklist entry.")
-    add.add_argument("name", help='a name for the entry, for example "Alex"')
+    add = actions.add_parser("add", help=_("add an entry"), description=_("Add a blocklist entry."))
+    add.add_argument("name", help=_('a name for the entry, for example "Alex"'))
     _rule_options(add, required=True)
     add.set_defaults(handler=lambda a: _add(a, "blocklist"))
 
-    listing = actions.add_parser("list", help="show the entries", description="Show the blocklist.")
+    listing = actions.add_parser(
+        "list", help=_("show the entries"), description=_("Show the blocklist.")
+    )
     listing.set_defaults(handler=_list_blocklist)
 
     remove = actions.add_parser(
-        "remove", help="remove an entry", description="Remove a blocklist entry."
+        "remove", help=_("remove an entry"), description=_("Remove a blocklist entry.")
     )
     remove.add_argument("name")
     remove.set_defaults(handler=lambda a: _remove(a, "blocklist"))
 
     edit = actions.add_parser(
         "edit",
-        help="change an entry",
-        description="Change a blocklist entry: rename it, replace its patterns or apps, or add "
-        "and remove single ones.",
+        help=_("change an entry"),
+        description=_(
+            "Change a blocklist entry: rename it, replace its patterns or apps, or "
+            "add and remove single ones."
+        ),
     )
     edit.add_argument("name")
-    edit.add_argument("--rename", metavar="NEW", help="a new name")
+    edit.add_argument("--rename", metavar="NEW", help=_("a new name"))
     edit.add_argument(
-        "--match", action="append", metavar="TEXT", help="replace all patterns (repeatable)"
+        "--match", action="append", metavar="TEXT", help=_("replace all patterns (repeatable)")
     )
     edit.add_argument(
-        "--add-match", action="append", default=[], metavar="TEXT", help="add a pattern"
+        "--add-match", action="append", default=[], metavar="TEXT", help=_("add a pattern")
     )
     edit.add_argument(
-        "--remove-match", action="append", default=[], metavar="TEXT", help="remove a pattern"
+        "--remove-match", action="append", default=[], metavar="TEXT", help=_("remove a pattern")
     )
-    edit.add_argument("--app", action="append", metavar="APP", help="replace all apps (repeatable)")
-    edit.add_argument("--add-app", action="append", default=[], metavar="APP", help="add an app")
     edit.add_argument(
-        "--remove-app", action="append", default=[], metavar="APP", help="remove an app"
+        "--app", action="append", metavar="APP", help=_("replace all apps (repeatable)")
+    )
+    edit.add_argument("--add-app", action="append", default=[], metavar="APP", help=_("add an app"))
+    edit.add_argument(
+        "--remove-app", action="append", default=[], metavar="APP", help=_("remove an app")
     )
     edit.set_defaults(handler=_edit)
 
     test = actions.add_parser(
         "test",
-        help="check which entries and sites a window title would match, and why",
-        description="Show which blocklist entries and sites would match a window, and through "
-        "which pattern. Without --app the title is tested as a browser tab. Exit code 0 when "
-        "something matches, 1 when nothing does.",
+        help=_("check which entries and sites a window title would match, and why"),
+        description=_(
+            "Show which blocklist entries and sites would match a window, and "
+            "through which pattern. Without --app the title is tested as a browser "
+            "tab. Exit code 0 when something matches, 1 when nothing does."
+        ),
     )
     test.add_argument(
         "title",
-        help='a window title, for example "Alex Doe (@alexdoe) • Instagram", or a page address, '
-        "for example https://www.instagram.com/alexdoe/",
+        help=_(
+            'a window title, for example "Alex Doe (@alexdoe) • Instagram", or a '
+            "page address, for example https://www.instagram.com/alexdoe/"
+        ),
     )
     test.add_argument(
-        "--app", help="the program (process name or window class); default: a browser"
+        "--app", help=_("the program (process name or window class); default: a browser")
     )
-    test.add_argument("--url", help="the page address, where your platform provides it")
+    test.add_argument("--url", help=_("the page address, where your platform provides it"))
     test.set_defaults(handler=_test)
 
     sites: argparse.ArgumentParser = commands.add_parser(
         "sites",
-        help="list, add, remove, switch on or off social sites",
-        description="Manage social sites: the built-in catalogue and your own.",
+        help=_("list, add, remove, switch on or off social sites"),
+        description=_("Manage social sites: the built-in catalogue and your own."),
     )
     site_actions = sites.add_subparsers(dest="action", metavar="ACTION", required=True)
     site_list = site_actions.add_parser(
-        "list", help="show every site", description="Show every site."
+        "list", help=_("show every site"), description=_("Show every site.")
     )
     site_list.set_defaults(handler=_list_sites)
     site_add = site_actions.add_parser(
-        "add", help="add a site of your own", description="Add a site."
+        "add", help=_("add a site of your own"), description=_("Add a site.")
     )
     site_add.add_argument("name")
     _rule_options(site_add, required=True)
     site_add.set_defaults(handler=lambda a: _add(a, "sites"))
     site_remove = site_actions.add_parser(
-        "remove", help="remove a site of your own", description="Remove one of your own sites."
+        "remove",
+        help=_("remove a site of your own"),
+        description=_("Remove one of your own sites."),
     )
     site_remove.add_argument("name")
     site_remove.set_defaults(handler=lambda a: _remove(a, "sites"))
     for verb, enabled in (("disable", False), ("enable", True)):
         switch = site_actions.add_parser(
             verb,
-            help=f"{verb} a site",
-            description=f"{verb.capitalize()} a site (built-in or yours).",
+            help=_("{verb} a site").format(verb=verb),
+            description=_("{capitalize} a site (built-in or yours).").format(
+                capitalize=verb.capitalize()
+            ),
         )
         switch.add_argument("name")
         switch.set_defaults(handler=lambda a, on=enabled: _switch_site(a, on))
@@ -128,14 +145,14 @@ def _rule_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
         default=[],
         required=required,
         metavar="TEXT",
-        help='words (whole words, any case) or "re:<regex>"; repeat for more',
+        help=_('words (whole words, any case) or "re:<regex>"; repeat for more'),
     )
     parser.add_argument(
         "--app",
         action="append",
         default=[],
         metavar="APP",
-        help="a program's process name or window class",
+        help=_("a program's process name or window class"),
     )
 
 
@@ -169,7 +186,10 @@ def _warn_broad(values: list[str]) -> None:
         warning = patterns.breadth_warning(value) if value.strip() else None
         if warning:
             print(
-                f"nudger: warning: {warning}. Consider a fuller name or a handle.", file=sys.stderr
+                _("nudger: warning: {warning}. Consider a fuller name or a handle.").format(
+                    warning=warning
+                ),
+                file=sys.stderr,
             )
 
 
@@ -179,7 +199,13 @@ def _add(args: argparse.Namespace, kind: RuleKind) -> int:
         _save(config)
     _warn_broad(args.match)
     what = "blocklist entry" if kind == "blocklist" else "site"
-    print(f'Added the {what} "{printable(args.name.strip())}" to {printable(str(config.path))}.')
+    print(
+        _('Added the {what} "{printable}" to {printable2}.').format(
+            what=what,
+            printable=printable(args.name.strip()),
+            printable2=printable(str(config.path)),
+        )
+    )
     return 0
 
 
@@ -192,11 +218,17 @@ def _remove(args: argparse.Namespace, kind: RuleKind) -> int:
             raise ConfigError(
                 str(config.path),
                 "sites",
-                f'"{args.name}" is built in; switch it off with `nudger sites disable {args.name}`',
+                _('"{name}" is built in; switch it off with `nudger sites disable {name2}`').format(
+                    name=args.name, name2=args.name
+                ),
             )
         removed = config.remove_rule(kind, args.name)
         _save(config)
-    print(f'Removed "{printable(removed)}" from {printable(str(config.path))}.')
+    print(
+        _('Removed "{printable}" from {printable2}.').format(
+            printable=printable(removed), printable2=printable(str(config.path))
+        )
+    )
     return 0
 
 
@@ -215,21 +247,25 @@ def _edit(args: argparse.Namespace) -> int:
         )
         _save(config)
     _warn_broad([*(args.match or []), *args.add_match])
-    print(f'Changed "{printable(args.rename or args.name)}" in {printable(str(config.path))}.')
+    print(
+        _('Changed "{printable}" in {printable2}.').format(
+            printable=printable(args.rename or args.name), printable2=printable(str(config.path))
+        )
+    )
     return 0
 
 
 def _list_blocklist(args: argparse.Namespace) -> int:
     entries = load_config_or_last_good(args).settings.blocklist
     if not entries:
-        print("The blocklist is empty. Add an entry with: nudger block add NAME --match TEXT")
+        print(_("The blocklist is empty. Add an entry with: nudger block add NAME --match TEXT"))
         return 0
     for entry in entries:
         print(printable(entry.name))
         for pattern in entry.match:
-            print(f"  match  {printable(pattern)}")
+            print(_("  match  {printable}").format(printable=printable(pattern)))
         for app in entry.apps:
-            print(f"  app    {printable(app)}")
+            print(_("  app    {printable}").format(printable=printable(app)))
     return 0
 
 
@@ -247,23 +283,27 @@ def _test(args: argparse.Namespace) -> int:
     if url is None and not args.app and address_of(title) is not None:
         # An address alone (as the browser companion reports it), with no title to go by.
         title, url = "", title if "://" in title else f"https://{title}"
-        print("Tested as a page address, with no title.")
+        print(_("Tested as a page address, with no title."))
     elif not args.app:
-        print("Tested as a browser tab (use --app NAME for another program).")
+        print(_("Tested as a browser tab (use --app NAME for another program)."))
     window = Window(app=app, title=title, url=url)
     if url and _held_back(url, rules, settings):
         print(
-            "With the browser companion, this page waits for a breath before it opens "
-            "(see [browser] in the settings)."
+            _(
+                "With the browser companion, this page waits for a breath before it "
+                "opens (see [browser] in the settings)."
+            )
         )
     if args.app and not matcher.is_browser(window):
         print(
-            f"Tested as {printable(app)}: not a browser, so only the blocklist and native apps "
-            "can match."
+            _(
+                "Tested as {printable}: not a browser, so only the blocklist and "
+                "native apps can match."
+            ).format(printable=printable(app))
         )
     explanations = matcher.explain(window)
     if not explanations:
-        print("Nothing matches.")
+        print(_("Nothing matches."))
         return 1
     width = max(len(printable(e.target)) for e in explanations)
     for found in explanations:
@@ -296,7 +336,7 @@ def _list_sites(args: argparse.Namespace) -> int:
     own = {site.name.casefold(): site for site in settings.sites}
     rows = []
     for site in builtin_sites():
-        origin = "built in, replaced by yours" if site.name.casefold() in own else "built in"
+        origin = _("built in, replaced by yours") if site.name.casefold() in own else _("built in")
         rows.append(
             (site.name, origin, site.name.casefold() not in disabled, len(site.match), site.apps)
         )
@@ -330,11 +370,17 @@ def _switch_site(args: argparse.Namespace, enabled: bool) -> int:
             raise ConfigError(
                 str(config.path),
                 "catalogue.disabled",
-                f'there is no site named "{args.name}" (see `nudger sites list`)',
+                _('there is no site named "{name}" (see `nudger sites list`)').format(
+                    name=args.name
+                ),
             )
         changed = config.set_site_enabled(name, enabled)
         if changed:
             _save(config)
     state = "on" if enabled else "off"
-    print(f"{printable(name)} is {state}{'' if changed else ' already'}.")
+    print(
+        _("{printable} is {state}{value}.").format(
+            printable=printable(name), state=state, value="" if changed else " already"
+        )
+    )
     return 0

@@ -7,6 +7,8 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from nudger.core.translate import _, ngettext
+
 if TYPE_CHECKING:
     from nudger.browser.install import Browser, Installer
 
@@ -16,30 +18,40 @@ def register(commands: Any) -> None:
 
     parser: argparse.ArgumentParser = commands.add_parser(
         "browser",
-        help="connect nudger to your browsers (the exact page, and a pause before the ex's)",
-        description="Set up nudger's browser companion: an extension that tells nudger, on this "
-        "computer only, which page is in front, and holds a page on your blocklist back for a "
-        "slow breath before it opens.",
+        help=_("connect nudger to your browsers (the exact page, and a pause before the ex's)"),
+        description=_(
+            "Set up nudger's browser companion: an extension that tells nudger, on "
+            "this computer only, which page is in front, and holds a page on your "
+            "blocklist back for a slow breath before it opens."
+        ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     install = actions.add_parser(
         "install",
-        help="let your browsers talk to nudger, and say how to add the extension",
-        description="Write the small files that let each browser start nudger's host, then "
-        "print how to add the extension. Without --browser, every browser found here.",
+        help=_("let your browsers talk to nudger, and say how to add the extension"),
+        description=_(
+            "Write the small files that let each browser start nudger's host, then "
+            "print how to add the extension. Without --browser, every browser "
+            "found here."
+        ),
     )
     install.add_argument(
         "--browser",
         action="append",
         choices=BROWSER_NAMES,
         metavar="NAME",
-        help=f"only this browser (may be given more than once): {', '.join(BROWSER_NAMES)}",
+        help=_("only this browser (may be given more than once): {join}").format(
+            join=", ".join(BROWSER_NAMES)
+        ),
     )
     install.set_defaults(handler=run, browser_action="install")
     for action, text in (
-        ("status", "say which browsers can reach nudger, and when each last spoke"),
-        ("uninstall", "remove what `nudger browser install` wrote"),
-        ("extension-dir", "print the extension's folder (for Load unpacked, or --load-extension)"),
+        ("status", _("say which browsers can reach nudger, and when each last spoke")),
+        ("uninstall", _("remove what `nudger browser install` wrote")),
+        (
+            _("extension-dir"),
+            _("print the extension's folder (for Load unpacked, or --load-extension)"),
+        ),
     ):
         sub = actions.add_parser(action, help=text, description=text[0].upper() + text[1:] + ".")
         sub.set_defaults(handler=run, browser_action=action)
@@ -66,32 +78,36 @@ def run(args: argparse.Namespace) -> int:
     if args.browser_action == "uninstall":
         removed = chosen.uninstall()
         for location in removed:
-            print(f"Removed {location}")
+            print(_("Removed {location}").format(location=location))
         if not removed:
-            print("Nothing to remove: nudger's browser host was not installed.")
+            print(_("Nothing to remove: nudger's browser host was not installed."))
         else:
-            print("The extension itself stays in each browser until you remove it there.")
+            print(_("The extension itself stays in each browser until you remove it there."))
         return 0
     browsers = [browser_named(name) for name in args.browser] if args.browser else chosen.found()
     if not browsers:
-        print("No browser found here. Name one: nudger browser install --browser chromium")
-        print(f"  (nudger knows {', '.join(b.name for b in _all())})")
+        print(_("No browser found here. Name one: nudger browser install --browser chromium"))
+        print(_("  (nudger knows {join})").format(join=", ".join(b.name for b in _all())))
         return 1
     for place in chosen.install(browsers):
         where = place.manifest
         key = f" (registry: HKEY_CURRENT_USER\\{place.registry_key})" if place.registry_key else ""
-        print(f"{place.browser.label}: nudger's host is installed: {where}{key}")
+        print(
+            _("{label}: nudger's host is installed: {where}{key}").format(
+                label=place.browser.label, where=where, key=key
+            )
+        )
     print()
-    print("Now add the extension to each browser, once:")
+    print(_("Now add the extension to each browser, once:"))
     for browser in browsers:
         for line in _how_to_add(browser, chosen):
             print(f"  {line}")
     print()
-    print("Then `nudger browser status` says when each browser last spoke to nudger.")
+    print(_("Then `nudger browser status` says when each browser last spoke to nudger."))
     if chosen.platform == "win32":
         print()
-        print("On Windows, nudger cannot hear the extension yet: the private local connection")
-        print("it needs there is not built. The files above are ready for when it is.")
+        print(_("On Windows, nudger cannot hear the extension yet: the private local connection"))
+        print(_("it needs there is not built. The files above are ready for when it is."))
     return 0
 
 
@@ -102,21 +118,28 @@ def _all() -> tuple[Browser, ...]:
 
 
 def _how_to_add(browser: Browser, chosen: Installer) -> list[str]:
+    """The steps, one paragraph per way, each a whole sentence for translators."""
     from nudger.browser.install import extension_dir
 
     if browser.family == "firefox":
         return [
-            f"{browser.label}: Firefox ESR, Developer Edition and Nightly: open about:config and",
-            "    set xpinstall.signatures.required to false; then open about:addons, press the",
-            '    gear, choose "Install Add-on From File..." and pick',
-            f"    {chosen.firefox_package}",
-            "    Firefox (release) takes only signed add-ons: open about:debugging, choose",
-            '    "This Firefox", press "Load Temporary Add-on..." and pick',
-            f"    {extension_dir() / 'manifest.json'} (it stays until Firefox restarts).",
+            _(
+                "{label}: Firefox ESR, Developer Edition and Nightly: open about:config and set "
+                "xpinstall.signatures.required to false; then open about:addons, press the gear, "
+                'choose "Install Add-on From File..." and pick {package}'
+            ).format(label=browser.label, package=chosen.firefox_package),
+            "    "
+            + _(
+                'Firefox (release) takes only signed add-ons: open about:debugging, choose "This '
+                'Firefox", press "Load Temporary Add-on..." and pick {manifest} (it stays until '
+                "Firefox restarts)."
+            ).format(manifest=extension_dir() / "manifest.json"),
         ]
     return [
-        f'{browser.label}: open {browser.extensions_page}, switch on "Developer mode", press',
-        f'    "Load unpacked" and choose {extension_dir()}',
+        _(
+            '{label}: open {page}, switch on "Developer mode", press "Load unpacked" and choose '
+            "{folder}"
+        ).format(label=browser.label, page=browser.extensions_page, folder=extension_dir())
     ]
 
 
@@ -136,20 +159,28 @@ def print_status(*, indent: str = "") -> int:
         browser = place.browser
         if manifest is None or manifest.get("name") != NAME:
             if browser.name in heard:
-                print(f"{indent}{browser.label}: speaks to nudger (its host was set up elsewhere)")
+                print(
+                    _("{indent}{label}: speaks to nudger (its host was set up elsewhere)").format(
+                        indent=indent, label=browser.label
+                    )
+                )
             continue
         any_installed = True
         if not chosen.launcher.exists() or manifest != chosen.manifest_for(browser):
-            state = "its host files are out of date; run `nudger browser install` again"
+            state = _("its host files are out of date; run `nudger browser install` again")
         elif status is None:
-            state = "host installed; nudger is not running, so nothing hears the extension"
+            state = _("host installed; nudger is not running, so nothing hears the extension")
         elif browser.name in heard:
             state = _contact_state(heard[browser.name])
         else:
-            state = "host installed; the extension has not spoken yet (is it added and on?)"
+            state = _("host installed; the extension has not spoken yet (is it added and on?)")
         print(f"{indent}{browser.label}: {state}")
     if not any_installed and not heard:
-        print(f"{indent}No browser is set up. Set them up: nudger browser install")
+        print(
+            _("{indent}No browser is set up. Set them up: nudger browser install").format(
+                indent=indent
+            )
+        )
     return 0 if any(contact.get("connected") for contact in heard.values()) else 1
 
 
@@ -169,17 +200,20 @@ def _heard_from(contacts: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]
 
 
 def _contact_state(contact: dict[str, Any]) -> str:
-    from nudger.core.words import counted
 
     ago = _ago(time.time() - float(contact.get("last_seen", 0)))
     if not contact.get("connected"):
-        return f"host installed; the extension last spoke {ago}, and the browser has closed"
-    state = f"connected; the extension last spoke {ago}"
+        return _(
+            "host installed; the extension last spoke {ago}, and the browser has closed"
+        ).format(ago=ago)
+    state = _("connected; the extension last spoke {ago}").format(ago=ago)
     holding = contact.get("holding")
     if holding == 0:
-        state += "; it holds no page back (nothing to pause before, or nudger is paused)"
+        state += _("; it holds no page back (nothing to pause before, or nudger is paused)")
     elif isinstance(holding, int):
-        state += f"; it pauses before {counted(holding, 'address', 'addresses')}"
+        state += ngettext(
+            "; it pauses before {count} address", "; it pauses before {count} addresses", holding
+        ).format(count=holding)
     return state
 
 

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nudger.core.translate import _
+
 if TYPE_CHECKING:
     from nudger.settings import LoadedConfig
 
@@ -39,8 +41,10 @@ def load_config_or_last_good(args: argparse.Namespace) -> LoadedConfig:
         return load_config(args)
     except ConfigError as error:
         print(
-            f"nudger: {error} (using your last good settings until this is fixed; "
-            "`nudger config check` checks the file)",
+            _(
+                "nudger: {error} (using your last good settings until this is fixed; "
+                "`nudger config check` checks the file)"
+            ).format(error=error),
             file=sys.stderr,
         )
         path = user_file(args)

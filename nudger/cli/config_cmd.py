@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nudger import paths
 from nudger.cli.common import load_config
+from nudger.core.translate import _, ngettext
 from nudger.errors import NudgerError
 
 if TYPE_CHECKING:
@@ -21,18 +22,23 @@ RULE_LISTS = ("sites", "blocklist")
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "config",
-        help="create, find, show and check the settings",
-        description="nudger's settings: the built-in defaults, your file, and NUDGER_* variables.",
+        help=_("create, find, show and check the settings"),
+        description=_(
+            "nudger's settings: the built-in defaults, your file, and NUDGER_* variables."
+        ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     init = actions.add_parser(
         "init",
-        help="write a settings file with every setting explained",
-        description="Write your settings file with every setting explained and its default "
-        "commented out (file mode 0600). On an existing file, add only the settings it lacks, "
-        "commented out: everything you wrote (your blocklist, values and comments) is kept as "
-        "it is, and the file as it was is saved beside it with the date in its name.",
+        help=_("write a settings file with every setting explained"),
+        description=_(
+            "Write your settings file with every setting explained and its default "
+            "commented out (file mode 0600). On an existing file, add only the "
+            "settings it lacks, commented out: everything you wrote (your "
+            "blocklist, values and comments) is kept as it is, and the file as it "
+            "was is saved beside it with the date in its name."
+        ),
     )
     # Kept for old scripts: init never drops what you wrote, so there is nothing to force.
     init.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
@@ -40,25 +46,29 @@ def register(commands: Any) -> None:
 
     where = actions.add_parser(
         "path",
-        help="print where the settings, data and logs are",
-        description="Print the paths nudger uses.",
+        help=_("print where the settings, data and logs are"),
+        description=_("Print the paths nudger uses."),
     )
     where.set_defaults(handler=show_paths)
 
     show = actions.add_parser(
         "show",
-        help="print the effective settings and where each came from",
-        description="Print every effective setting, with where it came from: the built-in "
-        "default, your file, or an environment variable.",
+        help=_("print the effective settings and where each came from"),
+        description=_(
+            "Print every effective setting, with where it came from: the built-in "
+            "default, your file, or an environment variable."
+        ),
     )
     show.set_defaults(handler=show_config)
 
     check = actions.add_parser(
         "check",
-        help="read every settings file and report problems",
-        description="Read the built-in defaults, your settings file and NUDGER_* variables. "
-        "Prints the files read; on a problem, names the file, the field and the reason, "
-        "and exits with code 2.",
+        help=_("read every settings file and report problems"),
+        description=_(
+            "Read the built-in defaults, your settings file and NUDGER_* "
+            "variables. Prints the files read; on a problem, names the file, the "
+            "field and the reason, and exits with code 2."
+        ),
     )
     check.set_defaults(handler=check_config)
 
@@ -76,30 +86,45 @@ def init_config(args: argparse.Namespace) -> int:
 
 
 def _write_defaults(target: Path) -> None:
-    from nudger.core.words import counted
     from nudger.user_config import defaults_file_text, edit_lock, with_missing_defaults
 
     with edit_lock(target):
         if not target.exists():
             paths.write_private_atomic(target, defaults_file_text())
-            print(f"Wrote {target} (every setting explained, defaults commented out).")
+            print(
+                _("Wrote {target} (every setting explained, defaults commented out).").format(
+                    target=target
+                )
+            )
             return
         try:
             original = target.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise NudgerError(f"{target}: cannot be read ({error}); nothing was changed") from None
+            raise NudgerError(
+                _("{target}: cannot be read ({error}); nothing was changed").format(
+                    target=target, error=error
+                )
+            ) from None
         merged, added = with_missing_defaults(original, str(target))
         if not added:
-            print(f"{target} already lists every setting; nothing was changed.")
+            print(
+                _("{target} already lists every setting; nothing was changed.").format(
+                    target=target
+                )
+            )
             return
         backup = target.with_name(f"{target.name}.{time.strftime('%Y%m%d-%H%M%S')}.bak")
         paths.write_private_atomic(backup, original)
         paths.write_private_atomic(target, merged)
     print(
-        f"Added {counted(len(added), 'setting')} to {target}, commented out with their defaults. "
-        "Everything you wrote is kept as it was."
+        ngettext(
+            "Added {count} setting to {target}, commented out with its default. ",
+            "Added {count} settings to {target}, commented out with their defaults. ",
+            len(added),
+        ).format(count=len(added), target=target)
+        + _("Everything you wrote is kept as it was.")
     )
-    print(f"The file as it was before: {backup}")
+    print(_("The file as it was before: {backup}").format(backup=backup))
 
 
 def _offer_support_line(target: Path) -> None:
@@ -115,21 +140,21 @@ def _offer_support_line(target: Path) -> None:
     except NudgerError:
         return  # the file has its own problem; `config check` will say
     print()
-    print("Is there someone you trust, or a counsellor, you would like nudger to show you")
-    print("on a hard day? A name and a number is enough. (Enter skips.)")
+    print(_("Is there someone you trust, or a counsellor, you would like nudger to show you"))
+    print(_("on a hard day? A name and a number is enough. (Enter skips.)"))
     try:
         answer = input("> ").strip()
     except (EOFError, KeyboardInterrupt):
         answer = ""
     if not answer:
-        print('Skipped. You can add it any time as [support] line = "..." in the file.')
+        print(_('Skipped. You can add it any time as [support] line = "..." in the file.'))
         return
     try:
         _save_support_line(target, answer)
     except NudgerError as error:
-        print(f"Not saved: {error}")
+        print(_("Not saved: {error}").format(error=error))
         return
-    print("Kept. It shows once on a hard day, and in `nudger help-now`.")
+    print(_("Kept. It shows once on a hard day, and in `nudger help-now`."))
 
 
 def _save_support_line(target: Path, line: str) -> None:
@@ -142,10 +167,10 @@ def _save_support_line(target: Path, line: str) -> None:
 
 
 def show_paths(args: argparse.Namespace) -> int:
-    print(f"settings:  {_user_file(args)}")
-    print(f"data:      {paths.data_dir()}")
-    print(f"database:  {paths.database_file()}")
-    print(f"logs:      {paths.log_dir()}")
+    print(_("settings:  {user_file}").format(user_file=_user_file(args)))
+    print(_("data:      {data_dir}").format(data_dir=paths.data_dir()))
+    print(_("database:  {database_file}").format(database_file=paths.database_file()))
+    print(_("logs:      {log_dir}").format(log_dir=paths.log_dir()))
     return 0
 
 
@@ -172,8 +197,10 @@ def show_config(args: argparse.Namespace) -> int:
     loaded = load_config(args)
     settings = loaded.settings
     document = tomlkit.document()
-    document.add(tomlkit.comment("Every effective setting, and where it came from. What is shown"))
-    document.add(tomlkit.comment("here can be copied into your settings file as it is."))
+    document.add(
+        tomlkit.comment(_("Every effective setting, and where it came from. What is shown"))
+    )
+    document.add(tomlkit.comment(_("here can be copied into your settings file as it is.")))
     for section in type(settings).model_fields:
         if section in RULE_LISTS:
             continue
@@ -197,7 +224,7 @@ def show_config(args: argparse.Namespace) -> int:
         entries = getattr(settings, section)
         document.add(tomlkit.nl())
         if not entries:
-            document.add(tomlkit.comment(f"no {section} of your own"))
+            document.add(tomlkit.comment(_("no {section} of your own").format(section=section)))
             continue
         document.add(tomlkit.comment(f"{section}: from {_source(loaded, section, None)}"))
         rows = tomlkit.aot()
@@ -234,20 +261,31 @@ def _clock(moment: object) -> str:
 
 def check_config(args: argparse.Namespace) -> int:
     from nudger.catalogue import builtin_sites
-    from nudger.core.words import counted
 
     loaded = load_config(args)
     builtin_sites()  # the catalogue is part of the configuration too
     from nudger.core.printable import printable
 
-    print("Settings are fine. Read, in order:")
+    print(_("Settings are fine. Read, in order:"))
     for source in loaded.files_read:
         print(f"  {printable(source)}")
     if not loaded.user_file.exists():
-        print(f"  (no settings file of your own at {printable(str(loaded.user_file))})")
+        print(
+            _("  (no settings file of your own at {printable})").format(
+                printable=printable(str(loaded.user_file))
+            )
+        )
     for key in loaded.env_keys:
-        print(f"  environment variable {printable(key)}")
+        print(_("  environment variable {printable}").format(printable=printable(key)))
     settings = loaded.settings
-    entries = counted(len(settings.blocklist), "blocklist entry", "blocklist entries")
-    print(f"{entries}, {counted(len(settings.sites), 'site')} of your own.")
+    entries = ngettext(
+        "{count} blocklist entry", "{count} blocklist entries", len(settings.blocklist)
+    )
+    sites = ngettext("{count} site of your own", "{count} sites of your own", len(settings.sites))
+    print(
+        _("{entries}, {sites}.").format(
+            entries=entries.format(count=len(settings.blocklist)),
+            sites=sites.format(count=len(settings.sites)),
+        )
+    )
     return 0

@@ -7,6 +7,8 @@ import sys
 import time
 from typing import Any
 
+from nudger.core.translate import _
+
 # How long `--notify` waits for a failure that a system reports after taking a notification.
 LATE_FAILURE_SECONDS = 1.5
 
@@ -14,14 +16,16 @@ LATE_FAILURE_SECONDS = 1.5
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "doctor",
-        help="check that nudger can see your windows",
-        description="Say which window backend nudger would use on this desktop, whether it works, "
-        "and what to do if it does not.",
+        help=_("check that nudger can see your windows"),
+        description=_(
+            "Say which window backend nudger would use on this desktop, whether it "
+            "works, and what to do if it does not."
+        ),
     )
     parser.add_argument(
         "--notify",
         action="store_true",
-        help="also send a real test notification and say whether it was delivered",
+        help=_("also send a real test notification and say whether it was delivered"),
     )
     parser.set_defaults(handler=run)
 
@@ -33,15 +37,15 @@ def run(args: argparse.Namespace) -> int:
         notifications_ok = _send_test_notification() and notifications_ok
     browsers_ok = _check_browsers()
     if not windows_ok and browsers_ok:
-        print("The browser companion is connected: nudger sees your pages through it, even")
-        print("where it cannot read the window in front.")
+        print(_("The browser companion is connected: nudger sees your pages through it, even"))
+        print(_("where it cannot read the window in front."))
     return 0 if (windows_ok or browsers_ok) and notifications_ok else 1
 
 
 def _check_browsers() -> bool:
     from nudger.cli.browser_cmd import print_status
 
-    print("Browser companion:")
+    print(_("Browser companion:"))
     return print_status(indent="  ") == 0
 
 
@@ -54,8 +58,8 @@ def _send_test_notification() -> bool:
     try:
         delivery = notifier.send(
             Notification(
-                "nudger is working",
-                "A test from nudger doctor. Nothing to do.",
+                _("nudger is working"),
+                _("A test from nudger doctor. Nothing to do."),
                 expire_seconds=10,
                 with_actions=False,
             )
@@ -69,21 +73,25 @@ def _send_test_notification() -> bool:
     finally:
         notifier.close()
     if delivery.delivered and not failed:
-        print(f"Test notification: delivered, through {delivery.channel}")
+        print(_("Test notification: delivered, through {channel}").format(channel=delivery.channel))
         return True
     problem = failed[0].problem if failed else delivery.problem
-    print(f"Test notification: not delivered through {delivery.channel} ({problem})")
+    print(
+        _("Test notification: not delivered through {channel} ({problem})").format(
+            channel=delivery.channel, problem=problem
+        )
+    )
     return False
 
 
 def _check_notifications() -> bool:
     if sys.platform == "darwin":
-        print("Notifications: through osascript (macOS notifications; no buttons, the text")
-        print("  says how to snooze). `nudger doctor --notify` sends a test.")
+        print(_("Notifications: through osascript (macOS notifications; no buttons, the text"))
+        print(_("  says how to snooze). `nudger doctor --notify` sends a test."))
         return True
     if sys.platform == "win32":
-        print("Notifications: Windows toasts with buttons (plyer's balloon if toasts fail).")
-        print("  `nudger doctor --notify` sends a test.")
+        print(_("Notifications: Windows toasts with buttons (plyer's balloon if toasts fail)."))
+        print(_("  `nudger doctor --notify` sends a test."))
         return True
     from nudger.notify.dbus import DbusNotifier
 
@@ -91,11 +99,11 @@ def _check_notifications() -> bool:
     server = notifier.server_name()
     notifier.close()
     if server is None:
-        print("Notifications: no notification server answers on the D-Bus session bus")
-        print("  nudger still counts, records nudges as undelivered, and shows them once a")
-        print("  server (your desktop's, or one like dunst or mako) is running.")
+        print(_("Notifications: no notification server answers on the D-Bus session bus"))
+        print(_("  nudger still counts, records nudges as undelivered, and shows them once a"))
+        print(_("  server (your desktop's, or one like dunst or mako) is running."))
         return False
-    print(f"Notifications: {server}")
+    print(_("Notifications: {server}").format(server=server))
     return True
 
 
@@ -104,8 +112,8 @@ def _check_windows() -> bool:
     from nudger.sensing import SensorUnavailable
 
     backend = sensing.detect()
-    print(f"Session: {backend.session or 'unknown'}")
-    print(f"Window backend: {backend.name} ({backend.reason})")
+    print(_("Session: {value}").format(value=backend.session or "unknown"))
+    print(_("Window backend: {name} ({reason})").format(name=backend.name, reason=backend.reason))
     if sys.platform == "darwin":
         from nudger.sensing.macos import PERMISSIONS_HELP
 
@@ -113,31 +121,37 @@ def _check_windows() -> bool:
     try:
         sensor = backend.open(120.0)
     except SensorUnavailable as error:
-        print(f"  not working: {error}")
+        print(_("  not working: {error}").format(error=error))
         if backend.reads_windows:
             print(
-                "  nudger keeps trying in the background: starting it before the desktop is fine."
+                _(
+                    "  nudger keeps trying in the background: starting it before the "
+                    "desktop is fine."
+                )
             )
         else:
-            print("  Supported: X11 desktops, sway, Hyprland, GNOME (with one extension) and KDE")
-            print("  Plasma on Wayland, macOS and Windows.")
+            print(
+                _("  Supported: X11 desktops, sway, Hyprland, GNOME (with one extension) and KDE")
+            )
+            print(_("  Plasma on Wayland, macOS and Windows."))
         return False
     try:
         reading = sensor.read()
     except SensorUnavailable as error:
-        print(f"  not working: {error}")
+        print(_("  not working: {error}").format(error=error))
         return False
     finally:
         sensor.close()
     if reading.window is None:
-        print("  working: no window is in front right now")
+        print(_("  working: no window is in front right now"))
     else:
         print(
-            "  working: the window in front belongs to "
-            f"{reading.window.app or 'an unnamed program'}"
+            _("  working: the window in front belongs to {value}").format(
+                value=reading.window.app or _("an unnamed program")
+            )
         )
-        print(f"  its title reads: {reading.window.title!r}")
+        print(_("  its title reads: {title!r}").format(title=reading.window.title))
         if reading.window.url:
-            print(f"  its address: {reading.window.url}")
-    print(f"  idle for {reading.idle_seconds:.0f} s")
+            print(_("  its address: {url}").format(url=reading.window.url))
+    print(_("  idle for {idle_seconds:.0f} s").format(idle_seconds=reading.idle_seconds))
     return True

@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from nudger.core.translate import _
+
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "help-now",
-        help="people to talk to, now",
-        description="Show your own support line (if you set one) and services you can call or "
-        "text in your country. The country comes from [support] country or your locale.",
+        help=_("people to talk to, now"),
+        description=_(
+            "Show your own support line (if you set one) and services you can call "
+            "or text in your country. The country comes from [support] country or "
+            "your locale."
+        ),
     )
     parser.add_argument(
-        "--country", metavar="CODE", help="a two-letter country code, for example GB or DE"
+        "--country", metavar="CODE", help=_("a two-letter country code, for example GB or DE")
     )
     parser.set_defaults(handler=run)
 
@@ -22,7 +27,8 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from nudger.cli.common import load_config_or_last_good
     from nudger.core.support import help_now_lines, normal_country
-    from nudger.support import country_of, support_table
+    from nudger.core.translate import language
+    from nudger.support import country_of, localized, support_table
 
     # Like pause: a typo in the settings must never stand between someone and this list.
     try:
@@ -32,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
         own_line, configured = "", ""
     table = support_table()
     code = normal_country(args.country) if args.country else country_of(configured)
-    for line in help_now_lines(own_line, table.get(code or ""), sorted(table), code):
+    country = localized(table.get(code or ""), language())
+    for line in help_now_lines(own_line, country, sorted(table), code):
         print(line)
     return 0

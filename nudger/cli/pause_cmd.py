@@ -9,6 +9,7 @@ from typing import Any
 
 from nudger import paths
 from nudger.cli.common import load_config_or_last_good
+from nudger.core.translate import _
 from nudger.errors import UsageError
 from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration, until_text
 
@@ -16,17 +17,21 @@ from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration, unti
 def register(commands: Any) -> None:
     pause: argparse.ArgumentParser = commands.add_parser(
         "pause",
-        help="no nudges for a while (counting goes on)",
-        description="Pause nudges for a while, for example `nudger pause 1h` or "
-        "`nudger pause --until 18:00`. The running daemon notices within a second, and the "
-        "pause survives a restart. Visits are still counted.",
+        help=_("no nudges for a while (counting goes on)"),
+        description=_(
+            "Pause nudges for a while, for example `nudger pause 1h` or `nudger "
+            "pause --until 18:00`. The running daemon notices within a second, and "
+            "the pause survives a restart. Visits are still counted."
+        ),
     )
-    pause.add_argument("duration", nargs="?", help="how long: 1h, 30m, 1h30m, 2d (default 1h)")
-    pause.add_argument("--until", metavar="HH:MM", help="pause until this time of day instead")
+    pause.add_argument("duration", nargs="?", help=_("how long: 1h, 30m, 1h30m, 2d (default 1h)"))
+    pause.add_argument("--until", metavar="HH:MM", help=_("pause until this time of day instead"))
     pause.set_defaults(handler=run_pause)
 
     resume: argparse.ArgumentParser = commands.add_parser(
-        "resume", help="end a pause", description="End a pause or snooze: nudges may come again."
+        "resume",
+        help=_("end a pause"),
+        description=_("End a pause or snooze: nudges may come again."),
     )
     resume.set_defaults(handler=run_resume)
 
@@ -38,12 +43,14 @@ def run_pause(args: argparse.Namespace) -> int:
     settings = load_config_or_last_good(args).settings
     now = time.time()
     if args.until and args.duration:
-        raise UsageError("give either a duration or --until, not both")
+        raise UsageError(_("give either a duration or --until, not both"))
     if args.until:
         try:
             clock = dt.time.fromisoformat(args.until)
         except ValueError:
-            raise UsageError(f"--until {args.until!r} is not a time like 18:00") from None
+            raise UsageError(
+                _("--until {until!r} is not a time like 18:00").format(until=args.until)
+            ) from None
         local_now = dt.datetime.fromtimestamp(now, timezone_of(settings))
         until = next_clock_time(clock, local_now).timestamp()
     else:
@@ -53,14 +60,18 @@ def run_pause(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
     PauseFile(paths.data_dir()).set(Pause(until=until, set_at=now))
     shown = until_text(until, now, timezone_of(settings))
-    print(f"Nudges paused until {shown}. Visits are still counted. `nudger resume` ends the pause.")
+    print(
+        _(
+            "Nudges paused until {shown}. Visits are still counted. `nudger resume` ends the pause."
+        ).format(shown=shown)
+    )
     return 0
 
 
 def run_resume(_args: argparse.Namespace) -> int:
     # No settings needed, so none are read: a broken file must never keep the nudges paused.
     if PauseFile(paths.data_dir()).clear():
-        print("Nudges are back on.")
+        print(_("Nudges are back on."))
     else:
-        print("Nudges were not paused.")
+        print(_("Nudges were not paused."))
     return 0

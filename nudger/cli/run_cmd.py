@@ -7,16 +7,21 @@ import sys
 from typing import Any
 
 from nudger.cli.common import load_config
+from nudger.core.translate import _
 
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "run",
-        help="watch and nudge, in the foreground (this is what starts at login)",
-        description="Run nudger in the foreground until Ctrl-C or SIGTERM. Visits in progress "
-        "are saved on the way out.",
+        help=_("watch and nudge, in the foreground (this is what starts at login)"),
+        description=_(
+            "Run nudger in the foreground until Ctrl-C or SIGTERM. Visits in "
+            "progress are saved on the way out."
+        ),
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every detail to stderr")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help=_("log every detail to stderr")
+    )
     parser.set_defaults(handler=run)
 
 

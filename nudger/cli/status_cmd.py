@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config_or_last_good
 from nudger.core.printable import printable
+from nudger.core.translate import _, ngettext
 
 if TYPE_CHECKING:
     from nudger.instance import DaemonStatus
@@ -20,10 +21,12 @@ NOT_RUNNING = 3  # as in LSB init scripts: "program is not running"
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "status",
-        help="is nudger running, and how is today going",
-        description="Say whether the daemon is running (pid, uptime), which window backend it "
-        "uses and when it last looked, today's totals so far, and any pause. Exit code 3 when "
-        "it is not running.",
+        help=_("is nudger running, and how is today going"),
+        description=_(
+            "Say whether the daemon is running (pid, uptime), which window backend "
+            "it uses and when it last looked, today's totals so far, and any "
+            "pause. Exit code 3 when it is not running."
+        ),
     )
     parser.set_defaults(handler=run)
 
@@ -31,10 +34,10 @@ def register(commands: Any) -> None:
 def _in_front(found: tuple[str, ...]) -> str:
     """ "Instagram and a page on your blocklist"; a blocklist entry is never named here."""
     if not found:
-        return "nothing nudger counts"
+        return _("nothing nudger counts")
     names = [printable(item.removeprefix("site:")) for item in found if item.startswith("site:")]
     if "blocklist" in found:
-        names.append("a page on your blocklist")
+        names.append(_("a page on your blocklist"))
     return " and ".join(names)
 
 
@@ -54,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
     pause = PauseFile(data_dir).current(now)
     if pause is not None:
         what = "snoozed" if pause.reason == "snooze" else "paused"
-        print(f"Nudges are {what} until {until_text(pause.until, now, tz)}.")
+        print(
+            _("Nudges are {what} until {until_text}.").format(
+                what=what, until_text=until_text(pause.until, now, tz)
+            )
+        )
     return 0 if running else NOT_RUNNING
 
 
@@ -63,37 +70,51 @@ def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now
 
     if status is None:
         if running:
-            print("nudger is running (starting up).")
+            print(_("nudger is running (starting up)."))
         else:
-            print("nudger is not running. Start it with `nudger run`; at every login with")
-            print("  `nudger autostart enable`.")
+            print(_("nudger is not running. Start it with `nudger run`; at every login with"))
+            print(_("  `nudger autostart enable`."))
         return
-    print(f"nudger is running (pid {status.pid}, for {duration(now - status.started_at)}).")
+    print(
+        _("nudger is running (pid {pid}, for {duration}).").format(
+            pid=status.pid, duration=duration(now - status.started_at)
+        )
+    )
     looked = status.last_sample_at
     seen = (
-        f"last look at {dt.datetime.fromtimestamp(looked, tz):%H:%M:%S}"
+        _("last look at {fromtimestamp:%H:%M:%S}").format(
+            fromtimestamp=dt.datetime.fromtimestamp(looked, tz)
+        )
         if looked
-        else ("no look yet")
+        else (_("no look yet"))
     )
-    state = "watching windows" if status.sensor_connected else "waiting for the desktop"
-    print(f"Backend: {status.backend}, {state}; {seen}.")
+    state = _("watching windows") if status.sensor_connected else _("waiting for the desktop")
+    print(
+        _("Backend: {backend}, {state}; {seen}.").format(
+            backend=status.backend, state=state, seen=seen
+        )
+    )
     if status.sensor_connected and looked:
-        print(f"In front at that look: {_in_front(status.in_front)}.")
+        print(_("In front at that look: {in_front}.").format(in_front=_in_front(status.in_front)))
     for note in status.notes:
         print(f"  {printable(note)}")
     if status.database_moved_aside:
-        print("The database was damaged, so a new one was started. The damaged file is kept")
-        print(f"  at {printable(status.database_moved_aside)}.")
+        print(_("The database was damaged, so a new one was started. The damaged file is kept"))
+        print(_("  at {printable}.").format(printable=printable(status.database_moved_aside)))
         if status.database_salvaged:
-            print(f"  From it, nudger {status.database_salvaged}.")
+            print(
+                _("  From it, nudger {database_salvaged}.").format(
+                    database_salvaged=status.database_salvaged
+                )
+            )
     if status.config_problem:
-        print("Your config has a problem, so the last good one is in use:")
+        print(_("Your config has a problem, so the last good one is in use:"))
         print(f"  {printable(status.config_problem)}")
 
 
 def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
     from nudger import paths
-    from nudger.core.words import counted, duration
+    from nudger.core.words import duration
     from nudger.history import History
     from nudger.settings import days_of
     from nudger.store import Store
@@ -109,7 +130,13 @@ def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
         store.close()
     summary = today.summary
     visits = summary.blocklist_visits
-    blocklist = counted(visits, "visit") if visits else "none"
+    blocklist = (
+        ngettext("{count} visit", "{count} visits", visits).format(count=visits)
+        if visits
+        else _("none")
+    )
     print(
-        f"Today so far: {duration(summary.site_seconds)} on social sites; blocklist: {blocklist}."
+        _("Today so far: {duration} on social sites; blocklist: {blocklist}.").format(
+            duration=duration(summary.site_seconds), blocklist=blocklist
+        )
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from nudger import paths
 from nudger.cli.common import load_config_or_last_good
+from nudger.core.translate import _
 
 if TYPE_CHECKING:
     from nudger.reporting import Reporting
@@ -26,34 +27,38 @@ OPENER_WAIT_SECONDS = 5.0
 def register(commands: Any) -> None:
     summary: argparse.ArgumentParser = commands.add_parser(
         "summary",
-        help="show how a day or a week went",
-        description="Show the time on social sites and blocklist pages: one day (default, "
-        "today), or a week with --week. --json prints the same for other programs; --html "
-        "writes a report with charts.",
+        help=_("show how a day or a week went"),
+        description=_(
+            "Show the time on social sites and blocklist pages: one day (default, "
+            "today), or a week with --week. --json prints the same for other "
+            "programs; --html writes a report with charts."
+        ),
     )
     when = summary.add_mutually_exclusive_group()
     when.add_argument(
-        "--date", type=_date, metavar="YYYY-MM-DD", help="the day to show (default: today)"
+        "--date", type=_date, metavar="YYYY-MM-DD", help=_("the day to show (default: today)")
     )
-    when.add_argument("--yesterday", action="store_true", help="show yesterday")
-    summary.add_argument("--week", action="store_true", help="the 7 days ending on that day")
-    summary.add_argument("--json", action="store_true", help="print JSON for other programs")
+    when.add_argument("--yesterday", action="store_true", help=_("show yesterday"))
+    summary.add_argument("--week", action="store_true", help=_("the 7 days ending on that day"))
+    summary.add_argument("--json", action="store_true", help=_("print JSON for other programs"))
     summary.add_argument(
-        "--html", type=Path, metavar="PATH", help="also write the HTML report (30 days) here"
+        "--html", type=Path, metavar="PATH", help=_("also write the HTML report (30 days) here")
     )
     summary.set_defaults(handler=run_summary)
 
     report: argparse.ArgumentParser = commands.add_parser(
         "report",
-        help="write the HTML report with charts, and open it",
-        description="Write a self-contained HTML report of the last 30 days (charts included, "
-        "nothing loaded from the network) and print where it is.",
+        help=_("write the HTML report with charts, and open it"),
+        description=_(
+            "Write a self-contained HTML report of the last 30 days (charts "
+            "included, nothing loaded from the network) and print where it is."
+        ),
     )
     report.add_argument(
-        "--date", type=_date, metavar="YYYY-MM-DD", help="the last day shown (default: today)"
+        "--date", type=_date, metavar="YYYY-MM-DD", help=_("the last day shown (default: today)")
     )
-    report.add_argument("--output", type=Path, metavar="PATH", help="where to write it")
-    report.add_argument("--open", action="store_true", help="open it in your web browser")
+    report.add_argument("--output", type=Path, metavar="PATH", help=_("where to write it"))
+    report.add_argument("--open", action="store_true", help=_("open it in your web browser"))
     report.set_defaults(handler=run_report)
 
 
@@ -65,9 +70,13 @@ def _date(value: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-27") from None
+        raise argparse.ArgumentTypeError(
+            _("{value!r} is not a date like 2026-11-27").format(value=value)
+        ) from None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise argparse.ArgumentTypeError(f"{value} is not a date between 1971 and 9998")
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a date between 1971 and 9998").format(value=value)
+        )
     return day
 
 
@@ -120,7 +129,7 @@ def run_summary(args: argparse.Namespace) -> int:
         store.close()
     print(output, end="" if output.endswith("\n") else "\n")
     if args.html and not args.json:
-        print(f"Report written to {args.html}")
+        print(_("Report written to {html}").format(html=args.html))
     return 0
 
 
@@ -132,13 +141,17 @@ def run_report(args: argparse.Namespace) -> int:
         written = reporting.write_html(day, target.expanduser())
     finally:
         store.close()
-    print(f"Report written to {written}")
+    print(_("Report written to {written}").format(written=written))
     if args.open:
         problem = _open_in_browser(written)
         if problem is None:
-            print("Opened it in your web browser.")
+            print(_("Opened it in your web browser."))
         else:
-            print(f"Could not open it in a web browser ({problem}); open the file above yourself.")
+            print(
+                _(
+                    "Could not open it in a web browser ({problem}); open the file above yourself."
+                ).format(problem=problem)
+            )
             return 1
     return 0
 
@@ -165,7 +178,11 @@ def _run_opener(path: Path) -> str | None:
     if shutil.which(opener) is None:
         import webbrowser
 
-        return None if webbrowser.open(uri) else f"there is no {opener} and no browser was found"
+        return (
+            None
+            if webbrowser.open(uri)
+            else _("there is no {opener} and no browser was found").format(opener=opener)
+        )
     process = subprocess.Popen(
         [opener, uri], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
@@ -176,4 +193,8 @@ def _run_opener(path: Path) -> str | None:
     if code == 0:
         return None
     said = (process.stderr.read() if process.stderr else "").strip().splitlines()
-    return f"{opener} said: {said[-1]}" if said else f"{opener} failed with exit code {code}"
+    return (
+        _("{opener} said: {said}").format(opener=opener, said=said[-1])
+        if said
+        else _("{opener} failed with exit code {code}").format(opener=opener, code=code)
+    )

@@ -16,6 +16,7 @@ import re2
 from nudger.core.addresses import address_of, split_url
 from nudger.core.patterns import re2_options, to_re2
 from nudger.core.printable import printable
+from nudger.core.translate import _
 from nudger.core.types import Hit, Kind, Signal, Window
 
 # Titles are cut to this many characters before matching. Real titles are far shorter; the cap
@@ -72,12 +73,13 @@ class TooBig(ValueError):
     def __init__(self, kind: Kind, rule: str | None, pattern: str | None, count: int) -> None:
         self.kind, self.rule, self.pattern, self.count = kind, rule, pattern, count
         if pattern is not None:
-            text = (
-                f"('{printable(pattern)}') is too big for RE2 to match quickly; "
-                "make it shorter or simpler"
-            )
+            text = _(
+                "('{printable}') is too big for RE2 to match quickly; make it shorter or simpler"
+            ).format(printable=printable(pattern))
         else:
-            text = f"{count} patterns are too many to match together; remove some"
+            text = _("{count} patterns are too many to match together; remove some").format(
+                count=count
+            )
         super().__init__(text)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from nudger.core.translate import N_
 from nudger.models import PLACEHOLDERS, MessageKind, MessagesSettings, MessageTime, placeholders_in
 
 KINDS: tuple[MessageKind, ...] = get_args(MessageKind)
@@ -21,9 +22,9 @@ BODY_LIMIT = 160
 NOTIFICATION_BODY_LIMIT = 228
 NOTIFICATION_TITLE_LIMIT = 63  # the balloon's title takes 63
 # How a page on the blocklist is named in a nudge: never by the person's name, handle or title.
-DISCREET_SITE = "that page"
+DISCREET_SITE = N_("that page")
 # How social sites together are named when the day's total is meant, not one site's visit.
-ALL_SITES = "social media"
+ALL_SITES = N_("social media")
 
 
 @dataclass(frozen=True, slots=True)

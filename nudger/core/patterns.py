@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re2
 
+from nudger.core.translate import _
+
 REGEX_PREFIX = "re:"
 # Plain patterns shorter than this catch too much to be what the user meant ("al" is in "total").
 SHORT_PATTERN = 3
@@ -59,15 +61,17 @@ def to_re2(pattern: str) -> str:
 def check(pattern: str) -> None:
     """Raise PatternError if `pattern` is empty, not valid RE2, or would match every title."""
     if not isinstance(pattern, str) or not pattern.strip():
-        raise PatternError("the pattern is empty")
+        raise PatternError(_("the pattern is empty"))
     if pattern.startswith(REGEX_PREFIX) and not pattern[len(REGEX_PREFIX) :].strip():
-        raise PatternError('the regex after "re:" is empty')
+        raise PatternError(_('the regex after "re:" is empty'))
     try:
         compiled = re2.compile(to_re2(pattern), re2_options())
     except re2.error as error:
-        raise PatternError(f"not a valid RE2 regex ({_describe(error)})") from None
+        raise PatternError(
+            _("not a valid RE2 regex ({describe})").format(describe=_describe(error))
+        ) from None
     if compiled.search("") is not None:
-        raise PatternError("it matches an empty title, so it would match every window")
+        raise PatternError(_("it matches an empty title, so it would match every window"))
 
 
 # Everyday window titles: a pattern that matches any of these would count unrelated windows.
@@ -133,7 +137,9 @@ def breadth_warning(pattern: str) -> str | None:
     everyday = [f"Happy birthday, {text}!", f"{text} Johnson - Wikipedia", f"{text} - News"]
     examples = (caught + [title for title in everyday if compiled.search(title)])[:2]
     quoted = " and ".join(f'"{example}"' for example in examples)
-    return f'"{pattern}" is broad: it would also match titles such as {quoted}'
+    return _('"{pattern}" is broad: it would also match titles such as {quoted}').format(
+        pattern=pattern, quoted=quoted
+    )
 
 
 def _is_bare_word(text: str) -> bool:

@@ -35,6 +35,7 @@ from nudger.core.messages import (
     render,
 )
 from nudger.core.summary import HARD_DAY_VISITS
+from nudger.core.translate import _
 from nudger.core.types import PAUSE_REASON, Kind, NudgeRow, Visit
 from nudger.models import MessageKind, NudgeSettings, QuietHours
 
@@ -241,7 +242,7 @@ class Policy:
             visit,
             reason,
             kinds=HEAVY_DAY_KINDS if heavy else BLOCKLIST_KINDS,
-            site=DISCREET_SITE,
+            site=_(DISCREET_SITE),
             minutes=int(visit.seconds // 60),
             heavy=heavy,
         )
@@ -278,7 +279,7 @@ class Policy:
         longest = max(sites, key=lambda v: v.seconds)
         # The day's total belongs to all sites together: naming one site next to it misleads.
         minutes = int(moment.site_seconds_today // 60)
-        return self._compose(moment, longest, "budget", minutes=minutes, site=ALL_SITES)
+        return self._compose(moment, longest, "budget", minutes=minutes, site=_(ALL_SITES))
 
     def _site_repeat(self, moment: Moment, sites: Sequence[Visit]) -> Nudge | None:
         """While over either limit, at most every repeat_minutes."""
@@ -289,7 +290,9 @@ class Policy:
         longest = max(sites, key=lambda v: v.seconds)
         if moment.site_seconds_today >= limits.daily_budget_minutes * 60:
             minutes = int(moment.site_seconds_today // 60)
-            return self._compose(moment, longest, "budget_repeat", minutes=minutes, site=ALL_SITES)
+            return self._compose(
+                moment, longest, "budget_repeat", minutes=minutes, site=_(ALL_SITES)
+            )
         if longest.seconds >= limits.session_minutes * 60:
             minutes = int(longest.seconds // 60)
             return self._compose(moment, longest, "session_repeat", minutes=minutes)

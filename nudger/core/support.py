@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
+
+from nudger.core.translate import N_, _
 
 ResourceKind = Literal["talk", "safety", "counsellor"]
 RESOURCE_KINDS: tuple[ResourceKind, ...] = get_args(ResourceKind)
@@ -18,9 +20,9 @@ RESOURCE_KINDS: tuple[ResourceKind, ...] = get_args(ResourceKind)
 _COUNTRY_ALIASES = {"UK": "GB"}
 _LOCALE = re.compile(r"^[a-zA-Z]{2,3}_([a-zA-Z]{2})(?:[.@].*)?$")
 _HEADINGS: dict[ResourceKind, str] = {
-    "talk": "Someone to talk to, any time",
-    "safety": "If someone has hurt you, or home does not feel safe",
-    "counsellor": "Finding a counsellor",
+    "talk": N_("Someone to talk to, any time"),
+    "safety": N_("If someone has hurt you, or home does not feel safe"),
+    "counsellor": N_("Finding a counsellor"),
 }
 
 
@@ -31,6 +33,12 @@ class Resource:
     contact: str
     hours: str
     source: str
+    # The contact and hours as written for other languages: {"de": ("116 016 anrufen", ...)}.
+    in_language: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def for_language(self, language: str) -> Resource:
+        contact, hours = self.in_language.get(language, (self.contact, self.hours))
+        return replace(self, contact=contact, hours=hours)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +64,17 @@ def table_from(data: Mapping[str, Any]) -> dict[str, Country]:
             source = str(item.get("source", ""))
             if not source.startswith("https://"):
                 raise SupportTableError(f"{code} resource {index + 1}: no https source address")
-            resources.append(
-                Resource(
-                    kind, str(item["name"]), str(item["contact"]), item.get("hours", ""), source
-                )
+            name, contact, hours = (
+                str(item["name"]),
+                str(item["contact"]),
+                str(item.get("hours", "")),
             )
+            others = {
+                key.removeprefix("contact_"): (str(value), str(item.get(f"hours_{key[8:]}", hours)))
+                for key, value in item.items()
+                if key.startswith("contact_")
+            }
+            resources.append(Resource(kind, name, contact, hours, source, others))
         countries[code.upper()] = Country(code.upper(), str(entry["name"]), tuple(resources))
     return countries
 
@@ -86,29 +100,34 @@ def help_now_lines(
     own_line: str, country: Country | None, known: Sequence[str], asked: str | None
 ) -> list[str]:
     """What `nudger help-now` prints: the person's own line first, then their country's."""
-    lines = ["You don't have to carry this alone. Here are people who will listen.", ""]
+    lines = [_("You don't have to carry this alone. Here are people who will listen."), ""]
     if own_line:
-        lines += ["Your own person:", f"  {own_line}", ""]
+        lines += [_("Your own person:"), f"  {own_line}", ""]
     if country is not None and country.resources:
-        lines.append(f"In {country.name}:")
+        lines.append(_("In {country}:").format(country=country.name))
         for kind in RESOURCE_KINDS:
             for resource in (r for r in country.resources if r.kind == kind):
                 hours = f" ({resource.hours})" if resource.hours else ""
-                lines.append(f"  {_HEADINGS[kind]}: {resource.name}, {resource.contact}{hours}")
+                heading = _(_HEADINGS[kind])
+                lines.append(f"  {heading}: {resource.name}, {resource.contact}{hours}")
                 lines.append(f"    {resource.source}")
         lines.append("")
     elif asked:
-        lines += [f"nudger has no list for {asked} yet.", ""]
+        lines += [_("nudger has no list for {country} yet.").format(country=asked), ""]
     if country is None or not country.resources:
         lines += [
-            "Your doctor can help you find a counsellor, wherever you are.",
-            f"Lists for: {', '.join(known)}. For example: nudger help-now --country GB",
+            _("Your doctor can help you find a counsellor, wherever you are."),
+            _("Lists for: {countries}. For example: nudger help-now --country GB").format(
+                countries=", ".join(known)
+            ),
             "",
         ]
     if not own_line:
         lines.append(
-            'To keep your own person here, add [support] line = "..." to your settings '
-            "(`nudger config init` offers to)."
+            _(
+                'To keep your own person here, add [support] line = "..." to your settings '
+                "(`nudger config init` offers to)."
+            )
         )
-    lines.append("Take your time. nudger can rest too: `nudger pause 1d`.")
+    lines.append(_("Take your time. nudger can rest too: `nudger pause 1d`."))
     return lines

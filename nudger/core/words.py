@@ -1,10 +1,16 @@
-"""Small wording helpers shared by every output: durations, clock times, kind sentences."""
+"""Small wording helpers shared by every output: durations, clock times, kind sentences.
+
+Every sentence is whole inside one `_()`, with named placeholders, so that each language can
+order its words its own way; dates come from the language's own formats (translate.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from nudger.core.summary import HARD_DAY_VISITS, DayReport, NudgeCounts, Streak
+from nudger.core.translate import _, dates, ngettext
 
 # Hard days among the last 7 from which the evening suggests talking to someone.
 REPEATED_HARD_DAYS = 3
@@ -14,45 +20,58 @@ def duration(seconds: float) -> str:
     """12 s, 24 min, 1 h 05 min. Whole units, rounded down; glances still show."""
     whole = int(seconds)
     if whole < 60:
-        return f"{whole} s"
+        return _("{seconds} s").format(seconds=whole)
     minutes = whole // 60
     if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def counted(count: int, singular: str, plural: str | None = None) -> str:
-    """1 visit, 2 visits; 1 blocklist entry, 3 blocklist entries."""
-    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+        return _("{minutes} min").format(minutes=minutes)
+    return _("{hours} h {minutes} min").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 def clock(at: float | None, tz: dt.tzinfo) -> str:
     return "" if at is None else dt.datetime.fromtimestamp(at, tz).strftime("%H:%M")
 
 
-def change(now: float, before: float | None, what: str) -> str | None:
-    """ "12 min less than yesterday", "3 min more than ...", "the same as ...", or None."""
+def change(
+    now: float, before: float | None, against: Literal["yesterday", "average"]
+) -> str | None:
+    """ "12 min less than yesterday", "3 min more than your 7-day average", ..., or None."""
     if before is None:
         return None
     delta = round(now / 60) - round(before / 60)
-    if delta == 0:
-        return f"about the same as {what}"
-    return f"{abs(delta)} min {'less' if delta < 0 else 'more'} than {what}"
+    if against == "yesterday":
+        if delta == 0:
+            return _("about the same as yesterday")
+        text = (
+            _("{minutes} min less than yesterday")
+            if delta < 0
+            else _("{minutes} min more than yesterday")
+        )
+    else:
+        if delta == 0:
+            return _("about the same as your 7-day average")
+        text = (
+            _("{minutes} min less than your 7-day average")
+            if delta < 0
+            else _("{minutes} min more than your 7-day average")
+        )
+    return text.format(minutes=abs(delta))
 
 
 def long_date(day: dt.date) -> str:
-    """ "27 November 2026" (strftime's %-d is not portable, so the day number is added by hand)."""
-    return f"{day.day} {day:%B %Y}"
+    """ "27 November 2026", "27. November 2026", "27 de noviembre de 2026"."""
+    return dates().long(day)
 
 
 def untracked_sentence(day: dt.date, today: dt.date, since: dt.date | None) -> str | None:
     """What to say of a day nudger knows nothing about, or None for a day it watched."""
     if since is None:
-        return "Nothing recorded yet."
+        return _("Nothing recorded yet.")
     if day > today:
-        return "This day has not come yet."
+        return _("This day has not come yet.")
     if day < since:
-        return f"nudger was not watching yet on this day; it began on {long_date(since)}."
+        return _("nudger was not watching yet on this day; it began on {date}.").format(
+            date=long_date(since)
+        )
     return None
 
 
@@ -69,43 +88,59 @@ def streak_sentence(report: DayReport, today: dt.date | None = None) -> str:
     if unknown is not None:
         return unknown
     visits = report.summary.blocklist_visits
-    times = "once" if visits == 1 else f"{visits} times"
     clear = clear_days_sentence(streak)
     if day < today:
         if streak.current > 0:
-            return f"No visits to the blocklist that day: day {streak.current} in a row."
-        return f"Blocklist pages came up {times} that day."
+            return _("No visits to the blocklist that day: day {days} in a row.").format(
+                days=streak.current
+            )
+        return ngettext(
+            "Blocklist pages came up once that day.",
+            "Blocklist pages came up {count} times that day.",
+            visits,
+        ).format(count=visits)
     if streak.current > 0:
-        return f"No visits to the blocklist today: day {streak.current}.{clear}"
-    return f"Blocklist pages came up {times} today.{clear}"
+        return (
+            _("No visits to the blocklist today: day {days}.").format(days=streak.current) + clear
+        )
+    came_up = ngettext(
+        "Blocklist pages came up once today.",
+        "Blocklist pages came up {count} times today.",
+        visits,
+    )
+    return came_up.format(count=visits) + clear
 
 
 def clear_days_sentence(streak: Streak) -> str:
     """ " Clear days in the last 30: 21." (with its leading space), or "" too early to say."""
     if streak.watched_last_30 < 2:
         return ""
-    span = "30" if streak.watched_last_30 >= 30 else str(streak.watched_last_30)
-    return f" Clear days in the last {span}: {streak.clear_last_30}."
+    span = min(30, streak.watched_last_30)
+    return " " + _("Clear days in the last {days}: {clear}.").format(
+        days=span, clear=streak.clear_last_30
+    )
 
 
 def help_sentence(report: DayReport) -> str | None:
     """One quiet pointer to `nudger help-now` after a hard day, or None."""
     if report.summary.blocklist_visits < HARD_DAY_VISITS:
         return None
-    return "If you'd like someone to talk to, `nudger help-now` lists people who listen."
+    return _("If you'd like someone to talk to, `nudger help-now` lists people who listen.")
 
 
 def pause_sentence(nudges: NudgeCounts) -> str:
     """The browser's pauses, told as choices the person made, never as a score."""
-    held = (
-        "a page was held back for a breath"
-        if nudges.pauses == 1
-        else (f"pages were held back for a breath {nudges.pauses} times")
-    )
+    held = ngettext(
+        "In the browser, a page was held back for a breath.",
+        "In the browser, pages were held back for a breath {count} times.",
+        nudges.pauses,
+    ).format(count=nudges.pauses)
     if nudges.stepped_away == 0:
-        return f"In the browser, {held}."
-    away = "once" if nudges.stepped_away == 1 else f"{nudges.stepped_away} times"
-    return f"In the browser, {held}; you stepped away {away}."
+        return held
+    away = ngettext(
+        "You stepped away once.", "You stepped away {count} times.", nudges.stepped_away
+    ).format(count=nudges.stepped_away)
+    return f"{held} {away}"
 
 
 def evening_sentence(report: DayReport) -> tuple[str, str]:
@@ -114,17 +149,19 @@ def evening_sentence(report: DayReport) -> tuple[str, str]:
     site_minutes = int(report.summary.site_seconds // 60)
     compared = change(report.summary.site_seconds, report.yesterday_site_seconds, "yesterday")
     if site_minutes == 0:
-        first = "No time on social sites today."
+        first = _("No time on social sites today.")
     elif compared:
-        first = f"{site_minutes} min on social sites today, {compared}."
+        first = _("{minutes} min on social sites today, {compared}.").format(
+            minutes=site_minutes, compared=compared
+        )
     else:
-        first = f"{site_minutes} min on social sites today."
+        first = _("{minutes} min on social sites today.").format(minutes=site_minutes)
     body = f"{first} {streak_sentence(report)}"
     if report.streak.hard_last_7 >= REPEATED_HARD_DAYS:
-        body += (
-            " A few days have been heavy lately. Talking it over with someone you trust, or a "
+        body += " " + _(
+            "A few days have been heavy lately. Talking it over with someone you trust, or a "
             "counsellor, can help: nudger help-now."
         )
     elif report.summary.blocklist_visits >= HARD_DAY_VISITS:
-        body += " Today asked a lot of you; resting tonight counts too."
-    return "Your day, gently summed up", body
+        body += " " + _("Today asked a lot of you; resting tonight counts too.")
+    return _("Your day, gently summed up"), body

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from nudger.core.messages import NOTIFICATION_TITLE_LIMIT, fit
+from nudger.core.translate import N_, _
 from nudger.core.types import Action, Feedback, Outcome
 
 __all__ = [
@@ -22,9 +23,13 @@ __all__ = [
 ]
 
 # The two buttons on every nudge: one way to rest from nudges, one way to say "no, I'll stop".
-ACTIONS: tuple[tuple[Action, str], ...] = (("snooze", "Snooze 1 h"), ("away", "I'm stepping away"))
+# Labels in English, translated where they are shown (with `_`).
+ACTIONS: tuple[tuple[Action, str], ...] = (
+    ("snooze", N_("Snooze 1 h")),
+    ("away", N_("I'm stepping away")),
+)
 # For notifiers without buttons, the body says how to snooze instead.
-SNOOZE_HINT = "To snooze: nudger pause 1h"
+SNOOZE_HINT = N_("To snooze: nudger pause 1h")
 # What every backend takes: Windows' balloon and toast stop at 255 characters of text and 63 of
 # title (the balloon fails on more, in a thread); macOS and D-Bus servers take at least as much.
 MAX_BODY = 255
@@ -62,9 +67,9 @@ class Notifier(Protocol):
 def fitted(notification: Notification, *, with_hint: bool) -> tuple[str, str]:
     """The title and body as a backend may show them: within MAX_TITLE and MAX_BODY, with
     the snooze hint at the end of a nudge's body when the backend has no buttons."""
-    hint = with_hint and notification.with_actions
-    room = MAX_BODY - (len(SNOOZE_HINT) + 1 if hint else 0)
+    hint = _(SNOOZE_HINT) if with_hint and notification.with_actions else ""
+    room = MAX_BODY - (len(hint) + 1 if hint else 0)
     body = fit(notification.body, room)
     if hint:
-        body = f"{body}\n{SNOOZE_HINT}"
+        body = f"{body}\n{hint}"
     return fit(notification.title, MAX_TITLE), body

@@ -18,6 +18,7 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
+from nudger.core.translate import _
 from nudger.notify.base import ACTIONS, Delivery, Feedback, Notification, Outcome, fitted
 from nudger.session_bus import session_bus_address
 
@@ -53,7 +54,7 @@ class DbusNotifier:
             if "body-markup" in self._capabilities:
                 body = html.escape(body, quote=False)
             actions = (
-                [part for key, label in ACTIONS for part in (key, label)] if use_actions else []
+                [part for key, label in ACTIONS for part in (key, _(label))] if use_actions else []
             )
             call = new_method_call(
                 NOTIFICATIONS,
@@ -75,11 +76,19 @@ class DbusNotifier:
         except DBusErrorResponse as error:
             self._drop()
             if error.name == "org.freedesktop.DBus.Error.ServiceUnknown":
-                return Delivery(False, self.name, problem="no notification server is running")
-            return Delivery(False, self.name, problem=f"the notification server said no: {error}")
+                return Delivery(False, self.name, problem=_("no notification server is running"))
+            return Delivery(
+                False,
+                self.name,
+                problem=_("the notification server said no: {error}").format(error=error),
+            )
         except _CONNECTION_ERRORS as error:
             self._drop()
-            return Delivery(False, self.name, problem=f"no notification server reachable ({error})")
+            return Delivery(
+                False,
+                self.name,
+                problem=_("no notification server reachable ({error})").format(error=error),
+            )
         return Delivery(True, self.name, int(notification_id))
 
     def feedback(self) -> list[Feedback]:
@@ -126,7 +135,7 @@ class DbusNotifier:
             return self._connection
         address = session_bus_address(self._env)
         if address is None:
-            raise ConnectionError("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+            raise ConnectionError(_("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"))
         connection = open_dbus_connection(bus=address)
         try:
             rule = MatchRule(

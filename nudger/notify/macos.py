@@ -23,6 +23,7 @@ import subprocess
 from collections.abc import Callable
 from typing import Any
 
+from nudger.core.translate import _
 from nudger.notify.base import (
     MAX_BODY,
     MAX_TITLE,
@@ -61,7 +62,7 @@ class MacNotifier:
 
     def send(self, notification: Notification) -> Delivery:
         if self._which("osascript") is None:
-            return Delivery(False, self.name, problem="osascript is not on PATH")
+            return Delivery(False, self.name, problem=_("osascript is not on PATH"))
         try:
             result = self._run(
                 self.command(notification),
@@ -71,13 +72,17 @@ class MacNotifier:
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            return Delivery(False, self.name, problem="osascript did not finish in 10 s")
+            return Delivery(False, self.name, problem=_("osascript did not finish in 10 s"))
         except OSError as error:
-            return Delivery(False, self.name, problem=f"cannot run osascript: {error}")
+            return Delivery(
+                False, self.name, problem=_("cannot run osascript: {error}").format(error=error)
+            )
         if result.returncode != 0:
             said = (result.stderr or "").strip().splitlines()
             reason = said[-1] if said else f"exit code {result.returncode}"
-            return Delivery(False, self.name, problem=f"osascript said: {reason}")
+            return Delivery(
+                False, self.name, problem=_("osascript said: {reason}").format(reason=reason)
+            )
         return Delivery(True, self.name)
 
     def feedback(self) -> list[Feedback]:

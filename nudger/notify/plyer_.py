@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from nudger.core.translate import _
 from nudger.notify.base import Delivery, Feedback, Notification, fitted
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,9 @@ class PlyerNotifier:
         try:
             show = self._show or _balloon()
         except Exception as error:  # noqa: BLE001 - plyer raises anything from any backend
-            return Delivery(False, self.name, problem=f"plyer cannot notify here: {error}")
+            return Delivery(
+                False, self.name, problem=_("plyer cannot notify here: {error}").format(error=error)
+            )
         notification_id = next(self._ids)
         title, body = fitted(notification, with_hint=True)
         worker = threading.Thread(

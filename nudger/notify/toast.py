@@ -17,6 +17,7 @@ import queue
 from types import ModuleType
 from typing import Any
 
+from nudger.core.translate import _
 from nudger.core.types import Outcome
 from nudger.notify.base import ACTIONS, Delivery, Feedback, Notification, fitted
 
@@ -37,7 +38,7 @@ class ToastNotifier:
         notification_id = next(self._ids)
         title, body = fitted(notification, with_hint=False)
         buttons = (
-            [self._toasts.ToastButton(label, arguments=action) for action, label in ACTIONS]
+            [self._toasts.ToastButton(_(label), arguments=action) for action, label in ACTIONS]
             if notification.with_actions
             else []
         )
@@ -52,7 +53,11 @@ class ToastNotifier:
         try:
             self._toaster.show_toast(toast)
         except Exception as error:  # noqa: BLE001 - WinRT raises OSError and its own kinds
-            return Delivery(False, self.name, problem=f"Windows did not take the toast: {error}")
+            return Delivery(
+                False,
+                self.name,
+                problem=_("Windows did not take the toast: {error}").format(error=error),
+            )
         return Delivery(True, self.name, notification_id)
 
     def feedback(self) -> list[Feedback]:
@@ -84,5 +89,9 @@ class ToastNotifier:
     def _failed(self, notification_id: int, event: Any) -> None:
         code = getattr(event, "error_code", None)
         self._feedback.put(
-            Feedback(notification_id, "failed", f"Windows could not show the toast ({code})")
+            Feedback(
+                notification_id,
+                "failed",
+                _("Windows could not show the toast ({code})").format(code=code),
+            )
         )

@@ -19,6 +19,7 @@ import pygal
 from pygal.style import Style
 
 from nudger.core.summary import RangeSummary
+from nudger.core.translate import _, dates
 
 SITE_COLOUR = "#6f9fc2"
 BLOCKLIST_COLOUR = "#e3a869"
@@ -64,15 +65,15 @@ class Unit:
 def unit_for(most_seconds: float) -> Unit:
     """Seconds up to two minutes, minutes up to five hours, hours beyond: never "0.6 minutes"."""
     if most_seconds < 120:
-        return Unit("seconds", 1)
+        return Unit(_("seconds"), 1)
     if most_seconds < 5 * 3600:
-        return Unit("minutes", 60)
-    return Unit("hours", 3600)
+        return Unit(_("minutes"), 60)
+    return Unit(_("hours"), 3600)
 
 
 def day_label(day: dt.date) -> str:
     """ "27 Nov": with the month, as every date on a day axis should have."""
-    return f"{day.day} {day:%b}"
+    return dates().short(day)
 
 
 def _chart(kind: Any, *, height: int, **config: Any) -> Any:
@@ -116,8 +117,8 @@ def daily_totals(summary: RangeSummary) -> str:
     )
     chart.x_labels = [day_label(day) for day in days]
     chart.x_labels_major = _major_days(days)
-    chart.add("social sites", [unit.of(d.site_seconds) for d in summary.days])
-    chart.add("blocklist pages", [unit.of(d.blocklist_seconds) for d in summary.days])
+    chart.add(_("social sites"), [unit.of(d.site_seconds) for d in summary.days])
+    chart.add(_("blocklist pages"), [unit.of(d.blocklist_seconds) for d in summary.days])
     return _svg(chart)
 
 
@@ -125,7 +126,7 @@ def targets(summary: RangeSummary) -> str:
     shown = summary.targets[:12]
     if not shown:
         chart = _chart(pygal.HorizontalBar, height=120, show_legend=False)
-        chart.no_data_text = "Nothing recorded in these days"
+        chart.no_data_text = _("Nothing recorded in these days")
         return _svg(chart)
     unit = unit_for(max(t.seconds for t in shown))
     chart = _chart(
@@ -162,7 +163,7 @@ def hours_strip(summary: RangeSummary) -> str:
     )
     chart.x_labels = [f"{h:02d}:00" for h in range(24)]
     chart.x_labels_major = [f"{h:02d}:00" for h in range(0, 24, 3)]
-    chart.add("time", [{"value": unit.of(s), "color": HOURS_COLOUR} for s in totals])
+    chart.add(_("time"), [{"value": unit.of(s), "color": HOURS_COLOUR} for s in totals])
     return _svg(chart)
 
 
@@ -194,6 +195,6 @@ def streak_calendar(summary: RangeSummary) -> str:
     chart.x_labels = [day_label(day) for day in days]
     chart.x_labels_major = _major_days(days)
     chart.add(
-        "days", [{"value": 1, "color": colour(d.date, d.blocklist_visits)} for d in summary.days]
+        _("days"), [{"value": 1, "color": colour(d.date, d.blocklist_visits)} for d in summary.days]
     )
     return _svg(chart)

@@ -10,7 +10,8 @@ import datetime as dt
 from html import escape
 
 from nudger.core.summary import DayReport, RangeSummary
-from nudger.core.words import duration, help_sentence, streak_sentence
+from nudger.core.translate import _, language
+from nudger.core.words import duration, help_sentence, long_date, streak_sentence
 from nudger.report import charts
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -41,65 +42,81 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
     risky_text = ", ".join(
         f"{h.hour:02d}:00" for h in risky if h.site_seconds + h.blocklist_seconds > 0
     )
+    heeded = _("{heeded} of {sent}").format(heeded=month.nudges.heeded, sent=month.nudges.sent)
+    stepped = _("{heeded} of {sent}").format(
+        heeded=month.nudges.stepped_away, sent=month.nudges.pauses
+    )
     figures = "".join(
         (
-            _figure("on social sites today", duration(summary.site_seconds)),
-            _figure("blocklist visits today", str(summary.blocklist_visits)),
+            _figure(_("on social sites today"), duration(summary.site_seconds)),
+            _figure(_("blocklist visits today"), str(summary.blocklist_visits)),
             # Green only for a run there is: a 0 in green would read as praise for a hard day.
             _figure(
-                "days in a row without a blocklist visit",
+                _("days in a row without a blocklist visit"),
                 str(today.streak.current),
                 "streak" if today.streak.current else "",
             ),
             _figure(
-                f"clear days in the last {min(30, today.streak.watched_last_30)}",
+                _("clear days in the last {days}").format(
+                    days=min(30, today.streak.watched_last_30)
+                ),
                 str(today.streak.clear_last_30),
                 "streak" if today.streak.clear_last_30 else "",
             ),
-            _figure("nudges heeded (30 days)", f"{month.nudges.heeded} of {month.nudges.sent}"),
-            _figure(
-                "pauses in the browser you stepped away from (30 days)",
-                f"{month.nudges.stepped_away} of {month.nudges.pauses}",
-            )
+            _figure(_("nudges heeded (30 days)"), heeded),
+            _figure(_("pauses in the browser you stepped away from (30 days)"), stepped)
             if month.nudges.pauses
             else "",
         )
     )
+    hours = _("The tallest bars are when most of the time went.")
+    if risky_text:
+        hours = _("The tallest bars are when most of the time went: {hours}.").format(
+            hours=risky_text
+        )
+    plan = _("A plan for those hours (a walk, a call, a book within reach) can make them easier.")
+    colours = _(
+        "Green days had no visit to a blocklist page, amber days had one; grey days came before "
+        "nudger was watching."
+    )
+    span = _("{first} to {last}.").format(first=long_date(month.first), last=long_date(month.last))
+    made = _("Made on this computer by nudger on {moment}.").format(
+        moment=f"{long_date(generated_at.date())} {generated_at:%H:%M}"
+    )
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{escape(language())}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>nudger · {escape(summary.date.isoformat())}</title>
+<title>nudger · {escape(long_date(summary.date))}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
-<h1>Your last 30 days</h1>
-<p class="lead">{escape(month.first.isoformat())} to {escape(month.last.isoformat())}.
+<h1>{escape(_("Your last 30 days"))}</h1>
+<p class="lead">{escape(span)}
 {escape(streak_sentence(today))}</p>
 <div class="figures">{figures}</div>
 
-<h2>Each day</h2>
-<p>Time on social sites (blue) and on blocklist pages (amber).</p>
+<h2>{escape(_("Each day"))}</h2>
+<p>{escape(_("Time on social sites (blue) and on blocklist pages (amber)."))}</p>
 {charts.daily_totals(month)}
 
-<h2>Where the time went</h2>
+<h2>{escape(_("Where the time went"))}</h2>
 {charts.targets(month)}
 
-<h2>The hours that pull hardest</h2>
-<p>The tallest bars are when most of the time went{": " + escape(risky_text) if risky_text else ""}.
-A plan for those hours (a walk, a call, a book within reach) can make them easier.</p>
+<h2>{escape(_("The hours that pull hardest"))}</h2>
+<p>{escape(hours)}
+{escape(plan)}</p>
 {charts.hours_strip(month)}
 
-<h2>Your streak</h2>
-<p>Green days had no visit to a blocklist page, amber days had one; grey days came before
-nudger was watching.</p>
+<h2>{escape(_("Your streak"))}</h2>
+<p>{escape(colours)}</p>
 {charts.streak_calendar(month)}
 
 {_helping(today)}
-<footer>Made on this computer by nudger on {escape(generated_at.strftime("%Y-%m-%d %H:%M"))}.
-Nothing in this report left your machine.</footer>
+<footer>{escape(made)}
+{escape(_("Nothing in this report left your machine."))}</footer>
 </body>
 </html>
 """

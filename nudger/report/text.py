@@ -11,6 +11,7 @@ from rich.text import Text
 
 from nudger.core.printable import printable
 from nudger.core.summary import DayReport, RangeSummary, TargetTotal
+from nudger.core.translate import _, dates, ngettext
 from nudger.core.words import (
     change,
     clear_days_sentence,
@@ -27,8 +28,8 @@ BAR_WIDTH = 24
 
 
 def short_date(day: dt.date) -> str:
-    """ "27 Nov": strftime's %-d is not portable (Windows), so the day number is added by hand."""
-    return f"{day.day} {day:%b}"
+    """ "27 Nov", "27. Nov.", "27 nov", as the language writes it."""
+    return dates().short(day)
 
 
 def _bar(seconds: float, most: float, style: str) -> Bar:
@@ -41,19 +42,19 @@ def _style(total: TargetTotal) -> str:
 
 def _targets_table(targets: tuple[TargetTotal, ...], tz: dt.tzinfo, *, with_clock: bool) -> Table:
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for column in ("", "kind", "time", "visits", "longest"):
-        table.add_column(
-            column, justify="right" if column in {"time", "visits", "longest"} else "left"
-        )
+    table.add_column("")
+    table.add_column(_("kind"))
+    for column in (_("time"), _("visits"), _("longest")):
+        table.add_column(column, justify="right")
     if with_clock:
-        table.add_column("first")
-        table.add_column("last")
+        table.add_column(_("first"))
+        table.add_column(_("last"))
     table.add_column("")
     most = max((t.seconds for t in targets), default=0.0)
     for total in targets:
         row: list[RenderableType] = [
             Text(printable(total.name), style=_style(total)),
-            total.kind,
+            _("blocklist") if total.kind == "blocklist" else _("site"),
             duration(total.seconds),
             str(total.visits),
             duration(total.longest_seconds),
@@ -67,8 +68,9 @@ def _targets_table(targets: tuple[TargetTotal, ...], tz: dt.tzinfo, *, with_cloc
 
 def _blocklist_total(seconds: float, visits: int) -> str:
     if not visits and not seconds:
-        return "none"
-    return f"{duration(seconds)} ({visits} {'visit' if visits == 1 else 'visits'})"
+        return _("none")
+    count = ngettext("{count} visit", "{count} visits", visits).format(count=visits)
+    return f"{duration(seconds)} ({count})"
 
 
 def day_view(
@@ -78,44 +80,55 @@ def day_view(
     summary = report.summary
     heading = Text.assemble(
         ("nudger", "bold"),
-        f" · {summary.date:%A} {summary.date.day} {summary.date:%B %Y}",
-        (f"   (days start at {day_starts_at:%H:%M})", "dim"),
+        f" · {dates().full(summary.date)}",
+        ("   " + _("(days start at {time})").format(time=f"{day_starts_at:%H:%M}"), "dim"),
     )
     parts: list[RenderableType] = [heading, Text()]
     if summary.targets:
         parts.append(_targets_table(summary.targets, tz, with_clock=True))
     else:
-        parts.append(Text("Nothing on social sites or blocklist pages this day.", style="green"))
+        parts.append(Text(_("Nothing on social sites or blocklist pages this day."), style="green"))
     parts.append(Text())
     blocklist_visits = summary.blocklist_visits
     parts.append(
         Text.assemble(
-            ("Social sites ", "bold"),
+            (_("Social sites") + " ", "bold"),
             duration(summary.site_seconds),
-            ("   Blocklist ", "bold"),
+            ("   " + _("Blocklist") + " ", "bold"),
             _blocklist_total(summary.blocklist_seconds, blocklist_visits),
-            ("   In all ", "bold"),
+            ("   " + _("In all") + " ", "bold"),
             duration(summary.total_seconds),
         )
     )
     if summary.running:
         running = ", ".join(f"{printable(t.name)} {duration(t.seconds)}" for t in summary.running)
-        parts.append(Text(f"Running (not necessarily in front): {running}", style="dim"))
+        parts.append(
+            Text(
+                _("Running (not necessarily in front): {running}").format(running=running),
+                style="dim",
+            )
+        )
     compared = [
         text
         for text in (
             change(summary.site_seconds, report.yesterday_site_seconds, "yesterday"),
-            change(summary.site_seconds, report.average_site_seconds, "your 7-day average")
+            change(summary.site_seconds, report.average_site_seconds, "average")
             if report.average_site_seconds is not None
             else None,
         )
         if text
     ]
     if compared:
-        parts.append(Text("On social sites: " + "; ".join(compared) + "."))
+        parts.append(Text(_("On social sites: {compared}.").format(compared="; ".join(compared))))
     nudges = report.nudges
     if nudges.sent:
-        parts.append(Text(f"Nudges: {nudges.sent} sent, {nudges.heeded} heeded."))
+        parts.append(
+            Text(
+                _("Nudges: {sent} sent, {heeded} heeded.").format(
+                    sent=nudges.sent, heeded=nudges.heeded
+                )
+            )
+        )
     if nudges.pauses:
         parts.append(Text(pause_sentence(nudges)))
     parts.append(
@@ -136,18 +149,21 @@ def range_view(
     since = summary.streak.tracked_since
     heading = Text.assemble(
         ("nudger", "bold"),
-        f" · {short_date(summary.first)} to {short_date(summary.last)} {summary.last:%Y}",
+        " · "
+        + _("{first} to {last} {year}").format(
+            first=short_date(summary.first), last=short_date(summary.last), year=summary.last.year
+        ),
     )
     days = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    days.add_column("day")
-    days.add_column("sites", justify="right")
-    days.add_column("blocklist", justify="right")
+    days.add_column(_("day"))
+    days.add_column(_("sites"), justify="right")
+    days.add_column(_("blocklist"), justify="right")
     days.add_column("")
     most = max((d.site_seconds for d in summary.days), default=0.0)
     for day in summary.days:
-        label = f"{day.date:%a} {short_date(day.date)}"
+        label = f"{dates().weekday(day.date)} {short_date(day.date)}"
         if day.date > today or since is None or day.date < since:
-            note = "still to come" if day.date > today else "not tracked yet"
+            note = _("still to come") if day.date > today else _("not tracked yet")
             days.add_row(label, Text("—", style="dim"), Text(note, style="dim"), "")
             continue
         days.add_row(
@@ -159,14 +175,14 @@ def range_view(
     parts: list[RenderableType] = [heading, Text(), days, Text()]
     if summary.targets:
         parts += [
-            Text("Over these days", style="bold"),
+            Text(_("Over these days"), style="bold"),
             _targets_table(summary.targets, tz, with_clock=False),
         ]
     streak = summary.streak
     parts += [
         Text(),
         Text(
-            f"Days in a row without a blocklist visit: {streak.current}."
+            _("Days in a row without a blocklist visit: {days}.").format(days=streak.current)
             + clear_days_sentence(streak)
         ),
     ]

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from nudger.core.translate import _
 from nudger.sensing.base import Reading, Sensor, SensorUnavailable, Window
 
 __all__ = ["Backend", "Reading", "Sensor", "SensorUnavailable", "Window", "detect"]
@@ -73,24 +74,26 @@ def choose(env: Mapping[str, str], platform: str) -> tuple[str, str, str]:
     if env.get("SWAYSOCK"):
         choice = ("sway", f"SWAYSOCK={env['SWAYSOCK']}")
     elif env.get("HYPRLAND_INSTANCE_SIGNATURE"):
-        choice = ("hyprland", "HYPRLAND_INSTANCE_SIGNATURE is set")
+        choice = ("hyprland", _("HYPRLAND_INSTANCE_SIGNATURE is set"))
     elif session == "x11" and display:
         choice = ("x11", f"an X11 session on DISPLAY={display}")
     elif wayland and "gnome" in desktops:
         choice = ("gnome", "GNOME on Wayland")
     elif wayland and "kde" in desktops:
-        choice = ("kde", "KDE Plasma on Wayland")
+        choice = ("kde", _("KDE Plasma on Wayland"))
     elif wayland:
         choice = (
             "processes",
-            f"{compositor} on Wayland does not tell programs which window is in front",
+            _("{compositor} on Wayland does not tell programs which window is in front").format(
+                compositor=compositor
+            ),
         )
     elif display:
         choice = ("x11", f"DISPLAY={display}")
     else:
         choice = (
             "processes",
-            "no graphical session is visible (neither DISPLAY nor WAYLAND_DISPLAY is set)",
+            _("no graphical session is visible (neither DISPLAY nor WAYLAND_DISPLAY is set)"),
         )
     return choice[0], choice[1], shown
 
@@ -123,7 +126,7 @@ def _hyprland_opener(env: Mapping[str, str], _reason: str) -> Opener:
 
         path = hyprland.socket_path(env)
         if path is None or not path.exists():
-            raise SensorUnavailable(f"Hyprland's socket is not there ({path})")
+            raise SensorUnavailable(_("Hyprland's socket is not there ({path})").format(path=path))
         events = hyprland.event_socket(hyprland.socket_path(env, ".socket2.sock"))
         try:
             sensor = hyprland.HyprlandSensor(hyprland.socket_request(path), events)
@@ -171,6 +174,8 @@ def _open_windows(_idle: float) -> Sensor:
 
 def _processes_only(reason: str) -> Opener:
     def refuse(_idle: float) -> Sensor:
-        raise SensorUnavailable(f"{reason}; counting the social apps that are running instead")
+        raise SensorUnavailable(
+            _("{reason}; counting the social apps that are running instead").format(reason=reason)
+        )
 
     return refuse

@@ -9,6 +9,7 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
+from nudger.core.translate import _
 from nudger.session_bus import session_bus_address
 
 CALL_TIMEOUT_SECONDS = 2.0
@@ -70,13 +71,15 @@ class SessionBusCaller:
             StopIteration,
         ) as error:
             self.close()
-            raise CallFailed(f"the session bus is not reachable ({error})") from None
+            raise CallFailed(
+                _("the session bus is not reachable ({error})").format(error=error)
+            ) from None
 
     def _connect(self) -> DBusConnection:
         if self._connection is None:
             address = session_bus_address(self._env)
             if address is None:
-                raise ConnectionError("DBUS_SESSION_BUS_ADDRESS is not set")
+                raise ConnectionError(_("DBUS_SESSION_BUS_ADDRESS is not set"))
             self._connection = open_dbus_connection(bus=address)
         return self._connection
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from nudger.core.translate import _
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import GlanceBuffer, Wakeup
 from nudger.sensing.wayland_idle import IdleWatch
@@ -81,7 +82,7 @@ def parse_active_window(reply: bytes) -> Window | None:
 
 def parse_event(line: bytes) -> tuple[str, str]:
     """`activewindowv2>>55d6f2a0` -> ("activewindowv2", "55d6f2a0")."""
-    name, _, data = line.decode("utf-8", "replace").partition(">>")
+    name, _sep, data = line.decode("utf-8", "replace").partition(">>")
     return name.strip(), data
 
 
@@ -118,9 +119,11 @@ class HyprlandSensor:
 
     def read(self) -> Reading:
         try:
-            window, _ = self._active()
+            window, _pid = self._active()
         except (OSError, ValueError) as error:
-            raise SensorUnavailable(f"cannot ask Hyprland for the active window: {error}") from None
+            raise SensorUnavailable(
+                _("cannot ask Hyprland for the active window: {error}").format(error=error)
+            ) from None
         glances = self._glances.take()
         return Reading(window, self._idle.idle_seconds() if self._idle else 0.0, glances)
 
@@ -135,7 +138,9 @@ class HyprlandSensor:
         pending = b""
         try:
             while True:
-                readable, _, _ = select.select([self._events.fileno(), self._wakeup.fd], [], [])
+                readable, _writable, _errors = select.select(
+                    [self._events.fileno(), self._wakeup.fd], [], []
+                )
                 if self._wakeup.fd in readable:
                     return
                 at = time.time()
@@ -144,7 +149,9 @@ class HyprlandSensor:
                     raise ConnectionError("Hyprland closed its event socket")
                 *lines, pending = (pending + chunk).split(b"\n")
                 if len(pending) > _MAX_LINE:
-                    raise ValueError("Hyprland's event socket sent a line too long to be an event")
+                    raise ValueError(
+                        _("Hyprland's event socket sent a line too long to be an event")
+                    )
                 if any(self._may_change_front(*parse_event(line)) for line in lines):
                     self._record(at)
         except (OSError, ValueError) as error:

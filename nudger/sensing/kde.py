@@ -23,6 +23,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields
 
+from nudger.core.translate import _
 from nudger.sensing.base import Glance, Reading, SensorUnavailable, Window
 from nudger.sensing.dbus_calls import Caller, CallFailed
 from nudger.session_bus import session_bus_address
@@ -103,7 +104,7 @@ class KWinBridge:
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         address = session_bus_address(env)
         if address is None:
-            raise SensorUnavailable("no D-Bus session bus, so KWin cannot be asked")
+            raise SensorUnavailable(_("no D-Bus session bus, so KWin cannot be asked"))
         self.service = f"app.nudger.KWinBridge.p{os.getpid()}"
         try:
             self._connection: DBusConnection = open_dbus_connection(bus=address)
@@ -111,9 +112,13 @@ class KWinBridge:
                 message_bus.RequestName(self.service, _DO_NOT_QUEUE), timeout=2
             )
         except (OSError, ConnectionError, TimeoutError) as error:
-            raise SensorUnavailable(f"cannot reach the session bus: {error}") from None
+            raise SensorUnavailable(
+                _("cannot reach the session bus: {error}").format(error=error)
+            ) from None
         if reply.body[0] != _PRIMARY_OWNER:
-            raise SensorUnavailable(f"the bus name {self.service} is taken")
+            raise SensorUnavailable(
+                _("the bus name {service} is taken").format(service=self.service)
+            )
 
     def reports(self) -> list[FocusReport]:
         """Focus reports received since the last call, oldest first. Never blocks."""
@@ -124,7 +129,9 @@ class KWinBridge:
             except TimeoutError:
                 return found
             except (OSError, ConnectionError) as error:
-                raise SensorUnavailable(f"lost the session bus: {error}") from None
+                raise SensorUnavailable(
+                    _("lost the session bus: {error}").format(error=error)
+                ) from None
             if message.header.message_type != MessageType.method_call:
                 continue
             fields = message.header.fields
@@ -161,7 +168,9 @@ class KdeSensor:
         except CallFailed as error:
             self.close()
             raise SensorUnavailable(
-                f"cannot load the small KWin script that reports the active window: {error}"
+                _(
+                    "cannot load the small KWin script that reports the active window: {error}"
+                ).format(error=error)
             ) from None
 
     def _load_script(self) -> None:

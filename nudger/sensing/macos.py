@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from nudger.core.translate import _
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import ChangeRecorder
 
@@ -40,11 +41,13 @@ CHROMIUM_STYLE = {
     "org.chromium.Chromium",
     "com.vivaldi.Vivaldi",
 }
-PERMISSIONS_HELP = (
-    "macOS asks once for two permissions. Automation (System Settings > Privacy & Security > "
-    "Automation) lets nudger read the front tab's title and address in Safari, Chrome, Brave, "
-    "Edge and Arc. Accessibility (the same page > Accessibility) lets it read other apps' window "
-    "titles. Without them nudger still sees which app is in front."
+PERMISSIONS_HELP = _(
+    "macOS asks once for two permissions. Automation (System Settings > "
+    "Privacy & Security > Automation) lets nudger read the front tab's "
+    "title and address in Safari, Chrome, Brave, Edge and Arc. "
+    "Accessibility (the same page > Accessibility) lets it read other "
+    "apps' window titles. Without them nudger still sees which app is in "
+    "front."
 )
 
 
@@ -99,7 +102,9 @@ class MacSensor:
             front = self._system.frontmost_app()
             idle = self._system.idle_seconds()
         except Exception as error:  # noqa: BLE001 - pyobjc raises objc.error and friends
-            raise SensorUnavailable(f"cannot ask macOS for the frontmost app: {error}") from None
+            raise SensorUnavailable(
+                _("cannot ask macOS for the frontmost app: {error}").format(error=error)
+            ) from None
         glances = self._changes.take()
         if front is None:
             return Reading(None, idle, glances)
@@ -112,14 +117,22 @@ class MacSensor:
             tab = self._system.browser_tab(bundle_id)
             if tab is None:
                 self._warn_once(
-                    "automation", f"cannot read the front tab of {name}: {PERMISSIONS_HELP}"
+                    _("automation"),
+                    _("cannot read the front tab of {name}: {permissions_help}").format(
+                        name=name, permissions_help=PERMISSIONS_HELP
+                    ),
                 )
             else:
                 title, url = tab
         else:
             found = self._system.window_title(pid)
             if found is None:
-                self._warn_once("accessibility", f"cannot read window titles: {PERMISSIONS_HELP}")
+                self._warn_once(
+                    _("accessibility"),
+                    _("cannot read window titles: {permissions_help}").format(
+                        permissions_help=PERMISSIONS_HELP
+                    ),
+                )
             title = found or ""
         return Window(app=name, title=title, pid=pid, wm_class=(bundle_id,), url=url)
 
@@ -137,7 +150,7 @@ class MacSensor:
 def open_sensor() -> MacSensor:
     if sys.platform == "darwin":
         return MacSensor(_PyObjCMac())
-    raise SensorUnavailable("the macOS backend runs on macOS only")
+    raise SensorUnavailable(_("the macOS backend runs on macOS only"))
 
 
 class _PyObjCMac:

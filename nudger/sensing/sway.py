@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from nudger.core.translate import _
 from nudger.sensing import i3ipc
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import GlanceBuffer, Wakeup
@@ -66,7 +67,11 @@ class SwaySensor:
             self._focused = focused_window(i3ipc.request(self._query, i3ipc.GET_TREE))
         except (OSError, ValueError) as error:
             self.close()
-            raise SensorUnavailable(f"cannot talk to sway at {socket_path}: {error}") from None
+            raise SensorUnavailable(
+                _("cannot talk to sway at {socket_path}: {error}").format(
+                    socket_path=socket_path, error=error
+                )
+            ) from None
         self._buffer = bytearray()
         self._front = window_from_node(self._focused)
         self._lock = threading.Lock()  # the listener updates what the sampler reads
@@ -88,7 +93,9 @@ class SwaySensor:
     def read(self) -> Reading:
         with self._lock:
             if self._lost is not None:
-                raise SensorUnavailable(f"lost the sway IPC socket: {self._lost}")
+                raise SensorUnavailable(
+                    _("lost the sway IPC socket: {lost}").format(lost=self._lost)
+                )
             window = self._front
             glances = self._glances.take()
         idle = self._idle.idle_seconds() if self._idle else 0.0
@@ -97,7 +104,9 @@ class SwaySensor:
     def _listen(self) -> None:
         try:
             while True:
-                readable, _, _ = select.select([self._events.fileno(), self._wakeup.fd], [], [])
+                readable, _writable, _errors = select.select(
+                    [self._events.fileno(), self._wakeup.fd], [], []
+                )
                 if self._wakeup.fd in readable:
                     break
                 at = time.time()

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from nudger.core.translate import _
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import ChangeRecorder
 from nudger.sensing.processes import process_name
@@ -84,7 +85,9 @@ class WindowsSensor:
             idle = self._user32.idle_milliseconds() / 1000.0
             window = self._window(hwnd)
         except OSError as error:
-            raise SensorUnavailable(f"cannot read the foreground window: {error}") from None
+            raise SensorUnavailable(
+                _("cannot read the foreground window: {error}").format(error=error)
+            ) from None
         self._foreground = hwnd
         return Reading(window, idle, self._changes.take())
 
@@ -106,7 +109,7 @@ class WindowsSensor:
 def open_sensor() -> WindowsSensor:
     if sys.platform == "win32":
         return WindowsSensor(_CtypesUser32())
-    raise SensorUnavailable("the Windows backend runs on Windows only")
+    raise SensorUnavailable(_("the Windows backend runs on Windows only"))
 
 
 if sys.platform == "win32":

@@ -12,6 +12,7 @@ import os
 
 from Xlib import display, error
 
+from nudger.core.translate import _
 from nudger.sensing.base import Reading, SensorUnavailable
 from nudger.sensing.x11_follow import FocusFollower
 from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
@@ -25,11 +26,15 @@ class X11Sensor:
     def __init__(self, display_name: str | None = None) -> None:
         self._display_name = display_name or os.environ.get("DISPLAY")
         if not self._display_name:
-            raise SensorUnavailable("DISPLAY is not set, so there is no X server to watch")
+            raise SensorUnavailable(_("DISPLAY is not set, so there is no X server to watch"))
         try:
             self._display = display.Display(self._display_name)
         except (*CONNECTION_ERRORS, error.XError) as exc:
-            raise SensorUnavailable(f"cannot open X display {self._display_name}: {exc}") from None
+            raise SensorUnavailable(
+                _("cannot open X display {display_name}: {exc}").format(
+                    display_name=self._display_name, exc=exc
+                )
+            ) from None
         self._reader = WindowReader(self._display, self._display_name)
         if not self._reader.has_idle:
             log.warning("this X server has no MIT-SCREEN-SAVER extension; idle time is not known")
@@ -45,7 +50,11 @@ class X11Sensor:
             idle = self._reader.idle_seconds()
         except CONNECTION_ERRORS as exc:
             self._reader.forget()
-            raise SensorUnavailable(f"lost the X display {self._display_name}: {exc}") from None
+            raise SensorUnavailable(
+                _("lost the X display {display_name}: {exc}").format(
+                    display_name=self._display_name, exc=exc
+                )
+            ) from None
         glances = self._follower.take() if self._follower else ()
         return Reading(window, idle, glances)
 

@@ -17,6 +17,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from nudger.core.translate import _
 from nudger.paths import NotARegularFile, ensure_private_dir, ensure_private_file, refuse_link
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,9 @@ def connect(path: Path) -> sqlite3.Connection:
             return _connect_once(path)
         except _Busy:
             if time.monotonic() >= deadline:
-                raise DatabaseProblem(f"{path} stayed locked by another program") from None
+                raise DatabaseProblem(
+                    _("{path} stayed locked by another program").format(path=path)
+                ) from None
             time.sleep(0.05)
 
 
@@ -106,7 +109,9 @@ def _connect_once(path: Path) -> sqlite3.Connection:
         # Created 0600 before SQLite touches it; SQLite gives -wal and -shm the same mode.
         ensure_private_file(path)
     except NotARegularFile as error:
-        raise DatabaseProblem(f"{error}; point NUDGER_DATA_DIR at the real folder") from None
+        raise DatabaseProblem(
+            _("{error}; point NUDGER_DATA_DIR at the real folder").format(error=error)
+        ) from None
     try:
         connection = sqlite3.connect(path, timeout=OPEN_TIMEOUT_SECONDS, check_same_thread=False)
     except sqlite3.DatabaseError as error:
@@ -176,8 +181,10 @@ def connect_for_reading(path: Path) -> sqlite3.Connection:
 def _damaged_for_reading(path: Path, error: sqlite3.DatabaseError) -> DatabaseProblem:
     if is_corruption(error):
         return Damaged(
-            f"{path} is damaged ({error}). Start nudger (`nudger run`): it keeps the damaged "
-            "file and carries over what can still be read"
+            _(
+                "{path} is damaged ({error}). Start nudger (`nudger run`): it keeps "
+                "the damaged file and carries over what can still be read"
+            ).format(path=path, error=error)
         )
     return DatabaseProblem(f"cannot read {path}: {error}")
 
@@ -186,8 +193,11 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
     version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise DatabaseProblem(
-            f"{path} was written by a newer nudger (schema {version}; this one knows up to "
-            f"{SCHEMA_VERSION}). Upgrade nudger to use it; it is left as it is"
+            _(
+                "{path} was written by a newer nudger (schema {version}; this one "
+                "knows up to {schema_version}). Upgrade nudger to use it; it is left "
+                "as it is"
+            ).format(path=path, version=version, schema_version=SCHEMA_VERSION)
         )
     result = connection.execute("PRAGMA quick_check").fetchone()
     if result is None or result[0] != "ok":

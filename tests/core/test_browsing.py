@@ -147,7 +147,7 @@ def test_pauses_are_counted_apart_from_notifications() -> None:
     )
     assert (counts.sent, counts.heeded, counts.pauses, counts.stepped_away) == (1, 1, 3, 2)
     assert pause_sentence(counts) == (
-        "In the browser, pages were held back for a breath 3 times; you stepped away 2 times."
+        "In the browser, pages were held back for a breath 3 times. You stepped away 2 times."
     )
     once = NudgeCounts.of([row("pause", "go_on", False)])
     assert pause_sentence(once) == "In the browser, a page was held back for a breath."

@@ -106,6 +106,7 @@ CHANGED = {
     "nudges.heeded_within_seconds": 90.0,
     "support.line": "Sam: 555-0100",
     "support.country": "DE",
+    "ui.language": "de",
     "browser.pause_seconds": 8.0,
     "browser.pause_again_minutes": 3.0,
     "browser.pause_sites": True,

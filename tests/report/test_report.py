@@ -312,7 +312,7 @@ def test_html_report_figures_and_privacy(store: Store) -> None:
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
     page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert '<div class="figure "><b>29 min</b>on social sites today</div>' in page
-    assert "2026-10-29 to 2026-11-27" in page
+    assert "29 October 2026 to 27 November 2026." in page
     assert page.count("<svg") == 4
     assert "<script" not in page.replace("&lt;script&gt;", "")
     assert "Content-Security-Policy" in page and "default-src 'none'" in page

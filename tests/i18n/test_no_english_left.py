@@ -1,0 +1,101 @@
+"""No user-facing English literal is left outside the catalogues.
+
+Babel's own extraction (the same that builds nudger.pot) is run with the calls that put text
+in front of a person as its keywords: a plain string it finds there was never marked for
+translation. f-strings, which Babel skips, are found in the same calls through the syntax tree:
+one with words in it cannot be translated as written.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_python
+
+ROOT = Path(__file__).resolve().parents[2]
+# The calls whose text a person reads: printed, raised to the CLI, drawn in the summary,
+# shown in a notification, or given to argparse as help.
+SINKS = {
+    "print": None,
+    "Text": None,
+    "NudgerError": None,
+    "UsageError": None,
+    "ConfigError": None,
+    "ArgumentTypeError": None,
+    "SensorUnavailable": None,
+    "Notification": None,
+    "Delivery": None,
+    "add_parser": None,
+    "add_argument": None,
+    "_Parser": None,
+}
+# The native-messaging host speaks only to the browser extension, in its protocol.
+NOT_FOR_PEOPLE = {"nudger/browser/host.py", "nudger/browser/relay.py"}
+WORDS = re.compile(r"[A-Za-z]+[,.;:!?')]* +[(A-Za-z]+")
+
+
+def sources() -> list[Path]:
+    return [
+        p
+        for p in sorted((ROOT / "nudger").rglob("*.py"))
+        if str(p.relative_to(ROOT)) not in NOT_FOR_PEOPLE
+    ]
+
+
+def unmarked_plain(path: Path) -> list[str]:
+    found = []
+    with contextlib.redirect_stderr(io.StringIO()):
+        items = list(extract_python(io.BytesIO(path.read_bytes()), SINKS, [], {}))
+    for line, function, message, _comments in items:
+        texts = message if isinstance(message, tuple) else (message,)
+        found += [
+            f"{path.relative_to(ROOT)}:{line}: {function}({text!r})"
+            for text in texts
+            if isinstance(text, str) and WORDS.search(text)
+        ]
+    return found
+
+
+def unmarked_fstrings(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        name = getattr(function, "id", getattr(function, "attr", ""))
+        if name not in SINKS:
+            continue
+        for argument in [*node.args, *(k.value for k in node.keywords)]:
+            if isinstance(argument, ast.JoinedStr):
+                words = "".join(
+                    part.value for part in argument.values if isinstance(part, ast.Constant)
+                )
+                if WORDS.search(words):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}(f{words!r})")
+    return found
+
+
+def test_every_string_a_person_reads_is_marked_for_translation() -> None:
+    unmarked = [item for path in sources() for item in unmarked_plain(path)]
+    unmarked += [item for path in sources() for item in unmarked_fstrings(path)]
+    assert unmarked == []
+
+
+def test_the_scan_finds_an_unmarked_string() -> None:
+    """The scan itself can fail: an unmarked print and f-string are caught."""
+    sample = ROOT / "nudger" / "cli" / "status_cmd.py"
+    text = sample.read_text(encoding="utf-8")
+    probe = Path(__file__).with_name("probe_sample.py")
+    probe.write_text(
+        text + '\n\ndef _probe(x):\n    print("Nudges are resting now")\n'
+        '    raise NudgerError(f"cannot rest {x} today")\n',
+        encoding="utf-8",
+    )
+    try:
+        assert unmarked_plain(probe) and unmarked_fstrings(probe)
+    finally:
+        probe.unlink()
