@@ -29,7 +29,7 @@ from pydantic_settings import (
 
 from nudger.core.days import LocalDays
 from nudger.core.printable import printable
-from nudger.core.translate import _
+from nudger.core.translate import _, ngettext
 from nudger.errors import ConfigError
 from nudger.models import Settings
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
@@ -214,9 +214,11 @@ def _explain(
     # One line keeps the message readable; the count saves a surprise after fixing this one.
     others = error.error_count() - 1
     if others:
-        reason += _(" (and {others} more problem{value} after this one)").format(
-            others=others, value="" if others == 1 else "s"
-        )
+        reason += ngettext(
+            " (and {others} more problem after this one)",
+            " (and {others} more problems after this one)",
+            others,
+        ).format(others=others)
     candidates = (
         ENV_PREFIX + ENV_DELIMITER.join(str(part).upper() for part in loc[:2]),
         ENV_PREFIX + str(loc[0]).upper() if loc else "",

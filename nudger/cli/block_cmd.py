@@ -126,14 +126,12 @@ def register(commands: Any) -> None:
     )
     site_remove.add_argument("name")
     site_remove.set_defaults(handler=lambda a: _remove(a, "sites"))
-    for verb, enabled in (("disable", False), ("enable", True)):
-        switch = site_actions.add_parser(
-            verb,
-            help=_("{verb} a site").format(verb=verb),
-            description=_("{capitalize} a site (built-in or yours).").format(
-                capitalize=verb.capitalize()
-            ),
-        )
+    switches = (
+        ("disable", False, _("switch a site off"), _("Switch a site off (built-in or yours).")),
+        ("enable", True, _("switch a site on"), _("Switch a site on (built-in or yours).")),
+    )
+    for verb, enabled, short, long in switches:
+        switch = site_actions.add_parser(verb, help=short, description=long)
         switch.add_argument("name")
         switch.set_defaults(handler=lambda a, on=enabled: _switch_site(a, on))
 
@@ -198,14 +196,12 @@ def _add(args: argparse.Namespace, kind: RuleKind) -> int:
         config.add_rule(kind, args.name.strip(), args.match, args.app)
         _save(config)
     _warn_broad(args.match)
-    what = "blocklist entry" if kind == "blocklist" else "site"
-    print(
-        _('Added the {what} "{printable}" to {printable2}.').format(
-            what=what,
-            printable=printable(args.name.strip()),
-            printable2=printable(str(config.path)),
-        )
+    added = (
+        _('Added the blocklist entry "{name}" to {file}.')
+        if kind == "blocklist"
+        else _('Added the site "{name}" to {file}.')
     )
+    print(added.format(name=printable(args.name.strip()), file=printable(str(config.path))))
     return 0
 
 
@@ -377,10 +373,9 @@ def _switch_site(args: argparse.Namespace, enabled: bool) -> int:
         changed = config.set_site_enabled(name, enabled)
         if changed:
             _save(config)
-    state = "on" if enabled else "off"
-    print(
-        _("{printable} is {state}{value}.").format(
-            printable=printable(name), state=state, value="" if changed else " already"
-        )
-    )
+    if enabled:
+        said = _("{name} is on.") if changed else _("{name} is on already.")
+    else:
+        said = _("{name} is off.") if changed else _("{name} is off already.")
+    print(said.format(name=printable(name)))
     return 0

@@ -49,7 +49,7 @@ def register(commands: Any) -> None:
         ("status", _("say which browsers can reach nudger, and when each last spoke")),
         ("uninstall", _("remove what `nudger browser install` wrote")),
         (
-            _("extension-dir"),
+            "extension-dir",
             _("print the extension's folder (for Load unpacked, or --load-extension)"),
         ),
     ):

@@ -56,12 +56,12 @@ def run(args: argparse.Namespace) -> int:
     _print_today(settings, tz, now)
     pause = PauseFile(data_dir).current(now)
     if pause is not None:
-        what = "snoozed" if pause.reason == "snooze" else "paused"
-        print(
-            _("Nudges are {what} until {until_text}.").format(
-                what=what, until_text=until_text(pause.until, now, tz)
-            )
+        resting = (
+            _("Nudges are snoozed until {until}.")
+            if pause.reason == "snooze"
+            else _("Nudges are paused until {until}.")
         )
+        print(resting.format(until=until_text(pause.until, now, tz)))
     return 0 if running else NOT_RUNNING
 
 

@@ -117,7 +117,7 @@ class MacSensor:
             tab = self._system.browser_tab(bundle_id)
             if tab is None:
                 self._warn_once(
-                    _("automation"),
+                    "automation",
                     _("cannot read the front tab of {name}: {permissions_help}").format(
                         name=name, permissions_help=PERMISSIONS_HELP
                     ),
@@ -128,7 +128,7 @@ class MacSensor:
             found = self._system.window_title(pid)
             if found is None:
                 self._warn_once(
-                    _("accessibility"),
+                    "accessibility",
                     _("cannot read window titles: {permissions_help}").format(
                         permissions_help=PERMISSIONS_HELP
                     ),

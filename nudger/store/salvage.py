@@ -14,6 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from nudger.core.translate import _
+
 log = logging.getLogger(__name__)
 
 TABLES = ("visits", "nudges", "meta")
@@ -32,9 +34,11 @@ class Salvaged:
     lost_ranges: int
 
     def describe(self) -> str:
-        parts = ", ".join(f"{count} {table}" for table, count in self.copied.items())
-        lost = f"; {self.lost_ranges} damaged rows left behind" if self.lost_ranges else ""
-        return f"carried over {parts}{lost}"
+        parts = ", ".join(f"{table}: {count}" for table, count in self.copied.items())
+        said = _("carried over {parts}").format(parts=parts)
+        if self.lost_ranges:
+            said += "; " + _("{count} damaged rows left behind").format(count=self.lost_ranges)
+        return said
 
 
 def salvage(damaged: Path, into: sqlite3.Connection) -> Salvaged:
