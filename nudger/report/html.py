@@ -83,6 +83,14 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
     made = _("Made on this computer by nudger on {moment}.").format(
         moment=f"{long_date(generated_at.date())} {generated_at:%H:%M}"
     )
+    # Outside the template: Babel does not look for _() inside an f-string.
+    heading = _("Your last 30 days")
+    each_day = _("Each day")
+    colours_of_days = _("Time on social sites (blue) and on blocklist pages (amber).")
+    where = _("Where the time went")
+    hardest = _("The hours that pull hardest")
+    streak = _("Your streak")
+    private = _("Nothing in this report left your machine.")
     return f"""<!doctype html>
 <html lang="{escape(language())}">
 <head>
@@ -93,30 +101,30 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
 <style>{_STYLE}</style>
 </head>
 <body>
-<h1>{escape(_("Your last 30 days"))}</h1>
+<h1>{escape(heading)}</h1>
 <p class="lead">{escape(span)}
 {escape(streak_sentence(today))}</p>
 <div class="figures">{figures}</div>
 
-<h2>{escape(_("Each day"))}</h2>
-<p>{escape(_("Time on social sites (blue) and on blocklist pages (amber)."))}</p>
+<h2>{escape(each_day)}</h2>
+<p>{escape(colours_of_days)}</p>
 {charts.daily_totals(month)}
 
-<h2>{escape(_("Where the time went"))}</h2>
+<h2>{escape(where)}</h2>
 {charts.targets(month)}
 
-<h2>{escape(_("The hours that pull hardest"))}</h2>
+<h2>{escape(hardest)}</h2>
 <p>{escape(hours)}
 {escape(plan)}</p>
 {charts.hours_strip(month)}
 
-<h2>{escape(_("Your streak"))}</h2>
+<h2>{escape(streak)}</h2>
 <p>{escape(colours)}</p>
 {charts.streak_calendar(month)}
 
 {_helping(today)}
 <footer>{escape(made)}
-{escape(_("Nothing in this report left your machine."))}</footer>
+{escape(private)}</footer>
 </body>
 </html>
 """

@@ -90,6 +90,30 @@ def test_a_bare_pip_install_is_refused_but_scripts_install_works(tmp_path: Path)
         [str(nudger), "--version"], capture_output=True, text=True, check=False
     )
     assert version.returncode == 0 and version.stdout.startswith("nudger ")
+    # The installed copy speaks German and Spanish with no extra step: the compiled catalogues
+    # and each language's texts are in the wheel.
+    for lang, words in (("de_DE.UTF-8", "Positionsargumente"), ("es_ES.UTF-8", "opciones")):
+        helped = subprocess.run(
+            [str(nudger), "--help"],
+            env={**user_env(tmp_path, DEBIAN_PYTHON), "LANG": lang, "LC_ALL": ""},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert words in helped.stdout, helped.stdout
+    from_wheel = subprocess.run(
+        [
+            str(tmp_path / ".local/share/nudger-app/venv/bin/python"),
+            "-c",
+            "from nudger.messages import builtin_book; "
+            "print(builtin_book('es').heavy_day_titles[0].title)",
+        ],
+        cwd=tmp_path,  # not the repository: the installed copy, not the source, is imported
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert from_wheel.stdout.strip() == "Un momento para ti", from_wheel.stderr
 
     # ... and the second half of the line: `nudger run` starts on the built-in defaults.
     env = user_env(tmp_path, DEBIAN_PYTHON)

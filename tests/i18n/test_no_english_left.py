@@ -79,9 +79,24 @@ def unmarked_fstrings(path: Path) -> list[str]:
     return found
 
 
+def hidden_in_fstrings(path: Path) -> list[str]:
+    """_() inside an f-string's braces: Babel does not look there, so the catalogue misses it."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and getattr(inner.func, "id", "") in {
+                    "_",
+                    "ngettext",
+                }:
+                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno}: _() in an f-string")
+    return found
+
+
 def test_every_string_a_person_reads_is_marked_for_translation() -> None:
     unmarked = [item for path in sources() for item in unmarked_plain(path)]
     unmarked += [item for path in sources() for item in unmarked_fstrings(path)]
+    unmarked += [item for path in sources() for item in hidden_in_fstrings(path)]
     assert unmarked == []
 
 
@@ -92,10 +107,11 @@ def test_the_scan_finds_an_unmarked_string() -> None:
     probe = Path(__file__).with_name("probe_sample.py")
     probe.write_text(
         text + '\n\ndef _probe(x):\n    print("Nudges are resting now")\n'
-        '    raise NudgerError(f"cannot rest {x} today")\n',
+        '    raise NudgerError(f"cannot rest {x} today")\n'
+        "    return f\"<h1>{_('Hidden')}</h1>\"\n",
         encoding="utf-8",
     )
     try:
-        assert unmarked_plain(probe) and unmarked_fstrings(probe)
+        assert unmarked_plain(probe) and unmarked_fstrings(probe) and hidden_in_fstrings(probe)
     finally:
         probe.unlink()
