@@ -29,7 +29,7 @@ from pydantic_settings import (
 
 from nudger.core.days import LocalDays
 from nudger.core.printable import printable
-from nudger.core.translate import _, ngettext
+from nudger.core.translate import N_, _, language, ngettext
 from nudger.errors import ConfigError
 from nudger.models import Settings
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
@@ -203,7 +203,7 @@ def _explain(
     if loc[:2] == ("messages", "own") and isinstance(user.get("messages"), list):
         loc = ("messages", *loc[2:])  # the file says [[messages]]: name the field its way
     field = format_location(loc, user)
-    reason = str(first["msg"]).removeprefix("Value error, ")
+    reason = _pydantic_reason(first)
     if first["type"] == "extra_forbidden":
         reason = _("is not a setting nudger knows (check the spelling)")
         close = difflib.get_close_matches(str(loc[-1]), _known_keys(loc[:-1]), n=1)
@@ -231,6 +231,41 @@ def _explain(
     else:
         label = defaults_label
     return ConfigError(label, field, reason)
+
+
+# pydantic words its own errors in English; in another language, the common ones are said in it.
+_PYDANTIC_REASONS = {
+    "greater_than_equal": N_("should be at least {ge}"),
+    "greater_than": N_("should be more than {gt}"),
+    "less_than_equal": N_("should be at most {le}"),
+    "less_than": N_("should be less than {lt}"),
+    "float_parsing": N_("should be a number"),
+    "float_type": N_("should be a number"),
+    "int_parsing": N_("should be a whole number"),
+    "int_type": N_("should be a whole number"),
+    "bool_parsing": N_("should be true or false"),
+    "bool_type": N_("should be true or false"),
+    "string_type": N_("should be text in quotes"),
+    "string_too_long": N_("should have at most {max_length} characters"),
+    "string_too_short": N_("should have at least {min_length} characters"),
+    "literal_error": N_("should be one of {expected}"),
+    "missing": N_("is missing"),
+    "tuple_type": N_('should be a list, such as ["a", "b"]'),
+    "list_type": N_('should be a list, such as ["a", "b"]'),
+    "dict_type": N_("should be a table of settings"),
+    "model_type": N_("should be a table of settings"),
+}
+
+
+def _pydantic_reason(first: Mapping[str, Any]) -> str:
+    said = str(first["msg"]).removeprefix("Value error, ")
+    template = _PYDANTIC_REASONS.get(str(first["type"]))
+    if language() == "en" or template is None:
+        return said
+    try:
+        return _(template).format(**(first.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return said
 
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:
