@@ -155,5 +155,5 @@ def _describe(error: Exception) -> str:
         message = message.decode("utf-8", "replace")
     text = str(message)
     if "invalid perl operator" in text or "invalid escape" in text:
-        text += "; RE2 has no look-around or back-references"
+        text += "; " + _("RE2 has no look-around or back-references")
     return text
