@@ -298,9 +298,9 @@ class Installer:
         source = extension_dir()
         partial = self.firefox_package.with_suffix(".partial")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as package:
-            for path in sorted(source.iterdir()):
-                if path.is_file():
-                    package.write(path, path.name)
+            for path in sorted(source.rglob("*")):  # _locales/ too
+                if path.is_file() and "__pycache__" not in path.parts:
+                    package.write(path, path.relative_to(source).as_posix())
         partial.chmod(PRIVATE_FILE)
         partial.replace(self.firefox_package)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import zipfile
@@ -84,7 +85,29 @@ def test_firefox_gets_a_package_of_the_extension(tmp_path: Path) -> None:
         names = set(package.namelist())
         manifest = json.loads(package.read("manifest.json"))
     assert {"manifest.json", "background.js", "pause.html", "pause.js", "pause.css"} <= names
+    assert {f"_locales/{lang}/messages.json" for lang in ("en", "de", "es")} <= names
     assert manifest["browser_specific_settings"]["gecko"]["id"] == FIREFOX_ID
+
+
+def test_the_pause_page_speaks_every_language_nudger_does() -> None:
+    """The extension's own catalogues (_locales/): the same keys in each language, none empty,
+    and every one the pause page or the manifest asks for."""
+    folder = extension_dir() / "_locales"
+    catalogues = {
+        lang: json.loads((folder / lang / "messages.json").read_text(encoding="utf-8"))
+        for lang in ("en", "de", "es")
+    }
+    keys = set(catalogues["en"])
+    for lang, catalogue in catalogues.items():
+        assert set(catalogue) == keys, lang
+        assert all(entry["message"].strip() for entry in catalogue.values()), lang
+    asked = set(
+        re.findall(r'"(pause[A-Z]\w+|stepAway|goOn)"', (extension_dir() / "pause.js").read_text())
+    )
+    manifest = (extension_dir() / "manifest.json").read_text()
+    asked |= set(re.findall(r"__MSG_(\w+)__", manifest))
+    assert asked == keys
+    assert catalogues["de"]["pauseTitle"]["message"] == "Ein Moment"
 
 
 def test_browsers_are_found_by_their_profile_folder(tmp_path: Path) -> None:

@@ -6,6 +6,21 @@ const api = globalThis.browser ?? globalThis.chrome;
 const away = document.getElementById("away");
 const on = document.getElementById("on");
 
+// In the browser's own language (_locales/), with the English in the page as the fallback.
+const say = (key, fallback) => (api.i18n && api.i18n.getMessage(key)) || fallback;
+document.title = say("pauseTitle", document.title);
+document.documentElement.lang = ((api.i18n && api.i18n.getMessage("@@ui_locale")) || "en").replace("_", "-");
+for (const [id, key] of [
+  ["guide", "pauseGuide"],
+  ["question", "pauseQuestion"],
+  ["away", "stepAway"],
+  ["on", "goOn"],
+  ["quiet", "pauseQuiet"],
+]) {
+  const element = document.getElementById(id);
+  element.textContent = say(key, element.textContent);
+}
+
 api.runtime.sendMessage({ type: "pause_opened" }).then(({ pauseSeconds, known }) => {
   const seconds = Math.max(0, Number(pauseSeconds) || 0);
   document.documentElement.style.setProperty("--breath", `${seconds}s`);
