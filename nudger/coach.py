@@ -5,6 +5,7 @@ heeded, what a button press means, when to try an unshown nudge again) is made i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -35,6 +36,8 @@ T = TypeVar("T")
 _NOTIFY_FAULT = "notify"
 _RECORD_FAULT = "record-nudge"
 _OPEN_PAUSES_KEPT = 64
+# When the support line was last shown (day|night): it shows once a day and once a night.
+SUPPORT_SHOWN_KEY = "support_shown"
 
 
 def _pause_outcome(pause: PauseReport) -> str:
@@ -155,10 +158,20 @@ class Coach:
         if self._undelivered is not None:
             self._retry(moment)
             return None
+        state = self.policy.state
+        support_before = (state.support_shown_day, state.support_shown_night)
         nudge = self.policy.decide(moment)
         if nudge is not None:
             self._deliver(nudge)
+            if (state.support_shown_day, state.support_shown_night) != support_before:
+                self._remember_support_shown(state)
         return nudge
+
+    def _remember_support_shown(self, state: PolicyState) -> None:
+        """The support line shows once a day and once a night, restarts included."""
+        night = state.support_shown_night.isoformat() if state.support_shown_night else ""
+        day = state.support_shown_day.isoformat() if state.support_shown_day else ""
+        self._record(lambda: self.store.set_meta(SUPPORT_SHOWN_KEY, f"{day}|{night}"))
 
     def browser_pauses(
         self, pauses: Sequence[PauseReport], owner: Callable[[str], Sequence[Hit]]
@@ -288,9 +301,18 @@ class Coach:
             recent = self.store.recent_nudges(50)
         except StoreError:
             return PolicyState()
-        return PolicyState.rebuilt(
+        state = PolicyState.rebuilt(
             recent, self.days, night=settings.nudges.night, kind_of=book.kind_of
         )
+        try:
+            shown = self.store.get_meta(SUPPORT_SHOWN_KEY) or "|"
+        except StoreError:
+            shown = "|"
+        day, _sep, night = shown.partition("|")
+        with contextlib.suppress(ValueError):
+            state.support_shown_day = dt.date.fromisoformat(day) if day else None
+            state.support_shown_night = dt.date.fromisoformat(night) if night else None
+        return state
 
     def _stored_visits(self, start: float, end: float) -> list[Visit]:
         try:
