@@ -262,8 +262,16 @@ def _pydantic_reason(first: Mapping[str, Any]) -> str:
     template = _PYDANTIC_REASONS.get(str(first["type"]))
     if language() == "en" or template is None:
         return said
+    from babel.numbers import format_decimal  # noqa: PLC0415 - only for a broken file
+
+    context = {
+        key: format_decimal(value, locale=language())
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else value
+        for key, value in (first.get("ctx") or {}).items()
+    }
     try:
-        return _(template).format(**(first.get("ctx") or {}))
+        return _(template).format(**context)
     except (KeyError, IndexError, ValueError):
         return said
 

@@ -122,3 +122,20 @@ def test_the_report_written_by_the_command_is_in_german(
     )
     page = target.read_text(encoding="utf-8")
     assert '<html lang="de">' in page and "Deine letzten 30 Tage" in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("de_DE.UTF-8", "watch.poll_seconds: sollte mindestens 0,2 sein"),
+        ("es_ES.UTF-8", "watch.poll_seconds: debería ser al menos 0,2"),
+        ("en_GB.UTF-8", "watch.poll_seconds: Input should be greater than or equal to 0.2"),
+    ],
+)
+def test_a_config_error_names_the_file_and_field_in_the_language(
+    home: dict[str, str], lang: str, said: str
+) -> None:
+    Path(home["NUDGER_CONFIG"]).write_text("[watch]\npoll_seconds = 0\n")
+    checked = run_cli({**home, "LANG": lang}, "config", "check")
+    assert checked.returncode == 2
+    assert home["NUDGER_CONFIG"] in checked.stderr and said in checked.stderr
