@@ -120,6 +120,8 @@ class CompanionBrowser:
         self.env = env  # the daemon's environment: the same home and data folder
         self.home = Path(env["HOME"])
         self.process: subprocess.Popen[bytes] | None = None
+        # The browser's own language (Chromium reads LANGUAGE), for the extension's _locales/.
+        self.ui_language: dict[str, str] = {}
 
     def install_host(self) -> str:
         """`nudger browser install --browser NAME`, as a person runs it."""
@@ -216,7 +218,7 @@ class ChromiumCompanion(CompanionBrowser):
         self.process = self.desktop._spawn(
             [chromium_binary(), *self._flags(), *load, "about:blank"],
             "chromium-companion",
-            extra_env={"HOME": str(self.home)},
+            extra_env={"HOME": str(self.home), **self.ui_language},
         )
         wait_until(lambda: self.desktop._find_window("Chromium"), 60, "Chromium's window")
         return self

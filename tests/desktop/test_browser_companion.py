@@ -224,3 +224,20 @@ def test_the_companion_outlives_the_daemon_and_needs_no_window_sensor(
     second.wait_for_visit("blocklist", "Alex", min_seconds=2, timeout=20)
     signals = second.query("SELECT DISTINCT signal FROM visits WHERE kind = 'blocklist'")
     assert ("url",) in signals
+
+
+@pytest.mark.parametrize(("language", "title"), [("de", "Ein Moment"), ("es", "Un momento")])
+def test_the_pause_speaks_the_browsers_language(
+    tmp_path: Path, desktop: Desktop, stand_in: StandIn, language: str, title: str
+) -> None:
+    """Chromium with a German or Spanish UI shows the pause in that language (_locales/)."""
+    world = Companion(tmp_path, desktop, stand_in, "chromium")
+    try:
+        daemon = world.start_daemon("[browser]\npause_seconds = 1\n" + BLOCKLIST)
+        daemon.wait_watching()
+        world.browser.ui_language = {"LANGUAGE": language}
+        world.start_browser(daemon, holding=1)
+        world.open(HOST, EX_PAGE)
+        world.browser.wait_title(title)
+    finally:
+        world.stop()
