@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config, load_config_or_last_good, user_file
 from nudger.core.printable import printable
-from nudger.core.translate import _
+from nudger.core.translate import _, ngettext
 from nudger.errors import ConfigError
 from nudger.paths import user_config_file
 
@@ -302,11 +302,19 @@ def _test(args: argparse.Namespace) -> int:
         print(_("Nothing matches."))
         return 1
     width = max(len(printable(e.target)) for e in explanations)
+    said = {
+        "title": _("the title matches '{pattern}'"),
+        "url": _("the address matches '{pattern}'"),
+        "app": _("the program matches '{pattern}'"),
+    }
+    kinds = {"blocklist": _("blocklist"), "site": _("site")}
+    kind_width = max(len(kind) for kind in kinds.values())
     for found in explanations:
-        what = {"title": "the title", "url": "the address", "app": "the program"}[found.signal]
         # As written in the settings, not as a Python string: no doubled backslashes.
         target, pattern = printable(found.target), printable(found.pattern)
-        print(f"  {found.kind:<9}  {target:<{width}}  {what} matches '{pattern}'")
+        kind = kinds[found.kind]
+        reason = said[found.signal].format(pattern=pattern)
+        print(f"  {kind:<{kind_width}}  {target:<{width}}  {reason}")
     return 0
 
 
@@ -341,17 +349,20 @@ def _list_sites(args: argparse.Namespace) -> int:
             rows.append(
                 (
                     site.name,
-                    "yours",
+                    _("yours"),
                     site.name.casefold() not in disabled,
                     len(site.match),
                     site.apps,
                 )
             )
     width = max(len(row[0]) for row in rows)
+    states = {True: _("on"), False: _("off")}
+    state_width = max(len(state) for state in states.values())
     for name, origin, enabled, count, apps in rows:
-        apps_text = f", apps: {', '.join(apps)}" if apps else ""
-        state = "on " if enabled else "off"
-        print(printable(f"{state}  {name:<{width}}  {origin}; {count} patterns{apps_text}"))
+        counted = ngettext("{count} pattern", "{count} patterns", count).format(count=count)
+        apps_text = ", " + _("apps: {apps}").format(apps=", ".join(apps)) if apps else ""
+        state = states[enabled]
+        print(printable(f"{state:<{state_width}}  {name:<{width}}  {origin}; {counted}{apps_text}"))
     return 0
 
 

@@ -136,10 +136,17 @@ def breadth_warning(pattern: str) -> str | None:
         return None
     everyday = [f"Happy birthday, {text}!", f"{text} Johnson - Wikipedia", f"{text} - News"]
     examples = (caught + [title for title in everyday if compiled.search(title)])[:2]
-    quoted = " and ".join(f'"{example}"' for example in examples)
-    return _('"{pattern}" is broad: it would also match titles such as {quoted}').format(
-        pattern=pattern, quoted=quoted
-    )
+    if not examples:
+        return _('"{pattern}" is broad: it is so short that it may match many titles').format(
+            pattern=pattern
+        )
+    if len(examples) == 1:
+        return _('"{pattern}" is broad: it would also match titles such as "{first}"').format(
+            pattern=pattern, first=examples[0]
+        )
+    return _(
+        '"{pattern}" is broad: it would also match titles such as "{first}" and "{second}"'
+    ).format(pattern=pattern, first=examples[0], second=examples[1])
 
 
 def _is_bare_word(text: str) -> bool:
