@@ -92,7 +92,7 @@ def _disable(results: list[tuple[list[str], Entry | None]]) -> int:
 
 def _status(looked: list[str], entries: list[Entry]) -> int:
     if not entries:
-        how = " or ".join(looked)
+        how = ", ".join(looked)  # method names (xdg, systemd, launchd, run-key): not words
         print(
             _("nudger does not start at login ({how}). Turn it on: nudger autostart enable").format(
                 how=how

@@ -191,7 +191,7 @@ def test_status_and_disable_find_a_systemd_unit_without_being_told(tmp_path: Pat
     assert run_cli(env, "autostart", "disable").stdout.strip() == f"Removed {unit_path}"
     assert not unit_path.exists()
     gone = run_cli(env, "autostart", "status")
-    assert gone.returncode == 1 and "xdg or systemd" in gone.stdout
+    assert gone.returncode == 1 and "xdg, systemd" in gone.stdout
 
 
 @pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
