@@ -112,7 +112,7 @@ def _check_windows() -> bool:
     from nudger.sensing import SensorUnavailable
 
     backend = sensing.detect()
-    print(_("Session: {value}").format(value=backend.session or "unknown"))
+    print(_("Session: {value}").format(value=backend.session or _("unknown")))
     print(_("Window backend: {name} ({reason})").format(name=backend.name, reason=backend.reason))
     if sys.platform == "darwin":
         from nudger.sensing.macos import PERMISSIONS_HELP
