@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from nudger.core.types import PAUSE_REASON, NudgeRow
@@ -74,9 +74,3 @@ def night_of(local: dt.datetime, night: QuietHours | None) -> dt.date | None:
     if spans_midnight and local.time() < night.end:
         return local.date() - dt.timedelta(days=1)
     return local.date()
-
-
-def per_kind(weights: Mapping[MessageKind, float]) -> dict[MessageKind, float]:
-    """The chance of each kind, given the weights (for tests and `settings_in_use`)."""
-    total = sum(weights.values())
-    return {kind: weight / total for kind, weight in weights.items()}

@@ -64,7 +64,6 @@ SITE_KINDS: tuple[MessageKind, ...] = ("social_break", "move", "small_goal", "re
 # At night: rest, a slow breath, writing it down, putting the screen away. Not the counsellor's
 # number at 2 a.m. in a notification: that is what `nudger help-now` and the support line are for.
 NIGHT_KINDS: tuple[MessageKind, ...] = ("be_kind", "journal", "social_break", "reach_out", "move")
-HEAVY_DAY_VISITS = HARD_DAY_VISITS
 RECENT_MESSAGES = 5
 # {minutes} reads oddly below this ("0 minutes", "1 minutes"); such texts wait for longer visits.
 MINUTES_WORTH_SAYING = 2
@@ -233,7 +232,7 @@ class Policy:
         if last is not None and moment.at - last < gap:
             return None
         visit = max(lingering, key=lambda v: v.seconds)
-        heavy = moment.blocklist_visits_today >= HEAVY_DAY_VISITS
+        heavy = moment.blocklist_visits_today >= HARD_DAY_VISITS
         reason: Reason = (
             "blocklist" if last is None or not _same_stretch(last, visit) else "blocklist_repeat"
         )
@@ -373,7 +372,7 @@ class Policy:
         if not candidates:  # a tiny custom book: rather repeat than fall silent
             candidates = [m for m in self.book.of_kinds(kinds) if m.fits(night)]
             candidates = candidates or self.book.of_kinds(kinds) or list(self.book.messages)
-        present = sorted({m.kind for m in candidates}, key=kinds.index if kinds else None)
+        present = sorted({m.kind for m in candidates}, key=kinds.index)
         if len(present) > 1:
             kind = self._rng.choices(present, weights=self.state.learning.weights(present))[0]
             candidates = [m for m in candidates if m.kind == kind]

@@ -69,10 +69,10 @@ def table_from(data: Mapping[str, Any]) -> dict[str, Country]:
                 str(item["contact"]),
                 str(item.get("hours", "")),
             )
+            languages = [key.removeprefix("contact_") for key in item if key.startswith("contact_")]
             others = {
-                key.removeprefix("contact_"): (str(value), str(item.get(f"hours_{key[8:]}", hours)))
-                for key, value in item.items()
-                if key.startswith("contact_")
+                lang: (str(item[f"contact_{lang}"]), str(item.get(f"hours_{lang}", hours)))
+                for lang in languages
             }
             resources.append(Resource(kind, name, contact, hours, source, others))
         countries[code.upper()] = Country(code.upper(), str(entry["name"]), tuple(resources))

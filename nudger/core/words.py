@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Literal
 
 from nudger.core.summary import HARD_DAY_VISITS, DayReport, NudgeCounts, Streak
-from nudger.core.translate import _, dates, ngettext
+from nudger.core.translate import N_, _, dates, ngettext
 
 # Hard days among the last 7 from which the evening suggests talking to someone.
 REPEATED_HARD_DAYS = 3
@@ -31,6 +31,21 @@ def clock(at: float | None, tz: dt.tzinfo) -> str:
     return "" if at is None else dt.datetime.fromtimestamp(at, tz).strftime("%H:%M")
 
 
+# What a change is said against: the same, fewer minutes, more minutes.
+_CHANGES = {
+    "yesterday": (
+        N_("about the same as yesterday"),
+        N_("{minutes} min less than yesterday"),
+        N_("{minutes} min more than yesterday"),
+    ),
+    "average": (
+        N_("about the same as your 7-day average"),
+        N_("{minutes} min less than your 7-day average"),
+        N_("{minutes} min more than your 7-day average"),
+    ),
+}
+
+
 def change(
     now: float, before: float | None, against: Literal["yesterday", "average"]
 ) -> str | None:
@@ -38,23 +53,10 @@ def change(
     if before is None:
         return None
     delta = round(now / 60) - round(before / 60)
-    if against == "yesterday":
-        if delta == 0:
-            return _("about the same as yesterday")
-        text = (
-            _("{minutes} min less than yesterday")
-            if delta < 0
-            else _("{minutes} min more than yesterday")
-        )
-    else:
-        if delta == 0:
-            return _("about the same as your 7-day average")
-        text = (
-            _("{minutes} min less than your 7-day average")
-            if delta < 0
-            else _("{minutes} min more than your 7-day average")
-        )
-    return text.format(minutes=abs(delta))
+    same, less, more = _CHANGES[against]
+    if delta == 0:
+        return _(same)
+    return _(less if delta < 0 else more).format(minutes=abs(delta))
 
 
 def long_date(day: dt.date) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,6 +17,7 @@ __all__ = [
     "Action",
     "Delivery",
     "Feedback",
+    "FeedbackQueue",
     "Notification",
     "Notifier",
     "Outcome",
@@ -73,3 +75,22 @@ def fitted(notification: Notification, *, with_hint: bool) -> tuple[str, str]:
     if hint:
         body = f"{body}\n{hint}"
     return fit(notification.title, MAX_TITLE), body
+
+
+class FeedbackQueue:
+    """Feedback put on another thread (WinRT's, a balloon's) and taken by the coach's."""
+
+    def __init__(self) -> None:
+        self._items: queue.SimpleQueue[Feedback] = queue.SimpleQueue()
+
+    def put(self, item: Feedback) -> None:
+        self._items.put(item)
+
+    def take(self) -> list[Feedback]:
+        """Everything put since the last take. Never blocks."""
+        items: list[Feedback] = []
+        while True:
+            try:
+                items.append(self._items.get_nowait())
+            except queue.Empty:
+                return items

@@ -25,9 +25,6 @@ from typing import Any
 
 from nudger.core.translate import _
 from nudger.notify.base import (
-    MAX_BODY,
-    MAX_TITLE,
-    SNOOZE_HINT,
     Delivery,
     Feedback,
     Notification,
@@ -90,6 +87,3 @@ class MacNotifier:
 
     def close(self) -> None:
         """Nothing to release."""
-
-
-__all__ = ["MAX_BODY", "MAX_TITLE", "SNOOZE_HINT", "MacNotifier"]

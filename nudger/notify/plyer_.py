@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import itertools
 import logging
-import queue
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from nudger.core.translate import _
-from nudger.notify.base import Delivery, Feedback, Notification, fitted
+from nudger.notify.base import Delivery, Feedback, FeedbackQueue, Notification, fitted
 
 log = logging.getLogger(__name__)
 # Kept apart from the toasts' numbers, which count from 1.
@@ -37,7 +36,7 @@ class PlyerNotifier:
     def __init__(self, show: Show | None = None) -> None:
         self._show = show
         self._ids = itertools.count(FIRST_ID)
-        self._feedback: queue.SimpleQueue[Feedback] = queue.SimpleQueue()
+        self._feedback = FeedbackQueue()
 
     def send(self, notification: Notification) -> Delivery:
         try:
@@ -63,15 +62,12 @@ class PlyerNotifier:
         try:
             show(title=title, message=body, app_name="nudger", timeout=int(seconds))
         except Exception as error:  # noqa: BLE001 - recorded, not lost in the thread
-            self._feedback.put(Feedback(notification_id, "failed", f"plyer failed: {error}"))
+            self._feedback.put(
+                Feedback(notification_id, "failed", _("plyer failed: {error}").format(error=error))
+            )
 
     def feedback(self) -> list[Feedback]:
-        items: list[Feedback] = []
-        while True:
-            try:
-                items.append(self._feedback.get_nowait())
-            except queue.Empty:
-                return items
+        return self._feedback.take()
 
     def close(self) -> None:
         """Nothing to release."""

@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import itertools
-import queue
 from types import ModuleType
 from typing import Any
 
 from nudger.core.translate import _
 from nudger.core.types import Outcome
-from nudger.notify.base import ACTIONS, Delivery, Feedback, Notification, fitted
+from nudger.notify.base import ACTIONS, Delivery, Feedback, FeedbackQueue, Notification, fitted
 
 APP_NAME = "nudger"
 
@@ -32,7 +31,7 @@ class ToastNotifier:
         self._toasts = toasts or importlib.import_module("windows_toasts")
         self._toaster = self._toasts.InteractableWindowsToaster(APP_NAME)
         self._ids = itertools.count(1)
-        self._feedback: queue.SimpleQueue[Feedback] = queue.SimpleQueue()
+        self._feedback = FeedbackQueue()
 
     def send(self, notification: Notification) -> Delivery:
         notification_id = next(self._ids)
@@ -61,12 +60,7 @@ class ToastNotifier:
         return Delivery(True, self.name, notification_id)
 
     def feedback(self) -> list[Feedback]:
-        items: list[Feedback] = []
-        while True:
-            try:
-                items.append(self._feedback.get_nowait())
-            except queue.Empty:
-                return items
+        return self._feedback.take()
 
     def close(self) -> None:
         """Toasts left in the Action Center stay there; nothing to release."""

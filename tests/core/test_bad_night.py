@@ -12,7 +12,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nudger.core.adapting import FLOOR, Learning, Tally, night_of, per_kind
+from nudger.core.adapting import FLOOR, Learning, Tally, night_of
 from nudger.core.messages import KINDS as KINDS_OF_MESSAGES
 from nudger.core.messages import NOTIFICATION_BODY_LIMIT
 from nudger.core.policy import NIGHT_KINDS, Moment, Policy, PolicyState
@@ -22,6 +22,14 @@ from nudger.models import NudgeSettings, QuietHours
 from tests.core.test_policy import ALEX, DAYS, TZ, away, every_moment, on
 
 BOOK = builtin_book()
+
+
+def per_kind(weights: dict[str, float]) -> dict[str, float]:
+    """The chance of each kind, given the weights."""
+    total = sum(weights.values())
+    return {kind: weight / total for kind, weight in weights.items()}
+
+
 LINE = "Sam: 555-0100"
 NIGHT = QuietHours(start=dt.time(23, 0), end=dt.time(5, 0))
 

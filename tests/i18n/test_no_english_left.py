@@ -39,11 +39,11 @@ WORDS = re.compile(r"[A-Za-z]+[,.;:!?')]* +[(A-Za-z]+")
 
 
 def sources() -> list[Path]:
-    return [
-        p
-        for p in sorted((ROOT / "nudger").rglob("*.py"))
-        if str(p.relative_to(ROOT)) not in NOT_FOR_PEOPLE
-    ]
+    return [p for p in sorted((ROOT / "nudger").rglob("*.py")) if shown(p) not in NOT_FOR_PEOPLE]
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
 
 
 def unmarked_plain(path: Path) -> list[str]:
@@ -53,7 +53,7 @@ def unmarked_plain(path: Path) -> list[str]:
     for line, function, message, _comments in items:
         texts = message if isinstance(message, tuple) else (message,)
         found += [
-            f"{path.relative_to(ROOT)}:{line}: {function}({text!r})"
+            f"{shown(path)}:{line}: {function}({text!r})"
             for text in texts
             if isinstance(text, str) and WORDS.search(text)
         ]
@@ -79,7 +79,7 @@ def unmarked_fstrings(path: Path) -> list[str]:
                     part.value for part in inner.values if isinstance(part, ast.Constant)
                 )
                 if WORDS.search(words):
-                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno}: {name}(f{words!r})")
+                    found.append(f"{shown(path)}:{inner.lineno}: {name}(f{words!r})")
     return sorted(set(found))
 
 
@@ -93,7 +93,7 @@ def hidden_in_fstrings(path: Path) -> list[str]:
                     "_",
                     "ngettext",
                 }:
-                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno}: _() in an f-string")
+                    found.append(f"{shown(path)}:{inner.lineno}: _() in an f-string")
     return found
 
 
@@ -104,18 +104,15 @@ def test_every_string_a_person_reads_is_marked_for_translation() -> None:
     assert unmarked == []
 
 
-def test_the_scan_finds_an_unmarked_string() -> None:
+def test_the_scan_finds_an_unmarked_string(tmp_path: Path) -> None:
     """The scan itself can fail: an unmarked print and f-string are caught."""
     sample = ROOT / "nudger" / "cli" / "status_cmd.py"
     text = sample.read_text(encoding="utf-8")
-    probe = Path(__file__).with_name("probe_sample.py")
+    probe = tmp_path / "probe_sample.py"
     probe.write_text(
         text + '\n\ndef _probe(x):\n    print("Nudges are resting now")\n'
         '    raise NudgerError(f"cannot rest {x} today")\n'
         "    return f\"<h1>{_('Hidden')}</h1>\"\n",
         encoding="utf-8",
     )
-    try:
-        assert unmarked_plain(probe) and unmarked_fstrings(probe) and hidden_in_fstrings(probe)
-    finally:
-        probe.unlink()
+    assert unmarked_plain(probe) and unmarked_fstrings(probe) and hidden_in_fstrings(probe)
