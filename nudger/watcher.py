@@ -15,7 +15,7 @@ from typing import Protocol
 
 from nudger.catalogue import all_rules
 from nudger.core.browsing import TabReport, with_tabs
-from nudger.core.clock import ClockWatch, pulse_for
+from nudger.core.clock import ClockEvent, ClockReadings, pulse_for
 from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
 from nudger.core.types import Hit, Visit
@@ -37,6 +37,7 @@ _MAX_RETRY_SECONDS = 30.0
 class Clock(Protocol):
     def wall(self) -> float: ...
     def monotonic(self) -> float: ...
+    def boot(self) -> float | None: ...
 
 
 class TabFeed(Protocol):
@@ -51,6 +52,14 @@ class SystemClock:
 
     def monotonic(self) -> float:
         return time.monotonic()
+
+    def boot(self) -> float | None:
+        """Monotonic time that includes suspends (Linux's CLOCK_BOOTTIME), where there is one.
+
+        Elsewhere a sleep shows as the wall clock moving against the monotonic one (macOS's and
+        Windows' monotonic clocks stop while asleep, as Linux's does)."""
+        boottime = getattr(time, "CLOCK_BOOTTIME", None)
+        return None if boottime is None else time.clock_gettime(boottime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +109,7 @@ class Watcher:
         self._sensor_idle: float | None = None  # the idle threshold the open sensor was given
         self._retry_at = 0.0
         self._retry_delay = _FIRST_RETRY_SECONDS
-        self._clock = ClockWatch()
+        self._clocks = ClockReadings()
         self._last_flush = self.clock.monotonic()
         self._observed_at: float | None = None
 
@@ -173,7 +182,7 @@ class Watcher:
         with self._lock:
             wall, mono = self.clock.wall(), self.clock.monotonic()
             steps: list[Step] = []
-            if self._clock_jumped(wall, mono):
+            if self._clock_jumped(wall, mono, self.clock.boot()):
                 steps.append(self._interrupt())
             reading = self._with_tabs(self._read(mono), wall)
             hits: tuple[Hit, ...] = ()
@@ -183,7 +192,15 @@ class Watcher:
                 self.last_sample_at = wall
                 steps += self._glance_steps(wall, reading)
                 hits = self._matcher.match(reading.window)
-                steps.append(self._see(wall, reading.window, hits, reading.idle_seconds))
+                steps.append(
+                    self._see(
+                        wall,
+                        reading.window,
+                        hits,
+                        reading.idle_seconds,
+                        followed_since=reading.followed_since,
+                    )
+                )
             self._observed_at = wall
             step = Step(
                 tuple(v for part in steps for v in part.ended),
@@ -239,16 +256,18 @@ class Watcher:
             self._sensor = None
             self._sensor_idle = None
 
-    def _clock_jumped(self, wall: float, mono: float) -> bool:
-        drift = self._clock.jump(wall, mono)
-        if drift:
+    def _clock_jumped(self, wall: float, mono: float, boot: float | None) -> bool:
+        moved = self._clocks.event(wall, mono, boot)
+        if moved is not None:
             log.info(
-                "the clock %s by %.0f s (suspend, resume or a clock change); "
+                "%s since the last sample (wall clock %s, monotonic %s, boot time %s); "
                 "visits in progress end where they were last seen",
-                "moved forward" if drift > 0 else "moved back",
-                abs(drift),
+                _what_the_clocks_say(moved),
+                _delta(moved.wall),
+                _delta(moved.monotonic),
+                "unknown" if moved.boot is None else _delta(moved.boot),
             )
-        return bool(drift)
+        return moved is not None
 
     def _read(self, mono: float) -> Reading | None:
         if self._sensor is None:
@@ -306,10 +325,13 @@ class Watcher:
         idle_seconds: float,
         *,
         exact: bool = False,
+        followed_since: float | None = None,
     ) -> Step:
         """Feed what was in front at `at` to the tracker (`exact`: it became so at `at`)."""
         title = self._storable_title(window, hits)
-        return self._tracker.observe(at, hits, idle_seconds, title, exact=exact)
+        return self._tracker.observe(
+            at, hits, idle_seconds, title, exact=exact, followed_since=followed_since
+        )
 
     def _glance_steps(self, wall: float, reading: Reading) -> list[Step]:
         """Replay the changes caught between the last sample and this one, in order.
@@ -327,7 +349,16 @@ class Watcher:
             # Input that stopped before this change means nobody was there to see it.
             idle = max(0.0, reading.idle_seconds - (wall - glance.at))
             hits = self._matcher.match(glance.window)
-            steps.append(self._see(glance.at, glance.window, hits, idle, exact=True))
+            steps.append(
+                self._see(
+                    glance.at,
+                    glance.window,
+                    hits,
+                    idle,
+                    exact=True,
+                    followed_since=reading.followed_since,
+                )
+            )
         return steps
 
     def _storable_title(self, window: Window | None, hits: tuple[Hit, ...]) -> str | None:
@@ -337,3 +368,13 @@ class Watcher:
         return self._matcher.storable_title(
             window, redact_blocklist=self.settings.privacy.redact_blocklist_titles
         )
+
+
+def _what_the_clocks_say(moved: ClockEvent) -> str:
+    if moved.slept > 0:
+        return "the machine slept (suspend and resume)"
+    return "the wall clock moved forward" if moved.stepped > 0 else "the wall clock moved back"
+
+
+def _delta(seconds: float) -> str:
+    return f"{seconds:+.1f} s"

@@ -1,5 +1,6 @@
 """Rules about time itself: how long a target may go unseen and still be one visit, when the
-person counts as away, and when the wall clock has jumped (a suspend, a resume, a clock change).
+person counts as away, when the wall clock has jumped or the machine slept, and when a gap in
+sampling is vouched for by the desktop's own event stream.
 
 Pure: the caller reads the clocks and passes the readings in.
 """
@@ -23,6 +24,69 @@ def pulse_for(interval_seconds: float) -> float:
 def is_away(idle_seconds: float, threshold_seconds: float) -> bool:
     """No input for `threshold_seconds` (watch.idle_seconds) or more: nobody is looking."""
     return idle_seconds >= threshold_seconds
+
+
+def gap_is_vouched(
+    *,
+    previous: float,
+    at: float,
+    followed_since: float | None,
+    idle_before: float,
+    idle_threshold: float,
+) -> bool:
+    """Whether the time between two observations, however long, was watched after all.
+
+    A stalled or starved daemon samples late, but a desktop event stream (X11's PropertyNotify,
+    sway's IPC, ...) keeps queueing every change meanwhile. When the stream was followed without a
+    break since before `previous` and delivered everything up to `at` (`followed_since`), an
+    absence of changes in it is evidence that nothing changed. Only presence stays unproven: the
+    person could have gone away unseen, so the gap is bridged only when no stretch without input
+    long enough to count as away (`idle_threshold`) fits between the last input seen before the
+    gap and its end.
+    """
+    if followed_since is None or followed_since > previous:
+        return False
+    return idle_before + (at - previous) < idle_threshold
+
+
+@dataclass(frozen=True, slots=True)
+class ClockEvent:
+    """How far each clock moved between two readings, when they disagree.
+
+    `slept` is the boot-time clock running ahead of the monotonic one (Linux counts a suspend in
+    CLOCK_BOOTTIME only); `stepped` is the wall clock moving against the monotonic one (a clock
+    change, NTP, or a resume where no boot-time clock exists).
+    """
+
+    wall: float
+    monotonic: float
+    boot: float | None
+
+    @property
+    def slept(self) -> float:
+        return 0.0 if self.boot is None else self.boot - self.monotonic
+
+    @property
+    def stepped(self) -> float:
+        return self.wall - self.monotonic
+
+
+@dataclass(slots=True)
+class ClockReadings:
+    """Notices a suspend or a wall-clock step between two readings of the clocks."""
+
+    _last: tuple[float, float, float | None] | None = None
+
+    def event(self, wall: float, monotonic: float, boot: float | None) -> ClockEvent | None:
+        """How the clocks moved since the last reading, when a suspend or a step shows."""
+        last, self._last = self._last, (wall, monotonic, boot)
+        if last is None:
+            return None
+        boot_delta = None if boot is None or last[2] is None else boot - last[2]
+        moved = ClockEvent(wall - last[0], monotonic - last[1], boot_delta)
+        if abs(moved.stepped) > JUMP_TOLERANCE_SECONDS or moved.slept > JUMP_TOLERANCE_SECONDS:
+            return moved
+        return None
 
 
 @dataclass(slots=True)

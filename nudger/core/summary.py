@@ -163,9 +163,14 @@ class RangeSummary:
 
 @dataclass(frozen=True, slots=True)
 class HourShare:
+    """Time in one local hour of the day, each moment counted once per field: a blocklist page
+    on a social site is in both `site_seconds` and `blocklist_seconds`, but only once in
+    `seconds`."""
+
     hour: int  # local hour of the day, 0-23
     site_seconds: float
     blocklist_seconds: float
+    seconds: float
 
 
 def clip(visit: Visit, start: float, end: float) -> tuple[float, float] | None:
@@ -176,20 +181,19 @@ def clip(visit: Visit, start: float, end: float) -> tuple[float, float] | None:
     return lo, hi
 
 
-def union_seconds(spans: Iterable[tuple[float, float]]) -> float:
-    total = 0.0
-    current_start: float | None = None
-    current_end = 0.0
+def merged_spans(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The spans merged where they overlap or touch: each moment in exactly one of them."""
+    merged: list[tuple[float, float]] = []
     for lo, hi in sorted(spans):
-        if current_start is None or lo > current_end:
-            if current_start is not None:
-                total += current_end - current_start
-            current_start, current_end = lo, hi
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
         else:
-            current_end = max(current_end, hi)
-    if current_start is not None:
-        total += current_end - current_start
-    return total
+            merged.append((lo, hi))
+    return merged
+
+
+def union_seconds(spans: Iterable[tuple[float, float]]) -> float:
+    return sum(hi - lo for lo, hi in merged_spans(spans))
 
 
 def _totals(
@@ -270,14 +274,23 @@ def combine_targets(days: Iterable[DaySummary]) -> tuple[TargetTotal, ...]:
 def hour_profile(
     visits: Iterable[Visit], tz: dt.tzinfo, start: float, end: float
 ) -> tuple[HourShare, ...]:
-    """Seconds per local hour of the day (0-23) within [start, end), summed over the visits."""
-    site = [0.0] * 24
-    blocklist = [0.0] * 24
+    """Seconds per local hour of the day (0-23) within [start, end), each moment counted once."""
+    spans: dict[Kind, list[tuple[float, float]]] = {"site": [], "blocklist": []}
     for visit in visits:
         moment, stop = max(visit.started_at, start), min(visit.ended_at, end)
-        if visit.source != "front" or stop <= moment:
-            continue
-        bucket = blocklist if visit.kind == "blocklist" else site
+        if visit.source == "front" and stop > moment:
+            spans[visit.kind].append((moment, stop))
+    site = _per_hour(merged_spans(spans["site"]), tz)
+    blocklist = _per_hour(merged_spans(spans["blocklist"]), tz)
+    either = _per_hour(merged_spans(spans["site"] + spans["blocklist"]), tz)
+    return tuple(HourShare(h, site[h], blocklist[h], either[h]) for h in range(24))
+
+
+def _per_hour(spans: Iterable[tuple[float, float]], tz: dt.tzinfo) -> list[float]:
+    """Seconds of disjoint spans per local hour of the day."""
+    bucket = [0.0] * 24
+    for begin, stop in spans:
+        moment = begin
         while moment < stop:
             local = dt.datetime.fromtimestamp(moment, tz)
             # Real seconds to the next change of the wall-clock hour. Around a DST change the
@@ -286,7 +299,7 @@ def hour_profile(
             step_end = min(stop, moment + 3600 - into_hour)
             bucket[local.hour] += step_end - moment
             moment = step_end
-    return tuple(HourShare(h, site[h], blocklist[h]) for h in range(24))
+    return bucket
 
 
 class DayIndex:

@@ -19,6 +19,12 @@ looked) or an *event* (the desktop said focus or a title changed, and when).
   than `pulse_seconds` (poll * 1.5 + 1: a suspend, a stalled or stopped daemon) leave the time
   between them unknown: every visit ends where it was last seen, and nothing is counted for the
   gap. Closer together, a target seen in both is one visit, whatever happened unobserved between.
+- **Unless the desktop vouches for the gap.** A backend that follows the desktop's event stream
+  says since when it has followed it without a break (`followed_since`). A daemon that was
+  stopped or starved then still knows every change in the gap (replayed as exact observations),
+  and a gap with no change in it is time on what stayed in front, provided the person cannot have
+  gone away unseen in it (see `core.clock.gap_is_vouched`). A sample that shows a change the
+  stream did not report is not vouched for: the pulse rule stands.
 - Idle past `idle_seconds` ends every visit at the moment input stopped. The observation after
   the person comes back starts afresh: nobody was looking while they were away.
 - A visit that runs past the start of a new day is split there; the second part is marked as
@@ -32,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nudger.core.clock import is_away
+from nudger.core.clock import gap_is_vouched, is_away
 from nudger.core.days import LocalDays
 from nudger.core.types import Hit, Kind, Source, Visit
 
@@ -84,6 +90,7 @@ class Tracker:
         self._last_at: float | None = None
         # The last observation with someone there: what a change is measured from.
         self._last_watched: float | None = None
+        self._last_idle = 0.0  # the idle time reported with it
 
     def observe(
         self,
@@ -93,11 +100,14 @@ class Tracker:
         title: str | None = None,
         *,
         exact: bool = False,
+        followed_since: float | None = None,
     ) -> Step:
         """Feed one observation taken at `at` (Unix seconds): `hits` were in front then.
 
         `exact` says that what is in front became so at `at` (a focus or title event), rather
-        than at some moment since the previous observation (a sample).
+        than at some moment since the previous observation (a sample). `followed_since` is when
+        the backend's event stream was last (re)joined, if it follows one and delivered all of
+        it up to `at`.
         """
         ended: list[Visit] = []
         if self._last_at is not None and at < self._last_at:
@@ -109,9 +119,12 @@ class Tracker:
             self._last_watched = None
             return Step(tuple(ended))
 
-        previous = self._last_watched
-        self._last_watched = at
-        if previous is None or at - previous > self.pulse_seconds:
+        present = tuple(hits)
+        previous, idle_before = self._last_watched, self._last_idle
+        self._last_watched, self._last_idle = at, idle_seconds
+        if previous is None or not self._bridged(
+            previous, at, present, idle_before, exact=exact, followed_since=followed_since
+        ):
             # Nothing was observed in between: what was open ends where it was last seen.
             ended += self.interrupt()
             self._last_watched = at
@@ -121,7 +134,7 @@ class Tracker:
 
         started: list[Visit] = []
         seen: set[tuple[Kind, str]] = set()
-        for hit in hits:
+        for hit in present:
             key = (hit.kind, hit.target)
             if key in seen:
                 continue
@@ -135,6 +148,31 @@ class Tracker:
             if key not in seen:
                 ended += self._finish(key, visit, changed_at)
         return Step(tuple(ended), tuple(started))
+
+    def _bridged(
+        self,
+        previous: float,
+        at: float,
+        hits: tuple[Hit, ...],
+        idle_before: float,
+        *,
+        exact: bool,
+        followed_since: float | None,
+    ) -> bool:
+        """The time since `previous` counts as watched: within the pulse, or vouched for."""
+        if at - previous <= self.pulse_seconds:
+            return True
+        vouched = gap_is_vouched(
+            previous=previous,
+            at=at,
+            followed_since=followed_since,
+            idle_before=idle_before,
+            idle_threshold=self.idle_seconds,
+        )
+        # A sample that shows a change the stream never reported: the stream missed something,
+        # and nothing says when in the gap it happened.
+        unchanged = exact or {(h.kind, h.target) for h in hits} == set(self._open)
+        return vouched and unchanged
 
     def _extend(
         self, key: tuple[Kind, str], visit: _OpenVisit, at: float, title: str | None

@@ -47,12 +47,15 @@ class Reading:
     """One look at the desktop. `window` is None when nothing is in front (a normal state).
 
     `glances` are the changes since the previous reading, oldest first (empty for backends that
-    only poll); `window` is what is in front now.
+    only poll); `window` is what is in front now. `followed_since` is set by a backend that
+    follows the desktop's event stream and has delivered all of it up to this reading: the
+    moment since which it has followed it without a break (see core.tracking).
     """
 
     window: Window | None
     idle_seconds: float
     glances: tuple[Glance, ...] = ()
+    followed_since: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,7 +152,7 @@ def targets(summary: RangeSummary) -> str:
 
 def hours_strip(summary: RangeSummary) -> str:
     """Time per hour of the day over the whole range: the tallest bars pull hardest."""
-    totals = [h.site_seconds + h.blocklist_seconds for h in summary.hours]
+    totals = [h.seconds for h in summary.hours]
     unit = unit_for(max(totals, default=0.0))
     chart = _chart(
         pygal.Bar,

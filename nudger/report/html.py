@@ -38,10 +38,8 @@ def _figure(label: str, value: str, extra_class: str = "") -> str:
 
 def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> str:
     summary = today.summary
-    risky = sorted(month.hours, key=lambda h: -(h.site_seconds + h.blocklist_seconds))[:3]
-    risky_text = ", ".join(
-        f"{h.hour:02d}:00" for h in risky if h.site_seconds + h.blocklist_seconds > 0
-    )
+    risky = sorted(month.hours, key=lambda h: -h.seconds)[:3]
+    risky_text = ", ".join(f"{h.hour:02d}:00" for h in risky if h.seconds > 0)
     heeded = _("{heeded} of {sent}").format(heeded=month.nudges.heeded, sent=month.nudges.sent)
     stepped = _("{heeded} of {sent}").format(
         heeded=month.nudges.stepped_away, sent=month.nudges.pauses

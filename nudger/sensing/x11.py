@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 
 from Xlib import display, error
 
@@ -18,6 +19,12 @@ from nudger.sensing.x11_follow import FocusFollower
 from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
 
 log = logging.getLogger(__name__)
+
+# A read this long after the previous one came late (the sampler stalled or was starved): the
+# follower is asked to vouch for the gap. On time, the pulse bridges it and no marker is needed.
+_LATE_AFTER_SECONDS = 1.25
+# How long a late read waits for the follower to catch up with the event stream.
+_CATCH_UP_SECONDS = 0.5
 
 
 class X11Sensor:
@@ -39,12 +46,16 @@ class X11Sensor:
         if not self._reader.has_idle:
             log.warning("this X server has no MIT-SCREEN-SAVER extension; idle time is not known")
         self._follower: FocusFollower | None = None
+        self._last_read: float | None = None
         try:
             self._follower = FocusFollower(self._display_name)
         except (*CONNECTION_ERRORS, error.XError) as exc:
             log.info("cannot follow focus changes as they happen (%s); sampling only", exc)
 
     def read(self) -> Reading:
+        # First the follower catches up, then the window is read: a change in between shows as a
+        # sample the stream did not report, which the tracker does not bridge.
+        followed_since = self._vouch_if_late()
         try:
             window = self._reader.active_window()
             idle = self._reader.idle_seconds()
@@ -56,7 +67,15 @@ class X11Sensor:
                 )
             ) from None
         glances = self._follower.take() if self._follower else ()
-        return Reading(window, idle, glances)
+        return Reading(window, idle, glances, followed_since)
+
+    def _vouch_if_late(self) -> float | None:
+        now = time.monotonic()
+        late = self._last_read is not None and now - self._last_read > _LATE_AFTER_SECONDS
+        self._last_read = now
+        if not late or self._follower is None:
+            return None
+        return self._follower.caught_up(_CATCH_UP_SECONDS)
 
     def close(self) -> None:
         if self._follower is not None:

@@ -10,15 +10,27 @@ for the sensor's next reading.
 It has its own connection (a python-xlib connection must not be shared between threads) and a
 pipe to wake it for shutdown. The sampler stays the source of truth: if this thread stops, the
 glances stop and the polling goes on as before.
+
+**Time comes from the server.** Every event carries the X server's timestamp, so a change is
+dated when it happened, even when this process was stopped or starved and reads it seconds later.
+The server's millisecond clock is tied to ours by a marker: a property change on a window of our
+own, whose event comes back with the server's time of that moment.
+
+**A checkpoint vouches for a gap.** When a sample comes late, the sensor asks for a marker and
+waits for its event: the server sends events in order, so once the marker is read, every change
+before it has been read too. The sensor can then say that the stream was followed without a break
+(see core.tracking): a stall with no change in it is time on what stayed in front.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import select
 import threading
 import time
+from collections import deque
 from typing import Any
 
 from Xlib import X, Xatom, display
@@ -39,6 +51,10 @@ _SETTLE_SECONDS = 0.1
 # read, and memory would grow without bound. Sampling still reads its title every second.
 _FLOOD_EVENTS = 200
 _MUTE_SECONDS = 2.0
+# The server's timestamps are 32-bit milliseconds that wrap every 49.7 days.
+_SERVER_TIME_WRAP = 1 << 32
+# An event older than this by the server's clock is a clock we misread, not a real delay.
+_LONGEST_DELAY_SECONDS = 3600.0
 
 
 class FocusFollower:
@@ -58,6 +74,10 @@ class FocusFollower:
         self._followed = 0
         self._listening = 0  # the window whose title events are selected (0 while muted)
         self._muted_until: float | None = None
+        self._marks = _Marks(self._connection)
+        self._server_clock = self._marks.calibrate()
+        # Since when every change has been followed (None while title events are muted).
+        self._since: float | None = time.time()
         self._connection.screen().root.change_attributes(event_mask=X.PropertyChangeMask)
         self._follow(self._reader.active_id())
         self._last: Window | None = self._reader.active_window()
@@ -68,9 +88,23 @@ class FocusFollower:
         """The changes since the last call, oldest first."""
         return self._glances.take()
 
+    def caught_up(self, timeout: float) -> float | None:
+        """Make sure every change made before now has been read into the glances.
+
+        Returns since when the stream has been followed without a break, or None when that
+        cannot be vouched for (muted, stopped, or no answer within `timeout`)."""
+        if not self._thread.is_alive():
+            return None
+        since = self._since
+        if since is None or not self._marks.request_and_wait(timeout):
+            return None
+        # A mute that began while we waited broke the chain.
+        return since if self._since == since else None
+
     def close(self) -> None:
         self._stopping.set()
         self._wakeup.stop(self._thread)
+        self._marks.close()
         for connection in (self._connection, self._questions):
             with contextlib.suppress(*CONNECTION_ERRORS):
                 connection.close()
@@ -91,57 +125,82 @@ class FocusFollower:
         """Events are waiting: read the first change at once, the rest once they settle."""
         # The first change of a burst is read at once, so its glance carries the moment it
         # happened and is there for the very next sample.
-        changed, titles = self._drain()
-        if changed:
-            self._record(time.time())
+        first = self._drain()
+        if first.changed_at is None:
+            self._marks.answered(first.marks)  # only markers (or nothing we follow)
+            return
+        self._record(first.changed_at)
         # What follows within the settle time (a focus change, then the new window's title; a
         # title set twice) is read once, at its end.
         later: float | None = None
+        titles, marks = first.titles, first.marks
         settled_at = time.monotonic() + _SETTLE_SECONDS
         while (left := settled_at - time.monotonic()) > 0 and not self._stopping.is_set():
             if self._events_within(left):
-                arrived = time.time()
-                more, retitled = self._drain()
-                titles += retitled
-                if more and later is None:
-                    later = arrived
+                more = self._drain()
+                titles += more.titles
+                marks += more.marks
+                if later is None:
+                    later = more.changed_at
         if titles > _FLOOD_EVENTS:
             self._mute()
         if later is not None and not self._stopping.is_set():
             self._record(later)
+        # Only now is every change before the markers in the glances.
+        self._marks.answered(marks)
 
     def _events_within(self, timeout: float | None) -> bool:
-        """True when X events are waiting (or arrive within `timeout`); False when woken to stop."""
-        if self._connection.pending_events():  # python-xlib may have queued some already
-            return True
-        readable, _, _ = select.select(
-            [self._connection.fileno(), self._wakeup.fd], [], [], timeout
-        )
-        return self._wakeup.fd not in readable and bool(readable)
+        """True when X events are waiting (or arrive within `timeout`); False when woken to stop.
 
-    def _drain(self) -> tuple[bool, int]:
-        """Take every event queued so far. Returns whether one of them may have changed what is
-        in front, and how many were title changes.
+        A request for a marker is sent from here, on this thread, which owns the connection."""
+        while True:
+            if self._connection.pending_events():  # python-xlib may have queued some already
+                return True
+            watched = [self._connection.fileno(), self._wakeup.fd, self._marks.fd]
+            readable, _, _ = select.select(watched, [], [], timeout)
+            if self._wakeup.fd in readable:
+                return False
+            if self._marks.fd in readable:
+                self._marks.send()
+                continue
+            return bool(readable)
+
+    def _drain(self) -> _Drained:
+        """Take every event queued so far: whether and when one of them may have changed what is
+        in front, how many were title changes, and how many were our markers.
 
         pending_events() reads one more chunk from the socket (up to thousands of events) each
         time it is called: asked once per event taken, in a flood it would queue events far
         faster than they are taken off, and memory would grow without bound. So it is asked once,
         and exactly what it queued is taken."""
-        changed = False
-        titles = 0
+        drained = _Drained()
         for _ in range(self._connection.pending_events()):
             event = self._connection.next_event()
             if event.type != X.PropertyNotify:
                 continue
+            if self._marks.is_mark(event):
+                drained.marks += 1
+                self._server_clock = (event.time, time.monotonic())
+                continue
             if event.window.id == self._reader.root.id:
-                changed |= event.atom == self._reader.net_active_window
+                if event.atom == self._reader.net_active_window:
+                    drained.saw_change(self._wall_time_of(event.time))
             elif event.window.id == self._followed and event.atom in (
                 self._reader.net_wm_name,
                 Xatom.WM_NAME,
             ):
-                changed = True
-                titles += 1
-        return changed, titles
+                drained.saw_change(self._wall_time_of(event.time))
+                drained.titles += 1
+        return drained
+
+    def _wall_time_of(self, server_ms: int) -> float:
+        """When an event happened, by our wall clock, from the server's timestamp on it."""
+        base_ms, base_mono = self._server_clock
+        now_ms = base_ms + (time.monotonic() - base_mono) * 1000
+        age = ((now_ms - server_ms) % _SERVER_TIME_WRAP) / 1000
+        if age > _LONGEST_DELAY_SECONDS:
+            age = 0.0  # a timestamp from just after our estimate of "now": it is fresh
+        return time.time() - age
 
     def _record(self, at: float) -> None:
         wid = self._reader.active_id()
@@ -168,6 +227,7 @@ class FocusFollower:
         self._connection.flush()
 
     def _mute(self) -> None:
+        self._since = None
         if self._muted_until is None:
             log.info(
                 "a window changes its title hundreds of times a second; its title is sampled "
@@ -184,6 +244,93 @@ class FocusFollower:
         if self._muted_until is not None and time.monotonic() >= self._muted_until:
             self._muted_until = None
             self._follow(self._reader.active_id())
+            self._since = time.time()
+
+
+class _Drained:
+    """What one drain of the event queue found."""
+
+    __slots__ = ("changed_at", "marks", "titles")
+
+    def __init__(self) -> None:
+        self.changed_at: float | None = None  # when the first change in it happened
+        self.titles = 0
+        self.marks = 0
+
+    def saw_change(self, at: float) -> None:
+        if self.changed_at is None:
+            self.changed_at = at
+
+
+class _Marks:
+    """Markers through the event stream: a property change on a window of our own.
+
+    Its event comes back with the server's time (which dates every other event) and after every
+    event sent before it (which makes it a checkpoint). The sampler asks for one through a pipe;
+    the follower thread, which owns the connection, sends it and answers when it has been read.
+    """
+
+    def __init__(self, connection: display.Display) -> None:
+        self._connection = connection
+        root = connection.screen().root
+        self._window = root.create_window(
+            -1, -1, 1, 1, 0, 0, X.InputOnly, X.CopyFromParent, event_mask=X.PropertyChangeMask
+        )
+        self._atom = connection.intern_atom("_NUDGER_MARK")
+        self.fd, self._request_fd = os.pipe()
+        self._condition = threading.Condition()
+        self._asked = 0  # markers asked for
+        self._sent: deque[int] = deque()  # markers sent, by the number asked for when sent
+        self._answered = 0  # markers whose event has been read and whose changes are recorded
+
+    def calibrate(self) -> tuple[int, float]:
+        """The server's time now, and our monotonic time with it (before the thread starts)."""
+        self._put()
+        while True:
+            event = self._connection.next_event()
+            if event.type == X.PropertyNotify and self.is_mark(event):
+                return event.time, time.monotonic()
+
+    def request_and_wait(self, timeout: float) -> bool:
+        """Ask for a marker and wait until the follower has read it (from the sampler)."""
+        with self._condition:
+            self._asked += 1
+            wanted = self._asked
+        with contextlib.suppress(OSError):
+            os.write(self._request_fd, b"m")
+        with self._condition:
+            return self._condition.wait_for(lambda: self._answered >= wanted, timeout)
+
+    def send(self) -> None:
+        """Send one marker for every request so far (on the follower thread)."""
+        with contextlib.suppress(OSError):
+            os.read(self.fd, 4096)
+        with self._condition:
+            asked = self._asked
+        self._sent.append(asked)
+        self._put()
+
+    def is_mark(self, event: Any) -> bool:
+        return bool(event.window.id == self._window.id and event.atom == self._atom)
+
+    def answered(self, count: int) -> None:
+        """`count` markers were read, and everything before them recorded."""
+        if not count:
+            return
+        with self._condition:
+            for _ in range(count):
+                if self._sent:
+                    self._answered = self._sent.popleft()
+            self._condition.notify_all()
+
+    def close(self) -> None:
+        for fd in (self.fd, self._request_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def _put(self) -> None:
+        self._window.change_property(self._atom, Xatom.INTEGER, 32, [0])
+        self._connection.flush()
 
 
 def _ignore(*_details: Any) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nudger.core.clock import JUMP_TOLERANCE_SECONDS, ClockWatch, is_away, pulse_for
+import pytest
+
+from nudger.core.clock import JUMP_TOLERANCE_SECONDS, ClockReadings, ClockWatch, is_away, pulse_for
 
 
 def test_the_pulse_bridges_a_missed_sample_and_nothing_longer() -> None:
@@ -22,3 +24,16 @@ def test_a_jump_of_the_wall_clock_is_seen_and_a_steady_clock_is_not() -> None:
     assert watch.jump(1002.0 + JUMP_TOLERANCE_SECONDS, 52.0) == 0.0  # within the tolerance
     assert watch.jump(5000.0, 53.0) > 3000  # a resume after a suspend
     assert watch.jump(1000.0, 54.0) < -3000  # the clock set back
+
+
+def test_clock_readings_tell_a_suspend_from_a_step_and_say_how_each_clock_moved() -> None:
+
+    clocks = ClockReadings()
+    assert clocks.event(1000.0, 50.0, 60.0) is None
+    assert clocks.event(1001.0, 51.0, 61.0) is None  # all three moved together
+    slept = clocks.event(2801.0, 52.0, 1861.0)  # asleep for 30 minutes
+    assert slept is not None and slept.slept == pytest.approx(1799.0)
+    assert (slept.wall, slept.monotonic, slept.boot) == (1800.0, 1.0, 1800.0)
+    stepped = clocks.event(2000.0, 53.0, 1862.0)  # someone set the wall clock back
+    assert stepped is not None and stepped.slept == 0.0 and stepped.stepped < -800
+    assert clocks.event(2001.0, 54.0, None) is None  # no boot-time clock: the wall still tells

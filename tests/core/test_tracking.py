@@ -397,3 +397,79 @@ def test_an_unobserved_gap_shorter_than_the_pulse_is_still_bridged(
                 if (v.kind, v.target) == (hit.kind, hit.target)
             )
             assert covered == pytest.approx(after.at - before.at, abs=1e-6), hit.target
+
+
+# -- gaps the desktop vouches for (issue 24) -----------------------------------------------------
+
+
+@st.composite
+def vouched_stalls(draw: st.DrawFn) -> tuple[float, float, float, float]:
+    """(seen for, stalled for, seen after, idle before the stall), gaps past the pulse."""
+    before = draw(st.floats(0, 30))
+    stall = draw(st.floats(PULSE + 0.01, 100))
+    after = draw(st.floats(0, 30))
+    idle_before = draw(st.floats(0, IDLE - stall - 0.01)) if stall < IDLE else 0.0
+    return before, stall, after, idle_before
+
+
+def stalled(
+    before: float, stall: float, after: float, idle_before: float, followed_since: float | None
+) -> list[Visit]:
+    t0 = at("2026-11-27 20:00:00")
+    track = tracker()
+    visits = list(track.observe(t0, (ALEX,), idle_before, followed_since=t0 - 5).ended)
+    visits += track.observe(t0 + before, (ALEX,), idle_before, followed_since=t0 - 5).ended
+    resumed = t0 + before + stall
+    visits += track.observe(resumed, (ALEX,), 0.0, followed_since=followed_since).ended
+    visits += track.observe(resumed + after, (ALEX,), 0.0, followed_since=t0 - 5).ended
+    return visits + track.close_all()
+
+
+@given(vouched_stalls())
+def test_a_stall_the_stream_vouches_for_is_time_on_the_window(
+    stall: tuple[float, float, float, float],
+) -> None:
+    before, gap, after, idle_before = stall
+    t0 = at("2026-11-27 20:00:00")
+    visits = stalled(before, gap, after, idle_before, followed_since=t0 - 5)
+    assert len(visits) == 1
+    assert visits[0].seconds == pytest.approx(before + gap + after)
+
+
+@given(vouched_stalls(), st.sampled_from(["none", "late"]))
+def test_a_stall_nobody_vouches_for_counts_nothing(
+    stall: tuple[float, float, float, float], why: str
+) -> None:
+    before, gap, after, idle_before = stall
+    t0 = at("2026-11-27 20:00:00")
+    # No stream, or one (re)joined only after the stall began: the gap is unknown.
+    since = None if why == "none" else t0 + before + 0.5
+    visits = stalled(before, gap, after, idle_before, followed_since=since)
+    assert sum(v.seconds for v in visits) == pytest.approx(before + after)
+
+
+def test_a_stall_long_enough_to_hide_an_absence_is_not_bridged() -> None:
+    t0 = at("2026-11-27 20:00:00")
+    track = tracker()
+    track.observe(t0, (ALEX,), 100.0, followed_since=t0 - 5)
+    # 100 s without input before, then 30 s unseen: the person may have been away from t0 + 20.
+    track.observe(t0 + 30, (ALEX,), 0.0, followed_since=t0 - 5)
+    visits = track.close_all()
+    assert [v.seconds for v in visits] == [0.0]
+
+
+def test_a_sample_showing_a_change_the_stream_missed_is_not_bridged() -> None:
+    t0 = at("2026-11-27 20:00:00")
+    track = tracker()
+    track.observe(t0, (ALEX,), 0.0, followed_since=t0 - 5)
+    ended = track.observe(t0 + 10, (INSTA,), 0.0, followed_since=t0 - 5).ended
+    # Nothing says when in those 10 s Alex left: it ends where it was last seen.
+    assert [(v.target, v.ended_at) for v in ended] == [("Alex", t0)]
+
+
+def test_a_change_replayed_from_the_stream_ends_the_visit_at_that_change() -> None:
+    t0 = at("2026-11-27 20:00:00")
+    track = tracker()
+    track.observe(t0, (ALEX,), 0.0, followed_since=t0 - 5)
+    ended = track.observe(t0 + 6, (), 0.0, exact=True, followed_since=t0 - 5).ended
+    assert [(v.target, v.ended_at) for v in ended] == [("Alex", t0 + 6)]

@@ -60,6 +60,9 @@ class ScriptedClock:
     def monotonic(self) -> float:
         return self.mono
 
+    def boot(self) -> float | None:
+        return None
+
 
 @dataclass
 class Sample:
