@@ -278,6 +278,7 @@ class Daemon:
                     backend=self.backend.name,
                     sensor_connected=self.watcher.sensor_connected,
                     last_sample_at=self.watcher.last_sample_at,
+                    away_for=self.watcher.away_for,
                     updated_at=time.time(),
                     notes=tuple(self.watcher.problems() + self.coach.problems()),
                     database_moved_aside=str(self.store.moved_aside)

@@ -43,6 +43,8 @@ class DaemonStatus:
     in_front: tuple[str, ...] = ()
     # The browsers whose companion spoke since the daemon started: name, connected, last_seen.
     browsers: tuple[dict[str, Any], ...] = ()
+    # At the last look: seconds without input, when that was past watch.idle_seconds (away).
+    away_for: float | None = None
 
 
 class AlreadyRunning(Exception):

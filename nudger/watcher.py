@@ -15,7 +15,7 @@ from typing import Protocol
 
 from nudger.catalogue import all_rules
 from nudger.core.browsing import TabReport, with_tabs
-from nudger.core.clock import ClockEvent, ClockReadings, pulse_for
+from nudger.core.clock import ClockEvent, ClockReadings, is_away, pulse_for
 from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
 from nudger.core.types import Hit, Visit
@@ -105,6 +105,8 @@ class Watcher:
             source="running",
         )
         self.last_sample_at: float | None = None
+        # Seconds without input at the last look, when the person counted as away then.
+        self.away_for: float | None = None
         self._sensor: Sensor | None = None
         self._sensor_idle: float | None = None  # the idle threshold the open sensor was given
         self._retry_at = 0.0
@@ -190,6 +192,8 @@ class Watcher:
                 steps.append(self._interrupt())
             else:
                 self.last_sample_at = wall
+                idle = reading.idle_seconds
+                self.away_for = idle if is_away(idle, self._tracker.idle_seconds) else None
                 steps += self._glance_steps(wall, reading)
                 hits = self._matcher.match(reading.window)
                 steps.append(

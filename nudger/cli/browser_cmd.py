@@ -159,8 +159,10 @@ def print_status(*, indent: str = "") -> int:
         browser = place.browser
         if manifest is None or manifest.get("name") != NAME:
             if browser.name in heard:
+                # Heard since the daemon started, but its host is not set up now: uninstalled
+                # while the browser ran. The running host goes when the browser closes.
                 print(
-                    _("{indent}{label}: speaks to nudger (its host was set up elsewhere)").format(
+                    _("{indent}{label}: not set up (set it up: nudger browser install)").format(
                         indent=indent, label=browser.label
                     )
                 )
@@ -220,7 +222,7 @@ def _contact_state(contact: dict[str, Any]) -> str:
 def _ago(seconds: float) -> str:
     seconds = max(0.0, seconds)
     if seconds < 90:
-        return f"{seconds:.0f} s ago"
+        return _("{seconds} s ago").format(seconds=f"{seconds:.0f}")
     if seconds < 5400:
-        return f"{seconds / 60:.0f} min ago"
-    return f"{seconds / 3600:.1f} h ago"
+        return _("{minutes} min ago").format(minutes=f"{seconds / 60:.0f}")
+    return _("{hours} h ago").format(hours=f"{seconds / 3600:.1f}")

@@ -113,7 +113,9 @@ def _check_windows() -> bool:
 
     backend = sensing.detect()
     print(_("Session: {value}").format(value=backend.session or _("unknown")))
-    print(_("Window backend: {name} ({reason})").format(name=backend.name, reason=backend.reason))
+    # The reason on a line of its own: it may hold brackets of its own.
+    print(_("Window backend: {name}").format(name=backend.name))
+    print(_("  chosen because of: {reason}").format(reason=backend.reason))
     if sys.platform == "darwin":
         from nudger.sensing.macos import PERMISSIONS_HELP
 

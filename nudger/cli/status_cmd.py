@@ -32,13 +32,19 @@ def register(commands: Any) -> None:
 
 
 def _in_front(found: tuple[str, ...]) -> str:
-    """ "Instagram and a page on your blocklist"; a blocklist entry is never named here."""
+    """ "Instagram and a page on your blocklist"; a blocklist entry is never named here.
+
+    Whole phrases per case, so that no language gets an English "and" spliced in."""
     if not found:
         return _("nothing nudger counts")
-    names = [printable(item.removeprefix("site:")) for item in found if item.startswith("site:")]
-    if "blocklist" in found:
-        names.append(_("a page on your blocklist"))
-    return " and ".join(names)
+    sites = ", ".join(
+        printable(item.removeprefix("site:")) for item in found if item.startswith("site:")
+    )
+    if "blocklist" not in found:
+        return sites
+    if not sites:
+        return _("a page on your blocklist")
+    return _("{sites} and a page on your blocklist").format(sites=sites)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -94,7 +100,14 @@ def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now
             backend=status.backend, state=state, seen=seen
         )
     )
-    if status.sensor_connected and looked:
+    if status.sensor_connected and looked and status.away_for is not None:
+        print(
+            _(
+                "At that look nobody had used the computer for {duration}, so nothing was "
+                "being counted."
+            ).format(duration=duration(status.away_for))
+        )
+    elif status.sensor_connected and looked:
         print(_("In front at that look: {in_front}.").format(in_front=_in_front(status.in_front)))
     for note in status.notes:
         print(f"  {printable(note)}")

@@ -192,9 +192,20 @@ def _run_opener(path: Path) -> str | None:
         return None
     if code == 0:
         return None
-    said = (process.stderr.read() if process.stderr else "").strip().splitlines()
+    said = [
+        _without_log_prefix(line)
+        for line in (process.stderr.read() if process.stderr else "").strip().splitlines()
+    ]
     return (
         _("{opener} said: {said}").format(opener=opener, said=said[-1])
         if said
         else _("{opener} failed with exit code {code}").format(opener=opener, code=code)
     )
+
+
+def _without_log_prefix(line: str) -> str:
+    """A browser's log line without its machine prefix ("[1203/101500.123:ERROR:zygote...(100)] "),
+    which means nothing to a person; the words after it do."""
+    if line.startswith("[") and "] " in line:
+        return line.split("] ", 1)[1]
+    return line

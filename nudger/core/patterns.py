@@ -134,7 +134,9 @@ def breadth_warning(pattern: str) -> str | None:
     one_word = plain and _is_bare_word(text)
     if not caught and not short and not one_word:
         return None
-    everyday = [f"Happy birthday, {text}!", f"{text} Johnson - Wikipedia", f"{text} - News"]
+    # Written as a name appears in a title (capitalised), so the example reads like a real one.
+    name = text[:1].upper() + text[1:]
+    everyday = [f"Happy birthday, {name}!", f"{name} Johnson - Wikipedia", f"{name} - News"]
     examples = (caught + [title for title in everyday if compiled.search(title)])[:2]
     if not examples:
         return _('"{pattern}" is broad: it is so short that it may match many titles').format(

@@ -16,9 +16,15 @@ from nudger.core.translate import N_, _, dates, ngettext
 REPEATED_HARD_DAYS = 3
 
 
+def whole_seconds(seconds: float) -> int:
+    """Seconds as every output shows them (text, JSON, report): rounded down, so that a time and
+    the longest visit within it never disagree by a second between two views."""
+    return int(seconds)
+
+
 def duration(seconds: float) -> str:
     """12 s, 24 min, 1 h 05 min. Whole units, rounded down; glances still show."""
-    whole = int(seconds)
+    whole = whole_seconds(seconds)
     if whole < 60:
         return _("{seconds} s").format(seconds=whole)
     minutes = whole // 60

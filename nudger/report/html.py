@@ -54,13 +54,16 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
                 str(today.streak.current),
                 "streak" if today.streak.current else "",
             ),
+            # As in the terminal: "in the last 1" is too early to say anything.
             _figure(
                 _("clear days in the last {days}").format(
                     days=min(30, today.streak.watched_last_30)
                 ),
                 str(today.streak.clear_last_30),
                 "streak" if today.streak.clear_last_30 else "",
-            ),
+            )
+            if today.streak.watched_last_30 >= 2
+            else "",
             _figure(_("nudges heeded (30 days)"), heeded),
             _figure(_("pauses in the browser you stepped away from (30 days)"), stepped)
             if month.nudges.pauses
@@ -130,4 +133,14 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
 
 def _helping(today: DayReport) -> str:
     sentence = help_sentence(today)
-    return f'\n<p class="help">{escape(sentence)}</p>' if sentence else ""
+    return f'\n<p class="help">{_with_code(sentence)}</p>' if sentence else ""
+
+
+def _with_code(sentence: str) -> str:
+    """The sentence escaped, with `a command` (a terminal's way of marking one) as <code>."""
+    parts = escape(sentence).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: nothing to mark
+        return escape(sentence)
+    return "".join(
+        f"<code>{part}</code>" if index % 2 else part for index, part in enumerate(parts)
+    )

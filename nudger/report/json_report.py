@@ -14,6 +14,7 @@ from nudger.core.summary import (
     Streak,
     TargetTotal,
 )
+from nudger.core.words import whole_seconds
 
 SCHEMA_VERSION = 1
 
@@ -26,9 +27,9 @@ def _target(total: TargetTotal, tz: dt.tzinfo) -> dict[str, Any]:
     return {
         "name": total.name,
         "kind": total.kind,
-        "seconds": round(total.seconds),
+        "seconds": whole_seconds(total.seconds),
         "visits": total.visits,
-        "longest_seconds": round(total.longest_seconds),
+        "longest_seconds": whole_seconds(total.longest_seconds),
         "first_seen": _iso(total.first_seen, tz),
         "last_seen": _iso(total.last_seen, tz),
     }
@@ -56,9 +57,9 @@ def _streak(streak: Streak) -> dict[str, Any]:
 def _totals(summary: DaySummary, tz: dt.tzinfo) -> dict[str, Any]:
     return {
         "date": summary.date.isoformat(),
-        "total_seconds": round(summary.total_seconds),
-        "site_seconds": round(summary.site_seconds),
-        "blocklist_seconds": round(summary.blocklist_seconds),
+        "total_seconds": whole_seconds(summary.total_seconds),
+        "site_seconds": whole_seconds(summary.site_seconds),
+        "blocklist_seconds": whole_seconds(summary.blocklist_seconds),
         "blocklist_visits": summary.blocklist_visits,
         "targets": [_target(t, tz) for t in summary.targets],
         "running": [_target(t, tz) for t in summary.running],
@@ -67,7 +68,7 @@ def _totals(summary: DaySummary, tz: dt.tzinfo) -> dict[str, Any]:
 
 def day_document(report: DayReport, tz: dt.tzinfo) -> dict[str, Any]:
     def rounded(value: float | None) -> int | None:
-        return None if value is None else round(value)
+        return None if value is None else whole_seconds(value)
 
     return {
         "schema": SCHEMA_VERSION,
@@ -88,16 +89,17 @@ def range_document(summary: RangeSummary, tz: dt.tzinfo) -> dict[str, Any]:
         "view": "range",
         "from": summary.first.isoformat(),
         "to": summary.last.isoformat(),
-        "total_seconds": round(sum(d.total_seconds for d in summary.days)),
-        "site_seconds": round(sum(d.site_seconds for d in summary.days)),
-        "blocklist_seconds": round(sum(d.blocklist_seconds for d in summary.days)),
+        "total_seconds": whole_seconds(sum(d.total_seconds for d in summary.days)),
+        "site_seconds": whole_seconds(sum(d.site_seconds for d in summary.days)),
+        "blocklist_seconds": whole_seconds(sum(d.blocklist_seconds for d in summary.days)),
         "days": [_totals(day, tz) for day in summary.days],
         "targets": [_target(t, tz) for t in summary.targets],
         "hours": [
             {
                 "hour": h.hour,
-                "site_seconds": round(h.site_seconds),
-                "blocklist_seconds": round(h.blocklist_seconds),
+                "site_seconds": whole_seconds(h.site_seconds),
+                "blocklist_seconds": whole_seconds(h.blocklist_seconds),
+                "seconds": whole_seconds(h.seconds),
             }
             for h in summary.hours
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 from rich.bar import Bar
 from rich.console import Console, Group, RenderableType
@@ -20,6 +21,7 @@ from nudger.core.words import (
     help_sentence,
     pause_sentence,
     streak_sentence,
+    untracked_sentence,
 )
 
 SITE_STYLE = "steel_blue"
@@ -83,6 +85,10 @@ def day_view(
         f" · {dates().full(summary.date)}",
         ("   " + _("(days start at {time})").format(time=f"{day_starts_at:%H:%M}"), "dim"),
     )
+    unknown = untracked_sentence(summary.date, today or summary.date, report.streak.tracked_since)
+    if unknown is not None:
+        # A day nudger did not watch has no totals: zeros there would read as a clear day.
+        return Group(heading, Text(), Text(unknown))
     parts: list[RenderableType] = [heading, Text()]
     if summary.targets:
         parts.append(_targets_table(summary.targets, tz, with_clock=True))
@@ -191,7 +197,9 @@ def range_view(
 
 def render(renderable: RenderableType, console: Console | None = None) -> str:
     """Render to a string: colour when stdout is a terminal, plain text otherwise."""
-    target = console or Console()
+    # Piped output is not wrapped at 80 columns: a sentence cut mid-way reads badly in a file or
+    # a mail, and whatever shows it wraps by itself.
+    target = console or Console(soft_wrap=not sys.stdout.isatty())
     with target.capture() as captured:
         target.print(renderable)
     return captured.get()

@@ -39,7 +39,7 @@ def test_stopping_writes_the_visit_in_progress(
     daemon = daemon_factory(desktop, JAMIE + "[watch]\nflush_seconds = 60\n").start()
     daemon.wait_watching()
     desktop.activate(desktop.open_xterm("Jamie Rivers - chat"))
-    daemon.wait_for_visit("blocklist", "Jamie", timeout=5)
+    daemon.wait_for_visit("blocklist", "Jamie", timeout=30)
     assert daemon.seconds_for("blocklist", "Jamie") < 1, "only the start was written so far"
     time.sleep(5)
     stopped_at = time.time()
@@ -59,7 +59,7 @@ def test_status_tells_how_it_is_going(
 
     daemon.start().wait_watching()
     desktop.activate(desktop.open_xterm("Jamie Rivers - chat"))
-    daemon.wait_for_visit("blocklist", "Jamie", timeout=5)
+    daemon.wait_for_visit("blocklist", "Jamie", timeout=30)
     assert run_cli(daemon.env, "pause", "--until", "23:59").returncode == 0
     time.sleep(5.5)  # a status refresh
     status = run_cli(daemon.env, "status")
@@ -100,7 +100,7 @@ def test_the_daemon_waits_for_a_desktop_and_notifications_that_come_later(tmp_pa
         desktop.start_window_manager()
         desktop.start_notifications()
         desktop.activate(desktop.open_xterm("Jamie Rivers - chat"))
-        daemon.wait_for_visit("blocklist", "Jamie", timeout=40)
+        daemon.wait_for_visit("blocklist", "Jamie", timeout=30)
         assert "watching windows again" in daemon.log()
         wait_until(
             lambda: any(call[:1] == ["nudger"] for call in desktop.notify_calls()),

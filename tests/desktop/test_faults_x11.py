@@ -24,7 +24,7 @@ def test_kill_9_loses_at_most_one_sample_and_one_flush(
     daemon = daemon_factory(desktop, JAMIE).start()
     daemon.wait_watching()
     desktop.activate(desktop.open_xterm("Jamie Rivers - chat"))
-    daemon.wait_for_visit("blocklist", "Jamie", timeout=5)
+    daemon.wait_for_visit("blocklist", "Jamie", timeout=30)
     time.sleep(9)
     assert daemon.process is not None
     killed_at = time.time()

@@ -106,7 +106,7 @@ def test_the_daemon_at_5_s_polling_counts_a_half_second_glance(
     time.sleep(GLANCE_SECONDS)
     desktop.activate(notes)
     # The next sample replays the glance; a visit that begins is written at once.
-    daemon.wait_for_visit("blocklist", "Alex", timeout=8)
+    daemon.wait_for_visit("blocklist", "Alex", timeout=30)
     assert daemon.stop() == 0
 
     [(start, end)] = blocklist_visits(daemon.database)

@@ -37,7 +37,8 @@ def test_a_blocklist_page_brings_a_discreet_notification_with_two_buttons(
     shown = time.monotonic()
     browser = desktop.open_chromium(PROFILE_TITLE)
     desktop.activate(browser)
-    wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 2, "a Notify call from nudger")
+    # Generous deadlines: a loaded machine may be slow, and how fast is the benchmarks' concern.
+    wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 30, "a Notify call from nudger")
     assert time.monotonic() - shown >= AFTER - 0.5, (
         "not before the visit lasted blocklist_after_seconds"
     )
@@ -50,6 +51,13 @@ def test_a_blocklist_page_brings_a_discreet_notification_with_two_buttons(
     assert title and body
     assert rest[:4] == ["snooze", "Snooze 1 h", "away", "I'm stepping away"]  # then the hints
 
+    # The row is written once the server has answered the Notify call, a moment after it.
+    wait_until(
+        lambda: daemon.query("SELECT 1 FROM nudges WHERE notification_id IS NOT NULL"),
+        30,
+        "the nudge to be recorded with the server's notification id",
+    )
+    wait_until(lambda: "nudge shown" in daemon.log(), 30, "the nudge in the log")
     [(delivered, kind, target, notification_id)] = daemon.query(
         "SELECT delivered, kind, target, notification_id FROM nudges"
     )
@@ -69,7 +77,7 @@ def test_snooze_through_the_notification_server_silences_nudges(
     daemon = daemon_factory(desktop, config).start()
     daemon.wait_watching()
     desktop.activate(desktop.open_chromium(PROFILE_TITLE))
-    wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 2, "the first nudge")
+    wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 30, "the first nudge")
 
     desktop.choose_action("Snooze 1 h")
     wait_until(
@@ -95,7 +103,7 @@ def test_leaving_the_page_soon_after_a_nudge_counts_as_heeded(
     notes = desktop.open_xterm("notes.txt")
     browser = desktop.open_chromium(PROFILE_TITLE)
     desktop.activate(browser)
-    wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 2, "the nudge")
+    wait_until(lambda: nudger_calls(desktop), POLL + AFTER + 30, "the nudge")
     desktop.activate(notes)
     try:
         wait_until(

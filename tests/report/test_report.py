@@ -473,3 +473,76 @@ def test_a_clear_day_has_no_pointer_to_help(store: Store) -> None:
     store.set_meta(FIRST_RUN_KEY, str(at("2026-11-01 10:00")))
     report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
     assert "help-now" not in plain(text.day_view(report, BERLIN, FOUR))
+
+
+# -- what a second newcomer met (issue 24) -------------------------------------------------------
+
+
+def test_the_report_marks_the_command_as_code_not_with_backticks(store: Store) -> None:
+    hard_days(store, ["2026-11-27"])
+    history = History(store, LocalDays(BERLIN, FOUR))
+    report = history.day(dt.date(2026, 11, 27))
+    month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
+    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    assert "<code>nudger help-now</code>" in page
+    assert "`" not in page.split("<body>", 1)[1]
+
+
+def test_a_day_before_nudger_watched_never_reads_as_clear(store: Store) -> None:
+    # nudger began on 1 November; 31 October is a day it knows nothing about.
+    report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 10, 31))
+    shown = plain(text.day_view(report, BERLIN, FOUR, today=dt.date(2026, 11, 27)))
+    assert "not watching yet" in shown
+    assert "Nothing on social sites" not in shown
+    assert "Social sites" not in shown and "0 s" not in shown, "no zero table"
+
+
+def test_no_clear_days_figure_after_a_single_watched_day(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "first.db")
+    store.set_meta(FIRST_RUN_KEY, str(at("2026-11-27 09:00")))
+    history = History(store, LocalDays(BERLIN, FOUR))
+    report = history.day(dt.date(2026, 11, 27))
+    month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
+    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    assert "clear days in the last" not in page
+
+
+def test_the_longest_visit_reads_the_same_in_text_and_json(store: Store) -> None:
+    store.save_visits([site("Instagram", at("2026-11-27 09:00"), 47.6)])
+    report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
+    shown = plain(text.day_view(report, BERLIN, FOUR))
+    document = json_report.day_document(report, BERLIN)
+    [instagram] = [t for t in document["targets"] if t["name"] == "Instagram"]
+    assert (instagram["seconds"], instagram["longest_seconds"]) == (47, 47)
+    assert "47 s" in shown and "48 s" not in shown
+
+
+def test_the_hours_chart_counts_a_blocklist_page_on_a_site_once(store: Store) -> None:
+    # 3 min 37 s on the ex's Instagram profile: a site visit and a blocklist visit at once.
+    store.save_visits(
+        [
+            site("Instagram", at("2026-11-27 13:05"), 217),
+            blocklist("Alex", at("2026-11-27 13:05"), 217),
+        ]
+    )
+    history = History(store, LocalDays(BERLIN, FOUR))
+    month = history.range(dt.date(2026, 11, 27), dt.date(2026, 11, 27))
+    assert month.hours[13].seconds == 217
+    assert month.days[0].total_seconds == 217
+    svg = charts.hours_strip(month)
+    assert "3.62" in svg and "7.23" not in svg  # minutes: the day's 217 s, not twice that
+
+
+def test_piped_output_is_not_cut_at_eighty_columns(store: Store) -> None:
+    apps = ["Discord", "Facebook", "Instagram", "WhatsApp"]
+    store.save_visits(
+        [
+            Visit("site", app, "app", "running", at("2026-11-27 09:00"), at("2026-11-27 09:30"))
+            for app in apps
+        ]
+    )
+    report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
+    # No console handed in: as `nudger summary | less` renders it (stdout is not a terminal).
+    out = text.render(text.day_view(report, BERLIN, FOUR))
+    [running] = [line for line in out.splitlines() if line.startswith("Running")]
+    assert running.endswith("WhatsApp 30 min"), out
