@@ -87,6 +87,13 @@ def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now
         )
     )
     looked = status.last_sample_at
+    if status.backend == "processes":
+        # No window can be read here, so there is never a "look": saying "no look yet" would
+        # suggest something is stuck.
+        print(_("Backend: processes; windows cannot be read here, so running social apps count."))
+        for note in status.notes:
+            print(f"  {printable(note)}")
+        return
     seen = (
         _("last look at {fromtimestamp:%H:%M:%S}").format(
             fromtimestamp=dt.datetime.fromtimestamp(looked, tz)

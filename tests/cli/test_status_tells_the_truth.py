@@ -101,3 +101,14 @@ def test_a_browser_log_prefix_is_not_shown_to_the_person() -> None:
         "without --no-sandbox is not supported. See https://crbug.com/638180."
     )
     assert _without_log_prefix(line).startswith("Running as root without --no-sandbox")
+
+
+def test_status_with_no_window_backend_never_says_no_look_yet(tmp_path: Path) -> None:
+    env = isolated_env(tmp_path)
+    lock = play_daemon(env, backend="processes", sensor_connected=False, last_sample_at=None)
+    try:
+        shown = run_cli(env, "status").stdout
+    finally:
+        lock.release()
+    assert "no look yet" not in shown
+    assert "running social apps count" in shown
