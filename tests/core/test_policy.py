@@ -71,6 +71,7 @@ def every_moment(
             open_visits=open_visits,
             site_seconds_today=ledger.site_seconds(open_visits),
             blocklist_visits_today=ledger.blocklist_visits(open_visits),
+            blocklist_starts=ledger.blocklist_starts(open_visits),
         )
         moments.append((moment, policy.decide(moment)))
     return moments
