@@ -157,7 +157,8 @@ class PolicyState:
         texts = [row for row in recent if row.reason != PAUSE_REASON]
         tonight = None
         for row in texts:
-            local = dt.datetime.fromtimestamp(row.at, days.tz)
+            # The wall clock, as a moment reads it (the night's parts are wall-clock hours).
+            local = dt.datetime.fromtimestamp(row.at, days.tz).replace(tzinfo=None)
             row_night = night_of(local, night)
             tonight = tonight or row_night
             if night is not None and row_night is not None and row_night == tonight:
