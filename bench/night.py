@@ -26,7 +26,7 @@ import json
 import random
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -143,7 +143,14 @@ def clock(visits: Sequence[ScriptedVisit]) -> Iterator[float]:
             at = min([at + IDLE_STEP_SECONDS, *upcoming])
 
 
-def replay(scenario: Mapping[str, Any], config: Path | None, seed: int = 0) -> list[dict[str, Any]]:
+def replay(
+    scenario: Mapping[str, Any],
+    config: Path | None,
+    seed: int = 0,
+    inspect: Callable[[Coach], None] | None = None,
+) -> list[dict[str, Any]]:
+    """The notifications the scenario brings, in order; `inspect` sees the coach at the end
+    (its policy and its database) before the temporary folder goes."""
     tz = ZoneInfo(scenario["timezone"])
     visits = scripted_visits(scenario, tz)
     settings = settings_for(scenario, config)
@@ -185,6 +192,8 @@ def replay(scenario: Mapping[str, Any], config: Path | None, seed: int = 0) -> l
                     "number": nudge.number,
                 }
             )
+        if inspect is not None:
+            inspect(coach)
         store.close()
     return shown
 

@@ -296,13 +296,17 @@ class Policy:
         return shows_distress(moment.blocklist_starts, moment.at, longest)
 
     def _hard_night(self, moment: Moment, night: dt.date) -> bool:
-        """From the third blocklist visit of the night, or with the nudge that reaches the cap."""
+        """From the third blocklist visit of the night, or with the nudge that reaches the cap
+        (in quiet hours, the one care message is the night's last: it comes after distress)."""
         window = self.settings.night
         assert window is not None
         local = dt.datetime.combine(moment.local_date, moment.local_time)
         into = seconds_into_night(local, night, window)
         tonight = visits_tonight(moment.blocklist_starts, moment.at, into)
-        return tonight >= HARD_NIGHT_VISITS or self._tonight(night) + 1 >= self.settings.night_cap
+        last = self._tonight(night) + 1 >= self.settings.night_cap or self.is_quiet(
+            moment.local_time
+        )
+        return tonight >= HARD_NIGHT_VISITS or last
 
     def learned(self, message_id: str, heeded: bool) -> None:
         """How a nudge was received: steers the kinds chosen and the gaps between nudges."""

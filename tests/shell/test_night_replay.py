@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from bench import night
+from nudger.coach import Coach
 from nudger.core.support import any_time_number
 from nudger.support import support_table
 
@@ -111,3 +113,31 @@ def test_after_a_hard_afternoon_the_night_still_has_its_nudges() -> None:
     assert any(dt.time(1, 0) <= at(line).time() < dt.time(5, 0) for line in night)
     assert all(line["when"] == "night" for line in night)
     assert sum(line["number"] for line in night) == 1
+
+
+def recorded(scenario: dict[str, Any]) -> list[tuple[object, object]]:
+    """(action, heeded) of every nudge the replay recorded, through the real coach."""
+    rows: list[tuple[object, object]] = []
+
+    def keep(coach: Coach) -> None:
+        rows.extend((row.action, row.heeded) for row in coach.store.recent_nudges(100))
+
+    night.replay(scenario, None, inspect=keep)
+    return rows
+
+
+def test_ignored_glances_teach_that_nothing_was_heeded_and_the_button_that_it_was() -> None:
+    """40-second glances end on their own within the two minutes, and come back 6 minutes
+    later: no nudge was heeded. Pressing "I'm stepping away" heeds each one."""
+    scenario = json.loads((SCENARIOS / "bad_night.json").read_text())
+    ignored = recorded(scenario)
+    assert ignored and all(heeded is False for _action, heeded in ignored)
+    stepped_away = recorded({**scenario, "answers": "away"})
+    assert stepped_away and all(row == ("away", True) for row in stepped_away)
+
+
+def test_the_readme_shows_what_the_replay_prints(bad_night: list[dict[str, Any]]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ .venv/bin/python bench/night.py bench/scenarios/bad_night.json\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    assert [json.loads(line) for line in shown.splitlines()] == bad_night
