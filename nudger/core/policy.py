@@ -303,10 +303,9 @@ class Policy:
         local = dt.datetime.combine(moment.local_date, moment.local_time)
         into = seconds_into_night(local, night, window)
         tonight = visits_tonight(moment.blocklist_starts, moment.at, into)
-        last = self._tonight(night) + 1 >= self.settings.night_cap or self.is_quiet(
-            moment.local_time
-        )
-        return tonight >= HARD_NIGHT_VISITS or last
+        if tonight >= HARD_NIGHT_VISITS or self.is_quiet(moment.local_time):
+            return True
+        return self._tonight(night) + 1 >= self.settings.night_cap
 
     def learned(self, message_id: str, heeded: bool) -> None:
         """How a nudge was received: steers the kinds chosen and the gaps between nudges."""
@@ -407,7 +406,7 @@ class Policy:
         heavy: bool = False,
     ) -> Nudge:
         night = self.night_of(moment)
-        line, number = self._line_now(moment, night, heavy=heavy and visit.kind == "blocklist")
+        line, number = self._line_now(moment, night, heavy=heavy)
         shown_site = site if site is not None else visit.target
         room = NOTIFICATION_BODY_LIMIT - (len(line) + 1 if line else 0)
         message = self.choose(
@@ -494,7 +493,9 @@ class Policy:
             # At night a text for the night of another kind, before any text of the day.
             candidates = candidates or [m for m in self.book.messages if m.fits(night)]
             candidates = candidates or self.book.of_kinds(kinds) or list(self.book.messages)
-        present = sorted({m.kind for m in candidates}, key=kinds.index)
+        # Kinds in the order asked for (a fallback's other kinds after them).
+        order = {kind: index for index, kind in enumerate(kinds)}
+        present = sorted({m.kind for m in candidates}, key=lambda k: (order.get(k, len(kinds)), k))
         if len(present) > 1:
             kind = self._rng.choices(present, weights=self.state.learning.weights(present))[0]
             candidates = [m for m in candidates if m.kind == kind]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from nudger.core.adapting import FLOOR, Learning, Tally, night_of
 from nudger.core.messages import KINDS as KINDS_OF_MESSAGES
-from nudger.core.messages import NOTIFICATION_BODY_LIMIT
+from nudger.core.messages import NOTIFICATION_BODY_LIMIT, Message, MessageBook
 from nudger.core.policy import NIGHT_KINDS, Moment, Nudge, Policy, PolicyState
 from nudger.core.types import NudgeRow, Visit
 from nudger.messages import builtin_book
@@ -293,3 +293,16 @@ def test_a_hard_day_nudge_with_the_longest_support_line_fits_every_backend() -> 
         nudge = policy.decide(heavy)
         assert nudge is not None and nudge.body.endswith(line)
         assert len(nudge.body) <= NOTIFICATION_BODY_LIMIT
+
+
+def test_a_book_of_ones_own_texts_keeps_the_night_for_night_texts_of_any_kind() -> None:
+    """builtin = false with a night text of one kind only: at night that one, not a day text."""
+    book = MessageBook(
+        (
+            Message("user.1", "move", "A walk?", "Maybe a walk around the block?", "day"),
+            Message("user.2", "counsellor", "Rest now", "Maybe close your eyes a while?", "night"),
+        ),
+        (),
+    )
+    policy = Policy(NudgeSettings(), book, rng=random.Random(0))
+    assert policy.decide(moment_at(60)).message_id == "user.2"  # type: ignore[union-attr]
