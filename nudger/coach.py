@@ -21,6 +21,7 @@ from nudger.core.ledger import DayLedger
 from nudger.core.messages import MessageBook
 from nudger.core.outcomes import Answers, HeedWatch, Undelivered, retry_verdict
 from nudger.core.policy import PAUSE_MESSAGE_ID, Moment, Nudge, Policy, PolicyState
+from nudger.core.support import any_time_number
 from nudger.core.types import PAUSE_REASON, Hit, Visit
 from nudger.faults import FaultLog
 from nudger.messages import builtin_book
@@ -29,6 +30,7 @@ from nudger.notify.base import Delivery, Notification, Notifier
 from nudger.pause import SNOOZE_SECONDS, Pause, PauseFile
 from nudger.sensing import Reading
 from nudger.store import Store, StoreError
+from nudger.support import country_of, support_table
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +111,12 @@ class Coach:
         if state is None:
             state = self._restored_state(settings, book)
         return Policy(
-            settings.nudges, book, support_line=settings.support.line, state=state, rng=self._rng
+            settings.nudges,
+            book,
+            support_line=settings.support.line,
+            any_time_number=_any_time_number(settings.support.country),
+            state=state,
+            rng=self._rng,
         )
 
     def moment(
@@ -138,6 +145,7 @@ class Coach:
             open_visits=open_visits,
             site_seconds_today=self.ledger.site_seconds(open_visits),
             blocklist_visits_today=self.ledger.blocklist_visits(open_visits),
+            blocklist_starts=self.ledger.blocklist_starts(open_visits),
         )
 
     def consider(
@@ -226,6 +234,8 @@ class Coach:
                 self.faults.fault(_NOTIFY_FAULT, f"a notification was not shown: {answer.problem}")
                 self._record(partial(self.store.mark_undelivered, answer.row_id))
                 continue
+            # A button is the clearest answer there is: stepping away heeds the nudge.
+            self.heed.answered(answer.row_id, answer.outcome)
             if answer.outcome == "snooze":
                 # The snooze first: it is what the person asked for, and the record can wait.
                 self.pause_file.set(Pause(until=at + SNOOZE_SECONDS, set_at=at, reason="snooze"))
@@ -302,7 +312,11 @@ class Coach:
         except StoreError:
             return PolicyState()
         state = PolicyState.rebuilt(
-            recent, self.days, night=settings.nudges.night, kind_of=book.kind_of
+            recent,
+            self.days,
+            night=settings.nudges.night,
+            night_cap=settings.nudges.night_cap,
+            kind_of=book.kind_of,
         )
         try:
             shown = self.store.get_meta(SUPPORT_SHOWN_KEY) or "|"
@@ -330,3 +344,11 @@ class Coach:
             return None
         self.faults.recovered(_RECORD_FAULT, "nudges are recorded again")
         return result
+
+
+def _any_time_number(configured_country: str) -> str:
+    """The number of the person's country's line that answers at any hour, from [support]
+    country or the locale; empty when nudger knows no such line for them."""
+    code = country_of(configured_country)
+    country = support_table().get(code) if code else None
+    return any_time_number(country) if country is not None else ""

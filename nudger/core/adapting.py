@@ -4,7 +4,8 @@
   heeded it (with one heeded and one ignored assumed, so a new kind starts at one half), and
   no kind falls below FLOOR, so every kind keeps appearing.
 - Ignored in a row: from the third ignored nudge in a row, the gaps between nudges double,
-  up to eight times as long. One heeded nudge brings them back.
+  up to eight times as long. One heeded nudge brings them back, and so does a new day or night
+  (the policy starts the count again: a hard afternoon must not stretch the night's gaps).
 - The night: which night a moment belongs to, so that a cap counts one night, not one day.
 """
 

@@ -60,10 +60,18 @@ class DayLedger:
         return union_seconds(self._site_spans + live)
 
     def blocklist_visits(self, open_visits: Sequence[Visit]) -> int:
+        return len(self._blocklist_keys(open_visits))
+
+    def blocklist_starts(self, open_visits: Sequence[Visit]) -> tuple[float, ...]:
+        """When each of today's blocklist visits began, oldest first: the night's count and
+        a burst of visits are read from these."""
+        return tuple(sorted(at for _target, at in self._blocklist_keys(open_visits)))
+
+    def _blocklist_keys(self, open_visits: Sequence[Visit]) -> set[tuple[str, float]]:
         start, end = self._bounds
         live = {
             (v.target, v.started_at)
             for v in open_visits
             if v.kind == "blocklist" and start <= v.started_at < end and not v.continued
         }
-        return len(self._blocklist_starts | live)
+        return self._blocklist_starts | live

@@ -36,6 +36,8 @@ class Message:
     when: MessageTime = "any"
 
     def fits(self, night: bool) -> bool:
+        """Whether the text reads right now: by day day and any-hour texts, at night night and
+        any-hour ones (a person's own texts are any-hour unless they say otherwise)."""
         return self.when in {"any", "night" if night else "day"}
 
     @property
@@ -87,8 +89,10 @@ def fit(text: str, limit: int) -> str:
 
 def book_from(data: Mapping[str, Any]) -> MessageBook:
     """The book in a messages file's data: a list of texts per kind, and the hard-day titles."""
+    # A built-in text without `when` was written for the day: one shows at night only when it
+    # was written for the night, or tagged "any" after a reading found it right at 2 a.m.
     messages = tuple(
-        Message(entry["id"], kind, entry["title"], entry["body"], entry.get("when", "any"))
+        Message(entry["id"], kind, entry["title"], entry["body"], entry.get("when", "day"))
         for kind in KINDS
         for entry in data.get(kind, ())
     )

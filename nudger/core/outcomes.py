@@ -20,23 +20,43 @@ RETRY_UNDELIVERED_SECONDS = 15.0
 KEEP_NOTIFICATIONS = 50
 
 
+# Leaving is heeding only when it lasts: back on the page within this, the nudge went unheeded.
+STAY_AWAY_SECONDS = 10 * 60
+
+
 @dataclass
 class _Awaiting:
     nudge_id: int
     kind: Kind
     target: str
     at: float
+    left_at: float | None = None  # when the page was first seen gone, within the window
+    answer: bool | None = None  # a button: stepping away (True) or a snooze (False)
 
 
 class HeedWatch:
-    """Whether a nudge was heeded: the user left that target within `within_seconds`."""
+    """Whether a nudge was heeded: the person acted on it ("I'm stepping away"), or left that
+    target within `within_seconds` and stayed away `stay_away_seconds`.
 
-    def __init__(self, within_seconds: float) -> None:
+    A visit that ends on its own and comes back soon is not heeded: with glances of half a
+    minute, "gone within two minutes" was true of every nudge and taught nothing. A snooze
+    is an answer too: not this, not now."""
+
+    def __init__(self, within_seconds: float, stay_away_seconds: float = STAY_AWAY_SECONDS) -> None:
         self.within_seconds = within_seconds
+        self.stay_away_seconds = stay_away_seconds
         self._awaiting: list[_Awaiting] = []
 
     def watch(self, nudge_id: int, kind: Kind, target: str, at: float) -> None:
         self._awaiting.append(_Awaiting(nudge_id, kind, target, at))
+
+    def answered(self, nudge_id: int, outcome: Outcome) -> None:
+        """A button on the notification: stepping away heeds it, a snooze does not."""
+        if outcome not in {"away", "snooze"}:
+            return
+        for item in self._awaiting:
+            if item.nudge_id == nudge_id:
+                item.answer = outcome == "away"
 
     def resolve(self, at: float, open_visits: Iterable[Visit]) -> list[tuple[int, bool]]:
         """(nudge id, heeded) for every nudge whose outcome is now known."""
@@ -44,14 +64,25 @@ class HeedWatch:
         decided: list[tuple[int, bool]] = []
         waiting: list[_Awaiting] = []
         for item in self._awaiting:
-            if (item.kind, item.target) not in still_open:
-                decided.append((item.nudge_id, True))
-            elif at - item.at >= self.within_seconds:
-                decided.append((item.nudge_id, False))
-            else:
+            verdict = self._verdict(item, at, (item.kind, item.target) in still_open)
+            if verdict is None:
                 waiting.append(item)
+            else:
+                decided.append((item.nudge_id, verdict))
         self._awaiting = waiting
         return decided
+
+    def _verdict(self, item: _Awaiting, at: float, on_page: bool) -> bool | None:
+        if item.answer is not None:
+            return item.answer
+        if item.left_at is None:
+            if not on_page and at - item.at <= self.within_seconds:
+                item.left_at = at
+                return None
+            return False if at - item.at >= self.within_seconds else None
+        if on_page:
+            return False  # back before the time away was up
+        return True if at - item.left_at >= self.stay_away_seconds else None
 
 
 @dataclass(frozen=True, slots=True)

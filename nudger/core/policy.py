@@ -3,20 +3,23 @@
 The rules, with the defaults from [nudges]:
 - A page on the blocklist: the first nudge once a visit has lasted 5 s (glances matter), then at
   most every 10 minutes while such visits go on. From the third visit of a day the title turns
-  to a neutral, caring one, and the support line (if any) is added: at most once a day and
-  once a night.
+  to a neutral, caring one, and the support line (if any) is added once that day.
 - Social sites: once when one visit passes 20 minutes, once when the day passes 60 minutes, and
   while over either, at most every 30 minutes.
 - Always: at least 5 minutes between any two nudges; nothing while idle, paused or snoozed.
-- Night (23:00-05:00): only texts written for the night, at most 3 notifications a night. In
-  quiet hours, nothing, except one gentle night message when a blocklist page is open.
+- Night (23:00-05:00): only texts written for the night (or tagged `any` after a reading), at
+  most 3 notifications a night, spread over it: one in each third (see nights.py). When the
+  night is hard, one notification carries a number: the person's own line, else their
+  country's line that answers at any hour, else a pointer to `nudger help-now`. In quiet hours,
+  nothing, except one gentle night message after a sign of distress on a blocklist page.
 - Adapting (see adapting.py): kinds that were heeded come more often, and after ignored
-  nudges in a row the gaps grow.
+  nudges in a row the gaps grow; the row starts again with each day and each night.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -33,6 +36,13 @@ from nudger.core.messages import (
     MessageBook,
     fit,
     render,
+)
+from nudger.core.nights import (
+    HARD_NIGHT_VISITS,
+    part_of_night,
+    seconds_into_night,
+    shows_distress,
+    visits_tonight,
 )
 from nudger.core.summary import HARD_DAY_VISITS
 from nudger.core.translate import _
@@ -63,7 +73,14 @@ HEAVY_DAY_KINDS: tuple[MessageKind, ...] = ("be_kind", "reach_out", "counsellor"
 SITE_KINDS: tuple[MessageKind, ...] = ("social_break", "move", "small_goal", "reach_out", "journal")
 # At night: rest, a slow breath, writing it down, putting the screen away. Not the counsellor's
 # number at 2 a.m. in a notification: that is what `nudger help-now` and the support line are for.
-NIGHT_KINDS: tuple[MessageKind, ...] = ("be_kind", "journal", "social_break", "reach_out", "move")
+NIGHT_KINDS: tuple[MessageKind, ...] = (
+    "be_kind",
+    "journal",
+    "social_break",
+    "reach_out",
+    "move",
+    "small_goal",
+)
 RECENT_MESSAGES = 5
 # {minutes} reads oddly below this ("0 minutes", "1 minutes"); such texts wait for longer visits.
 MINUTES_WORTH_SAYING = 2
@@ -82,6 +99,9 @@ class Moment:
     open_visits: Sequence[Visit]
     site_seconds_today: float
     blocklist_visits_today: int
+    # When today's blocklist visits began (open ones too), oldest first: tonight's count and a
+    # burst of visits are read from these.
+    blocklist_starts: Sequence[float] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +114,7 @@ class Nudge:
     title: str
     body: str
     heavy_day: bool = False
+    number: bool = False  # the body carries a line to call: the person's own, or their country's
 
 
 @dataclass
@@ -109,9 +130,14 @@ class PolicyState:
     learning: Learning = field(default_factory=Learning)
     # Notifications in the current night: (the night's date, how many).
     night_count: tuple[dt.date | None, int] = (None, 0)
+    # The last of the night's equal parts that had its nudge: (the night's date, the part).
+    night_part: tuple[dt.date | None, int] = (None, -1)
     support_shown_day: dt.date | None = None
+    # The night a line to call was shown: the person's own, or else their country's.
     support_shown_night: dt.date | None = None
     last_title: str | None = None
+    # The day or night the ignored-in-a-row count belongs to: it starts again with each.
+    streak_of: tuple[str, dt.date] | None = None
 
     @classmethod
     def rebuilt(
@@ -120,20 +146,26 @@ class PolicyState:
         days: LocalDays,
         *,
         night: QuietHours | None = None,
+        night_cap: int = 3,
         kind_of: Callable[[str], MessageKind | None] = lambda _id: None,
     ) -> PolicyState:
         """The state the recent nudges (newest first) imply, so that a restart never means a
-        burst: rate limits, today's budget nudge, tonight's count, the texts just shown and
-        what was heeded all carry over."""
+        burst: rate limits, today's budget nudge, tonight's count and parts, the texts just
+        shown and what was heeded all carry over."""
         state = cls()
         state.learning = Learning.from_rows(recent, kind_of)
+        texts = [row for row in recent if row.reason != PAUSE_REASON]
         tonight = None
+        for row in texts:
+            # The wall clock, as a moment reads it (the night's parts are wall-clock hours).
+            local = dt.datetime.fromtimestamp(row.at, days.tz).replace(tzinfo=None)
+            row_night = night_of(local, night)
+            tonight = tonight or row_night
+            if night is not None and row_night is not None and row_night == tonight:
+                part = part_of_night(local, row_night, night, night_cap)
+                state.night_count = (tonight, state.night_count[1] + 1)
+                state.night_part = (tonight, max(state.night_part[1], part))
         for row in recent:
-            if row.reason != PAUSE_REASON:
-                row_night = night_of(dt.datetime.fromtimestamp(row.at, days.tz), night)
-                tonight = tonight or row_night
-                if row_night is not None and row_night == tonight:
-                    state.night_count = (tonight, state.night_count[1] + 1)
             state.last_any = max(state.last_any or row.at, row.at)
             if row.kind == "blocklist":
                 state.last_blocklist = max(state.last_blocklist or row.at, row.at)
@@ -141,10 +173,28 @@ class PolicyState:
                 state.last_site = max(state.last_site or row.at, row.at)
             if row.reason == "budget" and state.budget_nudged_on is None:
                 state.budget_nudged_on = days.day_of(row.at)
-        texts = [row for row in recent if row.reason != PAUSE_REASON]
         for row in reversed(texts[:RECENT_MESSAGES]):
             state.recent_messages.append(row.message_id)
+        if texts:
+
+            def period(row: NudgeRow) -> tuple[str, dt.date]:
+                local = dt.datetime.fromtimestamp(row.at, days.tz)
+                return period_of(local, days.day_of(row.at), night)
+
+            # Only the ignored nudges of the newest row's day or night count as in a row.
+            state.streak_of = period(texts[0])
+            decided = [row for row in texts if row.heeded is not None]
+            streak = itertools.takewhile(
+                lambda row: not row.heeded and period(row) == state.streak_of, decided
+            )
+            state.learning.ignored_in_a_row = sum(1 for _row in streak)
         return state
+
+
+def period_of(local: dt.datetime, day: dt.date, night: QuietHours | None) -> tuple[str, dt.date]:
+    """The night `local` falls in, else nudger's day: what an ignored streak belongs to."""
+    tonight = night_of(local, night)
+    return ("night", tonight) if tonight is not None else ("day", day)
 
 
 class Policy:
@@ -155,11 +205,15 @@ class Policy:
         *,
         rng: random.Random,
         support_line: str = "",
+        any_time_number: str = "",
         state: PolicyState | None = None,
     ) -> None:
         self.settings = settings
         self.book = book
         self.support_line = support_line
+        # The person's country's line that answers at any hour ("116 123"); empty when no
+        # country is known, and a hard night then points to `nudger help-now` instead.
+        self.any_time_number = any_time_number
         self.state = state or PolicyState()
         # Given, not made here: a new Random would read the system's entropy, and a pure core
         # reads nothing (tests give a seeded one).
@@ -200,6 +254,7 @@ class Policy:
         return True
 
     def decide(self, moment: Moment) -> Nudge | None:
+        self._streak_for(moment)
         if not self.may_speak(moment):
             return None
         state, limits = self.state, self.settings
@@ -207,8 +262,50 @@ class Policy:
         if state.last_any is not None and moment.at - state.last_any < gap:
             return None
         if self.is_quiet(moment.local_time):
-            return self._blocklist_nudge(moment)  # the night's one gentle message
+            # The night's one gentle message, kept for a sign of distress, not the first glance.
+            return self._blocklist_nudge(moment) if self._in_distress(moment) else None
+        if not self._part_is_free(moment):
+            return None
         return self._blocklist_nudge(moment) or self._site_nudge(moment)
+
+    def _streak_for(self, moment: Moment) -> None:
+        """Ignored nudges in a row count within one day or one night: a hard afternoon must
+        not stretch the night's gaps, nor a hard night the next day's."""
+        local = dt.datetime.combine(moment.local_date, moment.local_time)
+        period = period_of(local, moment.day, self.settings.night)
+        if self.state.streak_of is not None and self.state.streak_of != period:
+            self.state.learning.ignored_in_a_row = 0
+        self.state.streak_of = period
+
+    def _part_is_free(self, moment: Moment) -> bool:
+        """At most one nudge in each of the night's equal parts (by day, always free)."""
+        night, window = self.night_of(moment), self.settings.night
+        if night is None or window is None:
+            return True
+        used_night, used_part = self.state.night_part
+        return used_night != night or self._part(moment, night) > used_part
+
+    def _part(self, moment: Moment, night: dt.date) -> int:
+        window = self.settings.night
+        assert window is not None  # a moment has a night only when the night is set
+        local = dt.datetime.combine(moment.local_date, moment.local_time)
+        return part_of_night(local, night, window, self.settings.night_cap)
+
+    def _in_distress(self, moment: Moment) -> bool:
+        longest = max((v.seconds for v in moment.open_visits if v.kind == "blocklist"), default=0.0)
+        return shows_distress(moment.blocklist_starts, moment.at, longest)
+
+    def _hard_night(self, moment: Moment, night: dt.date) -> bool:
+        """From the third blocklist visit of the night, or with the nudge that reaches the cap
+        (in quiet hours, the one care message is the night's last: it comes after distress)."""
+        window = self.settings.night
+        assert window is not None
+        local = dt.datetime.combine(moment.local_date, moment.local_time)
+        into = seconds_into_night(local, night, window)
+        tonight = visits_tonight(moment.blocklist_starts, moment.at, into)
+        if tonight >= HARD_NIGHT_VISITS or self.is_quiet(moment.local_time):
+            return True
+        return self._tonight(night) + 1 >= self.settings.night_cap
 
     def learned(self, message_id: str, heeded: bool) -> None:
         """How a nudge was received: steers the kinds chosen and the gaps between nudges."""
@@ -309,7 +406,7 @@ class Policy:
         heavy: bool = False,
     ) -> Nudge:
         night = self.night_of(moment)
-        line = self._support_line_now(moment, night) if heavy else ""
+        line, number = self._line_now(moment, night, heavy=heavy)
         shown_site = site if site is not None else visit.target
         room = NOTIFICATION_BODY_LIMIT - (len(line) + 1 if line else 0)
         message = self.choose(
@@ -334,22 +431,44 @@ class Policy:
             state.last_site = moment.at
         if night is not None:
             state.night_count = (night, self._tonight(night) + 1)
+            state.night_part = (night, self._part(moment, night))
         state.recent_messages.append(message.id)
         state.last_title = title
-        return Nudge(moment.at, visit.kind, visit.target, reason, message.id, title, body, heavy)
+        return Nudge(
+            moment.at,
+            visit.kind,
+            visit.target,
+            reason,
+            message.id,
+            title,
+            body,
+            heavy,
+            number=number,
+        )
 
-    def _support_line_now(self, moment: Moment, night: dt.date | None) -> str:
-        """The person's support line, on the first heavy nudge of a day and of a night only:
-        a number repeated on every notification becomes noise, and others see screens."""
+    def _line_now(self, moment: Moment, night: dt.date | None, *, heavy: bool) -> tuple[str, bool]:
+        """A line to call, once in a hard day and once in a hard night, never on every
+        notification: a number repeated becomes noise, and others see screens.
+
+        By day, the person's own line on a heavy day. At night, when the night is hard, their
+        own line, else their country's line that answers at any hour, else where to find one.
+        Returns the line and whether it carries a number.
+        """
         state = self.state
-        if not self.support_line or state.support_shown_day == moment.day:
-            return ""
-        if night is not None and state.support_shown_night == night:
-            return ""
-        state.support_shown_day = moment.day
-        if night is not None:
-            state.support_shown_night = night
-        return self.support_line
+        if night is None:
+            if not heavy or not self.support_line or state.support_shown_day == moment.day:
+                return "", False
+            state.support_shown_day = moment.day
+            return self.support_line, True
+        if state.support_shown_night == night or not (heavy or self._hard_night(moment, night)):
+            return "", False
+        state.support_shown_night = night
+        if self.support_line:
+            return self.support_line, True
+        if self.any_time_number:
+            line = _("Someone to talk to, any time: {number}")
+            return line.format(number=self.any_time_number), True
+        return _("Someone to talk to, any time: type nudger help-now in a terminal"), False
 
     def choose(
         self,
@@ -371,8 +490,12 @@ class Policy:
         candidates = [m for m in usable if fits(m)] or usable
         if not candidates:  # a tiny custom book: rather repeat than fall silent
             candidates = [m for m in self.book.of_kinds(kinds) if m.fits(night)]
+            # At night a text for the night of another kind, before any text of the day.
+            candidates = candidates or [m for m in self.book.messages if m.fits(night)]
             candidates = candidates or self.book.of_kinds(kinds) or list(self.book.messages)
-        present = sorted({m.kind for m in candidates}, key=kinds.index)
+        # Kinds in the order asked for (a fallback's other kinds after them).
+        order = {kind: index for index, kind in enumerate(kinds)}
+        present = sorted({m.kind for m in candidates}, key=lambda k: (order.get(k, len(kinds)), k))
         if len(present) > 1:
             kind = self._rng.choices(present, weights=self.state.learning.weights(present))[0]
             candidates = [m for m in candidates if m.kind == kind]

@@ -18,6 +18,8 @@ ResourceKind = Literal["talk", "safety", "counsellor"]
 RESOURCE_KINDS: tuple[ResourceKind, ...] = get_args(ResourceKind)
 # People write the United Kingdom as UK; ISO 3166 (and locales: en_GB) say GB.
 _COUNTRY_ALIASES = {"UK": "GB"}
+# A phone number in a contact: digits in groups ("116 123", "0800 111 0 111", "9-8-8").
+_NUMBER = re.compile(r"\d(?:[ -]?\d)+|\d")
 _LOCALE = re.compile(r"^[a-zA-Z]{2,3}_([a-zA-Z]{2})(?:[.@].*)?$")
 _HEADINGS: dict[ResourceKind, str] = {
     "talk": N_("Someone to talk to, any time"),
@@ -77,6 +79,17 @@ def table_from(data: Mapping[str, Any]) -> dict[str, Country]:
             resources.append(Resource(kind, name, contact, hours, source, others))
         countries[code.upper()] = Country(code.upper(), str(entry["name"]), tuple(resources))
     return countries
+
+
+def any_time_number(country: Country) -> str:
+    """The number of the country's first line to talk to at any hour ("116 123"); empty when
+    its table has none. The number alone reads the same in every language."""
+    for resource in country.resources:
+        if resource.kind == "talk":
+            found = _NUMBER.search(resource.contact)
+            if found:
+                return found.group()
+    return ""
 
 
 def normal_country(code: str) -> str:

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from nudger.core.adapting import FLOOR, Learning, Tally, night_of
 from nudger.core.messages import KINDS as KINDS_OF_MESSAGES
-from nudger.core.messages import NOTIFICATION_BODY_LIMIT
-from nudger.core.policy import NIGHT_KINDS, Moment, Policy, PolicyState
+from nudger.core.messages import NOTIFICATION_BODY_LIMIT, Message, MessageBook
+from nudger.core.policy import NIGHT_KINDS, Moment, Nudge, Policy, PolicyState
 from nudger.core.types import NudgeRow, Visit
 from nudger.messages import builtin_book
 from nudger.models import NudgeSettings, QuietHours
-from tests.core.test_policy import ALEX, DAYS, TZ, away, every_moment, on
+from tests.core.test_policy import ALEX, DAYS, TZ, Second, away, every_moment, on
 
 BOOK = builtin_book()
 
@@ -34,7 +34,9 @@ LINE = "Sam: 555-0100"
 NIGHT = QuietHours(start=dt.time(23, 0), end=dt.time(5, 0))
 
 
-def bad_night(**overrides: object) -> list[tuple[Moment, object]]:
+def bad_night(
+    line: str = LINE, number: str = "", **overrides: object
+) -> list[tuple[Moment, Nudge]]:
     """A visit to the ex's page every 10 minutes, from 22:00 to 04:00."""
     start = dt.datetime(2026, 11, 27, 22, 0, tzinfo=TZ).timestamp()
     timeline = []
@@ -43,7 +45,8 @@ def bad_night(**overrides: object) -> list[tuple[Moment, object]]:
     policy = Policy(
         NudgeSettings(**overrides),  # type: ignore[arg-type]
         BOOK,
-        support_line=LINE,
+        support_line=line,
+        any_time_number=number,
         rng=random.Random(3),
     )
     return [(m, n) for m, n in every_moment(policy, timeline, start) if n is not None]
@@ -53,20 +56,53 @@ def is_night(moment: Moment) -> bool:
     return night_of(dt.datetime.combine(moment.local_date, moment.local_time), NIGHT) is not None
 
 
-def test_a_bad_night_gets_night_texts_only_within_the_cap_and_the_line_once() -> None:
+def test_a_bad_night_gets_night_texts_only_within_the_cap() -> None:
     sent = bad_night()
-    nudges = [n for _, n in sent]
     at_night = [(m, n) for m, n in sent if is_night(m)]
     by_id = {m.id: m for m in BOOK.messages}
     assert 1 <= len(at_night) <= 3  # the cap
     for _moment, nudge in at_night:
-        message = by_id[nudge.message_id]  # type: ignore[attr-defined]
-        assert message.when in {"night", "any"} and message.kind in NIGHT_KINDS
-    assert sum(LINE in n.body for n in nudges) == 1  # type: ignore[attr-defined]
-    titles = [n.title for n in nudges]  # type: ignore[attr-defined]
+        message = by_id[nudge.message_id]
+        # No built-in text is tagged "any": at night, only texts written for the night.
+        assert message.when == "night" and message.kind in NIGHT_KINDS, message.id
+    titles = [n.title for n in [n for _, n in sent]]
     assert all(a != b for a, b in itertools.pairwise(titles))
-    # The evening hour before the night still has its own nudges, with day or any-time texts.
+    # The evening hour before the night still has its own nudges, with texts for the day.
     assert any(not is_night(m) for m, _ in sent)
+
+
+def test_the_nights_nudges_are_spread_over_the_night_one_in_each_part() -> None:
+    """Cap 3 over 23:00-05:00: one nudge in each two hours, so the small hours keep theirs."""
+    at_night = [m for m, _ in bad_night() if is_night(m)]
+    hours = [m.local_time.hour for m in at_night]
+    assert len(at_night) == 3
+    assert hours[0] == 23 and 1 <= hours[1] < 3 and 3 <= hours[2] < 5, hours
+
+
+def test_the_own_line_shows_once_in_the_day_and_once_in_the_night_of_the_same_date() -> None:
+    sent = bad_night()
+    with_line = [(m, n) for m, n in sent if LINE in n.body]
+    assert [is_night(m) for m, _ in with_line] == [False, True]
+    assert len({m.day for m, _ in with_line}) == 1  # the same nudger day
+    assert all(n.number for _, n in with_line)
+
+
+def test_a_hard_night_without_an_own_line_carries_the_countrys_number_once() -> None:
+    sent = bad_night(line="", number="116 123")
+    carrying = [(m, n) for m, n in sent if "116 123" in n.body]
+    assert len(carrying) == 1
+    moment, nudge = carrying[0]
+    assert is_night(moment) and nudge.number
+    assert nudge.body.endswith("Someone to talk to, any time: 116 123")
+    assert len(nudge.body) <= NOTIFICATION_BODY_LIMIT
+    assert [n.number for _, n in sent].count(True) == 1
+
+
+def test_where_no_number_is_known_a_hard_night_points_to_help_now() -> None:
+    sent = bad_night(line="")
+    pointing = [n for _, n in sent if "nudger help-now" in n.body]
+    assert len(pointing) == 1 and not pointing[0].number
+    assert not any(n.number for _, n in sent)
 
 
 def test_a_night_cap_of_zero_keeps_the_night_silent() -> None:
@@ -76,6 +112,59 @@ def test_a_night_cap_of_zero_keeps_the_night_silent() -> None:
 def test_in_quiet_hours_a_bad_night_gets_exactly_one_gentle_message() -> None:
     sent = bad_night(quiet_hours="23:00-07:00")
     assert sum(1 for m, _ in sent if is_night(m)) == 1
+
+
+def quiet_night(timeline: list[Second]) -> list[tuple[Moment, Nudge]]:
+    start = dt.datetime(2026, 11, 27, 23, 30, tzinfo=TZ).timestamp()
+    policy = Policy(NudgeSettings(quiet_hours="23:00-07:00"), BOOK, rng=random.Random(1))  # type: ignore[arg-type]
+    return [(m, n) for m, n in every_moment(policy, timeline, start) if n is not None]
+
+
+def test_in_quiet_hours_one_glance_is_let_be() -> None:
+    assert quiet_night(on(ALEX, 60) + away(3600)) == []
+
+
+def test_in_quiet_hours_the_care_message_comes_after_three_minutes_on_the_page() -> None:
+    sent = quiet_night(on(ALEX, 10 * 60))
+    assert len(sent) == 1
+    moment, nudge = sent[0]
+    assert 180 < moment.open_visits[0].seconds <= 182
+    # The night's one message, after distress: it carries the way to someone to talk to.
+    assert "nudger help-now" in nudge.body
+
+
+def test_in_quiet_hours_the_care_message_comes_with_the_third_visit_in_half_an_hour() -> None:
+    glance = on(ALEX, 30) + away(8 * 60)
+    sent = quiet_night(glance * 6)
+    assert len(sent) == 1
+    third_visit_starts = 2 * (30 + 8 * 60)
+    start = dt.datetime(2026, 11, 27, 23, 30, tzinfo=TZ).timestamp()
+    assert third_visit_starts <= sent[0][0].at - start <= third_visit_starts + 30
+
+
+def test_ignored_nudges_of_the_afternoon_do_not_stretch_the_night() -> None:
+    """The ignored-in-a-row spacing starts again with the night (and with each day)."""
+    evening = dt.datetime(2026, 11, 27, 22, 50, tzinfo=TZ)
+    state = PolicyState(
+        learning=Learning(ignored_in_a_row=6),  # eight times the gaps
+        streak_of=("day", evening.date()),
+        last_any=evening.timestamp(),
+        last_blocklist=evening.timestamp(),
+    )
+    policy = Policy(NudgeSettings(), BOOK, rng=random.Random(0), state=state)
+    assert policy.decide(moment_at(10 * 60)) is not None  # 23:10, twenty minutes after
+    assert policy.state.learning.ignored_in_a_row == 0
+
+
+def test_a_restart_keeps_the_nights_part_spent() -> None:
+    first = moment_at(0)
+    row = NudgeRow(
+        1, first.at, "blocklist", "Alex", "blocklist", "be_kind.night.1", True, None, None
+    )
+    state = PolicyState.rebuilt([row], DAYS, night=NIGHT, kind_of=BOOK.kind_of)
+    policy = Policy(NudgeSettings(), BOOK, rng=random.Random(0), state=state)
+    assert policy.decide(moment_at(30 * 60)) is None  # 23:30: the first part had its nudge
+    assert policy.decide(moment_at(2 * 3600 + 60)) is not None  # 01:01: the second part's
 
 
 # -- the night's cap, as a property ---------------------------------------------------------
@@ -204,3 +293,16 @@ def test_a_hard_day_nudge_with_the_longest_support_line_fits_every_backend() -> 
         nudge = policy.decide(heavy)
         assert nudge is not None and nudge.body.endswith(line)
         assert len(nudge.body) <= NOTIFICATION_BODY_LIMIT
+
+
+def test_a_book_of_ones_own_texts_keeps_the_night_for_night_texts_of_any_kind() -> None:
+    """builtin = false with a night text of one kind only: at night that one, not a day text."""
+    book = MessageBook(
+        (
+            Message("user.1", "move", "A walk?", "Maybe a walk around the block?", "day"),
+            Message("user.2", "counsellor", "Rest now", "Maybe close your eyes a while?", "night"),
+        ),
+        (),
+    )
+    policy = Policy(NudgeSettings(), book, rng=random.Random(0))
+    assert policy.decide(moment_at(60)).message_id == "user.2"  # type: ignore[union-attr]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from nudger.core.outcomes import (
     KEEP_NOTIFICATIONS,
     RETRY_UNDELIVERED_SECONDS,
+    STAY_AWAY_SECONDS,
     Answer,
     Answers,
     HeedWatch,
@@ -12,7 +16,7 @@ from nudger.core.outcomes import (
     retry_verdict,
 )
 from nudger.core.policy import Nudge
-from nudger.core.types import Feedback, Visit
+from nudger.core.types import Feedback, Outcome, Visit
 
 ALEX_OPEN = Visit("blocklist", "Alex", "title", "front", 100.0, 130.0)
 
@@ -58,11 +62,101 @@ def test_an_unshown_nudge_is_tried_again_while_the_page_is_open_and_dropped_afte
     assert retry_verdict(pending, later, [], may_speak=True) == "drop"
 
 
-def test_a_nudge_is_heeded_when_the_page_is_left_in_time() -> None:
+def test_a_nudge_is_heeded_when_the_page_is_left_in_time_and_stays_closed() -> None:
     heed = HeedWatch(within_seconds=120)
     heed.watch(1, "blocklist", "Alex", at=100.0)
     heed.watch(2, "blocklist", "Alex", at=100.0)
     assert heed.resolve(150.0, [ALEX_OPEN]) == []
-    assert heed.resolve(160.0, []) == [(1, True), (2, True)]
+    assert heed.resolve(160.0, []) == []  # left: heeded once ten minutes pass without it
+    assert heed.resolve(160.0 + STAY_AWAY_SECONDS - 1, []) == []
+    assert heed.resolve(160.0 + STAY_AWAY_SECONDS, []) == [(1, True), (2, True)]
     heed.watch(3, "blocklist", "Alex", at=200.0)
     assert heed.resolve(320.0, [ALEX_OPEN]) == [(3, False)]
+
+
+def test_a_glance_that_ends_on_its_own_and_comes_back_is_not_heeded() -> None:
+    heed = HeedWatch(within_seconds=120)
+    heed.watch(1, "blocklist", "Alex", at=100.0)
+    assert heed.resolve(130.0, []) == []  # the 30-second glance ended
+    assert heed.resolve(460.0, [ALEX_OPEN]) == [(1, False)]  # back six minutes later
+
+
+def test_a_button_decides_at_once_stepping_away_heeds_and_a_snooze_does_not() -> None:
+    heed = HeedWatch(within_seconds=120)
+    heed.watch(1, "blocklist", "Alex", at=100.0)
+    heed.watch(2, "blocklist", "Alex", at=100.0)
+    heed.answered(1, "away")
+    heed.answered(2, "snooze")
+    heed.answered(2, "dismissed")  # not an answer about the suggestion
+    assert heed.resolve(105.0, [ALEX_OPEN]) == [(1, True), (2, False)]
+
+
+# -- heeded, as a property: against a plain reading of the rule --------------------------------
+
+WITHIN = 120
+# A timeline after the nudge: alternating stretches on the page and away from it, seconds each.
+stretches = st.lists(st.integers(min_value=1, max_value=900), min_size=1, max_size=6)
+
+
+def on_page(timeline: list[int], second: int) -> bool:
+    """Whether the page is open `second` seconds after the nudge (it was open at the nudge)."""
+    elapsed = 0
+    for index, length in enumerate(timeline):
+        elapsed += length
+        if second < elapsed:
+            return index % 2 == 0
+    return (len(timeline) - 1) % 2 == 0  # the last stretch goes on
+
+
+def expected(timeline: list[int], horizon: int) -> bool | None:
+    """The rule as written: left within the window, and not back for ten minutes."""
+    left = next((s for s in range(1, horizon) if not on_page(timeline, s)), None)
+    if left is None or left > WITHIN:
+        return False
+    back = any(on_page(timeline, s) for s in range(left, left + STAY_AWAY_SECONDS))
+    return not back
+
+
+def replayed(timeline: list[int], horizon: int, button: tuple[int, Outcome] | None) -> bool:
+    heed = HeedWatch(within_seconds=WITHIN)
+    heed.watch(1, "blocklist", "Alex", at=0.0)
+    for second in range(1, horizon):
+        if button is not None and button[0] == second:
+            heed.answered(1, button[1])
+        visits = [Visit("blocklist", "Alex", "title", "front", 0.0, float(second))]
+        decided = heed.resolve(float(second), visits if on_page(timeline, second) else [])
+        if decided:
+            return decided[0][1]
+    raise AssertionError("no verdict in time")
+
+
+HORIZON = WITHIN + STAY_AWAY_SECONDS + 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(stretches)
+def test_heeded_means_left_in_time_and_stayed_away(timeline: list[int]) -> None:
+    assert replayed(timeline, HORIZON, None) is expected(timeline, HORIZON)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=WITHIN), st.integers(min_value=1, max_value=599), stretches
+)
+def test_a_visit_that_ends_and_comes_back_within_ten_minutes_is_never_heeded(
+    glance: int, away_for: int, rest: list[int]
+) -> None:
+    """Glances of any length, back before ten minutes: the visit ended on its own."""
+    assert replayed([glance, away_for, *rest], HORIZON, None) is False
+
+
+@settings(max_examples=100, deadline=None)
+@given(stretches, st.integers(min_value=1, max_value=WITHIN), st.sampled_from(["away", "snooze"]))
+def test_a_button_is_the_answer_whatever_the_page_does(
+    timeline: list[int], when: int, outcome: Outcome
+) -> None:
+    """Pressed before the page says anything, the button decides: stepping away heeds."""
+    first_sign = next((s for s in range(1, when) if not on_page(timeline, s)), None)
+    verdict = replayed(timeline, HORIZON, (when, outcome))
+    if first_sign is None:  # nothing was known before the press
+        assert verdict is (outcome == "away")

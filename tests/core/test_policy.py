@@ -71,6 +71,7 @@ def every_moment(
             open_visits=open_visits,
             site_seconds_today=ledger.site_seconds(open_visits),
             blocklist_visits_today=ledger.blocklist_visits(open_visits),
+            blocklist_starts=ledger.blocklist_starts(open_visits),
         )
         moments.append((moment, policy.decide(moment)))
     return moments
@@ -306,9 +307,10 @@ def test_heed_watch_decides_within_the_window() -> None:
     heed.watch(1, "blocklist", "Alex", at=100)
     heed.watch(2, "site", "Reddit", at=100)
     alex_open = Visit("blocklist", "Alex", "title", "front", 90, 150)
-    assert heed.resolve(150, [alex_open]) == [(2, True)]
+    assert heed.resolve(150, [alex_open]) == []  # Reddit left; heeded if it stays closed
     assert heed.resolve(200, [alex_open]) == []
     assert heed.resolve(221, [alex_open]) == [(1, False)]
+    assert heed.resolve(750, [alex_open]) == [(2, True)]
 
 
 @pytest.mark.parametrize("minutes", [0, 1])
