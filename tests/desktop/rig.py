@@ -107,10 +107,10 @@ class Desktop:
         else:
             os.close(read_fd)
             socket = Path(f"/tmp/.X11-unix/X{number}")
-            wait_until(socket.exists, 10, f"Xvfb on :{number}")
+            wait_until(socket.exists, 30, f"Xvfb on :{number}")
         self.xvfb = xvfb
         self.display_name = f":{number}"
-        self._x = wait_until(lambda: _try_connect(self.display_name), 10, "the X server to answer")  # type: ignore[assignment]
+        self._x = wait_until(lambda: _try_connect(self.display_name), 30, "the X server to answer")  # type: ignore[assignment]
 
     def start_bus(self) -> None:
         socket_path = self.workdir / "bus"
@@ -122,7 +122,7 @@ class Desktop:
         config.write_text(BUS_CONFIG.format(socket=socket_path), encoding="utf-8")
         self._spawn(["dbus-daemon", f"--config-file={config}", "--nofork", "--nopidfile"], "dbus")
         self.bus_address = f"unix:path={socket_path}"
-        wait_until(socket_path.exists, 5, "the D-Bus session bus")
+        wait_until(socket_path.exists, 30, "the D-Bus session bus")
         self._spawn(
             [
                 "dbus-monitor",
@@ -135,7 +135,7 @@ class Desktop:
 
     def start_window_manager(self) -> None:
         self._spawn(["openbox", "--sm-disable"], "openbox")
-        wait_until(self._wm_ready, 10, "openbox to manage the screen")
+        wait_until(self._wm_ready, 30, "openbox to manage the screen")
 
     def start_notifications(self) -> subprocess.Popen[bytes]:
         config = self.workdir / "dunstrc"
@@ -148,7 +148,7 @@ class Desktop:
         )
         picker.chmod(0o755)
         self.dunst = self._spawn(["dunst", "-config", str(config)], "dunst")
-        wait_until(self.notification_server_ready, 10, "dunst to own org.freedesktop.Notifications")
+        wait_until(self.notification_server_ready, 30, "dunst to own org.freedesktop.Notifications")
         return self.dunst
 
     def stop_notifications(self) -> None:
@@ -258,7 +258,7 @@ class Desktop:
             timeout=10,
         )
         wait_until(
-            lambda: self.active_window() == window.wid, 5, f"{window.title!r} to be in front"
+            lambda: self.active_window() == window.wid, 30, f"{window.title!r} to be in front"
         )
 
     def switch_to(self, window: AppWindow) -> float:
@@ -277,7 +277,7 @@ class Desktop:
         self._x.flush()
         wait_until(
             lambda: self.active_window() == window.wid,
-            5,
+            30,
             f"{window.title!r} to be in front",
             step=0.001,
         )
@@ -292,7 +292,7 @@ class Desktop:
             capture_output=True,
             timeout=10,
         )
-        wait_until(lambda: self._title_of(window.wid) == title, 5, f"the title {title!r}")
+        wait_until(lambda: self._title_of(window.wid) == title, 30, f"the title {title!r}")
 
     def close(self, window: AppWindow) -> None:
         self._kill(window.process)

@@ -122,7 +122,7 @@ def test_status_right_after_start_says_what_it_sees(
     desktop.activate(desktop.open_xterm("notes.txt"))
     daemon = daemon_factory(desktop, JAMIE).start()
     wait_until(
-        lambda: "watching windows with the x11 backend" in daemon.log(), 15, "the first look"
+        lambda: "watching windows with the x11 backend" in daemon.log(), 30, "the first look"
     )
     time.sleep(0.5)
     status = run_cli(daemon.env, "status")  # well before the first periodic refresh

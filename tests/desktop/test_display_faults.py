@@ -33,11 +33,11 @@ def test_the_daemon_survives_the_x_server_dying_and_resumes_on_a_new_one(
     daemon.wait_watching()
     window = desktop.open_xterm("Alex Doe - messages")
     desktop.activate(window)
-    daemon.wait_for_visit("blocklist", "Alex", min_seconds=1, timeout=10)
+    daemon.wait_for_visit("blocklist", "Alex", min_seconds=1, timeout=30)
 
     desktop.kill_x()  # returns once Xvfb has exited
     killed_at = time.time()
-    wait_until(lambda: "lost the X display" in daemon.log(), 10, "the daemon to notice")
+    wait_until(lambda: "lost the X display" in daemon.log(), 30, "the daemon to notice")
     time.sleep(2)
     assert daemon.process is not None and daemon.process.poll() is None, daemon.log()
     # The visit ended where it was last seen, not when the daemon noticed. Only the window in

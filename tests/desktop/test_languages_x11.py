@@ -41,7 +41,7 @@ def test_a_real_nudge_in_the_persons_language(
     daemon.env.update({**environment, "LC_ALL": "", "LC_MESSAGES": ""})
     daemon.start().wait_watching()
     desktop.activate(desktop.open_chromium(PROFILE_TITLE))
-    wait_until(lambda: nudger_calls(desktop), 20, "a Notify call from nudger")
+    wait_until(lambda: nudger_calls(desktop), 30, "a Notify call from nudger")
     [call] = nudger_calls(desktop)
     _app, _icon, title, _body, *rest = call
     book = builtin_book(language)

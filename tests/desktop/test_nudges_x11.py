@@ -134,7 +134,7 @@ def test_without_a_notification_server_visits_go_on_and_the_nudge_is_kept_as_und
         "an undelivered nudge",
     )
     seconds_then = daemon.seconds_for("blocklist", "Alex")
-    daemon.wait_for_visit("blocklist", "Alex", min_seconds=seconds_then + 5, timeout=15)
+    daemon.wait_for_visit("blocklist", "Alex", min_seconds=seconds_then + 5, timeout=30)
     warnings = [
         line
         for line in daemon.log().splitlines()
@@ -145,7 +145,7 @@ def test_without_a_notification_server_visits_go_on_and_the_nudge_is_kept_as_und
     # The server comes (back): the waiting nudge is delivered, once.
     desktop.start_notifications()
     wait_until(
-        lambda: nudger_calls(desktop), 25, "the nudge to be delivered once a server is there"
+        lambda: nudger_calls(desktop), 30, "the nudge to be delivered once a server is there"
     )
     wait_until(
         lambda: daemon.query("SELECT delivered FROM nudges") == [(1,)],

@@ -54,7 +54,7 @@ def test_unmatched_titles_never_reach_any_file_and_nothing_goes_online(
             desktop.activate(window)
             connections += process.net_connections(kind="inet")
             time.sleep(0.7)
-    wait_until(lambda: daemon.query("SELECT count(*) FROM nudges")[0][0] >= 1, 10, "a nudge or two")
+    wait_until(lambda: daemon.query("SELECT count(*) FROM nudges")[0][0] >= 1, 30, "a nudge or two")
     connections += process.net_connections(kind="inet")
     assert connections == [], f"the daemon opened network connections: {connections}"
     assert daemon.stop() == 0

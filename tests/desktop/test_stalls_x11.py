@@ -52,7 +52,7 @@ def _run_and_leave(
     daemon.wait_watching()
     desktop.touch_input()
     arrived = desktop.switch_to(chat)
-    daemon.wait_for_visit("blocklist", "Jamie", min_seconds=1.0, timeout=20)
+    daemon.wait_for_visit("blocklist", "Jamie", min_seconds=1.0, timeout=30)
     time.sleep(1.5)
 
     daemon.send(signal.SIGSTOP)
@@ -66,7 +66,7 @@ def _run_and_leave(
     if not switch_during_stop:
         time.sleep(3.0)
         left = desktop.switch_to(notes)
-    wait_until(lambda: _ended_after(daemon, left), 20, "the visit to end once the window left")
+    wait_until(lambda: _ended_after(daemon, left), 30, "the visit to end once the window left")
     assert daemon.stop() == 0
     return daemon, arrived, left
 

@@ -43,7 +43,8 @@ FLOODER = textwrap.dedent(
     time.sleep(1)
     name, utf8 = connection.intern_atom("_NET_WM_NAME"), connection.intern_atom("UTF8_STRING")
     end, count = time.time() + float(sys.argv[2]), 0
-    while time.time() < end:
+    # At least the time, and at least 100,000 changes: a loaded machine floods more slowly.
+    while time.time() < end or count < 100_000:
         for _ in range(1000):
             window.change_property(name, utf8, 8, b"title %d" % count)
             count += 1
@@ -75,7 +76,7 @@ def test_a_window_retitling_itself_in_a_loop_leaves_memory_flat(
     )
     assert flooder.stdout is not None
     changes = int(flooder.stdout.readline().strip())
-    assert changes > 100_000, "the flood was a flood"
+    assert changes >= 100_000, "the flood was a flood"
     right_after = process.memory_info().rss
     time.sleep(5)
     later = process.memory_info().rss
@@ -85,7 +86,7 @@ def test_a_window_retitling_itself_in_a_loop_leaves_memory_flat(
 
     # Still counting once the flood is over: the window's last title is on the blocklist.
     try:
-        daemon.wait_for_visit("blocklist", "Alex", min_seconds=2, timeout=20)
+        daemon.wait_for_visit("blocklist", "Alex", min_seconds=2, timeout=30)
         wait_until(
             lambda: (daemon.status() or {}).get("last_sample_at", 0) > time.time() - 6,
             10,
