@@ -113,7 +113,11 @@ def _check_windows() -> bool:
 
     backend = sensing.detect()
     print(_("Session: {value}").format(value=backend.session or _("unknown")))
-    print(_("Window backend: {name} ({reason})").format(name=backend.name, reason=backend.reason))
+    print(
+        _("Window backend: {name} ({reason})").format(
+            name=backend.name, reason=backend.reason.shown()
+        )
+    )
     if sys.platform == "darwin":
         from nudger.sensing.macos import PERMISSIONS_HELP
 
