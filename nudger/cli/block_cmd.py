@@ -165,8 +165,9 @@ def _editing(args: argparse.Namespace) -> Iterator[UserConfig]:
         try:
             load_config(args)  # refuse to edit on top of a config that is already broken
         except ConfigError as error:
+            fix_first, unchanged = _(FIX_FIRST), _(UNCHANGED)
             raise ConfigError(
-                error.source, error.field, f"{error.reason}; {_(FIX_FIRST)} ({_(UNCHANGED)})"
+                error.source, error.field, f"{error.reason}; {fix_first} ({unchanged})"
             ) from None
         yield UserConfig(path)
 
@@ -175,7 +176,8 @@ def _save(config: UserConfig) -> None:
     try:
         config.save()
     except ConfigError as error:
-        raise ConfigError(error.source, error.field, f"{error.reason} ({_(UNCHANGED)})") from None
+        unchanged = _(UNCHANGED)
+        raise ConfigError(error.source, error.field, f"{error.reason} ({unchanged})") from None
 
 
 def _warn_broad(values: list[str]) -> None:
