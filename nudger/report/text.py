@@ -87,7 +87,12 @@ def day_view(
     if summary.targets:
         parts.append(_targets_table(summary.targets, tz, with_clock=True))
     else:
-        parts.append(Text(_("Nothing on social sites or blocklist pages this day."), style="green"))
+        nothing = (
+            _("Nothing on social sites or blocklist pages today.")
+            if today is None or summary.date >= today
+            else _("Nothing on social sites or blocklist pages that day.")
+        )
+        parts.append(Text(nothing, style="green"))
     parts.append(Text())
     blocklist_visits = summary.blocklist_visits
     parts.append(

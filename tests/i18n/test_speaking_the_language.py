@@ -55,8 +55,11 @@ def test_the_summary_speaks_the_locales_language(
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("de_AT.UTF-8", ("Aufruf: nudger", "Optionen:", "Menschen zum Reden, jetzt")),
-        ("es_MX.UTF-8", ("uso: nudger", "opciones:", "personas con quien hablar, ahora")),
+        (
+            "de_AT.UTF-8",
+            ("Aufruf: nudger", "Optionen:", "Menschen, mit denen du jetzt reden kannst"),
+        ),
+        ("es_MX.UTF-8", ("uso: nudger", "opciones:", "personas con quienes hablar ahora")),
     ],
 )
 def test_help_speaks_the_locales_language(
