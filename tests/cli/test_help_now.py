@@ -224,3 +224,20 @@ def answer_in_a_terminal(env: dict[str, str], command: list[str], typed: str) ->
     process.wait(timeout=10)
     os.close(main)
     return output.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("lang", "code", "heading"),
+    [
+        ("de_DE.UTF-8", "CH", "Schweiz:"),  # not "In Schweiz" (in der Schweiz)
+        ("de_DE.UTF-8", "US", "Vereinigte Staaten:"),  # not "In Vereinigte Staaten"
+        ("es_ES.UTF-8", "GB", "Reino Unido:"),  # not "En Reino Unido" (en el Reino Unido)
+        ("en_GB.UTF-8", "GB", "In the United Kingdom:"),
+    ],
+)
+def test_the_country_heading_reads_right_whatever_the_name(
+    tmp_path: Path, lang: str, code: str, heading: str
+) -> None:
+    env = {**isolated_env(tmp_path), "LANG": lang, "LC_ALL": "", "LC_MESSAGES": ""}
+    shown = run_cli(env, "help-now", "--country", code).stdout
+    assert heading in shown.splitlines(), shown

@@ -85,7 +85,7 @@ def test_the_setting_wins_over_the_locale_and_an_unknown_language_is_english(
 
 def test_help_now_in_spanish_for_mexico(home: dict[str, str]) -> None:
     shown = run_cli({**home, "LANG": "es_MX.UTF-8"}, "help-now")
-    assert "En México:" in shown.stdout
+    assert "\nMéxico:\n" in shown.stdout
     assert "Alguien con quien hablar: Línea de la Vida" in shown.stdout
     assert "llama al 911" in shown.stdout
     assert "llama al 800 911 2000" in shown.stdout
