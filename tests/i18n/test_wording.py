@@ -41,7 +41,8 @@ FOUND_WRONG = {
 }
 # Words of Spain's Spanish that read foreign in Mexico or Argentina.
 SPAIN_ONLY = re.compile(
-    r"\b(móvil|ordenador|apetec\w*|tumbar\w*|fregar|portátil|vale|coger|vosotr\w*|manzana)\b",
+    r"\b(móvil|ordenador|apetec\w*|tumbar\w*|fregar|portátil|vale|coger|vosotr\w*|manzana|"
+    r"llamarle|ilusión|recado)\b",
     re.IGNORECASE,
 )
 
