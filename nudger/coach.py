@@ -350,5 +350,5 @@ def _any_time_number(configured_country: str) -> str:
     """The number of the person's country's line that answers at any hour, from [support]
     country or the locale; empty when nudger knows no such line for them."""
     code = country_of(configured_country)
-    country = support_table().get(code) if code else None
+    country = support_table().countries.get(code) if code else None
     return any_time_number(country) if country is not None else ""

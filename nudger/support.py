@@ -8,12 +8,18 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
 
-from nudger.core.support import Country, country_from_locale, normal_country, table_from
+from nudger.core.support import (
+    Country,
+    SupportTable,
+    country_from_locale,
+    normal_country,
+    table_from,
+)
 from nudger.paths import builtin_config
 
 
 @functools.cache
-def support_table() -> dict[str, Country]:
+def support_table() -> SupportTable:
     with builtin_config("support.toml").open("rb") as handle:
         return table_from(tomllib.load(handle))
 

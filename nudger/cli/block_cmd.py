@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config, load_config_or_last_good, user_file
 from nudger.core.printable import printable
-from nudger.core.translate import _, ngettext
+from nudger.core.translate import N_, _, ngettext
 from nudger.errors import ConfigError
 from nudger.paths import user_config_file
 
@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from nudger.models import Settings
     from nudger.user_config import RuleKind, UserConfig
 
-UNCHANGED = _("nothing was changed")
-FIX_FIRST = _("fix that first (`nudger config check` shows it), then run this again")
+# Marked here, translated where shown: at import the language is not chosen yet.
+UNCHANGED = N_("nothing was changed")
+FIX_FIRST = N_("fix that first (`nudger config check` shows it), then run this again")
 
 
 def register(commands: Any) -> None:
@@ -164,8 +165,9 @@ def _editing(args: argparse.Namespace) -> Iterator[UserConfig]:
         try:
             load_config(args)  # refuse to edit on top of a config that is already broken
         except ConfigError as error:
+            fix_first, unchanged = _(FIX_FIRST), _(UNCHANGED)
             raise ConfigError(
-                error.source, error.field, f"{error.reason}; {FIX_FIRST} ({UNCHANGED})"
+                error.source, error.field, f"{error.reason}; {fix_first} ({unchanged})"
             ) from None
         yield UserConfig(path)
 
@@ -174,7 +176,8 @@ def _save(config: UserConfig) -> None:
     try:
         config.save()
     except ConfigError as error:
-        raise ConfigError(error.source, error.field, f"{error.reason} ({UNCHANGED})") from None
+        unchanged = _(UNCHANGED)
+        raise ConfigError(error.source, error.field, f"{error.reason} ({unchanged})") from None
 
 
 def _warn_broad(values: list[str]) -> None:

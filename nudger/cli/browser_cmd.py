@@ -18,7 +18,10 @@ def register(commands: Any) -> None:
 
     parser: argparse.ArgumentParser = commands.add_parser(
         "browser",
-        help=_("connect nudger to your browsers (the exact page, and a pause before the ex's)"),
+        help=_(
+            "connect nudger to your browsers (the exact page, and a pause before a page on "
+            "your blocklist)"
+        ),
         description=_(
             "Set up nudger's browser companion: an extension that tells nudger, on "
             "this computer only, which page is in front, and holds a page on your "

@@ -115,7 +115,7 @@ def _check_windows() -> bool:
     print(_("Session: {value}").format(value=backend.session or _("unknown")))
     # The reason on a line of its own: it may hold brackets of its own.
     print(_("Window backend: {name}").format(name=backend.name))
-    print(_("  chosen because of: {reason}").format(reason=backend.reason))
+    print(_("  chosen because of: {reason}").format(reason=backend.reason.shown()))
     if sys.platform == "darwin":
         from nudger.sensing.macos import PERMISSIONS_HELP
 

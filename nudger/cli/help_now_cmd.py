@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         own_line, configured = "", ""
     table = support_table()
     code = normal_country(args.country) if args.country else country_of(configured)
-    country = localized(table.get(code or ""), language())
-    for line in help_now_lines(own_line, country, sorted(table), code):
+    country = localized(table.countries.get(code or ""), language())
+    for line in help_now_lines(own_line, country, table, code):
         print(line)
     return 0

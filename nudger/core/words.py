@@ -77,7 +77,7 @@ def untracked_sentence(day: dt.date, today: dt.date, since: dt.date | None) -> s
     if day > today:
         return _("This day has not come yet.")
     if day < since:
-        return _("nudger was not watching yet on this day; it began on {date}.").format(
+        return _("nudger was not watching yet that day; it began on {date}.").format(
             date=long_date(since)
         )
     return None

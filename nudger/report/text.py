@@ -86,14 +86,19 @@ def day_view(
         ("   " + _("(days start at {time})").format(time=f"{day_starts_at:%H:%M}"), "dim"),
     )
     unknown = untracked_sentence(summary.date, today or summary.date, report.streak.tracked_since)
-    if unknown is not None:
+    if unknown is not None and not summary.targets:
         # A day nudger did not watch has no totals: zeros there would read as a clear day.
         return Group(heading, Text(), Text(unknown))
     parts: list[RenderableType] = [heading, Text()]
     if summary.targets:
         parts.append(_targets_table(summary.targets, tz, with_clock=True))
     else:
-        parts.append(Text(_("Nothing on social sites or blocklist pages this day."), style="green"))
+        nothing = (
+            _("Nothing on social sites or blocklist pages today.")
+            if today is None or summary.date >= today
+            else _("Nothing on social sites or blocklist pages that day.")
+        )
+        parts.append(Text(nothing, style="green"))
     parts.append(Text())
     blocklist_visits = summary.blocklist_visits
     parts.append(

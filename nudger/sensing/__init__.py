@@ -8,12 +8,27 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, _
 from nudger.sensing.base import Reading, Sensor, SensorUnavailable, Window
 
-__all__ = ["Backend", "Reading", "Sensor", "SensorUnavailable", "Window", "detect"]
+__all__ = ["Backend", "Reading", "Sensor", "SensorUnavailable", "Why", "Window", "detect"]
 
 Opener = Callable[[float], Sensor]  # takes the idle threshold in seconds
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a backend was chosen, kept as a value: English for the log (which stays English),
+    the person's language when shown, translated then and never before."""
+
+    text: str  # marked with N_
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.text.format_map(self.values)
+
+    def shown(self) -> str:
+        return _(self.text).format_map(self.values)
 
 
 @dataclass(frozen=True)
@@ -21,7 +36,7 @@ class Backend:
     """The chosen backend: its name, why it was chosen, and how to open it (which may fail)."""
 
     name: str
-    reason: str
+    reason: Why
     open: Opener = field(repr=False)
     session: str = ""
 
@@ -42,7 +57,7 @@ def detect(env: Mapping[str, str] | None = None, platform: str = sys.platform) -
     """Choose the backend once, from the platform and the session's environment."""
     env = os.environ if env is None else env
     name, reason, session = choose(env, platform)
-    openers: dict[str, Callable[[Mapping[str, str], str], Opener]] = {
+    openers: dict[str, Callable[[Mapping[str, str], Why], Opener]] = {
         "x11": _x11_opener,
         "sway": _sway_opener,
         "hyprland": _hyprland_opener,
@@ -55,7 +70,7 @@ def detect(env: Mapping[str, str] | None = None, platform: str = sys.platform) -
     return Backend(name, reason, openers[name](env, reason), session)
 
 
-def choose(env: Mapping[str, str], platform: str) -> tuple[str, str, str]:
+def choose(env: Mapping[str, str], platform: str) -> tuple[str, Why, str]:
     """(backend, why, session type). Precedence, top first:
 
     macOS, Windows; a sway or Hyprland socket (whatever else is set: Xwayland sets DISPLAY too);
@@ -64,41 +79,43 @@ def choose(env: Mapping[str, str], platform: str) -> tuple[str, str, str]:
     """
     if platform in {"darwin", "win32"}:
         kind = "macos" if platform == "darwin" else "windows"
-        return kind, "macOS" if kind == "macos" else "Windows", kind
+        return kind, Why("macOS" if kind == "macos" else "Windows"), kind
     session = env.get("XDG_SESSION_TYPE", "").lower()
     desktops = _desktops(env)
     display = env.get("DISPLAY")
     wayland = bool(env.get("WAYLAND_DISPLAY")) or session == "wayland"
     shown = session or ("wayland" if wayland else "x11" if display else "unknown")
-    compositor = env.get("XDG_CURRENT_DESKTOP") or "this compositor"
+    compositor = env.get("XDG_CURRENT_DESKTOP", "")
+    choice: tuple[str, Why]
     if env.get("SWAYSOCK"):
-        choice = ("sway", f"SWAYSOCK={env['SWAYSOCK']}")
+        choice = ("sway", Why(N_("sway's socket is at {path}"), {"path": env["SWAYSOCK"]}))
     elif env.get("HYPRLAND_INSTANCE_SIGNATURE"):
-        choice = ("hyprland", _("HYPRLAND_INSTANCE_SIGNATURE is set"))
+        choice = ("hyprland", Why(N_("HYPRLAND_INSTANCE_SIGNATURE is set")))
     elif session == "x11" and display:
-        choice = ("x11", f"an X11 session on DISPLAY={display}")
+        choice = ("x11", Why(N_("an X11 session on DISPLAY={display}"), {"display": display}))
     elif wayland and "gnome" in desktops:
-        choice = ("gnome", "GNOME on Wayland")
+        choice = ("gnome", Why(N_("GNOME on Wayland")))
     elif wayland and "kde" in desktops:
-        choice = ("kde", _("KDE Plasma on Wayland"))
+        choice = ("kde", Why(N_("KDE Plasma on Wayland")))
+    elif wayland and compositor:
+        said = N_("{compositor} on Wayland does not tell programs which window is in front")
+        choice = ("processes", Why(said, {"compositor": compositor}))
     elif wayland:
         choice = (
             "processes",
-            _("{compositor} on Wayland does not tell programs which window is in front").format(
-                compositor=compositor
-            ),
+            Why(N_("this compositor on Wayland does not tell programs which window is in front")),
         )
     elif display:
-        choice = ("x11", f"DISPLAY={display}")
+        choice = ("x11", Why(N_("DISPLAY={display} is set"), {"display": display}))
     else:
         choice = (
             "processes",
-            _("no graphical session is visible (neither DISPLAY nor WAYLAND_DISPLAY is set)"),
+            Why(N_("no graphical session is visible (neither DISPLAY nor WAYLAND_DISPLAY is set)")),
         )
     return choice[0], choice[1], shown
 
 
-def _x11_opener(env: Mapping[str, str], _reason: str) -> Opener:
+def _x11_opener(env: Mapping[str, str], _reason: Why) -> Opener:
     def open_x11(_idle: float) -> Sensor:
         from nudger.sensing.x11 import X11Sensor  # noqa: PLC0415 - python-xlib: Linux only
 
@@ -107,7 +124,7 @@ def _x11_opener(env: Mapping[str, str], _reason: str) -> Opener:
     return open_x11
 
 
-def _sway_opener(env: Mapping[str, str], _reason: str) -> Opener:
+def _sway_opener(env: Mapping[str, str], _reason: Why) -> Opener:
     def open_sway(idle: float) -> Sensor:
         from nudger.sensing.sway import SwaySensor  # noqa: PLC0415
         from nudger.sensing.wayland_idle import IdleWatch  # noqa: PLC0415
@@ -119,7 +136,7 @@ def _sway_opener(env: Mapping[str, str], _reason: str) -> Opener:
     return open_sway
 
 
-def _hyprland_opener(env: Mapping[str, str], _reason: str) -> Opener:
+def _hyprland_opener(env: Mapping[str, str], _reason: Why) -> Opener:
     def open_hyprland(idle: float) -> Sensor:
         from nudger.sensing import hyprland  # noqa: PLC0415
         from nudger.sensing.wayland_idle import IdleWatch  # noqa: PLC0415
@@ -140,7 +157,7 @@ def _hyprland_opener(env: Mapping[str, str], _reason: str) -> Opener:
     return open_hyprland
 
 
-def _gnome_opener(env: Mapping[str, str], _reason: str) -> Opener:
+def _gnome_opener(env: Mapping[str, str], _reason: Why) -> Opener:
     def open_gnome(_idle: float) -> Sensor:
         from nudger.sensing.dbus_calls import SessionBusCaller  # noqa: PLC0415
         from nudger.sensing.gnome import GnomeSensor  # noqa: PLC0415
@@ -150,7 +167,7 @@ def _gnome_opener(env: Mapping[str, str], _reason: str) -> Opener:
     return open_gnome
 
 
-def _kde_opener(env: Mapping[str, str], _reason: str) -> Opener:
+def _kde_opener(env: Mapping[str, str], _reason: Why) -> Opener:
     def open_kde(_idle: float) -> Sensor:
         from nudger.sensing.dbus_calls import SessionBusCaller  # noqa: PLC0415
         from nudger.sensing.kde import KdeSensor, KWinBridge  # noqa: PLC0415
@@ -172,10 +189,12 @@ def _open_windows(_idle: float) -> Sensor:
     return open_sensor()
 
 
-def _processes_only(reason: str) -> Opener:
+def _processes_only(reason: Why) -> Opener:
     def refuse(_idle: float) -> Sensor:
         raise SensorUnavailable(
-            _("{reason}; counting the social apps that are running instead").format(reason=reason)
+            _("{reason}; counting the social apps that are running instead").format(
+                reason=reason.shown()
+            )
         )
 
     return refuse

@@ -415,13 +415,19 @@ def vouched_stalls(draw: st.DrawFn) -> tuple[float, float, float, float]:
 def stalled(
     before: float, stall: float, after: float, idle_before: float, followed_since: float | None
 ) -> list[Visit]:
+    """Alex in front, sampled every second for `before`, then a stall, then every second for
+    `after`; the stream is followed throughout except as `followed_since` says at the resume."""
     t0 = at("2026-11-27 20:00:00")
     track = tracker()
-    visits = list(track.observe(t0, (ALEX,), idle_before, followed_since=t0 - 5).ended)
-    visits += track.observe(t0 + before, (ALEX,), idle_before, followed_since=t0 - 5).ended
+    visits: list[Visit] = []
+    moments = [t0 + min(i, before) for i in range(int(before) + 2)]
+    for moment in moments:
+        visits += track.observe(moment, (ALEX,), idle_before, followed_since=t0 - 5).ended
     resumed = t0 + before + stall
     visits += track.observe(resumed, (ALEX,), 0.0, followed_since=followed_since).ended
-    visits += track.observe(resumed + after, (ALEX,), 0.0, followed_since=t0 - 5).ended
+    for i in range(1, int(after) + 2):
+        moment = resumed + min(i, after)
+        visits += track.observe(moment, (ALEX,), 0.0, followed_since=t0 - 5).ended
     return visits + track.close_all()
 
 
@@ -433,7 +439,7 @@ def test_a_stall_the_stream_vouches_for_is_time_on_the_window(
     t0 = at("2026-11-27 20:00:00")
     visits = stalled(before, gap, after, idle_before, followed_since=t0 - 5)
     assert len(visits) == 1
-    assert visits[0].seconds == pytest.approx(before + gap + after)
+    assert visits[0].seconds == pytest.approx(before + gap + after, abs=1e-6)
 
 
 @given(vouched_stalls(), st.sampled_from(["none", "late"]))
@@ -445,7 +451,7 @@ def test_a_stall_nobody_vouches_for_counts_nothing(
     # No stream, or one (re)joined only after the stall began: the gap is unknown.
     since = None if why == "none" else t0 + before + 0.5
     visits = stalled(before, gap, after, idle_before, followed_since=since)
-    assert sum(v.seconds for v in visits) == pytest.approx(before + after)
+    assert sum(v.seconds for v in visits) == pytest.approx(before + after, abs=1e-6)
 
 
 def test_a_stall_long_enough_to_hide_an_absence_is_not_bridged() -> None:

@@ -55,8 +55,11 @@ def test_the_summary_speaks_the_locales_language(
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("de_AT.UTF-8", ("Aufruf: nudger", "Optionen:", "Menschen zum Reden, jetzt")),
-        ("es_MX.UTF-8", ("uso: nudger", "opciones:", "personas con quien hablar, ahora")),
+        (
+            "de_AT.UTF-8",
+            ("Aufruf: nudger", "Optionen:", "Menschen, mit denen du jetzt reden kannst"),
+        ),
+        ("es_MX.UTF-8", ("uso: nudger", "opciones:", "personas con quienes hablar ahora")),
     ],
 )
 def test_help_speaks_the_locales_language(
@@ -82,8 +85,9 @@ def test_the_setting_wins_over_the_locale_and_an_unknown_language_is_english(
 
 def test_help_now_in_spanish_for_mexico(home: dict[str, str]) -> None:
     shown = run_cli({**home, "LANG": "es_MX.UTF-8"}, "help-now")
-    assert "En México:" in shown.stdout
-    assert "Alguien con quien hablar, a cualquier hora" in shown.stdout
+    assert "\nMéxico:\n" in shown.stdout
+    assert "Alguien con quien hablar: Línea de la Vida" in shown.stdout
+    assert "llama al 911" in shown.stdout
     assert "llama al 800 911 2000" in shown.stdout
 
 

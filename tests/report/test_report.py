@@ -138,7 +138,9 @@ def test_an_empty_day(store: Store) -> None:
         0,
     )
     shown = plain(text.day_view(report, BERLIN, FOUR))
-    assert "Nothing on social sites or blocklist pages this day." in shown
+    assert "Nothing on social sites or blocklist pages today." in shown
+    past = plain(text.day_view(report, BERLIN, FOUR, dt.date(2026, 11, 28)))
+    assert "Nothing on social sites or blocklist pages that day." in past
     assert report.streak.current == 27  # every day since 1 November, today included
     title, body = evening_sentence(report)
     assert title == "Your day, gently summed up"
@@ -357,7 +359,7 @@ def test_a_day_before_tracking_began_says_so(store: Store) -> None:
     shown = plain(
         text.day_view(history.day(dt.date(2026, 10, 1)), BERLIN, FOUR, dt.date(2026, 11, 27))
     )
-    assert "nudger was not watching yet on this day; it began on 1 November 2026." in shown
+    assert "nudger was not watching yet that day; it began on 1 November 2026." in shown
     assert "Tomorrow" not in shown and "today" not in shown.lower()
     ahead = plain(
         text.day_view(history.day(dt.date(2026, 12, 3)), BERLIN, FOUR, dt.date(2026, 11, 27))

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from nudger import i18n
 from nudger.sensing import detect
 
 SESSION_TYPES = (None, "x11", "wayland", "tty")
@@ -89,6 +90,17 @@ def test_the_processes_backend_says_why_it_cannot_read_windows() -> None:
             "XDG_CURRENT_DESKTOP": "river",
         }
     )
-    assert backend.name == "processes" and "river" in backend.reason
+    assert backend.name == "processes" and "river" in str(backend.reason)
     with pytest.raises(Exception, match="counting the social apps that are running"):
         backend.open(120)
+
+
+def test_the_reason_is_english_for_the_log_and_the_persons_language_when_shown() -> None:
+    i18n.setup("de", {})
+    try:
+        env = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "w", "XDG_CURRENT_DESKTOP": "KDE"}
+        backend = detect(env, "linux")
+        assert str(backend.reason) == "KDE Plasma on Wayland"  # the log stays English
+        assert backend.reason.shown() == "KDE Plasma unter Wayland"
+    finally:
+        i18n.setup("en", {})

@@ -20,7 +20,7 @@ from nudger.coach import Coach
 from nudger.models import RuleSettings, Settings
 from nudger.notify.base import Delivery, Feedback, Notification
 from nudger.pause import PauseFile
-from nudger.sensing import Backend
+from nudger.sensing import Backend, Why
 from nudger.sensing.base import Reading, Window
 from nudger.store import Store
 from nudger.watcher import Watcher
@@ -161,7 +161,9 @@ def test_a_simulated_week(tmp_path: Path) -> None:
     )
     clock, sensor, notifier = ScriptedClock(), ScriptedSensor(), RecordingNotifier()
     store = Store.open(tmp_path / "nudger.db")
-    watcher = Watcher(settings, Backend("scripted", "a test", lambda _idle: sensor), store, clock)
+    watcher = Watcher(
+        settings, Backend("scripted", Why("a test"), lambda _idle: sensor), store, clock
+    )
     coach = Coach(
         settings, store, notifier, PauseFile(tmp_path), watcher.days, rng=random.Random(3)
     )
