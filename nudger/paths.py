@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from nudger.core.translate import _
+from nudger.errors import NudgerError
 
 APP = "nudger"
 PRIVATE_DIR = 0o700
@@ -63,11 +64,13 @@ class NotARegularFile(OSError):
 MAX_READ_BYTES = 4 * 1024 * 1024
 
 
-class NotOurs(OSError):
+class NotOurs(NudgerError, OSError):
     """A link or folder of another user's where nudger was to create, change or write something.
 
     In a folder others may write to (/tmp), another user can plant a link at a name the person
-    will use: nudger must not then change or overwrite the file the link points at."""
+    will use: nudger must not then change or overwrite the file the link points at. An OSError
+    for those who handle the file system's errors, and a NudgerError (one line, no traceback)
+    for everyone else."""
 
 
 def socket_folder(env: Mapping[str, str] | None = None) -> Path:
@@ -114,9 +117,15 @@ def ensure_private_dir(path: Path) -> Path:
 
 def make_dirs(path: Path) -> Path:
     """Create the folders of `path` that are missing, 0700. Folders that exist keep their modes:
-    a report written into /tmp, or a folder the user named, is not ours to change."""
-    missing = [folder for folder in (path, *path.parents) if not os.path.lexists(folder)]
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    a report written into /tmp, or a folder the user named, is not ours to change. Links on the
+    way are followed only where they are the person's own (or the system's)."""
+    resolved, planted = _name_to_replace(path)  # another user's link on the way: NotOurs
+    if planted:
+        raise NotOurs(
+            _("{path} is another user's link; nudger does not follow it").format(path=path)
+        )
+    missing = [folder for folder in (resolved, *resolved.parents) if not os.path.lexists(folder)]
+    resolved.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     if os.name == "posix":
         for directory in missing:
             _make_private(directory)  # mkdir's mode is filtered by the umask

@@ -194,6 +194,27 @@ def test_a_planted_link_at_the_old_socket_place_changes_nothing(
         assert daemon.stop() == 0
 
 
+def test_a_data_folder_that_is_another_users_link_is_refused_in_one_line(
+    tmp_path: Path, shared_tmp: Path, other_user: LocalUser
+) -> None:
+    env = headless_env(tmp_path)
+    documents = Path(env["HOME"]) / "Documents"
+    documents.mkdir()
+    documents.chmod(0o755)
+    other_user.link(documents, shared_tmp / "nudger-data")
+    env["NUDGER_DATA_DIR"] = str(shared_tmp / "nudger-data")
+    started = subprocess.run(
+        [NUDGER, "run"], env=env, capture_output=True, text=True, timeout=30, check=False
+    )
+    assert started.returncode == 1
+    # The log says it cannot write there, then nudger stops with one line: no traceback.
+    assert "Traceback" not in started.stderr
+    planted = shared_tmp / "nudger-data"
+    last = started.stderr.strip().splitlines()[-1]
+    assert last == f"nudger: {planted} is another user's link; nudger does not follow it"
+    assert mode(documents) == 0o755 and list(documents.iterdir()) == []
+
+
 # -- 6. FIFOs never hang anything --------------------------------------------------------------
 
 
