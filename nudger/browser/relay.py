@@ -202,7 +202,7 @@ class BrowserRelay:
                     elif key.data is _WAKE:
                         self._woken()
                     else:
-                        self._serve(key.data, events)
+                        self._serve_guarded(key.data, events)
                 self._resume_due()
         finally:
             for peer in list(self._peers):
@@ -211,6 +211,14 @@ class BrowserRelay:
             for end in (self._listener, self._wake_read, self._wake_write):
                 with contextlib.suppress(OSError):
                     end.close()
+
+    def _serve_guarded(self, peer: _Peer, events: int) -> None:
+        """A mistake of nudger's with one connection ends that connection, not the relay."""
+        try:
+            self._serve(peer, events)
+        except Exception:
+            log.exception("the browser companion's relay failed with one connection; closed it")
+            self._hang_up(peer)
 
     def _timeout(self) -> float:
         waits = [peer.resume_at for peer in self._peers if peer.resume_at is not None]
