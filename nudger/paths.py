@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from nudger.core.translate import _
+from nudger.errors import NudgerError
 
 APP = "nudger"
 PRIVATE_DIR = 0o700
@@ -63,30 +64,97 @@ class NotARegularFile(OSError):
 MAX_READ_BYTES = 4 * 1024 * 1024
 
 
+class NotOurs(NudgerError, OSError):
+    """A link or folder of another user's where nudger was to create, change or write something.
+
+    In a folder others may write to (/tmp), another user can plant a link at a name the person
+    will use: nudger must not then change or overwrite the file the link points at. An OSError
+    for those who handle the file system's errors, and a NudgerError (one line, no traceback)
+    for everyone else."""
+
+
+def socket_folder(env: Mapping[str, str] | None = None) -> Path:
+    """Where the browser companion's socket lives when there is no XDG_RUNTIME_DIR: a private
+    folder under the person's own state folder (beside the data, with NUDGER_DATA_DIR), so two
+    nudgers with their own homes or data never share one, and no shared /tmp name is used."""
+    env = os.environ if env is None else env
+    explicit = env.get("NUDGER_DATA_DIR")
+    if explicit:
+        return Path(explicit).expanduser() / "run"
+    return Path(platformdirs.user_state_dir(APP, appauthor=False)) / "run"
+
+
+def _uid() -> int | None:
+    return os.getuid() if hasattr(os, "getuid") else None
+
+
+def _is_own(info: os.stat_result) -> bool:
+    uid = _uid()
+    return uid is None or info.st_uid == uid
+
+
+def _is_trusted(info: os.stat_result) -> bool:
+    """The person's own, or the system's (macOS's /tmp is root's link to /private/tmp)."""
+    uid = _uid()
+    return uid is None or info.st_uid in {uid, 0}
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` and any missing parents 0700, and make `path` itself 0700.
 
-    For nudger's own folders (data, logs). Every folder created here is private, not only the last
-    one: the default log directory is ~/.local/state/nudger/log, and a `nudger` folder left at the
-    umask's 0755 would show which programs this person runs. Parents that already exist keep
-    their modes: they are the user's, not ours.
+    For nudger's own folders (data, logs, the socket's). Every folder created here is private,
+    not only the last one: the default log directory is ~/.local/state/nudger/log, and a
+    `nudger` folder left at the umask's 0755 would show which programs this person runs. Parents
+    that already exist keep their modes: they are the user's, not ours. `path` is checked before
+    its mode is changed: it must be a folder of the person's own, or the person's own link to
+    one (a dotfile manager's); anything else raises NotOurs and nothing is changed.
     """
     make_dirs(path)
-    if os.name == "posix" and (path.stat().st_mode & 0o777) != PRIVATE_DIR:
-        path.chmod(PRIVATE_DIR)
+    if os.name == "posix":
+        _make_private(path)
     return path
 
 
 def make_dirs(path: Path) -> Path:
     """Create the folders of `path` that are missing, 0700. Folders that exist keep their modes:
-    a report written into /tmp, or a folder the user named, is not ours to change."""
-    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    a report written into /tmp, or a folder the user named, is not ours to change. Links on the
+    way are followed only where they are the person's own (or the system's)."""
+    resolved, planted = _name_to_replace(path)  # another user's link on the way: NotOurs
+    if planted:
+        raise NotOurs(
+            _("{path} is another user's link; nudger does not follow it").format(path=path)
+        )
+    missing = [folder for folder in (resolved, *resolved.parents) if not os.path.lexists(folder)]
+    resolved.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     if os.name == "posix":
         for directory in missing:
-            if (directory.stat().st_mode & 0o777) != PRIVATE_DIR:
-                directory.chmod(PRIVATE_DIR)  # mkdir's mode is filtered by the umask
+            _make_private(directory)  # mkdir's mode is filtered by the umask
     return path
+
+
+def _make_private(folder: Path) -> None:
+    """chmod 0700 a folder that is checked to be the person's own, through an open descriptor
+    of it: never by name, which another user could swap for a link in between."""
+    info = folder.lstat()
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+    if stat.S_ISLNK(info.st_mode):
+        if not _is_own(info):
+            raise NotOurs(
+                _("{path} is another user's link; nudger does not follow it").format(path=folder)
+            )
+    elif stat.S_ISDIR(info.st_mode):
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    else:
+        raise NotOurs(_("{path} is not a folder").format(path=folder))
+    fd = os.open(folder, flags)
+    try:
+        opened = os.fstat(fd)
+        if not _is_own(opened):
+            raise NotOurs(_("{path} belongs to another user").format(path=folder))
+        if stat.S_IMODE(opened.st_mode) != PRIVATE_DIR:
+            os.fchmod(fd, PRIVATE_DIR)
+    finally:
+        os.close(fd)
 
 
 def refuse_link(path: Path) -> None:
@@ -150,12 +218,14 @@ def write_private_atomic(path: Path, data: str | bytes, *, durable: bool = True)
     """Write `data` to `path` via a temporary file and a rename, so no reader sees half a file.
 
     The temporary file is created 0600 in the same folder, so the rename is atomic and the
-    result is private from its first byte. A link at `path` (a settings file kept by a dotfile
-    manager) is written through: the file it points to is replaced, the link stays. Folders
-    that exist keep their modes. `durable=False` skips the fsync, for files rewritten every few
-    seconds and worthless after a power cut (the daemon's status).
+    result is private from its first byte. A link at `path` is followed only where it is the
+    person's own (a settings file kept by a dotfile manager): the file it points to is
+    replaced, the link stays. Another user's link (planted in /tmp, say) is never followed: the
+    name itself becomes a file of the person's own, or, where the folder forbids that, NotOurs
+    says so. Folders that exist keep their modes. `durable=False` skips the fsync, for files
+    rewritten every few seconds and worthless after a power cut (the daemon's status).
     """
-    target = path.resolve() if path.is_symlink() else path
+    target, planted = _name_to_replace(path)
     make_dirs(target.parent)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -168,8 +238,72 @@ def write_private_atomic(path: Path, data: str | bytes, *, durable: bool = True)
                 os.fsync(handle.fileno())
         if os.name == "posix":
             tmp.chmod(PRIVATE_FILE)
-        tmp.replace(target)
+        try:
+            tmp.replace(target)  # a rename never follows a link at its destination
+        except PermissionError:
+            if not planted:
+                raise
+            # A folder like /tmp (sticky) lets no one replace another user's entry.
+            raise NotOurs(
+                _("another user's link is in its place; nudger does not write through it")
+            ) from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+_MAX_LINKS = 40  # as the kernel's own limit on links followed in one path
+
+
+def _name_to_replace(path: Path) -> tuple[Path, bool]:
+    """The name a write to `path` replaces, and whether it is another user's link.
+
+    Links are followed one at a time, each checked: the person's own (or the system's) are
+    followed; another user's link as the last part is replaced itself, never followed; another
+    user's link on the way (a folder) is refused with NotOurs."""
+    pending = list((Path.cwd() / path).parts)
+    resolved = Path(pending.pop(0))
+    followed = 0
+    while pending:
+        part = pending.pop(0)
+        if part in {"", "."}:
+            continue
+        if part == "..":
+            resolved = resolved.parent
+            continue
+        candidate = resolved / part
+        try:
+            info = candidate.lstat()
+        except OSError:
+            return candidate.joinpath(*pending), False  # the rest is still to be made
+        if not stat.S_ISLNK(info.st_mode):
+            resolved = candidate
+            continue
+        if not _is_trusted(info) or not _target_folder_is_trusted(candidate):
+            if not pending:
+                return candidate, True
+            raise NotOurs(
+                _("{path} is another user's link; nudger does not follow it").format(path=candidate)
+            )
+        followed += 1
+        if followed > _MAX_LINKS:
+            raise NotOurs(_("{path} has too many links on the way").format(path=path))
+        link = candidate.readlink()
+        if link.is_absolute():
+            resolved = Path(link.anchor)
+            pending[:0] = link.parts[1:]
+        else:
+            pending[:0] = link.parts
+    return resolved, False
+
+
+def _target_folder_is_trusted(link: Path) -> bool:
+    """The folder a link points into is the person's own or the system's (or is still to be
+    made: the links on the way to it are checked one by one as they are followed)."""
+    try:
+        return _is_trusted((link.parent / link.readlink()).parent.stat())
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Second local users and folders like /tmp, for the attacks of one person on another.
+pytest_plugins = ["tests.local_users"]
+
 
 @pytest.fixture
 def fake_discord(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:

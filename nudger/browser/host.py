@@ -36,7 +36,13 @@ from typing import Any, BinaryIO
 
 NAME = "app.nudger.companion"
 _LENGTH = struct.Struct("=I")
-_MAX_MESSAGE = 1024 * 1024
+_MAX_MESSAGE = 1024 * 1024  # towards the browser: more, and the browser closes the port
+# From the browser: Chromium sends up to 64 MiB, Firefox more. A tab's state is a few hundred
+# bytes, or an address of up to 2 MB (Chromium's limit): what is larger is skipped unread.
+_MAX_FROM_BROWSER = 8 * 1024 * 1024
+# Addresses and titles are cut to this many characters before they go on to the daemon: the
+# rules look at the host and the first segments of the path, never this far.
+MAX_TEXT = 8192
 _RETRY_SECONDS = 3.0
 # Unix-domain sockets: Linux and macOS. Python on Windows has none, and the user-only named pipe
 # that would take their place there is not built yet: on Windows the host finds no daemon.
@@ -45,27 +51,64 @@ _KEPT_WHILE_AWAY = frozenset({"pause", "pause_answer", "holding"})
 _UNSENT_KEPT = 32
 
 
-def socket_path(env: Mapping[str, str] | None = None) -> Path:
-    """Where the daemon listens for hosts: in the user's runtime folder (private to them), one
-    socket per data folder, so that two nudgers with their own data never cross."""
+# A local socket's address holds its path and a closing NUL in `sun_path`: 108 bytes on Linux,
+# 104 on macOS and the BSDs.
+_SOCKET_PATH_BYTES = 108 if sys.platform.startswith("linux") else 104
+
+
+class NoSocketPlace(OSError):
+    """No path for the socket fits in a local socket's address."""
+
+
+def socket_path(
+    env: Mapping[str, str] | None = None, own_folder: Path | None = None
+) -> Path | None:
+    """Where the daemon listens for hosts, in a folder only the user can enter:
+
+    - NUDGER_BROWSER_SOCKET, when set;
+    - the user's runtime folder (XDG_RUNTIME_DIR), one socket per data folder, so that two
+      nudgers with their own data never cross;
+    - else a folder under the user's own state folder: `own_folder` (the daemon finds it with
+      platformdirs) or NUDGER_SOCKET_FOLDER (the installer writes it into the host's launcher,
+      as the host has no platformdirs). Never a shared /tmp name. None when there is neither.
+
+    A path too long for a socket's address gives way to a short one in the user's home
+    (~/.nudger-<checksum>/browser.sock); where even that is too long, NoSocketPlace.
+    """
     env = os.environ if env is None else env
     explicit = env.get("NUDGER_BROWSER_SOCKET")
     if explicit:
-        return Path(explicit)
+        return _fitting(Path(explicit), None)
     runtime = env.get("XDG_RUNTIME_DIR")
-    folder = Path(runtime) / "nudger" if runtime and Path(runtime).is_dir() else _private_temp(env)
-    data = env.get("NUDGER_DATA_DIR")
     name = "browser.sock"
-    if data:
-        # A checksum, not a hash: hashlib would load OpenSSL into the daemon and every host.
-        name = f"browser-{binascii.crc32(data.encode()):08x}.sock"
-    return folder / name
+    if runtime and Path(runtime).is_dir():
+        data = env.get("NUDGER_DATA_DIR")
+        if data:
+            # A checksum, not a hash: hashlib would load OpenSSL into the daemon and every host.
+            name = f"browser-{binascii.crc32(data.encode()):08x}.sock"
+        return _fitting(Path(runtime) / "nudger" / name, env)
+    written = env.get("NUDGER_SOCKET_FOLDER")
+    folder = own_folder or (Path(written) if written else None)
+    return None if folder is None else _fitting(folder / name, env)
 
 
-def _private_temp(env: Mapping[str, str]) -> Path:
-    # Not tempfile.gettempdir(): tempfile imports random and hashlib, which the host can spare.
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    return Path(env.get("TMPDIR") or "/tmp") / f"nudger-{uid}"  # noqa: S108 - checked as ours
+def _fitting(path: Path, env: Mapping[str, str] | None) -> Path:
+    if _fits(path):
+        return path
+    if env is not None:
+        home = Path(env.get("HOME") or Path("~").expanduser())
+        short = home / f".nudger-{binascii.crc32(str(path).encode()):08x}" / "browser.sock"
+        if _fits(short):
+            return short
+    raise NoSocketPlace(
+        f"{path} is longer than the {_SOCKET_PATH_BYTES - 1} bytes a local socket's path may "
+        "have, and so is any shorter place in the home folder; set NUDGER_BROWSER_SOCKET to a "
+        "shorter path in a folder only you can enter"
+    )
+
+
+def _fits(path: Path) -> bool:
+    return len(os.fsencode(path)) < _SOCKET_PATH_BYTES
 
 
 def is_private_folder(folder: Path) -> bool:
@@ -100,18 +143,54 @@ def browser_name(pid: int) -> str:
 
 
 def read_message(stream: BinaryIO) -> dict[str, Any] | None:
-    """One message from the browser, or None when the browser closed the pipe."""
+    """One message from the browser, or None when the browser closed the pipe.
+
+    Whatever a page makes the browser send, the host goes on: a message too large to hold is
+    skipped (an empty one comes back in its place), one that is not a JSON object is empty,
+    and an address or title too long is cut (and the message says "cut")."""
     header = stream.read(_LENGTH.size)
     if len(header) < _LENGTH.size:
         return None
     (length,) = _LENGTH.unpack(header)
-    if length > _MAX_MESSAGE:
-        raise ValueError(f"a message of {length} bytes from the browser")
+    if length > _MAX_FROM_BROWSER:
+        return {} if _skip(stream, length) else None
     data = stream.read(length)
     if len(data) < length:
         return None
-    message = json.loads(data)
-    return message if isinstance(message, dict) else {}
+    try:
+        message = json.loads(data)
+    except (ValueError, RecursionError):
+        return {}
+    return _within_limits(message) if isinstance(message, dict) else {}
+
+
+def _skip(stream: BinaryIO, length: int) -> bool:
+    """Read past `length` bytes; False when the pipe closed first."""
+    while length > 0:
+        chunk = stream.read(min(length, 1 << 16))
+        if not chunk:
+            return False
+        length -= len(chunk)
+    return True
+
+
+def _within_limits(message: dict[str, Any]) -> dict[str, Any]:
+    cut = {}
+    for key in ("url", "title"):
+        value = message.get(key)
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            cut[key] = cut_address(value) if key == "url" else value[:MAX_TEXT]
+    return {**message, **cut, "cut": True} if cut else message
+
+
+def cut_address(url: str, limit: int = MAX_TEXT) -> str:
+    """The first `limit` characters of an address, ending where a part of it ends ("/", "?",
+    "&", "#"), so a cut never makes a whole path segment that was not there."""
+    if len(url) <= limit:
+        return url
+    head = url[:limit]
+    end = max(head.rfind(mark) for mark in "/?&#")
+    return head[: end + 1] if end > 0 else head
 
 
 def write_message(stream: BinaryIO, message: Mapping[str, Any]) -> None:
@@ -128,7 +207,10 @@ class Relay:
 
     def __init__(self, to_browser: BinaryIO, env: Mapping[str, str] | None = None) -> None:
         self._to_browser = to_browser
-        self._path = socket_path(env)
+        try:
+            self._path = socket_path(env)
+        except NoSocketPlace:
+            self._path = None  # the daemon cannot listen either: "nudger_stopped" says so
         self._daemon: socket.socket | None = None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -141,6 +223,8 @@ class Relay:
 
     def from_browser(self, message: dict[str, Any]) -> None:
         """Pass one message on to the daemon, or drop it quietly when there is none."""
+        if not message:
+            return  # skipped: too large, or not a message at all
         message = {**message, **self._browser}
         kind = message.get("type")
         if kind == "hello":
@@ -179,11 +263,12 @@ class Relay:
                 daemon.close()
 
     def _connect(self) -> socket.socket | None:
-        if LOCAL_SOCKET is None or not is_private_folder(self._path.parent):
+        path = self._path
+        if LOCAL_SOCKET is None or path is None or not is_private_folder(path.parent):
             return None
         connection = socket.socket(LOCAL_SOCKET, socket.SOCK_STREAM)
         try:
-            connection.connect(str(self._path))
+            connection.connect(str(path))
         except OSError:
             connection.close()
             return None
@@ -245,10 +330,7 @@ def main() -> int:
     daemon_side.start()
     try:
         while True:
-            try:
-                message = read_message(sys.stdin.buffer)
-            except ValueError:
-                return 1  # not the browser speaking native messaging
+            message = read_message(sys.stdin.buffer)
             if message is None:
                 return 0  # the browser closed the port: the host's work is done
             relay.from_browser(message)

@@ -31,7 +31,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any, Literal
 
 from nudger.browser.host import NAME
-from nudger.paths import PRIVATE_FILE, ensure_private_dir, write_private_atomic
+from nudger.paths import PRIVATE_FILE, ensure_private_dir, socket_folder, write_private_atomic
 
 Family = Literal["chromium", "firefox"]
 Platform = Literal["linux", "darwin", "win32"]
@@ -276,21 +276,33 @@ class Installer:
 
     # -- the files --------------------------------------------------------------------------------
 
-    def _write_launcher(self) -> None:
+    def launcher_text(self) -> str:
+        """The launcher as `install` writes it now."""
         host = str(Path(__file__).with_name("host.py"))
         carried = {name: self._env[name] for name in _CARRIED_ENV if self._env.get(name)}
         if self.platform == "win32":
             lines = ["@echo off", *(f'set "{k}={v}"' for k, v in carried.items())]
             lines.append(f'"{self.python}" -I -S "{host}" %*')
-            text = "\r\n".join(lines) + "\r\n"
-        else:
-            exports = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in carried.items())
-            text = (
-                "#!/bin/sh\n"
-                "# nudger's native-messaging host, written by `nudger browser install`.\n"
-                f'{exports}exec {shlex.quote(self.python)} -I -S {shlex.quote(host)} "$@"\n'
-            )
-        write_private_atomic(self.launcher, text)
+            return "\r\n".join(lines) + "\r\n"
+        # Where the socket is without XDG_RUNTIME_DIR: the host has no platformdirs to say.
+        carried["NUDGER_SOCKET_FOLDER"] = str(socket_folder(self._env))
+        exports = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in carried.items())
+        return (
+            "#!/bin/sh\n"
+            "# nudger's native-messaging host, written by `nudger browser install`.\n"
+            f'{exports}exec {shlex.quote(self.python)} -I -S {shlex.quote(host)} "$@"\n'
+        )
+
+    def launcher_is_current(self) -> bool:
+        """The launcher is there and says what `install` would write now (an older one may not
+        say where the socket is)."""
+        try:
+            return self.launcher.read_bytes() == self.launcher_text().encode("utf-8")
+        except OSError:
+            return False
+
+    def _write_launcher(self) -> None:
+        write_private_atomic(self.launcher, self.launcher_text())
         self.launcher.chmod(0o700 if self.platform != "win32" else PRIVATE_FILE)
 
     def _write_firefox_package(self) -> None:

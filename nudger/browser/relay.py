@@ -7,6 +7,14 @@ sent to every browser, now and whenever it changes.
 
 The socket lives in a folder only the user can enter (0700) and is itself 0600. Nothing that
 comes in is written anywhere: an address that matches no rule lives only in memory.
+
+Any program of the user's can still connect, so nothing one sends may knock the daemon over or
+hold up its sampling: one thread serves every connection (selectors, so no limit on descriptor
+numbers), at most _MAX_CONNECTIONS at once (when full, one that has said nothing a host says
+for a while makes room, or else the newcomer is closed at once), each read at most
+_RATE_PER_SECOND lines a second (beyond that it is simply not read until its turn, which slows
+the sender and no one else), never sent more than _MAX_UNSENT bytes it has not read, and every
+line that is not a host's message (not JSON, too deep, numbers out of range, NaN) is dropped.
 """
 
 from __future__ import annotations
@@ -15,19 +23,26 @@ import contextlib
 import dataclasses
 import json
 import logging
-import select
+import math
+import selectors
 import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nudger.browser.host import LOCAL_SOCKET, is_private_folder, socket_path
+from nudger.browser.host import (
+    LOCAL_SOCKET,
+    MAX_TEXT,
+    cut_address,
+    is_private_folder,
+    socket_path,
+)
 from nudger.core.browsing import PauseAnswer, PauseReport, TabReport
-from nudger.paths import PRIVATE_FILE, ensure_private_dir
+from nudger.paths import PRIVATE_FILE, ensure_private_dir, socket_folder
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +50,24 @@ log = logging.getLogger(__name__)
 _MAX_WAITING = 512
 _MAX_LINE = 1024 * 1024
 _JOIN_SECONDS = 2.0
+# A browser (each profile) starts one host; a few dozen is far more than anyone runs.
+_MAX_CONNECTIONS = 32
+# A host speaks as soon as it connects; a connection silent this long may make room for another.
+_SILENT_SECONDS = 1.0
+# A host sends a line when the tab, focus or idleness changes: a few a second at most, and a
+# few dozen at once when it catches up with a daemon that restarted.
+_RATE_PER_SECOND = 50.0
+_BURST = 200.0
+# What a connection has not read of what the daemon said: the rules are a few kilobytes.
+_MAX_UNSENT = 4 * 1024 * 1024
+# Browsers that closed, remembered for `nudger status` (each host connection names one).
+_MAX_CONTACTS = 64
+_PID_LIMIT = 2**31
+_WAKE = object()
+
+
+class _NotAMessage(ValueError):
+    """A line that no host sends: dropped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +81,22 @@ class Contact:
     holding: int | None = None  # how many addresses it holds back for a pause (once it says)
 
 
+@dataclass(eq=False, slots=True)
+class _Peer:
+    """One connection, as the relay's thread keeps it."""
+
+    connection: socket.socket
+    unread: bytearray = field(default_factory=bytearray)  # received, not yet taken in
+    unsent: bytearray = field(default_factory=bytearray)  # to send, not yet taken by the peer
+    pid: int | None = None  # the browser it spoke for first; the only one it may speak for
+    tokens: float = _BURST
+    refilled: float = field(default_factory=time.monotonic)
+    resume_at: float | None = None  # not read until then: it used its share of lines
+    said_cut: bool = False
+    told: int = 0  # the number of the last message of the daemon's it was given
+    since: float = field(default_factory=time.monotonic)
+
+
 class BrowserRelay:
     def __init__(self, listener: socket.socket, path: Path) -> None:
         self.path = path
@@ -57,16 +106,26 @@ class BrowserRelay:
         self._pauses: deque[PauseReport] = deque(maxlen=_MAX_WAITING)
         self._latest: dict[int, TabReport] = {}
         self._contacts: dict[int, Contact] = {}
-        self._peers: set[socket.socket] = set()
         self._instructions: dict[str, Any] | None = None
+        self._said = 0  # how many messages the daemon has said
+        self._outbox: deque[tuple[int, bytes]] = deque()  # for the thread to send, numbered
+        self._peers: set[_Peer] = set()  # the thread's own: no lock
+        self._refused = 0
+        self._selector = selectors.DefaultSelector()
+        self._wake_read, self._wake_write = socket.socketpair()
+        for end in (self._wake_read, self._wake_write, listener):
+            end.setblocking(False)
+        self._selector.register(listener, selectors.EVENT_READ, None)
+        self._selector.register(self._wake_read, selectors.EVENT_READ, _WAKE)
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._accept, name="nudger-browsers", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="nudger-browsers", daemon=True)
         self._thread.start()
 
     @classmethod
     def start(cls, env: Mapping[str, str] | None = None) -> BrowserRelay:
         """Listen at the socket for this user and data folder. Raises OSError when it cannot."""
-        path = socket_path(env)
+        path = socket_path(env, socket_folder(env))
+        assert path is not None  # with a folder of its own given, there is always a place
         ensure_private_dir(path.parent)
         if not is_private_folder(path.parent):
             raise OSError(f"{path.parent} belongs to someone else or others may enter it")
@@ -80,7 +139,7 @@ class BrowserRelay:
         try:
             listener.bind(str(path))
             path.chmod(PRIVATE_FILE)
-            listener.listen(8)
+            listener.listen(64)
         except OSError:
             listener.close()
             raise
@@ -113,87 +172,215 @@ class BrowserRelay:
             return sorted(self._contacts.values(), key=lambda contact: contact.browser)
 
     def instruct(self, message: dict[str, Any]) -> None:
-        """Tell every browser (and every one that connects later) `message`."""
+        """Tell every browser (and every one that connects later) `message`. Never waits for a
+        browser: the relay's thread sends it."""
         with self._lock:
             self._instructions = message
-            peers = list(self._peers)
-        for peer in peers:
-            self._send(peer, message)
+            self._said += 1
+            self._outbox.append((self._said, _line(message)))
+        self._wake()
 
     def close(self) -> None:
         self._stopping.set()
-        with contextlib.suppress(OSError):
-            self._listener.close()
-        with self._lock:
-            peers = list(self._peers)
-        for peer in peers:
-            with contextlib.suppress(OSError):
-                peer.close()
+        self._wake()
         self._thread.join(timeout=_JOIN_SECONDS)
         with contextlib.suppress(OSError):
             self.path.unlink()
 
     # -- the connections ------------------------------------------------------------------------
 
-    def _accept(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                readable, _, _ = select.select([self._listener], [], [], 1.0)
-                if not readable:
-                    continue
-                peer, _ = self._listener.accept()
-            except OSError:
-                if self._stopping.is_set():
-                    return
-                continue
-            with self._lock:
-                self._peers.add(peer)
-                instructions = self._instructions
-            if instructions is not None:
-                self._send(peer, instructions)
-            threading.Thread(
-                target=self._serve, args=(peer,), name="nudger-browser", daemon=True
-            ).start()
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):  # full: the thread is waking already; closed: gone
+            self._wake_write.send(b"\0")
 
-    def _serve(self, peer: socket.socket) -> None:
-        pending = b""
-        pid: int | None = None
+    def _run(self) -> None:
         try:
             while not self._stopping.is_set():
-                readable, _, _ = select.select([peer], [], [], 1.0)
-                if not readable:
-                    continue
-                chunk = peer.recv(65536)
-                if not chunk:
-                    break
-                *lines, pending = (pending + chunk).split(b"\n")
-                if len(pending) > _MAX_LINE:
-                    break  # not a host speaking: close rather than grow
-                for line in lines:
-                    pid = self._received(line) or pid
-        except OSError:
-            pass
+                for key, events in self._selector.select(self._timeout()):
+                    if key.data is None:
+                        self._accept()
+                    elif key.data is _WAKE:
+                        self._woken()
+                    else:
+                        self._serve_guarded(key.data, events)
+                self._resume_due()
         finally:
-            with self._lock:
-                self._peers.discard(peer)
-                if pid is not None:
-                    # That browser closed (or its host stopped): its tab is no longer in front.
-                    self._latest.pop(pid, None)
-                    contact = self._contacts.get(pid)
-                    if contact is not None:
-                        self._contacts[pid] = dataclasses.replace(contact, connected=False)
-            with contextlib.suppress(OSError):
-                peer.close()
+            for peer in list(self._peers):
+                self._hang_up(peer)
+            self._selector.close()
+            for end in (self._listener, self._wake_read, self._wake_write):
+                with contextlib.suppress(OSError):
+                    end.close()
 
-    def _received(self, line: bytes) -> int | None:
-        """Take one message in; returns the browser's pid when the message named it."""
+    def _serve_guarded(self, peer: _Peer, events: int) -> None:
+        """A mistake of nudger's with one connection ends that connection, not the relay."""
         try:
-            message = json.loads(line)
-            pid = int(message["browser_pid"])
-            browser = str(message.get("browser", ""))
-            kind = message.get("type")
-        except (ValueError, KeyError, TypeError):
-            return None
+            self._serve(peer, events)
+        except Exception:
+            log.exception("the browser companion's relay failed with one connection; closed it")
+            self._hang_up(peer)
+
+    def _timeout(self) -> float:
+        waits = [peer.resume_at for peer in self._peers if peer.resume_at is not None]
+        if not waits:
+            return 1.0
+        return max(0.0, min(1.0, min(waits) - time.monotonic()))
+
+    def _accept(self) -> None:
+        for _ in range(_MAX_CONNECTIONS * 4):  # everyone waiting, a batch at a time
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:  # none waiting (BlockingIOError), or out of descriptors
+                return
+            if len(self._peers) >= _MAX_CONNECTIONS and not self._make_room():
+                connection.close()  # the closed end tells the other program at once
+                self._refused += 1
+                if self._refused in {1, 100, 10_000}:
+                    log.warning(
+                        "more than %d programs connected to the browser companion's socket; "
+                        "%d refused so far",
+                        _MAX_CONNECTIONS,
+                        self._refused,
+                    )
+                continue
+            connection.setblocking(False)
+            peer = _Peer(connection)
+            self._peers.add(peer)
+            with self._lock:
+                instructions = self._instructions
+                peer.told = self._said  # what is still in the outbox was said before it came
+            if instructions is not None:
+                peer.unsent += _line(instructions)
+            self._update(peer)
+
+    def _make_room(self) -> bool:
+        """Hang up the longest-silent connection that never spoke as a host, if it has been
+        silent a while: programs that only connect must not keep a browser out."""
+        now = time.monotonic()
+        silent = [p for p in self._peers if p.pid is None and now - p.since >= _SILENT_SECONDS]
+        if not silent:
+            return False
+        self._hang_up(min(silent, key=lambda peer: peer.since))
+        return True
+
+    def _woken(self) -> None:
+        with contextlib.suppress(OSError):
+            while self._wake_read.recv(4096):
+                pass
+        with self._lock:
+            said = list(self._outbox)
+            self._outbox.clear()
+        for peer in list(self._peers):
+            for number, data in said:
+                if number > peer.told:
+                    peer.unsent += data
+                    peer.told = number
+            if len(peer.unsent) > _MAX_UNSENT:
+                self._hang_up(peer)  # it reads nothing: not a host
+            else:
+                self._update(peer)
+
+    def _serve(self, peer: _Peer, events: int) -> None:
+        if peer not in self._peers:
+            return  # hung up earlier in this round
+        try:
+            if events & selectors.EVENT_WRITE and peer.unsent:
+                sent = peer.connection.send(peer.unsent)
+                del peer.unsent[:sent]
+            if events & selectors.EVENT_READ and peer.resume_at is None:
+                chunk = peer.connection.recv(65536)
+                if not chunk:
+                    self._hang_up(peer)
+                    return
+                peer.unread += chunk
+                self._take_lines(peer)
+        except BlockingIOError:
+            pass
+        except OSError:
+            self._hang_up(peer)
+            return
+        if peer in self._peers:
+            self._update(peer)
+
+    def _take_lines(self, peer: _Peer) -> None:
+        """Take in the complete lines received, as many as the peer's share allows."""
+        now = time.monotonic()
+        peer.tokens = min(_BURST, peer.tokens + (now - peer.refilled) * _RATE_PER_SECOND)
+        peer.refilled = now
+        while True:
+            end = peer.unread.find(b"\n")
+            if end < 0:
+                if len(peer.unread) > _MAX_LINE:
+                    self._hang_up(peer)  # not a host speaking: close rather than grow
+                return
+            if peer.tokens < 1:
+                peer.resume_at = now + (1 - peer.tokens) / _RATE_PER_SECOND
+                return
+            peer.tokens -= 1
+            line = bytes(peer.unread[:end])
+            del peer.unread[: end + 1]
+            self._received(peer, line)
+
+    def _resume_due(self) -> None:
+        now = time.monotonic()
+        for peer in list(self._peers):
+            if peer.resume_at is not None and peer.resume_at <= now:
+                peer.resume_at = None
+                self._take_lines(peer)
+                if peer in self._peers:
+                    self._update(peer)
+
+    def _update(self, peer: _Peer) -> None:
+        """Watch the peer for what it may do now: be read unless waiting its turn, be written
+        to while something is unsent."""
+        events = selectors.EVENT_READ if peer.resume_at is None else 0
+        if peer.unsent:
+            events |= selectors.EVENT_WRITE
+        try:
+            key = self._selector.get_key(peer.connection)
+        except KeyError:
+            if events:
+                self._selector.register(peer.connection, events, peer)
+            return
+        if not events:
+            self._selector.unregister(peer.connection)
+        elif key.events != events:
+            self._selector.modify(peer.connection, events, peer)
+
+    def _hang_up(self, peer: _Peer) -> None:
+        self._peers.discard(peer)
+        with contextlib.suppress(KeyError, ValueError):
+            self._selector.unregister(peer.connection)
+        with contextlib.suppress(OSError):
+            peer.connection.close()
+        if peer.pid is None:
+            return
+        with self._lock:
+            # That browser closed (or its host stopped): its tab is no longer in front.
+            self._latest.pop(peer.pid, None)
+            contact = self._contacts.get(peer.pid)
+            if contact is not None:
+                self._contacts[peer.pid] = dataclasses.replace(contact, connected=False)
+            self._forget_old_contacts()
+
+    def _forget_old_contacts(self) -> None:
+        gone = [contact for contact in self._contacts.values() if not contact.connected]
+        for contact in sorted(gone, key=lambda c: c.last_seen)[: max(0, len(gone) - _MAX_CONTACTS)]:
+            del self._contacts[contact.browser_pid]
+
+    def _received(self, peer: _Peer, line: bytes) -> None:
+        """Take one message in; anything that is not a host's message is dropped."""
+        try:
+            message = _parse(line)
+            pid = _pid(message.get("browser_pid"))
+        except _NotAMessage:
+            return
+        if peer.pid is None:
+            peer.pid = pid
+        elif pid != peer.pid:
+            return  # a host speaks for the one browser that started it
+        browser = _text(message.get("browser"), 64)
+        kind = _text(message.get("type"), 32)
         now = time.time()
         with self._lock:
             earlier = self._contacts.get(pid)
@@ -205,12 +392,50 @@ class BrowserRelay:
                 self._reports.append(_tab_report(message, pid, browser, now))
             elif kind in {"pause", "pause_answer"}:
                 self._pauses.append(_pause_report(message, now))
-        return pid
+        if not peer.said_cut and _too_long(message):
+            peer.said_cut = True
+            log.info("a browser reported an address over %d characters; kept its start", MAX_TEXT)
 
-    def _send(self, peer: socket.socket, message: dict[str, Any]) -> None:
-        data = json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n"
-        with contextlib.suppress(OSError):
-            peer.sendall(data)
+
+def _line(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotAMessage(name)  # NaN, Infinity, -Infinity: JSON has no such numbers
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotAMessage(text)  # 1e400
+    return value
+
+
+def _parse(line: bytes) -> dict[str, Any]:
+    """One line as a host writes it: a JSON object, with finite numbers only."""
+    try:
+        message = json.loads(line, parse_constant=_refuse_constant, parse_float=_finite)
+    except (ValueError, RecursionError, OverflowError) as error:
+        raise _NotAMessage(str(error)[:80]) from None
+    if not isinstance(message, dict):
+        raise _NotAMessage("not an object")
+    return message
+
+
+def _pid(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < _PID_LIMIT:
+        raise _NotAMessage("no browser process")
+    return value
+
+
+def _text(value: Any, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _too_long(message: dict[str, Any]) -> bool:
+    url = message.get("url")
+    return bool(message.get("cut")) or (isinstance(url, str) and len(url) > MAX_TEXT)
 
 
 def _count(value: Any) -> int | None:
@@ -219,10 +444,13 @@ def _count(value: Any) -> int | None:
 
 def _seconds(value: Any, default: float) -> float:
     """A browser time (milliseconds since the epoch) in seconds, never later than now."""
-    try:
-        return min(float(value) / 1000.0, default)
-    except (TypeError, ValueError):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return default
+    try:
+        seconds = float(value) / 1000.0
+    except OverflowError:  # an integer too large for a float
+        return default
+    return min(seconds, default) if math.isfinite(seconds) else default
 
 
 def _tab_report(message: dict[str, Any], pid: int, browser: str, now: float) -> TabReport:
@@ -232,8 +460,8 @@ def _tab_report(message: dict[str, Any], pid: int, browser: str, now: float) -> 
         browser_pid=pid,
         browser=browser,
         focused=bool(message.get("focused")),
-        url=str(message.get("url") or ""),
-        title=str(message.get("title") or ""),
+        url=cut_address(_text(message.get("url"), _MAX_LINE)),
+        title=_text(message.get("title"), MAX_TEXT),
         incognito=bool(message.get("incognito")),
         idle_since=None if idle_since is None else _seconds(idle_since, now),
     )
@@ -245,7 +473,7 @@ def _pause_report(message: dict[str, Any], now: float) -> PauseReport:
         answer = "go_on" if message.get("answer") == "go_on" else "away"
     return PauseReport(
         at=_seconds(message.get("at"), now),
-        pause_id=str(message.get("pause_id", ""))[:64],
-        url=str(message.get("url") or ""),
+        pause_id=_text(message.get("pause_id"), 64),
+        url=cut_address(_text(message.get("url"), _MAX_LINE)),
         answer=answer,
     )

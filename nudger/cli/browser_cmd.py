@@ -171,7 +171,7 @@ def print_status(*, indent: str = "") -> int:
                 )
             continue
         any_installed = True
-        if not chosen.launcher.exists() or manifest != chosen.manifest_for(browser):
+        if not chosen.launcher_is_current() or manifest != chosen.manifest_for(browser):
             state = _("its host files are out of date; run `nudger browser install` again")
         elif status is None:
             state = _("host installed; nudger is not running, so nothing hears the extension")

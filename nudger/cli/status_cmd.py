@@ -86,36 +86,12 @@ def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now
             pid=status.pid, duration=duration(now - status.started_at)
         )
     )
-    looked = status.last_sample_at
     if status.backend == "processes":
         # No window can be read here, so there is never a "look": saying "no look yet" would
         # suggest something is stuck.
         print(_("Backend: processes; windows cannot be read here, so running social apps count."))
-        for note in status.notes:
-            print(f"  {printable(note)}")
-        return
-    seen = (
-        _("last look at {fromtimestamp:%H:%M:%S}").format(
-            fromtimestamp=dt.datetime.fromtimestamp(looked, tz)
-        )
-        if looked
-        else (_("no look yet"))
-    )
-    state = _("watching windows") if status.sensor_connected else _("waiting for the desktop")
-    print(
-        _("Backend: {backend}, {state}; {seen}.").format(
-            backend=status.backend, state=state, seen=seen
-        )
-    )
-    if status.sensor_connected and looked and status.away_for is not None:
-        print(
-            _(
-                "At that look nobody had used the computer for {duration}, so nothing was "
-                "being counted."
-            ).format(duration=duration(status.away_for))
-        )
-    elif status.sensor_connected and looked:
-        print(_("In front at that look: {in_front}.").format(in_front=_in_front(status.in_front)))
+    else:
+        _print_look(status, tz)
     for note in status.notes:
         print(f"  {printable(note)}")
     if status.database_moved_aside:
@@ -160,3 +136,32 @@ def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
             duration=duration(summary.site_seconds), blocklist=blocklist
         )
     )
+
+
+def _print_look(status: DaemonStatus, tz: dt.tzinfo) -> None:
+    """The window backend, its last look, and what was in front then."""
+    from nudger.core.words import duration
+
+    looked = status.last_sample_at
+    seen = (
+        _("last look at {fromtimestamp:%H:%M:%S}").format(
+            fromtimestamp=dt.datetime.fromtimestamp(looked, tz)
+        )
+        if looked
+        else (_("no look yet"))
+    )
+    state = _("watching windows") if status.sensor_connected else _("waiting for the desktop")
+    print(
+        _("Backend: {backend}, {state}; {seen}.").format(
+            backend=status.backend, state=state, seen=seen
+        )
+    )
+    if status.sensor_connected and looked and status.away_for is not None:
+        print(
+            _(
+                "At that look nobody had used the computer for {duration}, so nothing was "
+                "being counted."
+            ).format(duration=duration(status.away_for))
+        )
+    elif status.sensor_connected and looked:
+        print(_("In front at that look: {in_front}.").format(in_front=_in_front(status.in_front)))

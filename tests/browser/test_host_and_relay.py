@@ -7,12 +7,16 @@ from __future__ import annotations
 import ast
 import contextlib
 import json
+import math
 import os
+import resource
+import shutil
 import socket
 import stat
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +26,7 @@ from typing import IO, Any
 import psutil
 import pytest
 
+from nudger import paths
 from nudger.browser import host
 from nudger.browser.relay import BrowserRelay
 from tests.desktop.rig import wait_until
@@ -109,25 +114,81 @@ def test_the_socket_is_private_and_per_data_folder(
     assert other.parent == relay.path.parent and other != relay.path
 
 
-def test_without_a_runtime_folder_the_socket_goes_in_a_private_temp_folder(
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A folder with a short path (pytest's are long), for sockets at their natural place."""
+    folder = Path(tempfile.mkdtemp(prefix="n-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_without_a_runtime_folder_the_socket_is_in_a_folder_of_the_persons_own(
+    short_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp_path = short_tmp
+    # Never a shared /tmp name (TMPDIR is ignored): under the person's own state folder, so
+    # nudgers with their own homes never share a socket.
+    shared = tmp_path / "tmp"
+    shared.mkdir(mode=0o1777)
+    homes = [tmp_path / "one", tmp_path / "two"]
+    places = []
+    for home in homes:
+        monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
+        env = {"TMPDIR": str(shared), "HOME": str(home)}
+        relay = BrowserRelay.start(env)
+        relay.close()
+        assert relay.path == home / ".local/state/nudger/run/browser.sock"
+        assert stat.S_IMODE(relay.path.parent.stat().st_mode) == 0o700
+        places.append(relay.path)
+    assert places[0] != places[1]
+    assert list(shared.iterdir()) == []
+    # With a data folder of its own, the socket is beside the data.
+    data = tmp_path / "data"
+    assert host.socket_path({"NUDGER_DATA_DIR": str(data)}, paths.socket_folder(
+        {"NUDGER_DATA_DIR": str(data)}
+    )) == data / "run" / "browser.sock"  # fmt: skip
+    # The host, which has no platformdirs, finds the folder in its launcher's environment.
+    assert host.socket_path({"NUDGER_SOCKET_FOLDER": "/x/run"}) == Path("/x/run/browser.sock")
+    assert host.socket_path({}) is None
+
+
+def test_a_folder_others_may_enter_or_someone_elses_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = host.socket_path({"TMPDIR": str(tmp_path)})
-    assert path.parent == tmp_path / f"nudger-{os.getuid()}"
-    relay = BrowserRelay.start({"TMPDIR": str(tmp_path)})
+    env = {"NUDGER_DATA_DIR": str(tmp_path / "data")}
+    relay = BrowserRelay.start(env)
     relay.close()
-    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    # A folder others may enter, or someone else's, is refused: in a shared /tmp, someone else
-    # could have made it, to listen. (Another user's folder: the uid is faked, as no second
-    # account can be assumed here.)
-    path.parent.chmod(0o755)
-    assert not host.is_private_folder(path.parent)
-    path.parent.chmod(0o700)
-    assert host.is_private_folder(path.parent)
+    folder = relay.path.parent
+    folder.chmod(0o755)
+    assert not host.is_private_folder(folder)
+    folder.chmod(0o700)
+    assert host.is_private_folder(folder)
     monkeypatch.setattr(host.os, "getuid", lambda: os.geteuid() + 1)
-    assert not host.is_private_folder(path.parent)
-    with pytest.raises(OSError, match="belongs to someone else"):
-        BrowserRelay.start({"TMPDIR": str(tmp_path)}).close()
+    assert not host.is_private_folder(folder)
+
+
+def test_a_socket_path_too_long_gives_way_to_a_short_one_of_the_persons_own(
+    tmp_path: Path,
+) -> None:
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    env = {"NUDGER_DATA_DIR": str(deep), "HOME": str(tmp_path / "home")}
+    relay = BrowserRelay.start(env)
+    try:
+        assert len(str(deep / "run" / "browser.sock")) > 108
+        assert relay.path.parent.parent == tmp_path / "home"
+        assert relay.path.parent.name.startswith(".nudger-")
+        assert stat.S_IMODE(relay.path.parent.stat().st_mode) == 0o700
+        # The host finds the same one from what the installer wrote for it.
+        assert host.socket_path({**env, "NUDGER_SOCKET_FOLDER": str(deep / "run")}) == relay.path
+    finally:
+        relay.close()
+
+    # Where nothing fits, one line says so, and nudger watches windows without the companion.
+    env["HOME"] = str(deep)
+    with pytest.raises(host.NoSocketPlace) as refused:
+        BrowserRelay.start(env)
+    assert "NUDGER_BROWSER_SOCKET" in str(refused.value)
+    assert "\n" not in str(refused.value)
 
 
 def test_a_report_reaches_the_daemon_with_the_browsers_process(
@@ -232,12 +293,46 @@ def test_the_host_opens_no_network_socket(relay: BrowserRelay, browser: BrowserS
     assert len(process.net_connections(kind="unix")) == 1
 
 
-def test_a_message_too_big_for_native_messaging_ends_the_host(browser: BrowserSide) -> None:
+def test_a_two_megabyte_address_is_cut_and_the_companion_goes_on(
+    relay: BrowserRelay, browser: BrowserSide
+) -> None:
+    # A page can make its address as long as the browser allows (2 MB in Chromium).
+    long = "https://www.instagram.com/alexdoe/" + "a/" * (1024 * 1024)
+    browser.send(state(long))
+    taken: list[Any] = []
+    wait_until(lambda: taken.extend(relay.take()[1]) or taken, 10, "the cut report")
+    [report] = taken
+    assert report.url.startswith("https://www.instagram.com/alexdoe/")
+    assert len(report.url) <= host.MAX_TEXT and report.url.endswith("/")
+    assert browser.process.poll() is None, "the host is still there"
+
+    # Another tab, and the same one again: all still heard, by the same host.
+    for url in ("https://example.org/other-tab", long, "https://example.org/back"):
+        browser.send(state(url))
+    urls: list[str] = []
+    wait_until(
+        lambda: urls.extend(r.url for r in relay.take()[1]) or len(urls) == 3, 10, "three reports"
+    )
+    assert urls[0] == "https://example.org/other-tab" and urls[2] == "https://example.org/back"
+    assert browser.process.poll() is None
+
+
+def test_whatever_the_browser_sends_the_host_goes_on(
+    relay: BrowserRelay, browser: BrowserSide
+) -> None:
     stdin = browser.process.stdin
     assert stdin is not None
-    stdin.write(struct.pack("=I", 64 * 1024 * 1024))
+    huge = b'{"type": "state", "url": "' + b"x" * (9 * 1024 * 1024) + b'"}'
+    deep = b"[" * 200_000 + b"]" * 200_000
+    for data in (huge, deep, b"not json", b"\xff\xfe", b"[1]"):
+        stdin.write(struct.pack("=I", len(data)) + data)
     stdin.flush()
-    assert browser.process.wait(timeout=10) == 1
+    browser.send(state("https://example.org/after"))
+    taken: list[Any] = []
+    wait_until(lambda: taken.extend(relay.take()[1]) or taken, 20, "the report after them")
+    assert [r.url for r in taken] == ["https://example.org/after"]
+    assert browser.process.poll() is None
+    assert browser.close() == 0
 
 
 def test_the_relay_ignores_what_is_not_a_hosts_message(relay: BrowserRelay) -> None:
@@ -286,3 +381,103 @@ def test_the_host_needs_nothing_but_the_standard_library() -> None:
             names = [node.module]
         for name in names:
             assert name.split(".")[0] in sys.stdlib_module_names or name == "__future__", name
+
+
+def test_hostile_lines_are_dropped_and_the_connection_goes_on(relay: BrowserRelay) -> None:
+    peer = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    peer.connect(str(relay.path))
+    hostile = [
+        b"[" * 200_000 + b"]" * 200_000,  # RecursionError
+        b'{"type": "state", "browser_pid": 1e400, "url": "https://x.org/a"}',  # OverflowError
+        b'{"type": "state", "browser_pid": 99, "url": "https://x.org/nan", "at": NaN}',
+        b'{"type": "state", "browser_pid": 99, "url": "https://x.org/inf", "at": 1e400}',
+        b'{"type": "state", "browser_pid": 99, "url": "https://x.org/big", "at": 1' + b"0" * 400
+        + b"}",
+        b'{"type": ["state"], "browser_pid": 99}',
+        b'{"type": "state", "browser_pid": ' + b"9" * 5000 + b"}",
+    ]  # fmt: skip
+    peer.sendall(b"\n".join(hostile) + b"\n")
+    good = {"type": "state", "browser_pid": 99, "browser": "firefox-esr", "url": "https://x.org/"}
+    peer.sendall(json.dumps(good).encode() + b"\n")
+    taken: list[Any] = []
+    wait_until(lambda: taken.extend(relay.take()[1]) or any(r.url == good["url"] for r in taken),
+               10, "the good report after the hostile ones")  # fmt: skip
+    # No NaN or infinite time ever reaches the daemon: such a line is dropped whole.
+    assert [r.url for r in taken] == ["https://x.org/big", "https://x.org/"]
+    assert all(math.isfinite(r.at) and abs(r.at - time.time()) < 60 for r in taken)
+    peer.close()
+
+
+def test_two_thousand_connections_keep_no_browser_out(
+    relay: BrowserRelay, env: dict[str, str]
+) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 8192), hard), hard))
+    crowd: list[socket.socket] = []
+    try:
+        for _ in range(2000):
+            peer = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            crowd.append(peer)
+            peer.connect(str(relay.path))
+        # A browser starts its host while they are all still there.
+        browser = BrowserSide(env)
+        try:
+            browser.send(state("https://www.instagram.com/alexdoe/"))
+            taken: list[Any] = []
+            wait_until(lambda: taken.extend(relay.take()[1]) or taken, 20, "the host's report")
+            assert taken[0].url == "https://www.instagram.com/alexdoe/"
+            # The crowd was refused cleanly: closed, not left hanging.
+            refused = 0
+            for peer in crowd:
+                peer.settimeout(0.01)
+                with contextlib.suppress(TimeoutError, ConnectionResetError):
+                    refused += peer.recv(1) == b""
+            assert refused >= 2000 - 64
+        finally:
+            browser.close()
+    finally:
+        for peer in crowd:
+            peer.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_flood_on_one_connection_is_read_at_its_own_pace(relay: BrowserRelay) -> None:
+    flooder = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    flooder.connect(str(relay.path))
+    flooder.settimeout(0.5)
+    line = json.dumps(state("https://x.org/flood", browser_pid=7)).encode() + b"\n"
+    flooding = threading.Event()
+    flooding.set()
+    sent = [0]
+
+    def flood() -> None:
+        with contextlib.suppress(OSError):
+            while flooding.is_set():
+                with contextlib.suppress(TimeoutError):
+                    flooder.sendall(line * 100)
+                    sent[0] += 100
+
+    thread = threading.Thread(target=flood, daemon=True)
+    thread.start()
+    try:
+        # A host that behaves is heard at once all the same.
+        host_peer = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        host_peer.connect(str(relay.path))
+        good = json.dumps(state("https://x.org/host", browser_pid=8)).encode() + b"\n"
+        began = time.monotonic()
+        taken: list[Any] = []
+        host_peer.sendall(good)
+        wait_until(lambda: taken.extend(relay.take()[1]) or any(r.browser_pid == 8 for r in taken),
+                   5, "the host's report during the flood")  # fmt: skip
+        while time.monotonic() - began < 2.0:
+            taken.extend(relay.take()[1])
+            time.sleep(0.05)
+        flooded = sum(r.browser_pid == 7 for r in taken)
+        # At most its burst and its share per second: the rest waits in its own socket.
+        assert flooded <= 200 + 50 * (time.monotonic() - began + 0.5), (flooded, sent[0])
+        assert sent[0] > flooded
+        host_peer.close()
+    finally:
+        flooding.clear()
+        flooder.close()
+        thread.join(timeout=5)

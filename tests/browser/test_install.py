@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
+import struct
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path, PureWindowsPath
 
@@ -24,6 +27,8 @@ from nudger.browser.install import (
     extension_dir,
     extension_manifest,
 )
+from nudger.browser.relay import BrowserRelay
+from tests.desktop.rig import wait_until
 from tests.fakes import FakeWinreg
 
 # The ID Chromium gives the extension, from the key in its manifest: the one the desktop tests
@@ -76,6 +81,45 @@ def test_linux_manifests_pin_the_extension_and_start_the_host(tmp_path: Path) ->
         [str(installer.launcher)], input=b"", capture_output=True, timeout=30, check=False
     )
     assert done.returncode == 0 and done.stderr == b""
+
+
+def test_the_launcher_tells_the_host_where_the_socket_is_without_a_runtime_folder(
+    tmp_path: Path,
+) -> None:
+    # The host has no platformdirs: the installer writes the folder of the person's own where
+    # the daemon listens when there is no XDG_RUNTIME_DIR.
+    short = Path(tempfile.mkdtemp(prefix="n-"))
+    try:
+        data = short / "data"
+        installer = linux(tmp_path, NUDGER_DATA_DIR=str(data))
+        installer.install([browser_named("chromium")])
+        assert f"NUDGER_SOCKET_FOLDER={data / 'run'}" in installer.launcher.read_text()
+        assert installer.launcher_is_current()
+
+        relay = BrowserRelay.start({"NUDGER_DATA_DIR": str(data)})
+        try:
+            # The browser starts the launcher with its own environment: no runtime folder.
+            env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path / "home")}
+            browser = subprocess.Popen(
+                [str(installer.launcher)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+            )
+            assert browser.stdin is not None
+            message = json.dumps({"type": "state", "url": "https://x.org/", "at": 0}).encode()
+            browser.stdin.write(struct.pack("=I", len(message)) + message)
+            browser.stdin.flush()
+            wait_until(lambda: relay.take()[1], 15, "the host to reach the daemon")
+            browser.stdin.close()
+            assert browser.wait(timeout=10) == 0
+        finally:
+            relay.close()
+        # A launcher written before it said so is out of date.
+        installer.launcher.write_text(
+            installer.launcher.read_text().replace("NUDGER_SOCKET_FOLDER", "OLD"),
+            encoding="utf-8",
+        )
+        assert not installer.launcher_is_current()
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
 
 
 def test_firefox_gets_a_package_of_the_extension(tmp_path: Path) -> None:

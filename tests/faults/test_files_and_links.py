@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 from tests.desktop.rig import wait_until
+from tests.local_users import LocalUser
 from tests.nudger_process import NUDGER, NudgerDaemon, headless_env, isolated_env, run_cli
 
 
@@ -109,6 +110,109 @@ def test_a_settings_file_kept_by_a_dotfile_manager_is_edited_at_its_target(
     assert text.startswith("# kept in git\n")
     assert tomllib.loads(text)["blocklist"][0]["name"] == "Alex"
     assert "Alex" in run_cli(env, "block", "list").stdout
+
+
+# -- 3. another local user's links ---------------------------------------------------------------
+
+
+def test_another_users_link_never_makes_a_report_overwrite_the_persons_file(
+    tmp_path: Path, shared_tmp: Path, other_user: LocalUser
+) -> None:
+    env = isolated_env(tmp_path)
+    bashrc = Path(env["HOME"]) / ".bashrc"
+    bashrc.write_text("alias ll='ls -l'\n", encoding="utf-8")
+    report = shared_tmp / "weekly-report.html"
+    other_user.link(bashrc, report)  # ln -sfn ~victim/.bashrc /tmp/weekly-report.html
+
+    result = run_cli(env, "report", "--output", str(report))
+    assert bashrc.read_text(encoding="utf-8") == "alias ll='ls -l'\n"
+    # Root may replace anyone's entry in /tmp: the report is a file of the person's own.
+    assert result.returncode == 0, result.stderr
+    info = report.lstat()
+    assert stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid()
+    assert stat.S_IMODE(info.st_mode) == 0o600
+    assert "<html" in report.read_text(encoding="utf-8")
+
+
+def test_where_the_link_cannot_be_replaced_one_line_says_so(
+    private_tmp: Path, shared_tmp: Path, other_user: LocalUser, second_person: LocalUser
+) -> None:
+    # A person who is not root: the sticky /tmp keeps them from replacing the other's link.
+    own = private_tmp / "person"
+    (own / "home").mkdir(parents=True)
+    bashrc = own / "home" / ".bashrc"
+    bashrc.write_text("alias ll='ls -l'\n", encoding="utf-8")
+    subprocess.run(
+        ["chown", "-R", f"{second_person.uid}:{second_person.gid}", str(own)], check=True
+    )
+    own.chmod(0o700)
+    report = shared_tmp / "weekly-report.html"
+    other_user.link(bashrc, report)
+
+    env = isolated_env(own)
+    result = second_person.run(NUDGER, "report", "--output", str(report), env=env, cwd=own)
+    assert bashrc.read_text(encoding="utf-8") == "alias ll='ls -l'\n"
+    assert result.returncode == 1, result.stdout + result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"nudger: cannot write the report to {report}: another user's link")
+    assert report.lstat().st_uid == other_user.uid  # left as it was: still their link
+    # Into a folder of the person's own, the same report is written.
+    ok = second_person.run(NUDGER, "report", "--output", str(own / "r.html"), env=env, cwd=own)
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_a_planted_link_at_the_old_socket_place_changes_nothing(
+    tmp_path: Path, shared_tmp: Path, other_user: LocalUser
+) -> None:
+    # No XDG_RUNTIME_DIR, and TMPDIR a shared folder where another user made
+    # nudger-<uid> a link to a folder of the person's.
+    env = headless_env(tmp_path)
+    env.pop("XDG_RUNTIME_DIR", None)
+    env["TMPDIR"] = str(shared_tmp)
+    documents = Path(env["HOME"]) / "Documents"
+    documents.mkdir()
+    documents.chmod(0o755)
+    other_user.link(documents, shared_tmp / f"nudger-{os.getuid()}")
+
+    daemon = NudgerDaemon(tmp_path, env).start()
+    try:
+        wait_until(
+            lambda: "listening for the browser companion at" in daemon.log(), 30, "the socket"
+        )
+        assert mode(documents) == 0o755, "the person's folder keeps its mode"
+        assert list(documents.iterdir()) == []
+        [place] = [
+            line.split(" at ", 1)[1].strip()
+            for line in daemon.log().splitlines()
+            if "listening for the browser companion at" in line
+        ]
+        assert Path(place).parent == Path(env["NUDGER_DATA_DIR"]) / "run" or Path(
+            place
+        ).parent.parent == Path(env["HOME"])
+        assert not place.startswith(str(shared_tmp))
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_data_folder_that_is_another_users_link_is_refused_in_one_line(
+    tmp_path: Path, shared_tmp: Path, other_user: LocalUser
+) -> None:
+    env = headless_env(tmp_path)
+    documents = Path(env["HOME"]) / "Documents"
+    documents.mkdir()
+    documents.chmod(0o755)
+    other_user.link(documents, shared_tmp / "nudger-data")
+    env["NUDGER_DATA_DIR"] = str(shared_tmp / "nudger-data")
+    started = subprocess.run(
+        [NUDGER, "run"], env=env, capture_output=True, text=True, timeout=30, check=False
+    )
+    assert started.returncode == 1
+    # The log says it cannot write there, then nudger stops with one line: no traceback.
+    assert "Traceback" not in started.stderr
+    planted = shared_tmp / "nudger-data"
+    last = started.stderr.strip().splitlines()[-1]
+    assert last == f"nudger: {planted} is another user's link; nudger does not follow it"
+    assert mode(documents) == 0o755 and list(documents.iterdir()) == []
 
 
 # -- 6. FIFOs never hang anything --------------------------------------------------------------

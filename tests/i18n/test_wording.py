@@ -4,12 +4,15 @@ the Americas and Spain; and today's summary says "today" in every language."""
 from __future__ import annotations
 
 import re
+import time
 import tomllib
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
+from nudger.history import FIRST_RUN_KEY
+from nudger.store import Store
 from tests.nudger_process import isolated_env, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +94,10 @@ def test_the_spanish_is_neutral_for_the_americas_and_spain() -> None:
 )
 def test_todays_summary_says_today(tmp_path: Path, lang: str, today: str, that_day: str) -> None:
     env = {**isolated_env(tmp_path), "LANG": lang, "LC_ALL": "", "LC_MESSAGES": ""}
+    # nudger has watched since yesterday: today is a watched day with nothing on it.
+    store = Store.open(Path(env["NUDGER_DATA_DIR"]) / "nudger.db")
+    store.set_meta(FIRST_RUN_KEY, str(time.time() - 86400))
+    store.close()
     shown = run_cli(env, "summary")
     assert shown.returncode == 0
     assert today in shown.stdout and that_day not in shown.stdout, shown.stdout

@@ -85,7 +85,7 @@ def test_the_night_gets_night_texts_only(bad_night: list[dict[str, Any]]) -> Non
 def test_one_notification_carries_the_countrys_line_for_any_hour(
     bad_night: list[dict[str, Any]],
 ) -> None:
-    number = any_time_number(support_table()["GB"])  # read from config/support.toml
+    number = any_time_number(support_table().countries["GB"])  # read from config/support.toml
     assert number == "116 123"
     carrying = [line for line in bad_night if line["number"]]
     assert len(carrying) == 1
