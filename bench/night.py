@@ -34,13 +34,13 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nudger import i18n
-from nudger.coach import Coach
 from nudger.core.types import Feedback, Kind, Reading, Visit, Window
-from nudger.models import Settings, SummarySettings, SupportSettings, UiSettings
 from nudger.notify.base import Delivery, Notification
-from nudger.pause import PauseFile
-from nudger.settings import days_of, load
+from nudger.settings.loader import days_of, load
+from nudger.settings.models import Settings, SummarySettings, SupportSettings, UiSettings
+from nudger.shell import i18n
+from nudger.shell.coach import Coach
+from nudger.shell.pause import PauseFile
 from nudger.store import Store
 
 Answer = Literal["ignore", "away", "snooze"]

@@ -21,10 +21,10 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nudger.catalogue import all_rules
 from nudger.core.matching import Matcher
-from nudger.models import Settings
 from nudger.sensing.processes import running_names
+from nudger.settings.catalogue import all_rules
+from nudger.settings.models import Settings
 
 
 def main() -> int:

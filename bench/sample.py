@@ -30,12 +30,12 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nudger import sensing
-from nudger.catalogue import all_rules
 from nudger.core.matching import Matcher
 from nudger.sensing.base import Window
-from nudger.settings import load
+from nudger.settings.catalogue import all_rules
+from nudger.settings.loader import load
+from nudger.shell.watcher import Watcher
 from nudger.store import Store
-from nudger.watcher import Watcher
 from tests.desktop.rig import AppWindow, Desktop, running_desktop
 from tests.nudger_process import NudgerDaemon, isolated_env
 

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nudger.core.days import LocalDays
 from nudger.core.types import Visit
-from nudger.history import FIRST_RUN_KEY, History
-from nudger.reporting import Reporting
+from nudger.shell.history import FIRST_RUN_KEY, History
+from nudger.shell.reporting import Reporting
 from nudger.store import Store
 
 SITES = ("Instagram", "Reddit", "YouTube", "X", "TikTok", "Facebook", "Discord")

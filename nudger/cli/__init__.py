@@ -24,7 +24,7 @@ from nudger.cli import (
 from nudger.core.printable import printable
 from nudger.core.translate import _
 from nudger.errors import NudgerError
-from nudger.instance import AlreadyRunning
+from nudger.shell.instance import AlreadyRunning
 
 _COMMANDS = (
     run_cmd,
@@ -111,7 +111,7 @@ def _configured_language(argv: Sequence[str]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from nudger import i18n
+    from nudger.shell import i18n
 
     i18n.setup(_configured_language(list(sys.argv[1:] if argv is None else argv)))
     parser = build_parser()

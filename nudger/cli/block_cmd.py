@@ -17,9 +17,9 @@ from nudger.paths import user_config_file
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from nudger.core.matching import Rule
-    from nudger.models import Settings
-    from nudger.user_config import RuleKind, UserConfig
+    from nudger.core.types import Rule
+    from nudger.settings.edits import RuleKind, UserConfig
+    from nudger.settings.models import Settings
 
 # Marked here, translated where shown: at import the language is not chosen yet.
 UNCHANGED = N_("nothing was changed")
@@ -158,7 +158,7 @@ def _rule_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
 @contextlib.contextmanager
 def _editing(args: argparse.Namespace) -> Iterator[UserConfig]:
     """The settings file, held for one read, check and write (see user_config.edit_lock)."""
-    from nudger.user_config import UserConfig, edit_lock
+    from nudger.settings.edits import UserConfig, edit_lock
 
     path = user_file(args) or user_config_file()
     with edit_lock(path):
@@ -209,7 +209,7 @@ def _add(args: argparse.Namespace, kind: RuleKind) -> int:
 
 
 def _remove(args: argparse.Namespace, kind: RuleKind) -> int:
-    from nudger.catalogue import builtin_sites
+    from nudger.settings.catalogue import builtin_sites
 
     built_in = any(site.name.casefold() == args.name.casefold() for site in builtin_sites())
     with _editing(args) as config:
@@ -269,10 +269,10 @@ def _list_blocklist(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from nudger.catalogue import all_rules
     from nudger.core.addresses import address_of
     from nudger.core.matching import Matcher
     from nudger.sensing.base import Window
+    from nudger.settings.catalogue import all_rules
 
     settings = load_config_or_last_good(args).settings
     rules = all_rules(settings)
@@ -336,7 +336,7 @@ def _held_back(url: str, rules: Sequence[Rule], settings: Settings) -> bool:
 
 
 def _list_sites(args: argparse.Namespace) -> int:
-    from nudger.catalogue import builtin_sites
+    from nudger.settings.catalogue import builtin_sites
 
     settings = load_config_or_last_good(args).settings
     disabled = {name.casefold() for name in settings.catalogue.disabled}
@@ -370,7 +370,7 @@ def _list_sites(args: argparse.Namespace) -> int:
 
 
 def _switch_site(args: argparse.Namespace, enabled: bool) -> int:
-    from nudger.catalogue import builtin_sites
+    from nudger.settings.catalogue import builtin_sites
 
     with _editing(args) as config:
         settings = config.validate()

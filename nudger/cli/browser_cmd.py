@@ -151,7 +151,7 @@ def print_status(*, indent: str = "") -> int:
     one browser is connected."""
     from nudger import paths
     from nudger.browser.host import NAME
-    from nudger.instance import is_locked, read_status
+    from nudger.shell.instance import is_locked, read_status
 
     chosen = installer()
     data_dir = paths.data_dir()

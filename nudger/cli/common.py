@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from nudger.core.translate import _
 
 if TYPE_CHECKING:
-    from nudger.settings import LoadedConfig
+    from nudger.settings.loader import LoadedConfig
 
 
 def user_file(args: argparse.Namespace) -> Path | None:
@@ -22,7 +22,8 @@ def user_file(args: argparse.Namespace) -> Path | None:
 def load_config(args: argparse.Namespace) -> LoadedConfig:
     """The effective settings for this command; raises ConfigError (exit code 2) when broken."""
     # Imported here: pydantic takes a fifth of a second, which `--help` should not pay.
-    from nudger import last_good, settings
+    from nudger.settings import last_good
+    from nudger.settings import loader as settings
 
     loaded = settings.load(user_file(args))
     last_good.remember(loaded)
@@ -33,9 +34,9 @@ def load_config_or_last_good(args: argparse.Namespace) -> LoadedConfig:
     """The settings, or when the file is broken, the last ones that loaded (or the defaults),
     with one line on stderr that says what is wrong. For commands that read, never write: a
     typo must not take away a summary, a pause or the status."""
-    from nudger import last_good
     from nudger.errors import ConfigError
     from nudger.paths import user_config_file
+    from nudger.settings import last_good
 
     try:
         return load_config(args)

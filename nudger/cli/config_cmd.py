@@ -14,7 +14,7 @@ from nudger.core.translate import _, ngettext
 from nudger.errors import NudgerError
 
 if TYPE_CHECKING:
-    from nudger.settings import LoadedConfig
+    from nudger.settings.loader import LoadedConfig
 
 RULE_LISTS = ("sites", "blocklist")
 
@@ -86,7 +86,7 @@ def init_config(args: argparse.Namespace) -> int:
 
 
 def _write_defaults(target: Path) -> None:
-    from nudger.user_config import defaults_file_text, edit_lock, with_missing_defaults
+    from nudger.settings.edits import defaults_file_text, edit_lock, with_missing_defaults
 
     with edit_lock(target):
         if not target.exists():
@@ -130,7 +130,7 @@ def _write_defaults(target: Path) -> None:
 def _offer_support_line(target: Path) -> None:
     """In a terminal, offer once to keep a trusted person's or a counsellor's number as
     [support] line. Enter (or Ctrl-D) skips, and nothing else changes."""
-    from nudger.user_config import UserConfig
+    from nudger.settings.edits import UserConfig
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return
@@ -158,7 +158,7 @@ def _offer_support_line(target: Path) -> None:
 
 
 def _save_support_line(target: Path, line: str) -> None:
-    from nudger.user_config import UserConfig, edit_lock
+    from nudger.settings.edits import UserConfig, edit_lock
 
     with edit_lock(target):
         config = UserConfig(target)
@@ -175,7 +175,7 @@ def show_paths(args: argparse.Namespace) -> int:
 
 
 def _source(loaded: LoadedConfig, section: str, key: str | None) -> str:
-    from nudger.settings import ENV_DELIMITER, ENV_PREFIX
+    from nudger.settings.loader import ENV_DELIMITER, ENV_PREFIX
 
     names = [ENV_PREFIX + section.upper()]
     if key is not None:
@@ -239,7 +239,7 @@ def _file_form(value: object) -> object:
     """A setting as it is written in the settings file, so the output can be pasted there."""
     import datetime as dt
 
-    from nudger.models import QuietHours
+    from nudger.settings.models import QuietHours
 
     if value is None:
         return ""  # "no quiet hours", "no evening summary": the file says it with ""
@@ -260,7 +260,7 @@ def _clock(moment: object) -> str:
 
 
 def check_config(args: argparse.Namespace) -> int:
-    from nudger.catalogue import builtin_sites
+    from nudger.settings.catalogue import builtin_sites
 
     loaded = load_config(args)
     builtin_sites()  # the catalogue is part of the configuration too

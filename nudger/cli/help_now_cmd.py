@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from nudger.cli.common import load_config_or_last_good
     from nudger.core.support import help_now_lines, normal_country
     from nudger.core.translate import language
-    from nudger.support import country_of, localized, support_table
+    from nudger.settings.support import country_of, localized, support_table
 
     # Like pause: a typo in the settings must never stand between someone and this list.
     try:

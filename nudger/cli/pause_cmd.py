@@ -11,7 +11,7 @@ from nudger import paths
 from nudger.cli.common import load_config_or_last_good
 from nudger.core.translate import _
 from nudger.errors import UsageError
-from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration, until_text
+from nudger.shell.pause import Pause, PauseFile, next_clock_time, parse_duration, until_text
 
 
 def register(commands: Any) -> None:
@@ -37,7 +37,7 @@ def register(commands: Any) -> None:
 
 
 def run_pause(args: argparse.Namespace) -> int:
-    from nudger.settings import timezone_of
+    from nudger.settings.loader import timezone_of
 
     # Only the time zone comes from the settings: a typo in the file must never stop a pause.
     settings = load_config_or_last_good(args).settings

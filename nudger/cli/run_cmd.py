@@ -31,14 +31,15 @@ def run(args: argparse.Namespace) -> int:
     # (It is also 4 MB lighter: pydantic-settings imports asyncio, which imports ssl if it can.)
     if "ssl" not in sys.modules:
         sys.modules["ssl"] = None  # type: ignore[assignment]  # None blocks an import by design
-    from nudger.signals import SignalInbox
+    from nudger.shell.signals import SignalInbox
 
     # Before anything slow: a SIGTERM or SIGHUP during start-up then waits its turn instead of
     # killing the process half-started.
     signals = SignalInbox()
     try:
-        from nudger import logs, paths
-        from nudger.daemon import Daemon
+        from nudger import paths
+        from nudger.shell import logs
+        from nudger.shell.daemon import Daemon
 
         config = load_config(args)
         logs.configure(verbose=args.verbose, log_dir=paths.log_dir())

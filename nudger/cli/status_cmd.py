@@ -12,8 +12,8 @@ from nudger.core.printable import printable
 from nudger.core.translate import _, ngettext
 
 if TYPE_CHECKING:
-    from nudger.instance import DaemonStatus
-    from nudger.models import Settings
+    from nudger.settings.models import Settings
+    from nudger.shell.instance import DaemonStatus
 
 NOT_RUNNING = 3  # as in LSB init scripts: "program is not running"
 
@@ -49,9 +49,9 @@ def _in_front(found: tuple[str, ...]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from nudger import paths
-    from nudger.instance import is_locked, read_status
-    from nudger.pause import PauseFile, until_text
-    from nudger.settings import timezone_of
+    from nudger.settings.loader import timezone_of
+    from nudger.shell.instance import is_locked, read_status
+    from nudger.shell.pause import PauseFile, until_text
 
     settings = load_config_or_last_good(args).settings
     data_dir = paths.data_dir()
@@ -111,8 +111,8 @@ def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now
 def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
     from nudger import paths
     from nudger.core.words import duration
-    from nudger.history import History
-    from nudger.settings import days_of
+    from nudger.settings.loader import days_of
+    from nudger.shell.history import History
     from nudger.store import Store
 
     database = paths.database_file()

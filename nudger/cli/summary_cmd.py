@@ -17,7 +17,7 @@ from nudger.cli.common import load_config_or_last_good
 from nudger.core.translate import _
 
 if TYPE_CHECKING:
-    from nudger.reporting import Reporting
+    from nudger.shell.reporting import Reporting
     from nudger.store import Store
 
 WEEK_DAYS = 7
@@ -81,7 +81,7 @@ def _date(value: str) -> dt.date:
 
 
 def _open(args: argparse.Namespace) -> tuple[Reporting, Store]:
-    from nudger.reporting import Reporting
+    from nudger.shell.reporting import Reporting
     from nudger.store import Store
 
     settings = load_config_or_last_good(args).settings

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from nudger.core.types import PAUSE_REASON, NudgeRow
-from nudger.models import MessageKind, QuietHours
+from nudger.settings.models import MessageKind, QuietHours
 
 FLOOR = 0.15
 IGNORED_BEFORE_SPACING = 2

@@ -20,13 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from nudger.core.patterns import REGEX_PREFIX
-
-if TYPE_CHECKING:
-    from nudger.core.matching import Rule
+from nudger.core.types import Rule
 
 # A host name: labels of letters, digits and hyphens, at least one dot, ending in letters.
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}", re.IGNORECASE)

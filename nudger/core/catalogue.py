@@ -1,15 +1,15 @@
 """The rules nudger matches: the user's blocklist, the built-in catalogue of social sites (less
 the ones switched off, and the ones the user replaced by their own), and the user's own sites.
 
-Pure: the catalogue's entries come in as an argument (nudger/catalogue.py reads them).
+Pure: the catalogue's entries come in as an argument (nudger/settings/catalogue.py reads them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nudger.core.matching import Rule
-from nudger.models import RuleSettings, Settings
+from nudger.core.types import Rule
+from nudger.settings.models import RuleSettings, Settings
 
 
 def site_rules(settings: Settings, builtin: Sequence[RuleSettings]) -> list[Rule]:

@@ -17,7 +17,7 @@ from nudger.core.addresses import address_of, split_url
 from nudger.core.patterns import re2_options, to_re2
 from nudger.core.printable import printable
 from nudger.core.translate import _
-from nudger.core.types import Hit, Kind, Signal, Window
+from nudger.core.types import Hit, Kind, Rule, Signal, Window
 
 # Titles are cut to this many characters before matching. Real titles are far shorter; the cap
 # keeps a hostile program from making every sample expensive.
@@ -33,16 +33,6 @@ _BROWSER_SUFFIX = re.compile(
 )
 _SUFFIX_WINDOW = 40
 REDACTED = "▒▒▒"
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A site or blocklist entry: plain-word or `re:` patterns, and native app names."""
-
-    kind: Kind
-    name: str
-    match: tuple[str, ...] = ()
-    apps: tuple[str, ...] = ()
 
 
 def normalize_app(name: str) -> str:

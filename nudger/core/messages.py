@@ -1,7 +1,7 @@
 """The nudge texts: what one is, the book of them, and filling one in.
 
-Pure: the built-in texts are read from config/messages.toml by nudger/messages.py, which hands
-their data to `book_from`.
+Pure: the built-in texts are read from config/messages.toml by nudger/settings/messages.py, which
+hands their data to `book_from`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from nudger.core.translate import N_
-from nudger.models import PLACEHOLDERS, MessageKind, MessagesSettings, MessageTime, placeholders_in
+from nudger.settings.models import (
+    PLACEHOLDERS,
+    MessageKind,
+    MessagesSettings,
+    MessageTime,
+    placeholders_in,
+)
 
 KINDS: tuple[MessageKind, ...] = get_args(MessageKind)
 __all__ = ["KINDS", "PLACEHOLDERS", "Message", "MessageBook", "book_from", "render"]

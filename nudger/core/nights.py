@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from nudger.models import QuietHours
+from nudger.settings.models import QuietHours
 
 HARD_NIGHT_VISITS = 3
 DISTRESS_VISIT_SECONDS = 3 * 60

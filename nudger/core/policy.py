@@ -47,7 +47,7 @@ from nudger.core.nights import (
 from nudger.core.summary import HARD_DAY_VISITS
 from nudger.core.translate import _
 from nudger.core.types import PAUSE_REASON, Kind, NudgeRow, Visit
-from nudger.models import MessageKind, NudgeSettings, QuietHours
+from nudger.settings.models import MessageKind, NudgeSettings, QuietHours
 
 Reason = Literal[
     "blocklist",

@@ -2,7 +2,7 @@
 
 Every user-facing string is written in English inside `_()` (or `ngettext()` where a count
 decides the form) and looked up in the catalogue in use. The core reads no file: the shell
-(nudger/i18n.py) picks the language and hands a loaded catalogue to `use`. Until it does, and
+(nudger/shell/i18n.py) picks the language and hands a loaded catalogue to `use`. Until it does, and
 for any string a catalogue lacks, the English stands.
 
 `N_()` marks a string for the catalogue where it is defined, to be translated where it is shown

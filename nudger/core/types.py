@@ -106,3 +106,13 @@ class Feedback:
     notification_id: int
     outcome: Outcome
     problem: str | None = None  # why, for "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A site or blocklist entry: plain-word or `re:` patterns, and native app names."""
+
+    kind: Kind
+    name: str
+    match: tuple[str, ...] = ()
+    apps: tuple[str, ...] = ()

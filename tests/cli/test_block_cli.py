@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from nudger.core.matching import Matcher, Rule
+from nudger.core.matching import Matcher
 from nudger.core.patterns import breadth_warning
+from nudger.core.types import Rule
 from nudger.sensing.base import Window
-from nudger.settings import load
+from nudger.settings.loader import load
 from tests.nudger_process import isolated_env, run_cli
 
 COMMENTED = """\

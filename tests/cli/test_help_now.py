@@ -21,7 +21,7 @@ from nudger.core.support import (
     help_now_lines,
     table_from,
 )
-from nudger.support import support_table
+from nudger.settings.support import support_table
 from tests.nudger_process import NUDGER, isolated_env, run_cli
 
 REQUIRED = ("US", "GB", "CA", "AU", "IE", "DE", "AT", "CH", "FR", "ES", "MX", "AR", "CO", "CL")

@@ -105,7 +105,7 @@ def test_a_bare_pip_install_is_refused_but_scripts_install_works(tmp_path: Path)
         [
             str(tmp_path / ".local/share/nudger-app/venv/bin/python"),
             "-c",
-            "from nudger.messages import builtin_book; "
+            "from nudger.settings.messages import builtin_book; "
             "print(builtin_book('es').heavy_day_titles[0].title)",
         ],
         cwd=tmp_path,  # not the repository: the installed copy, not the source, is imported

@@ -7,10 +7,10 @@ import subprocess
 import time
 from pathlib import Path
 
-from nudger.catalogue import all_rules
 from nudger.core.matching import Matcher
-from nudger.models import Settings
 from nudger.sensing.processes import running_names
+from nudger.settings.catalogue import all_rules
+from nudger.settings.models import Settings
 from tests.desktop.rig import wait_until
 from tests.nudger_process import NudgerDaemon, headless_env, run_cli
 

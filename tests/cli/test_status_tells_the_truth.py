@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from nudger import i18n
 from nudger.cli import status_cmd
 from nudger.cli.summary_cmd import _without_log_prefix
 from nudger.core.patterns import breadth_warning
-from nudger.instance import DaemonStatus, InstanceLock
+from nudger.shell import i18n
+from nudger.shell.instance import DaemonStatus, InstanceLock
 from tests.nudger_process import isolated_env, run_cli
 
 

@@ -17,8 +17,8 @@ from nudger.core.messages import KINDS as KINDS_OF_MESSAGES
 from nudger.core.messages import NOTIFICATION_BODY_LIMIT, Message, MessageBook
 from nudger.core.policy import NIGHT_KINDS, Moment, Nudge, Policy, PolicyState
 from nudger.core.types import NudgeRow, Visit
-from nudger.messages import builtin_book
-from nudger.models import NudgeSettings, QuietHours
+from nudger.settings.messages import builtin_book
+from nudger.settings.models import NudgeSettings, QuietHours
 from tests.core.test_policy import ALEX, DAYS, TZ, Second, away, every_moment, on
 
 BOOK = builtin_book()

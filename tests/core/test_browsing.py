@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from nudger.core.browsing import TabReport, belongs_to, with_tabs
 from nudger.core.days import LocalDays
-from nudger.core.matching import Matcher, Rule
+from nudger.core.matching import Matcher
 from nudger.core.policy import PolicyState
 from nudger.core.summary import NudgeCounts
 from nudger.core.tracking import Tracker
-from nudger.core.types import Glance, NudgeRow, Reading, Window
+from nudger.core.types import Glance, NudgeRow, Reading, Rule, Window
 from nudger.core.words import pause_sentence
 
 T0 = 1_800_000_000.0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from nudger.catalogue import all_rules, builtin_sites
-from nudger.core.matching import Matcher, Rule, page_title
-from nudger.core.types import Hit
-from nudger.models import RuleSettings, Settings
+from nudger.core.matching import Matcher, page_title
+from nudger.core.types import Hit, Rule
 from nudger.sensing.base import Window
+from nudger.settings.catalogue import all_rules, builtin_sites
+from nudger.settings.models import RuleSettings, Settings
 
 BROWSERS = ("chromium", "firefox-esr", "google-chrome", "msedge")
 ALEX = RuleSettings(name="Alex", match=("Alex Doe", "@alexdoe", "instagram.com/alexdoe"))

@@ -11,9 +11,9 @@ import pytest
 from nudger.core.messages import BODY_LIMIT, KINDS, TITLE_LIMIT, render
 from nudger.core.policy import NIGHT_KINDS
 from nudger.errors import ConfigError
-from nudger.messages import builtin_book
-from nudger.models import PLACEHOLDERS, placeholders_in
-from nudger.settings import load
+from nudger.settings.loader import load
+from nudger.settings.messages import builtin_book
+from nudger.settings.models import PLACEHOLDERS, placeholders_in
 
 BOOK = builtin_book()
 ALL = BOOK.messages

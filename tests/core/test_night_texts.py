@@ -10,7 +10,7 @@ import pytest
 
 from nudger.core.messages import Message
 from nudger.core.policy import NIGHT_KINDS
-from nudger.messages import builtin_book
+from nudger.settings.messages import builtin_book
 
 LANGUAGES = ("en", "de", "es")
 

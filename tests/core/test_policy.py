@@ -19,8 +19,8 @@ from nudger.core.outcomes import HeedWatch
 from nudger.core.policy import Moment, Nudge, Policy, PolicyState
 from nudger.core.tracking import Tracker
 from nudger.core.types import Hit, NudgeRow, Visit
-from nudger.messages import builtin_book
-from nudger.models import NudgeSettings
+from nudger.settings.messages import builtin_book
+from nudger.settings.models import NudgeSettings
 
 TZ = ZoneInfo("Europe/Berlin")
 DAYS = LocalDays(TZ, dt.time(4, 0))

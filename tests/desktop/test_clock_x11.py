@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from nudger import sensing
-from nudger.models import RuleSettings, Settings
+from nudger.settings.models import RuleSettings, Settings
+from nudger.shell.watcher import Watcher
 from nudger.store import Store
-from nudger.watcher import Watcher
 from tests.desktop.rig import Desktop
 
 pytestmark = pytest.mark.desktop

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from nudger import sensing
-from nudger.settings import load
+from nudger.settings.loader import load
+from nudger.shell.watcher import Watcher
 from nudger.store import Store
-from nudger.watcher import Watcher
 from tests.desktop.rig import Desktop
 from tests.nudger_process import NudgerDaemon
 

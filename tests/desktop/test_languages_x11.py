@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from nudger.messages import builtin_book
+from nudger.settings.messages import builtin_book
 from tests.desktop.rig import Desktop, wait_until
 from tests.desktop.test_nudges_x11 import ALEX, PROFILE_TITLE, nudger_calls
 from tests.nudger_process import NudgerDaemon

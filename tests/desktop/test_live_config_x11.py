@@ -11,7 +11,7 @@ import pytest
 import tomlkit
 from pydantic import BaseModel
 
-from nudger.models import Settings
+from nudger.settings.models import Settings
 from tests.desktop.rig import Desktop, wait_until
 from tests.nudger_process import NudgerDaemon, run_cli
 

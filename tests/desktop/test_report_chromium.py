@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 
 from nudger.core.types import Visit
-from nudger.history import FIRST_RUN_KEY
-from nudger.models import Settings
-from nudger.reporting import Reporting
+from nudger.settings.models import Settings
+from nudger.shell.history import FIRST_RUN_KEY
+from nudger.shell.reporting import Reporting
 from nudger.store import Store
 from tests.desktop.rig import CHROMIUM_FLAGS, chromium_binary
 

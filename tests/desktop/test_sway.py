@@ -12,9 +12,9 @@ import pytest
 from nudger import sensing
 from nudger.sensing.sway import SwaySensor
 from nudger.sensing.wayland_idle import IdleWatch
-from nudger.settings import load
+from nudger.settings.loader import load
+from nudger.shell.watcher import Watcher
 from nudger.store import Store
-from nudger.watcher import Watcher
 from tests.desktop.rig import wait_until
 from tests.desktop.sway_rig import Sway, running_sway
 from tests.nudger_process import NudgerDaemon, isolated_env, run_cli

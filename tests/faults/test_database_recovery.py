@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nudger.core.types import Visit
-from nudger.history import FIRST_RUN_KEY
+from nudger.shell.history import FIRST_RUN_KEY
 from nudger.store import Store
 from nudger.store.database import SCHEMA_VERSION, connect
 from tests.nudger_process import headless_env, run_cli

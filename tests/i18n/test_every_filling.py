@@ -16,12 +16,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from nudger import i18n
-from nudger.catalogue import builtin_sites
 from nudger.core import translate
 from nudger.core.messages import ALL_SITES, DISCREET_SITE, render
 from nudger.core.policy import MINUTES_WORTH_SAYING
-from nudger.messages import builtin_book
+from nudger.settings.catalogue import builtin_sites
+from nudger.settings.messages import builtin_book
+from nudger.shell import i18n
 
 LANGUAGES = ("en", "de", "es")
 MINUTES = (MINUTES_WORTH_SAYING, 12, 95)

@@ -11,8 +11,8 @@ import pytest
 
 from nudger.core.messages import BODY_LIMIT, KINDS, TITLE_LIMIT, Message, render
 from nudger.core.policy import NIGHT_KINDS
-from nudger.messages import builtin_book
-from nudger.models import PLACEHOLDERS, placeholders_in
+from nudger.settings.messages import builtin_book
+from nudger.settings.models import PLACEHOLDERS, placeholders_in
 
 LANGUAGES = ("en", "de", "es")
 # Words that order, shame or alarm, and words that give the topic away, in each language.

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from nudger import i18n
 from nudger.core.days import LocalDays
 from nudger.core.types import Visit
-from nudger.history import History
 from nudger.report import html
+from nudger.shell import i18n
+from nudger.shell.history import History
 from nudger.store import Store
 from tests.nudger_process import isolated_env, run_cli
 

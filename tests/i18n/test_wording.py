@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from nudger.history import FIRST_RUN_KEY
+from nudger.shell.history import FIRST_RUN_KEY
 from nudger.store import Store
 from tests.nudger_process import isolated_env, run_cli
 

@@ -17,8 +17,8 @@ from nudger.core.summary import Streak
 from nudger.core.tracking import Tracker
 from nudger.core.types import Hit, Visit
 from nudger.core.words import evening_sentence
-from nudger.history import FIRST_RUN_KEY, History
 from nudger.report import charts, html, json_report, text
+from nudger.shell.history import FIRST_RUN_KEY, History
 from nudger.store import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from nudger import i18n
 from nudger.sensing import detect
+from nudger.shell import i18n
 
 SESSION_TYPES = (None, "x11", "wayland", "tty")
 WAYLAND_DISPLAYS = (None, "wayland-0")

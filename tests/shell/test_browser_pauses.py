@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 
 from nudger.browser.relay import BrowserRelay
-from nudger.coach import Coach
-from nudger.companion import Companion
 from nudger.core.browsing import PauseReport
 from nudger.core.policy import PolicyState
 from nudger.core.types import Hit, Reading, Visit, Window
-from nudger.models import BrowserSettings, RuleSettings, Settings
 from nudger.notify.dbus import DbusNotifier
-from nudger.pause import PauseFile
-from nudger.settings import days_of
+from nudger.settings.loader import days_of
+from nudger.settings.models import BrowserSettings, RuleSettings, Settings
+from nudger.shell.coach import Coach
+from nudger.shell.companion import Companion
+from nudger.shell.pause import PauseFile
 from nudger.store import Store
 from tests.desktop.rig import wait_until
 

@@ -21,8 +21,8 @@ NOT_FOR_RUNNING = (
     "pygal",  # the report's charts
     "tomlkit",  # editing the settings file
     "nudger.report",
-    "nudger.reporting",
-    "nudger.user_config",
+    "nudger.shell.reporting",
+    "nudger.settings.edits",
 )
 
 
@@ -44,7 +44,7 @@ def test_the_daemon_imports_only_what_running_needs(tmp_path: Path) -> None:
         _, said = daemon.communicate(timeout=20)
     assert daemon.returncode == 0, said[-2000:]
     imported = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s+(\S+)$", said, re.M))
-    assert "nudger.daemon" in imported and "pydantic" in imported, "the check saw the imports"
+    assert "nudger.shell.daemon" in imported and "pydantic" in imported, "the check saw the imports"
     for name in NOT_FOR_RUNNING:
         assert not any(m == name or m.startswith(name + ".") for m in imported), name
     # Nothing leaves the machine: the daemon has not even loaded what could encrypt it.

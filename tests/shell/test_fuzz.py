@@ -14,14 +14,15 @@ import tomlkit
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from nudger.catalogue import all_rules
 from nudger.cli import main
-from nudger.core.matching import Matcher, Rule
-from nudger.daemon import Daemon
+from nudger.core.matching import Matcher
+from nudger.core.types import Rule
 from nudger.errors import ConfigError
-from nudger.models import Settings
 from nudger.sensing.base import Window
-from nudger.settings import LoadedConfig, load
+from nudger.settings.catalogue import all_rules
+from nudger.settings.loader import LoadedConfig, load
+from nudger.settings.models import Settings
+from nudger.shell.daemon import Daemon
 from tests.desktop.rig import wait_until
 from tests.nudger_process import NudgerDaemon, headless_env
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from bench import night
-from nudger.coach import Coach
 from nudger.core.support import any_time_number
-from nudger.support import support_table
+from nudger.settings.support import support_table
+from nudger.shell.coach import Coach
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "bench" / "scenarios"

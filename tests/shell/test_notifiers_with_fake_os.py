@@ -17,17 +17,17 @@ from typing import Any
 
 import pytest
 
-from nudger.coach import Coach
 from nudger.core.types import Reading, Visit, Window
-from nudger.models import RuleSettings, Settings
 from nudger.notify import Notification, choose_notifier
 from nudger.notify.base import MAX_BODY, MAX_TITLE, SNOOZE_HINT, Notifier
 from nudger.notify.chain import FirstThatWorks
 from nudger.notify.macos import SCRIPT, MacNotifier
 from nudger.notify.plyer_ import PlyerNotifier
 from nudger.notify.toast import ToastNotifier
-from nudger.pause import PauseFile
-from nudger.settings import days_of
+from nudger.settings.loader import days_of
+from nudger.settings.models import RuleSettings, Settings
+from nudger.shell.coach import Coach
+from nudger.shell.pause import PauseFile
 from nudger.store import Store
 from tests.desktop.rig import wait_until
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nudger.pause import Pause, PauseFile, next_clock_time, parse_duration, until_text
+from nudger.shell.pause import Pause, PauseFile, next_clock_time, parse_duration, until_text
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger.core.clock import ClockWatch
-from nudger.scheduling import ClockSafeScheduler
+from nudger.shell.scheduling import ClockSafeScheduler
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nudger.errors import ConfigError
-from nudger.settings import load
+from nudger.settings.loader import load
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from nudger.coach import Coach
-from nudger.models import RuleSettings, Settings
 from nudger.notify.base import Delivery, Feedback, Notification
-from nudger.pause import PauseFile
 from nudger.sensing import Backend, Why
 from nudger.sensing.base import Reading, Window
+from nudger.settings.models import RuleSettings, Settings
+from nudger.shell.coach import Coach
+from nudger.shell.pause import PauseFile
+from nudger.shell.watcher import Watcher
 from nudger.store import Store
-from nudger.watcher import Watcher
 
 TZ = ZoneInfo("Europe/Berlin")
 POLL = 5.0

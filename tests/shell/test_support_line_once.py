@@ -9,12 +9,12 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from nudger.coach import Coach
 from nudger.core.types import Reading, Visit, Window
-from nudger.models import RuleSettings, Settings
 from nudger.notify.macos import MacNotifier
-from nudger.pause import PauseFile
-from nudger.settings import days_of
+from nudger.settings.loader import days_of
+from nudger.settings.models import RuleSettings, Settings
+from nudger.shell.coach import Coach
+from nudger.shell.pause import PauseFile
 from nudger.store import Store
 from tests.shell.test_notifiers_with_fake_os import FakeOsascript
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from nudger.core.types import Visit
-from nudger.faults import FaultLog
-from nudger.recorder import Recorder
+from nudger.shell.faults import FaultLog
+from nudger.shell.recorder import Recorder
 from nudger.store import Store, StoreError, database
 from nudger.store.database import SCHEMA_VERSION
 

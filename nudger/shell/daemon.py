@@ -24,23 +24,25 @@ from apscheduler.job import Job
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from nudger import i18n, last_good, paths, sensing
-from nudger import settings as settings_module
-from nudger.coach import Coach
-from nudger.companion import Companion
+from nudger import paths, sensing
 from nudger.core import translate
 from nudger.errors import ConfigError
-from nudger.evening import EveningSummary
-from nudger.history import FIRST_RUN_KEY
-from nudger.instance import DaemonStatus, InstanceLock
-from nudger.models import Settings
 from nudger.notify import choose_notifier
-from nudger.pause import PauseFile
-from nudger.scheduling import ClockSafeScheduler
-from nudger.settings import LoadedConfig, timezone_of
-from nudger.signals import RELOAD, SignalInbox
+from nudger.settings import last_good
+from nudger.settings import loader as settings_module
+from nudger.settings.loader import LoadedConfig, timezone_of
+from nudger.settings.models import Settings
+from nudger.shell import i18n
+from nudger.shell.coach import Coach
+from nudger.shell.companion import Companion
+from nudger.shell.evening import EveningSummary
+from nudger.shell.history import FIRST_RUN_KEY
+from nudger.shell.instance import DaemonStatus, InstanceLock
+from nudger.shell.pause import PauseFile
+from nudger.shell.scheduling import ClockSafeScheduler
+from nudger.shell.signals import RELOAD, SignalInbox
+from nudger.shell.watcher import Watcher
 from nudger.store import Store, StoreError
-from nudger.watcher import Watcher
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 
 from nudger.core.types import Visit
-from nudger.faults import FaultLog
+from nudger.shell.faults import FaultLog
 from nudger.store import Store, StoreError
 
 log = logging.getLogger(__name__)

@@ -28,12 +28,12 @@ from pydantic_settings import (
 )
 
 from nudger.core.days import LocalDays
-from nudger.core.printable import printable
 from nudger.core.translate import N_, _, language, ngettext
 from nudger.errors import ConfigError
-from nudger.models import Settings
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
-from nudger.zones import local_zone, zone_named
+from nudger.settings.locations import format_location
+from nudger.settings.models import Settings
+from nudger.settings.zones import local_zone, zone_named
 
 ENV_PREFIX = "NUDGER_"
 ENV_DELIMITER = "__"
@@ -127,8 +127,8 @@ def load_from(
 def _check_patterns_compile(settings: Settings, user: Mapping[str, Any], user_file: Path) -> None:
     """Compile the patterns exactly as the daemon will (one RE2 set per kind, same memory
     budget), so that what loads here can never stop the daemon from starting."""
-    from nudger.catalogue import all_rules  # noqa: PLC0415 - the catalogue needs these models
     from nudger.core.matching import Matcher, TooBig  # noqa: PLC0415
+    from nudger.settings.catalogue import all_rules  # noqa: PLC0415 - the catalogue needs these models
 
     try:
         Matcher(all_rules(settings), settings.watch.browsers)
@@ -292,23 +292,6 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
         if model is None:
             return []
     return list(getattr(model, "model_fields", {}))
-
-
-def format_location(loc: tuple[Any, ...], data: Mapping[str, Any] | None = None) -> str:
-    """('blocklist', 0, 'match') -> 'blocklist[0] ("Alex").match': readable, and names the entry."""
-    text = ""
-    node: Any = data
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            name = node.get("name") if isinstance(node, Mapping) else None
-            if isinstance(name, str):
-                text += f' ("{printable(name)}")'
-        else:
-            text += f".{part}" if text else str(part)
-            node = node.get(part) if isinstance(node, Mapping) else None
-    return text
 
 
 def days_of(settings: Settings) -> LocalDays:

@@ -23,14 +23,14 @@ from nudger.core.outcomes import Answers, HeedWatch, Undelivered, retry_verdict
 from nudger.core.policy import PAUSE_MESSAGE_ID, Moment, Nudge, Policy, PolicyState
 from nudger.core.support import any_time_number
 from nudger.core.types import PAUSE_REASON, Hit, Visit
-from nudger.faults import FaultLog
-from nudger.messages import builtin_book
-from nudger.models import Settings
 from nudger.notify.base import Delivery, Notification, Notifier
-from nudger.pause import SNOOZE_SECONDS, Pause, PauseFile
 from nudger.sensing import Reading
+from nudger.settings.messages import builtin_book
+from nudger.settings.models import Settings
+from nudger.settings.support import country_of, support_table
+from nudger.shell.faults import FaultLog
+from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
 from nudger.store import Store, StoreError
-from nudger.support import country_of, support_table
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ import tomllib
 from pydantic import TypeAdapter, ValidationError
 
 from nudger.core import catalogue
-from nudger.core.matching import Rule
+from nudger.core.types import Rule
 from nudger.errors import ConfigError
-from nudger.models import RuleSettings, Settings
 from nudger.paths import builtin_config
-from nudger.settings import format_location
+from nudger.settings.locations import format_location
+from nudger.settings.models import RuleSettings, Settings
 
 
 @functools.cache

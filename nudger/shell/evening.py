@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 from nudger.core.days import LocalDays
 from nudger.core.words import evening_sentence
-from nudger.history import History
 from nudger.notify.base import Notification, Notifier
-from nudger.pause import PauseFile
+from nudger.shell.history import History
+from nudger.shell.pause import PauseFile
 from nudger.store import Store, StoreError
 
 log = logging.getLogger(__name__)

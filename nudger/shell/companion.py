@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from nudger.browser.relay import BrowserRelay, Contact
-from nudger.catalogue import all_rules
 from nudger.core.addresses import pause_rules
 from nudger.core.browsing import PauseReport
-from nudger.models import Settings
+from nudger.settings.catalogue import all_rules
+from nudger.settings.models import Settings
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ from typing import Any, Literal
 import tomlkit
 from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
-from nudger import settings as settings_module
 from nudger.core.translate import _
 from nudger.errors import ConfigError
-from nudger.models import Settings
 from nudger.oslock import FileLock, Locked
 from nudger.paths import builtin_config, make_dirs, read_regular_file, write_private_atomic
+from nudger.settings import loader as settings_module
+from nudger.settings.models import Settings
 
 RuleKind = Literal["blocklist", "sites"]
 # How long an edit waits for another edit of the same file to finish.

@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from nudger import settings as settings_module
 from nudger.errors import ConfigError
 from nudger.paths import read_regular_file, write_private_atomic
+from nudger.settings import loader as settings_module
 
 
 def copy_path(user_file: Path) -> Path:

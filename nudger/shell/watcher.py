@@ -13,18 +13,18 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from nudger.catalogue import all_rules
 from nudger.core.browsing import TabReport, with_tabs
 from nudger.core.clock import ClockEvent, ClockReadings, is_away, pulse_for
 from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
 from nudger.core.types import Hit, Visit
-from nudger.faults import FaultLog
-from nudger.models import Settings
-from nudger.recorder import Recorder
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
 from nudger.sensing.processes import running_names
-from nudger.settings import days_of
+from nudger.settings.catalogue import all_rules
+from nudger.settings.loader import days_of
+from nudger.settings.models import Settings
+from nudger.shell.faults import FaultLog
+from nudger.shell.recorder import Recorder
 from nudger.store import Store
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from nudger.core import patterns
 from nudger.core.clock import pulse_for
 from nudger.core.printable import printable
 from nudger.core.translate import _
-from nudger.zones import zone_named
+from nudger.settings.zones import zone_named
 
 MessageKind = Literal[
     "be_kind", "small_goal", "move", "reach_out", "social_break", "journal", "counsellor"

@@ -11,10 +11,10 @@ from nudger.core.days import LocalDays
 from nudger.core.summary import Rename, keep_name
 from nudger.core.translate import _
 from nudger.errors import NudgerError
-from nudger.history import History
-from nudger.models import Settings
 from nudger.paths import write_private_atomic
-from nudger.settings import days_of
+from nudger.settings.loader import days_of
+from nudger.settings.models import Settings
+from nudger.shell.history import History
 from nudger.store import Store
 
 REPORT_DAYS = 30
