@@ -15,8 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from nudger.core.types import PAUSE_REASON, NudgeRow
-from nudger.settings.models import MessageKind, QuietHours
+from nudger.core.types import PAUSE_REASON, ClockSpan, MessageKind, NudgeRow
 
 FLOOR = 0.15
 IGNORED_BEFORE_SPACING = 2
@@ -67,7 +66,7 @@ class Learning:
         return learning
 
 
-def night_of(local: dt.datetime, night: QuietHours | None) -> dt.date | None:
+def night_of(local: dt.datetime, night: ClockSpan | None) -> dt.date | None:
     """The date the night began on, when `local` falls in the night; else None."""
     if night is None or not night.contains(local.time()):
         return None

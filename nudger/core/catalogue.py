@@ -1,36 +1,37 @@
 """The rules nudger matches: the user's blocklist, the built-in catalogue of social sites (less
 the ones switched off, and the ones the user replaced by their own), and the user's own sites.
 
-Pure: the catalogue's entries come in as an argument (nudger/settings/catalogue.py reads them).
+Pure: the rules come in as values (nudger/settings/catalogue.py reads the catalogue and builds them
+from the settings).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from nudger.core.types import Rule
-from nudger.settings.models import RuleSettings, Settings
 
 
-def site_rules(settings: Settings, builtin: Sequence[RuleSettings]) -> list[Rule]:
+def site_rules(
+    builtin: Sequence[Rule], own: Sequence[Rule], disabled: Collection[str]
+) -> list[Rule]:
     """Built-in sites that are switched on, with same-named user sites replacing them."""
-    disabled = {name.casefold() for name in settings.catalogue.disabled}
-    own = {site.name.casefold() for site in settings.sites}
+    off = {name.casefold() for name in disabled}
+    own_names = {site.name.casefold() for site in own}
     rules = [
-        Rule("site", site.name, site.match, site.apps)
+        site
         for site in builtin
-        if site.name.casefold() not in disabled and site.name.casefold() not in own
+        if site.name.casefold() not in off and site.name.casefold() not in own_names
     ]
-    rules += [
-        Rule("site", site.name, site.match, site.apps)
-        for site in settings.sites
-        if site.name.casefold() not in disabled
-    ]
+    rules += [site for site in own if site.name.casefold() not in off]
     return rules
 
 
-def all_rules(settings: Settings, builtin: Sequence[RuleSettings]) -> list[Rule]:
-    blocklist = [
-        Rule("blocklist", entry.name, entry.match, entry.apps) for entry in settings.blocklist
-    ]
-    return blocklist + site_rules(settings, builtin)
+def all_rules(
+    blocklist: Sequence[Rule],
+    builtin: Sequence[Rule],
+    own: Sequence[Rule],
+    disabled: Collection[str],
+) -> list[Rule]:
+    """The blocklist, then the sites."""
+    return list(blocklist) + site_rules(builtin, own, disabled)

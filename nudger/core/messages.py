@@ -6,20 +6,16 @@ hands their data to `book_from`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import string
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
 from nudger.core.translate import N_
-from nudger.settings.models import (
-    PLACEHOLDERS,
-    MessageKind,
-    MessagesSettings,
-    MessageTime,
-    placeholders_in,
-)
+from nudger.core.types import MessageKind, MessageTime
 
 KINDS: tuple[MessageKind, ...] = get_args(MessageKind)
+PLACEHOLDERS = frozenset({"site", "minutes"})
 __all__ = ["KINDS", "PLACEHOLDERS", "Message", "MessageBook", "book_from", "render"]
 TITLE_LIMIT = 40
 BODY_LIMIT = 160
@@ -69,14 +65,15 @@ class MessageBook:
     def kind_of(self, message_id: str) -> MessageKind | None:
         return next((m.kind for m in self.messages if m.id == message_id), None)
 
-    def with_user_messages(self, settings: MessagesSettings) -> MessageBook:
-        """The texts in use: the built-in ones (unless builtin = false) and the user's own."""
-        own = tuple(
-            Message(f"user.{index + 1}", item.kind, item.title, item.body, item.when)
-            for index, item in enumerate(settings.own)
-        )
-        kept = self.messages if settings.builtin else ()
-        return MessageBook(kept + own, self.heavy_day_titles)
+    def with_user_messages(self, own: Sequence[Message], *, builtin: bool = True) -> MessageBook:
+        """The texts in use: the built-in ones (unless `builtin` is off) and the user's own."""
+        kept = self.messages if builtin else ()
+        return MessageBook(kept + tuple(own), self.heavy_day_titles)
+
+
+def placeholders_in(text: str) -> set[str]:
+    """The {names} a text uses (string.Formatter does the parsing, braces and all)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
 def render(text: str, *, site: str, minutes: int) -> str:

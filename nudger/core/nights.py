@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from nudger.settings.models import QuietHours
+from nudger.core.types import ClockSpan
 
 HARD_NIGHT_VISITS = 3
 DISTRESS_VISIT_SECONDS = 3 * 60
@@ -23,7 +23,7 @@ DISTRESS_BURST_VISITS = 3
 DISTRESS_BURST_SECONDS = 30 * 60
 
 
-def night_bounds(night: dt.date, window: QuietHours) -> tuple[dt.datetime, dt.datetime]:
+def night_bounds(night: dt.date, window: ClockSpan) -> tuple[dt.datetime, dt.datetime]:
     """The wall-clock start and end of the night that began on `night`."""
     start = dt.datetime.combine(night, window.start)
     spans_midnight = window.start > window.end
@@ -31,7 +31,7 @@ def night_bounds(night: dt.date, window: QuietHours) -> tuple[dt.datetime, dt.da
     return start, end
 
 
-def part_of_night(local: dt.datetime, night: dt.date, window: QuietHours, cap: int) -> int:
+def part_of_night(local: dt.datetime, night: dt.date, window: ClockSpan, cap: int) -> int:
     """Which of the night's `cap` equal parts `local` falls in (0 for the first)."""
     start, end = night_bounds(night, window)
     parts = max(1, cap)
@@ -41,7 +41,7 @@ def part_of_night(local: dt.datetime, night: dt.date, window: QuietHours, cap: i
     return min(parts - 1, int((local - start).total_seconds() * parts // length))
 
 
-def seconds_into_night(local: dt.datetime, night: dt.date, window: QuietHours) -> float:
+def seconds_into_night(local: dt.datetime, night: dt.date, window: ClockSpan) -> float:
     start, _end = night_bounds(night, window)
     return (local - start).total_seconds()
 

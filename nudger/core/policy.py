@@ -46,8 +46,7 @@ from nudger.core.nights import (
 )
 from nudger.core.summary import HARD_DAY_VISITS
 from nudger.core.translate import _
-from nudger.core.types import PAUSE_REASON, Kind, NudgeRow, Visit
-from nudger.settings.models import MessageKind, NudgeSettings, QuietHours
+from nudger.core.types import PAUSE_REASON, ClockSpan, Kind, MessageKind, NudgeRow, Visit
 
 Reason = Literal[
     "blocklist",
@@ -84,6 +83,25 @@ NIGHT_KINDS: tuple[MessageKind, ...] = (
 RECENT_MESSAGES = 5
 # {minutes} reads oddly below this ("0 minutes", "1 minutes"); such texts wait for longer visits.
 MINUTES_WORTH_SAYING = 2
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeRules:
+    """The [nudges] settings as the policy takes them (built by the settings' NudgeSettings)."""
+
+    enabled: bool = True
+    blocklist_after_seconds: float = 5
+    blocklist_repeat_minutes: float = 10
+    session_minutes: float = 20
+    daily_budget_minutes: float = 60
+    repeat_minutes: float = 30
+    min_gap_minutes: float = 5
+    quiet_hours: ClockSpan | None = None
+    night: ClockSpan | None = None
+    night_cap: int = 3
+    quiet_hours_night_care: bool = True
+    expire_seconds: float = 20
+    heeded_within_seconds: float = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +163,7 @@ class PolicyState:
         recent: Sequence[NudgeRow],
         days: LocalDays,
         *,
-        night: QuietHours | None = None,
+        night: ClockSpan | None = None,
         night_cap: int = 3,
         kind_of: Callable[[str], MessageKind | None] = lambda _id: None,
     ) -> PolicyState:
@@ -191,7 +209,7 @@ class PolicyState:
         return state
 
 
-def period_of(local: dt.datetime, day: dt.date, night: QuietHours | None) -> tuple[str, dt.date]:
+def period_of(local: dt.datetime, day: dt.date, night: ClockSpan | None) -> tuple[str, dt.date]:
     """The night `local` falls in, else nudger's day: what an ignored streak belongs to."""
     tonight = night_of(local, night)
     return ("night", tonight) if tonight is not None else ("day", day)
@@ -200,7 +218,7 @@ def period_of(local: dt.datetime, day: dt.date, night: QuietHours | None) -> tup
 class Policy:
     def __init__(
         self,
-        settings: NudgeSettings,
+        settings: NudgeRules,
         book: MessageBook,
         *,
         rng: random.Random,

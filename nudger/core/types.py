@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -116,3 +117,23 @@ class Rule:
     name: str
     match: tuple[str, ...] = ()
     apps: tuple[str, ...] = ()
+
+
+MessageKind = Literal[
+    "be_kind", "small_goal", "move", "reach_out", "social_break", "journal", "counsellor"
+]
+# When a text fits: a walk outside is day advice; a slow breath in bed is for the night.
+MessageTime = Literal["day", "night", "any"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSpan:
+    """A span of the local clock, every day: quiet hours, the night ("23:00-07:00")."""
+
+    start: dt.time
+    end: dt.time
+
+    def contains(self, moment: dt.time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end  # spans midnight, e.g. 23:00-07:00

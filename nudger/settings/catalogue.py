@@ -33,4 +33,9 @@ def builtin_sites() -> tuple[RuleSettings, ...]:
 
 def all_rules(settings: Settings) -> list[Rule]:
     """The blocklist, then the sites: the built-in catalogue merged with the user's own."""
-    return catalogue.all_rules(settings, builtin_sites())
+    return catalogue.all_rules(
+        blocklist=[entry.rule("blocklist") for entry in settings.blocklist],
+        builtin=[site.rule("site") for site in builtin_sites()],
+        own=[site.rule("site") for site in settings.sites],
+        disabled=settings.catalogue.disabled,
+    )

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import string
 import unicodedata
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -23,15 +23,12 @@ from pydantic import (
 
 from nudger.core import patterns
 from nudger.core.clock import pulse_for
+from nudger.core.messages import PLACEHOLDERS, Message, placeholders_in
+from nudger.core.policy import NudgeRules
 from nudger.core.printable import printable
 from nudger.core.translate import _
+from nudger.core.types import ClockSpan, Kind, MessageKind, MessageTime, Rule
 from nudger.settings.zones import zone_named
-
-MessageKind = Literal[
-    "be_kind", "small_goal", "move", "reach_out", "social_break", "journal", "counsellor"
-]
-# When a text fits: a walk outside is day advice; a slow breath in bed is for the night.
-MessageTime = Literal["day", "night", "any"]
 
 
 class _Section(BaseModel):
@@ -89,6 +86,10 @@ class RuleSettings(_Section):
     name: str = Field(min_length=1, max_length=80)
     match: tuple[str, ...] = ()
     apps: tuple[str, ...] = ()
+
+    def rule(self, kind: Kind) -> Rule:
+        """The plain value the core matches with."""
+        return Rule(kind, self.name, self.match, self.apps)
 
     @field_validator("name")
     @classmethod
@@ -174,10 +175,8 @@ class QuietHours(_Section):
     start: dt.time
     end: dt.time
 
-    def contains(self, moment: dt.time) -> bool:
-        if self.start <= self.end:
-            return self.start <= moment < self.end
-        return moment >= self.start or moment < self.end  # spans midnight, e.g. 23:00-07:00
+    def span(self) -> ClockSpan:
+        return ClockSpan(self.start, self.end)
 
 
 class NudgeSettings(_Section):
@@ -197,6 +196,24 @@ class NudgeSettings(_Section):
     quiet_hours_night_care: bool = True
     expire_seconds: float = Field(20, ge=1, le=3600)
     heeded_within_seconds: float = Field(120, ge=1, le=3600)
+
+    def rules(self) -> NudgeRules:
+        """The plain value the core's policy takes."""
+        return NudgeRules(
+            enabled=self.enabled,
+            blocklist_after_seconds=self.blocklist_after_seconds,
+            blocklist_repeat_minutes=self.blocklist_repeat_minutes,
+            session_minutes=self.session_minutes,
+            daily_budget_minutes=self.daily_budget_minutes,
+            repeat_minutes=self.repeat_minutes,
+            min_gap_minutes=self.min_gap_minutes,
+            quiet_hours=None if self.quiet_hours is None else self.quiet_hours.span(),
+            night=None if self.night is None else self.night.span(),
+            night_cap=self.night_cap,
+            quiet_hours_night_care=self.quiet_hours_night_care,
+            expire_seconds=self.expire_seconds,
+            heeded_within_seconds=self.heeded_within_seconds,
+        )
 
     @field_validator("quiet_hours", "night", mode="before")
     @classmethod
@@ -249,15 +266,9 @@ class BrowserSettings(_Section):
     pause_sites: bool = False
 
 
-PLACEHOLDERS = frozenset({"site", "minutes"})
 # What a text is filled in with to check it: a long site name, and many minutes.
 _SAMPLE_FILLING = {"site": "a site with a long name", "minutes": 999}
 _RENDERED_LIMITS = {"title": 60, "body": 200}
-
-
-def placeholders_in(text: str) -> set[str]:
-    """The {names} a text uses (string.Formatter does the parsing, braces and all)."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
 class MessageSettings(_Section):
@@ -316,6 +327,13 @@ class MessagesSettings(_Section):
 
     builtin: bool = True
     own: tuple[MessageSettings, ...] = ()
+
+    def own_messages(self) -> tuple[Message, ...]:
+        """The person's own texts as the core takes them, numbered user.1, user.2, ..."""
+        return tuple(
+            Message(f"user.{index + 1}", item.kind, item.title, item.body, item.when)
+            for index, item in enumerate(self.own)
+        )
 
     @model_validator(mode="before")
     @classmethod

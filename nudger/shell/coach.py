@@ -6,12 +6,13 @@ heeded, what a button press means, when to try an unshown nudge again) is made i
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import random
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from nudger.core import translate
 from nudger.core.browsing import PauseReport
@@ -86,7 +87,7 @@ class Coach:
 
     def settings_in_use(self) -> dict[str, list[object]]:
         """The settings as the policy and the heed watch hold them (see Daemon.settings_in_use)."""
-        nudges = self.policy.settings.model_dump(mode="json")
+        nudges = _as_json(dataclasses.asdict(self.policy.settings))
         return {
             **{f"nudges.{key}": [value] for key, value in nudges.items()},
             "nudges.heeded_within_seconds": [
@@ -107,11 +108,13 @@ class Coach:
         return self.faults.messages()
 
     def _new_policy(self, settings: Settings, state: PolicyState | None) -> Policy:
-        book = builtin_book(translate.language()).with_user_messages(settings.messages)
+        book = builtin_book(translate.language()).with_user_messages(
+            settings.messages.own_messages(), builtin=settings.messages.builtin
+        )
         if state is None:
             state = self._restored_state(settings, book)
         return Policy(
-            settings.nudges,
+            settings.nudges.rules(),
             book,
             support_line=settings.support.line,
             any_time_number=_any_time_number(settings.support.country),
@@ -314,7 +317,7 @@ class Coach:
         state = PolicyState.rebuilt(
             recent,
             self.days,
-            night=settings.nudges.night,
+            night=settings.nudges.rules().night,
             night_cap=settings.nudges.night_cap,
             kind_of=book.kind_of,
         )
@@ -352,3 +355,10 @@ def _any_time_number(configured_country: str) -> str:
     code = country_of(configured_country)
     country = support_table().countries.get(code) if code else None
     return any_time_number(country) if country is not None else ""
+
+
+def _as_json(value: Any) -> Any:
+    """The policy's rules as the settings file's JSON form writes them (times as "23:00:00")."""
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    return value.isoformat() if isinstance(value, dt.time) else value

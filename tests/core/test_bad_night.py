@@ -31,7 +31,7 @@ def per_kind(weights: dict[str, float]) -> dict[str, float]:
 
 
 LINE = "Sam: 555-0100"
-NIGHT = QuietHours(start=dt.time(23, 0), end=dt.time(5, 0))
+NIGHT = QuietHours(start=dt.time(23, 0), end=dt.time(5, 0)).span()
 
 
 def bad_night(
@@ -43,7 +43,7 @@ def bad_night(
     for _ in range(36):
         timeline += on(ALEX, 40) + away(10 * 60 - 40)
     policy = Policy(
-        NudgeSettings(**overrides),  # type: ignore[arg-type]
+        NudgeSettings(**overrides).rules(),  # type: ignore[arg-type]
         BOOK,
         support_line=line,
         any_time_number=number,
@@ -116,7 +116,7 @@ def test_in_quiet_hours_a_bad_night_gets_exactly_one_gentle_message() -> None:
 
 def quiet_night(timeline: list[Second]) -> list[tuple[Moment, Nudge]]:
     start = dt.datetime(2026, 11, 27, 23, 30, tzinfo=TZ).timestamp()
-    policy = Policy(NudgeSettings(quiet_hours="23:00-07:00"), BOOK, rng=random.Random(1))  # type: ignore[arg-type]
+    policy = Policy(NudgeSettings(quiet_hours="23:00-07:00").rules(), BOOK, rng=random.Random(1))  # type: ignore[arg-type]
     return [(m, n) for m, n in every_moment(policy, timeline, start) if n is not None]
 
 
@@ -151,7 +151,7 @@ def test_ignored_nudges_of_the_afternoon_do_not_stretch_the_night() -> None:
         last_any=evening.timestamp(),
         last_blocklist=evening.timestamp(),
     )
-    policy = Policy(NudgeSettings(), BOOK, rng=random.Random(0), state=state)
+    policy = Policy(NudgeSettings().rules(), BOOK, rng=random.Random(0), state=state)
     assert policy.decide(moment_at(10 * 60)) is not None  # 23:10, twenty minutes after
     assert policy.state.learning.ignored_in_a_row == 0
 
@@ -162,7 +162,7 @@ def test_a_restart_keeps_the_nights_part_spent() -> None:
         1, first.at, "blocklist", "Alex", "blocklist", "be_kind.night.1", True, None, None
     )
     state = PolicyState.rebuilt([row], DAYS, night=NIGHT, kind_of=BOOK.kind_of)
-    policy = Policy(NudgeSettings(), BOOK, rng=random.Random(0), state=state)
+    policy = Policy(NudgeSettings().rules(), BOOK, rng=random.Random(0), state=state)
     assert policy.decide(moment_at(30 * 60)) is None  # 23:30: the first part had its nudge
     assert policy.decide(moment_at(2 * 3600 + 60)) is not None  # 01:01: the second part's
 
@@ -197,7 +197,9 @@ def moment_at(offset_seconds: float, visit_seconds: float = 30) -> Moment:
 )
 def test_no_night_holds_more_than_the_cap(cap: int, offsets: list[float], min_gap: float) -> None:
     policy = Policy(
-        NudgeSettings(night_cap=cap, min_gap_minutes=min_gap, blocklist_repeat_minutes=0.05),
+        NudgeSettings(
+            night_cap=cap, min_gap_minutes=min_gap, blocklist_repeat_minutes=0.05
+        ).rules(),
         BOOK,
         rng=random.Random(0),
     )
@@ -219,7 +221,7 @@ def test_an_ignored_streak_never_shortens_the_gap(ignored: int) -> None:
 def test_the_policy_waits_longer_after_ignored_nudges(ignored: int) -> None:
     """The next blocklist nudge comes no sooner than the gap times the spacing."""
     state = PolicyState(learning=Learning(ignored_in_a_row=ignored))
-    policy = Policy(NudgeSettings(night=None), BOOK, rng=random.Random(0), state=state)
+    policy = Policy(NudgeSettings(night=None).rules(), BOOK, rng=random.Random(0), state=state)
     first = policy.decide(moment_at(-12 * 3600))  # 11:00, daytime
     assert first is not None
     gap = NudgeSettings().blocklist_repeat_minutes * 60 * state.learning.spacing()
@@ -261,7 +263,7 @@ def test_the_choice_follows_what_was_heeded_and_still_shows_every_kind() -> None
         learning.record("move", heeded=True)
         learning.record("journal", heeded=False)
     policy = Policy(
-        NudgeSettings(), BOOK, rng=random.Random(5), state=PolicyState(learning=learning)
+        NudgeSettings().rules(), BOOK, rng=random.Random(5), state=PolicyState(learning=learning)
     )
     kinds = ("move", "journal", "reach_out")
     chosen = Counter(policy.choose(kinds, 10).kind for _ in range(3000))
@@ -287,7 +289,7 @@ def test_what_was_heeded_is_rebuilt_from_the_record() -> None:
 def test_a_hard_day_nudge_with_the_longest_support_line_fits_every_backend() -> None:
     line = "x" * 159 + "y"  # [support] line may be 160 characters
     for seed in range(40):
-        policy = Policy(NudgeSettings(), BOOK, support_line=line, rng=random.Random(seed))
+        policy = Policy(NudgeSettings().rules(), BOOK, support_line=line, rng=random.Random(seed))
         moment = moment_at(-12 * 3600)
         heavy = dataclasses.replace(moment, blocklist_visits_today=5)
         nudge = policy.decide(heavy)
@@ -304,5 +306,5 @@ def test_a_book_of_ones_own_texts_keeps_the_night_for_night_texts_of_any_kind() 
         ),
         (),
     )
-    policy = Policy(NudgeSettings(), book, rng=random.Random(0))
+    policy = Policy(NudgeSettings().rules(), book, rng=random.Random(0))
     assert policy.decide(moment_at(60)).message_id == "user.2"  # type: ignore[union-attr]

@@ -8,12 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from nudger.core.messages import BODY_LIMIT, KINDS, TITLE_LIMIT, render
+from nudger.core.messages import (
+    BODY_LIMIT,
+    KINDS,
+    PLACEHOLDERS,
+    TITLE_LIMIT,
+    placeholders_in,
+    render,
+)
 from nudger.core.policy import NIGHT_KINDS
 from nudger.errors import ConfigError
 from nudger.settings.loader import load
 from nudger.settings.messages import builtin_book
-from nudger.settings.models import PLACEHOLDERS, placeholders_in
 
 BOOK = builtin_book()
 ALL = BOOK.messages
@@ -90,7 +96,9 @@ def test_user_messages_are_checked_like_built_in_ones(tmp_path: Path) -> None:
         '[[messages]]\nkind = "reach_out"\ntitle = "Text Sam?"\nbody = "Sam said to call any time."\n'
     )
     settings = load(config, env={}).settings
-    book = BOOK.with_user_messages(settings.messages)
+    book = BOOK.with_user_messages(
+        settings.messages.own_messages(), builtin=settings.messages.builtin
+    )
     assert book.messages[-1].id == "user.1" and book.messages[-1].title == "Text Sam?"
 
 
@@ -147,7 +155,10 @@ def test_own_messages_can_replace_the_built_in_ones(tmp_path: Path) -> None:
         '[messages]\nbuiltin = false\n\n[[messages.own]]\nkind = "reach_out"\nwhen = "any"\n'
         'title = "Text Sam?"\nbody = "Sam said to call any time."\n'
     )
-    book = BOOK.with_user_messages(load(config, env={}).settings.messages)
+    book = BOOK.with_user_messages(
+        load(config, env={}).settings.messages.own_messages(),
+        builtin=load(config, env={}).settings.messages.builtin,
+    )
     assert [m.id for m in book.messages] == ["user.1"]
     config.write_text("[messages]\nbuiltin = false\n")
     with pytest.raises(ConfigError, match="nothing to say"):

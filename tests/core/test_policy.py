@@ -78,7 +78,7 @@ def every_moment(
 
 
 def policy(**overrides: object) -> Policy:
-    return Policy(NudgeSettings(**overrides), builtin_book(), rng=random.Random(7))  # type: ignore[arg-type]
+    return Policy(NudgeSettings(**overrides).rules(), builtin_book(), rng=random.Random(7))  # type: ignore[arg-type]
 
 
 def on(hit: Hit, seconds: int, **flags: bool) -> list[Second]:
@@ -119,7 +119,9 @@ def test_from_the_third_visit_of_the_day_the_title_says_today_is_hard() -> None:
     timeline = []
     for _ in range(3):
         timeline += on(ALEX, 8) + away(11 * 60)
-    p = Policy(NudgeSettings(), book, support_line="Dr. Lee: 555-0100", rng=random.Random(1))
+    p = Policy(
+        NudgeSettings().rules(), book, support_line="Dr. Lee: 555-0100", rng=random.Random(1)
+    )
     sent = simulate(p, timeline)
     assert len(sent) == 3
     assert [nudge.heavy_day for nudge, _ in sent] == [False, False, True]
@@ -181,7 +183,7 @@ def test_a_glance_during_a_pause_is_nudged_once_the_pause_ends_if_still_there() 
 
 def test_blocklist_nudges_never_show_the_name_the_handle_or_the_page() -> None:
     p = Policy(
-        NudgeSettings(min_gap_minutes=0, blocklist_repeat_minutes=0.1),
+        NudgeSettings(min_gap_minutes=0, blocklist_repeat_minutes=0.1).rules(),
         builtin_book(),
         rng=random.Random(3),
     )
@@ -195,7 +197,7 @@ def test_blocklist_nudges_never_show_the_name_the_handle_or_the_page() -> None:
 
 def test_none_of_the_last_five_messages_repeats() -> None:
     p = Policy(
-        NudgeSettings(min_gap_minutes=0, blocklist_repeat_minutes=0.05),
+        NudgeSettings(min_gap_minutes=0, blocklist_repeat_minutes=0.05).rules(),
         builtin_book(),
         rng=random.Random(5),
     )
@@ -342,7 +344,7 @@ def test_a_budget_nudge_never_puts_the_days_total_next_to_one_sites_name() -> No
     book = MessageBook((naming,), ())
     timeline = on(INSTA, 53 * 60) + away(30) + on(REDDIT, 10 * 60)
     sent = simulate(
-        Policy(NudgeSettings(session_minutes=500), book, rng=random.Random(1)), timeline
+        Policy(NudgeSettings(session_minutes=500).rules(), book, rng=random.Random(1)), timeline
     )
     budget = [n for n, _ in sent if n.reason == "budget"]
     assert [n.body for n in budget] == ["You've been on social media for 60 min."]

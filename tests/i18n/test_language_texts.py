@@ -9,10 +9,17 @@ from collections import Counter
 
 import pytest
 
-from nudger.core.messages import BODY_LIMIT, KINDS, TITLE_LIMIT, Message, render
+from nudger.core.messages import (
+    BODY_LIMIT,
+    KINDS,
+    PLACEHOLDERS,
+    TITLE_LIMIT,
+    Message,
+    placeholders_in,
+    render,
+)
 from nudger.core.policy import NIGHT_KINDS
 from nudger.settings.messages import builtin_book
-from nudger.settings.models import PLACEHOLDERS, placeholders_in
 
 LANGUAGES = ("en", "de", "es")
 # Words that order, shame or alarm, and words that give the topic away, in each language.

@@ -143,8 +143,8 @@ def test_quiet_hours_across_midnight(tmp_path: Path) -> None:
     path = write(tmp_path, '[nudges]\nquiet_hours = "23:00-07:00"\n')
     quiet = load(path, env={}).settings.nudges.quiet_hours
     assert quiet is not None
-    assert quiet.contains(dt.time(23, 30)) and quiet.contains(dt.time(6, 59))
-    assert not quiet.contains(dt.time(7, 0)) and not quiet.contains(dt.time(12, 0))
+    assert quiet.span().contains(dt.time(23, 30)) and quiet.span().contains(dt.time(6, 59))
+    assert not quiet.span().contains(dt.time(7, 0)) and not quiet.span().contains(dt.time(12, 0))
 
 
 def test_evening_summary_can_be_switched_off(tmp_path: Path) -> None:
