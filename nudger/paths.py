@@ -52,8 +52,11 @@ def log_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(platformdirs.user_log_dir(APP, appauthor=False))
 
 
+DATABASE_NAME = "nudger.db"
+
+
 def database_file(env: Mapping[str, str] | None = None) -> Path:
-    return data_dir(env) / "nudger.db"
+    return data_dir(env) / DATABASE_NAME
 
 
 class NotARegularFile(OSError):

@@ -21,6 +21,12 @@ def pulse_for(interval_seconds: float) -> float:
     return interval_seconds * 1.5 + 1
 
 
+def idle_at(moment: float, idle_seconds: float, read_at: float) -> float:
+    """How long input had stopped at `moment`, from a reading taken at `read_at` that said
+    `idle_seconds`: input that stopped before a change means nobody was there to see it."""
+    return max(0.0, idle_seconds - (read_at - moment))
+
+
 def is_away(idle_seconds: float, threshold_seconds: float) -> bool:
     """No input for `threshold_seconds` (watch.idle_seconds) or more: nobody is looking."""
     return idle_seconds >= threshold_seconds

@@ -237,6 +237,20 @@ class Matcher:
                 found.setdefault((rule.kind, rule.name), Hit(rule.kind, rule.name, "app"))
         return tuple(sorted(found.values(), key=lambda hit: (hit.kind != "blocklist", hit.target)))
 
+    def title_to_keep(
+        self,
+        window: Window | None,
+        hits: Sequence[Hit],
+        *,
+        store_titles: bool,
+        redact_blocklist: bool,
+    ) -> str | None:
+        """The title to keep with a visit: only when the person asked for titles, and only for a
+        window that matched a rule (a title that matched nothing never reaches the disk)."""
+        if not hits or window is None or not store_titles:
+            return None
+        return self.storable_title(window, redact_blocklist=redact_blocklist)
+
     def storable_title(self, window: Window, *, redact_blocklist: bool) -> str | None:
         """The page title as it may be stored, with blocklist words blanked out if asked."""
         title = window.title[:MAX_TITLE_CHARS]

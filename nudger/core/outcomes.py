@@ -7,12 +7,12 @@ comes out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from nudger.core.policy import Nudge
-from nudger.core.types import Feedback, Kind, Outcome, Visit
+from nudger.core.types import Feedback, Hit, Kind, Outcome, Visit
 
 # How long a nudge that could not be shown waits before it is tried again.
 RETRY_UNDELIVERED_SECONDS = 15.0
@@ -151,3 +151,16 @@ def retry_verdict(
     if at - pending.last_try < RETRY_UNDELIVERED_SECONDS or not may_speak:
         return "wait"
     return "retry"
+
+
+def pause_owner(hits: Sequence[Hit]) -> tuple[Kind, str | None]:
+    """Whose page the browser held back: the first rule its address belongs to. An address that
+    matches no rule any more (the list changed since the browser was told) is still counted as
+    a blocklist pause, never named: only blocklist pages are held back unless sites are too."""
+    hit = hits[0] if hits else None
+    return (hit.kind, hit.target) if hit is not None else ("blocklist", None)
+
+
+def pause_heeded(answer: str) -> bool:
+    """Stepping away is a pause heeded; going on is the person's own choice."""
+    return answer == "away"

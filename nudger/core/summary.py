@@ -286,6 +286,12 @@ def hour_profile(
     return tuple(HourShare(h, site[h], blocklist[h], either[h]) for h in range(24))
 
 
+def hardest_hours(hours: Sequence[HourShare], count: int = 3) -> tuple[int, ...]:
+    """The hours of the day with the most time, most first: where a plan helps most."""
+    ranked = sorted((h for h in hours if h.seconds > 0), key=lambda h: (-h.seconds, h.hour))
+    return tuple(h.hour for h in ranked[:count])
+
+
 def _per_hour(spans: Iterable[tuple[float, float]], tz: dt.tzinfo) -> list[float]:
     """Seconds of disjoint spans per local hour of the day."""
     bucket = [0.0] * 24

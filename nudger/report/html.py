@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from nudger.core.summary import DayReport, RangeSummary
+from nudger.core.summary import DayReport, RangeSummary, hardest_hours
 from nudger.core.translate import _, language
 from nudger.core.words import duration, help_sentence, long_date, streak_sentence
 from nudger.report import charts
@@ -38,8 +38,7 @@ def _figure(label: str, value: str, extra_class: str = "") -> str:
 
 def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> str:
     summary = today.summary
-    risky = sorted(month.hours, key=lambda h: -h.seconds)[:3]
-    risky_text = ", ".join(f"{h.hour:02d}:00" for h in risky if h.seconds > 0)
+    risky_text = ", ".join(f"{hour:02d}:00" for hour in hardest_hours(month.hours))
     heeded = _("{heeded} of {sent}").format(heeded=month.nudges.heeded, sent=month.nudges.sent)
     stepped = _("{heeded} of {sent}").format(
         heeded=month.nudges.stepped_away, sent=month.nudges.pauses

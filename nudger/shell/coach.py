@@ -20,7 +20,14 @@ from nudger.core.clock import is_away
 from nudger.core.days import LocalDays
 from nudger.core.ledger import DayLedger
 from nudger.core.messages import MessageBook
-from nudger.core.outcomes import Answers, HeedWatch, Undelivered, retry_verdict
+from nudger.core.outcomes import (
+    Answers,
+    HeedWatch,
+    Undelivered,
+    pause_heeded,
+    pause_owner,
+    retry_verdict,
+)
 from nudger.core.policy import PAUSE_MESSAGE_ID, Moment, Nudge, Policy, PolicyState
 from nudger.core.support import any_time_number
 from nudger.core.types import PAUSE_REASON, Hit, Visit
@@ -198,25 +205,23 @@ class Coach:
             else:
                 row_id = self._record_pause(pause, owner(pause.url))
             if pause.answer is not None and row_id is not None:
-                # Stepping away is a pause heeded; going on is the person's own choice.
                 answered = partial(
                     self.store.update_nudge,
                     row_id,
                     action=pause.answer,
-                    heeded=pause.answer == "away",
+                    heeded=pause_heeded(pause.answer),
                 )
                 self._record(answered)
             log.info("a page was held back for a breath; %s", _pause_outcome(pause))
 
     def _record_pause(self, pause: PauseReport, hits: Sequence[Hit]) -> int | None:
-        hit = hits[0] if hits else None
-        kind = hit.kind if hit is not None else "blocklist"
+        kind, target = pause_owner(hits)
         self.policy.noted_pause(pause.at, kind)
         row_id = self._record(
             lambda: self.store.add_nudge(
                 at=pause.at,
                 kind=kind,
-                target=hit.target if hit is not None else None,
+                target=target,
                 reason=PAUSE_REASON,
                 message_id=PAUSE_MESSAGE_ID,
                 delivered=True,

@@ -75,14 +75,75 @@ class Daemon:
         # What the last published status said about the desktop: (connected, looked yet).
         self._status_seen: tuple[bool, bool] = (False, False)
 
-    def run(self) -> int:
-        """Run until SIGTERM or Ctrl-C. Returns the process exit code."""
         # A full disk must not turn every log line into a traceback on stderr.
         logging.raiseExceptions = False
+        # Everything below belongs to one running daemon: it is built only under the lock, so
+        # a second `nudger run` stops before it touches the database.
         self.lock = InstanceLock(self.data_dir)
         self.lock.acquire()
         try:
-            self.start_parts()
+            settings = self.config.settings
+            i18n.setup(settings.ui.language)
+            self.store = Store.open(self.data_dir / paths.DATABASE_NAME)
+            self.backend = sensing.detect()
+            self.companion = Companion.open(settings)
+            self.watcher = Watcher(settings, self.backend, self.store, tabs=self.companion.relay)
+            self.notifier = choose_notifier()
+            pause_file = PauseFile(self.data_dir)
+            self.coach = Coach(settings, self.store, self.notifier, pause_file, self.watcher.days)
+            self.evening = EveningSummary(
+                self.store,
+                self.notifier,
+                pause_file,
+                days=lambda: self.watcher.days,
+                is_quiet=self.coach.is_quiet,
+                expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
+            )
+            self.companion.tell(paused=self._paused())
+            _note_first_run(self.store)
+            log.info(
+                "nudger started (pid %s); data in %s; config from %s",
+                os.getpid(),
+                self.data_dir,
+                ", ".join(self.config.files_read),
+            )
+            sites, entries = self.watcher.rule_counts()
+            log.info(
+                "watching for %s and %s",
+                _english_count(sites, "social site", "social sites"),
+                _english_count(entries, "blocklist entry", "blocklist entries"),
+            )
+            log.info("window backend: %s (%s)", self.backend.name, self.backend.reason)
+            if sys.stderr.isatty():
+                log.info("press Ctrl-C to stop; the visit in progress is saved first")
+
+            self.scheduler = ClockSafeScheduler(
+                executors={"default": ThreadPoolExecutor(max_workers=2)},
+                job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+                timezone=timezone_of(settings),
+            )
+            self.scheduler.add_listener(_note_late_job, EVENT_JOB_MAX_INSTANCES)
+            self._schedule(settings, first=True)
+            self.scheduler.add_job(
+                self._publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
+            )
+            self.scheduler.add_job(
+                self._check_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS), id="config"
+            )
+            self.scheduler.add_job(
+                self._forget_old,
+                IntervalTrigger(hours=RETENTION_EVERY_HOURS),
+                id="retention",
+                next_run_time=datetime.now(self.scheduler.timezone),
+            )
+            self._publish_status()
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def run(self) -> int:
+        """Run until SIGTERM or Ctrl-C. Returns the process exit code."""
+        try:
             self.scheduler.start()
             try:
                 self._take_signals()
@@ -95,68 +156,12 @@ class Daemon:
         finally:
             self.lock.release()
 
-    def start_parts(self) -> None:
-        """Build everything the daemon runs, from the settings, without starting any thread.
-
-        Apart from run(), so that tests can build a daemon from any settings that load and know
-        it would start."""
-        if not hasattr(self, "lock"):
-            self.lock = InstanceLock(self.data_dir)
-        settings = self.config.settings
-        i18n.setup(settings.ui.language)
-        self.store = Store.open(self.data_dir / "nudger.db")
-        self.backend = sensing.detect()
-        self.companion = Companion.open(settings)
-        self.watcher = Watcher(settings, self.backend, self.store, tabs=self.companion.relay)
-        self.notifier = choose_notifier()
-        pause_file = PauseFile(self.data_dir)
-        self.coach = Coach(settings, self.store, self.notifier, pause_file, self.watcher.days)
-        self.evening = EveningSummary(
-            self.store,
-            self.notifier,
-            pause_file,
-            days=lambda: self.watcher.days,
-            is_quiet=self.coach.is_quiet,
-            expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
-        )
-        self.companion.tell(paused=self._paused())
-        _note_first_run(self.store)
-        log.info(
-            "nudger started (pid %s); data in %s; config from %s",
-            os.getpid(),
-            self.data_dir,
-            ", ".join(self.config.files_read),
-        )
-        sites, entries = self.watcher.rule_counts()
-        log.info(
-            "watching for %s and %s",
-            _english_count(sites, "social site", "social sites"),
-            _english_count(entries, "blocklist entry", "blocklist entries"),
-        )
-        log.info("window backend: %s (%s)", self.backend.name, self.backend.reason)
-        if sys.stderr.isatty():
-            log.info("press Ctrl-C to stop; the visit in progress is saved first")
-
-        self.scheduler = ClockSafeScheduler(
-            executors={"default": ThreadPoolExecutor(max_workers=2)},
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-            timezone=timezone_of(settings),
-        )
-        self.scheduler.add_listener(_note_late_job, EVENT_JOB_MAX_INSTANCES)
-        self._schedule(settings, first=True)
-        self.scheduler.add_job(
-            self._publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
-        )
-        self.scheduler.add_job(
-            self._check_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS), id="config"
-        )
-        self.scheduler.add_job(
-            self._forget_old,
-            IntervalTrigger(hours=RETENTION_EVERY_HOURS),
-            id="retention",
-            next_run_time=datetime.now(self.scheduler.timezone),
-        )
-        self._publish_status()
+    def close(self) -> bool:
+        """Stop without having run (tests build a daemon to see that it would start)."""
+        try:
+            return self.stop_parts()
+        finally:
+            self.lock.release()
 
     def stop_parts(self) -> bool:
         """Stop the jobs, close the visits in progress and save them. True when all were saved."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from nudger.core.browsing import TabReport, with_tabs
-from nudger.core.clock import ClockEvent, ClockReadings, is_away, pulse_for
+from nudger.core.clock import ClockEvent, ClockReadings, idle_at, is_away, pulse_for
 from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
 from nudger.core.types import Hit, Visit
@@ -111,7 +111,7 @@ class Watcher:
         self._sensor_idle: float | None = None  # the idle threshold the open sensor was given
         self._retry_at = 0.0
         self._retry_delay = _FIRST_RETRY_SECONDS
-        self._clocks = ClockReadings()
+        self._clock_events = ClockReadings()
         self._last_flush = self.clock.monotonic()
         self._observed_at: float | None = None
 
@@ -152,11 +152,6 @@ class Watcher:
                 "privacy.redact_blocklist_titles": [privacy.redact_blocklist_titles],
                 "rules": [sorted(f"{r.kind}:{r.name}" for r in self._matcher.rules)],
             }
-
-    @property
-    def sensor_idle_seconds(self) -> float | None:
-        """The idle threshold the open sensor measures against (None while none is open)."""
-        return self._sensor_idle
 
     def apply(self, settings: Settings) -> None:
         """Use new settings from now on; visits in progress carry on."""
@@ -261,7 +256,7 @@ class Watcher:
             self._sensor_idle = None
 
     def _clock_jumped(self, wall: float, mono: float, boot: float | None) -> bool:
-        moved = self._clocks.event(wall, mono, boot)
+        moved = self._clock_events.event(wall, mono, boot)
         if moved is not None:
             log.info(
                 "%s since the last sample (wall clock %s, monotonic %s, boot time %s); "
@@ -332,7 +327,13 @@ class Watcher:
         followed_since: float | None = None,
     ) -> Step:
         """Feed what was in front at `at` to the tracker (`exact`: it became so at `at`)."""
-        title = self._storable_title(window, hits)
+        privacy = self.settings.privacy
+        title = self._matcher.title_to_keep(
+            window,
+            hits,
+            store_titles=privacy.store_titles,
+            redact_blocklist=privacy.redact_blocklist_titles,
+        )
         return self._tracker.observe(
             at, hits, idle_seconds, title, exact=exact, followed_since=followed_since
         )
@@ -350,8 +351,7 @@ class Watcher:
             if floor is None or not floor < glance.at < wall:
                 continue
             floor = glance.at
-            # Input that stopped before this change means nobody was there to see it.
-            idle = max(0.0, reading.idle_seconds - (wall - glance.at))
+            idle = idle_at(glance.at, reading.idle_seconds, wall)
             hits = self._matcher.match(glance.window)
             steps.append(
                 self._see(
@@ -364,14 +364,6 @@ class Watcher:
                 )
             )
         return steps
-
-    def _storable_title(self, window: Window | None, hits: tuple[Hit, ...]) -> str | None:
-        """The title to keep with a visit: only when asked for, and only for matched windows."""
-        if not hits or window is None or not self.settings.privacy.store_titles:
-            return None
-        return self._matcher.storable_title(
-            window, redact_blocklist=self.settings.privacy.redact_blocklist_titles
-        )
 
 
 def _what_the_clocks_say(moved: ClockEvent) -> str:

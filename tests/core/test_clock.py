@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from nudger.core.clock import JUMP_TOLERANCE_SECONDS, ClockReadings, ClockWatch, is_away, pulse_for
+from nudger.core.clock import (
+    JUMP_TOLERANCE_SECONDS,
+    ClockReadings,
+    ClockWatch,
+    idle_at,
+    is_away,
+    pulse_for,
+)
 
 
 def test_the_pulse_bridges_a_missed_sample_and_nothing_longer() -> None:
@@ -27,7 +34,6 @@ def test_a_jump_of_the_wall_clock_is_seen_and_a_steady_clock_is_not() -> None:
 
 
 def test_clock_readings_tell_a_suspend_from_a_step_and_say_how_each_clock_moved() -> None:
-
     clocks = ClockReadings()
     assert clocks.event(1000.0, 50.0, 60.0) is None
     assert clocks.event(1001.0, 51.0, 61.0) is None  # all three moved together
@@ -37,3 +43,8 @@ def test_clock_readings_tell_a_suspend_from_a_step_and_say_how_each_clock_moved(
     stepped = clocks.event(2000.0, 53.0, 1862.0)  # someone set the wall clock back
     assert stepped is not None and stepped.slept == 0.0 and stepped.stepped < -800
     assert clocks.event(2001.0, 54.0, None) is None  # no boot-time clock: the wall still tells
+
+
+def test_idle_at_a_change_is_what_the_reading_says_less_the_time_since() -> None:
+    assert idle_at(100.0, idle_seconds=30.0, read_at=110.0) == 20.0
+    assert idle_at(100.0, idle_seconds=5.0, read_at=110.0) == 0.0  # input came after the change

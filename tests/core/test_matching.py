@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nudger.core.matching import Matcher, page_title
-from nudger.core.types import Hit, Rule
-from nudger.sensing.base import Window
+from nudger.core.types import Hit, Rule, Window
 from nudger.settings.catalogue import all_rules, builtin_sites
 from nudger.settings.models import RuleSettings, Settings
 
@@ -250,3 +249,14 @@ def test_the_redaction_mark_is_stored_intact_beside_any_text() -> None:
     stored = matcher.storable_title(window, redact_blocklist=True)
     assert stored == "Café ✨ ▒▒▒ (▒▒▒) • Instagram – 日本"
     assert "â" not in (stored or "")
+
+
+def test_a_title_is_kept_only_when_asked_for_and_only_when_it_matched() -> None:
+    matcher = Matcher([Rule("blocklist", "Alex", ("Alex Doe",))], ())
+    window = Window(app="xterm", title="Alex Doe - chat")
+    hits = matcher.match(window)
+    kept = matcher.title_to_keep(window, hits, store_titles=True, redact_blocklist=False)
+    assert kept == "Alex Doe - chat"
+    assert matcher.title_to_keep(window, hits, store_titles=False, redact_blocklist=False) is None
+    other = Window(app="xterm", title="notes.txt")
+    assert matcher.title_to_keep(other, (), store_titles=True, redact_blocklist=False) is None

@@ -13,10 +13,12 @@ from nudger.core.outcomes import (
     Answers,
     HeedWatch,
     Undelivered,
+    pause_heeded,
+    pause_owner,
     retry_verdict,
 )
 from nudger.core.policy import Nudge
-from nudger.core.types import Feedback, Outcome, Visit
+from nudger.core.types import Feedback, Hit, Outcome, Visit
 
 ALEX_OPEN = Visit("blocklist", "Alex", "title", "front", 100.0, 130.0)
 
@@ -160,3 +162,10 @@ def test_a_button_is_the_answer_whatever_the_page_does(
     verdict = replayed(timeline, HORIZON, (when, outcome))
     if first_sign is None:  # nothing was known before the press
         assert verdict is (outcome == "away")
+
+
+def test_a_pause_belongs_to_the_first_rule_and_an_unknown_address_to_no_one() -> None:
+    hits = [Hit("blocklist", "Alex", "url"), Hit("site", "Instagram", "url")]
+    assert pause_owner(hits) == ("blocklist", "Alex")
+    assert pause_owner([]) == ("blocklist", None)
+    assert pause_heeded("away") and not pause_heeded("go_on")

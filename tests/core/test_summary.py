@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nudger.core.summary import hour_profile, summarize_day
+from nudger.core.summary import hardest_hours, hour_profile, summarize_day
 from nudger.core.types import Visit
 
 LONDON = ZoneInfo("Europe/London")
@@ -54,3 +54,13 @@ def test_the_hours_add_up_to_the_day_and_never_more(drawn: list[tuple[str, float
     for share in hours:
         assert share.seconds <= 3600 + 1e-6
         assert max(share.site_seconds, share.blocklist_seconds) <= share.seconds + 1e-6
+
+
+def test_the_hardest_hours_are_the_fullest_most_first_and_never_an_empty_one() -> None:
+    visits = [
+        visit("site", "Reddit", NOON + 9 * 3600, NOON + 9 * 3600 + 600),  # 22:00, 10 min
+        visit("site", "Reddit", NOON, NOON + 120),  # 13:00, 2 min
+    ]
+    hours = hour_profile(visits, LONDON, *DAY)
+    assert hardest_hours(hours) == (22, 13)
+    assert hardest_hours(hour_profile([], LONDON, *DAY)) == ()

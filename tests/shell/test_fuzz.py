@@ -266,9 +266,7 @@ def daemon_configs(draw: st.DrawFn) -> dict[str, Any]:
 
 def starts(loaded: LoadedConfig, data_dir: Path) -> None:
     """Build everything `nudger run` builds from these settings, as it does, and stop."""
-    daemon = Daemon(loaded, data_dir, signals=InboxThatTakesNothing())
-    daemon.start_parts()
-    daemon.stop_parts()
+    Daemon(loaded, data_dir, signals=InboxThatTakesNothing()).close()
 
 
 class InboxThatTakesNothing:
