@@ -133,6 +133,9 @@ class Nudge:
     body: str
     heavy_day: bool = False
     number: bool = False  # the body carries a line to call: the person's own, or their country's
+    # The body carries the day's or the night's one line to call (or the pointer to help-now):
+    # the shell keeps that, so a restart does not show it twice.
+    line_shown: bool = False
 
 
 @dataclass
@@ -462,6 +465,7 @@ class Policy:
             body,
             heavy,
             number=number,
+            line_shown=bool(line),
         )
 
     def _line_now(self, moment: Moment, night: dt.date | None, *, heavy: bool) -> tuple[str, bool]:

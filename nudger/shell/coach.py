@@ -38,6 +38,7 @@ from nudger.settings.models import Settings
 from nudger.settings.support import country_of, support_table
 from nudger.shell.faults import FaultLog
 from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
+from nudger.shell.watcher import HeldBack
 from nudger.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,9 @@ class Coach:
         self._open_pauses: dict[str, int | None] = {}
         # The nudges whose outcome is awaited: row id -> message id, to learn from the outcome.
         self._watched: dict[int, str] = {}
+        # Whether nudges were paused or snoozed at the last moment considered: the browser holds
+        # nothing back then (the daemon tells the companion).
+        self.paused = False
 
     def apply(self, settings: Settings, days: LocalDays) -> None:
         """New settings: keep what the policy remembers (rate limits, recent messages)."""
@@ -168,6 +172,7 @@ class Coach:
         """Called after every sample. Returns the nudge sent (or tried), if any."""
         self._take_answers(at)
         moment = self.moment(at, reading, ended, open_visits)
+        self.paused = moment.paused
         for row_id, heeded in self.heed.resolve(at, open_visits):
             self._record(partial(self.store.update_nudge, row_id, heeded=heeded))
             message_id = self._watched.pop(row_id, None)
@@ -176,13 +181,11 @@ class Coach:
         if self._undelivered is not None:
             self._retry(moment)
             return None
-        state = self.policy.state
-        support_before = (state.support_shown_day, state.support_shown_night)
         nudge = self.policy.decide(moment)
         if nudge is not None:
             self._deliver(nudge)
-            if (state.support_shown_day, state.support_shown_night) != support_before:
-                self._remember_support_shown(state)
+            if nudge.line_shown:
+                self._remember_support_shown(self.policy.state)
         return nudge
 
     def _remember_support_shown(self, state: PolicyState) -> None:
@@ -191,19 +194,17 @@ class Coach:
         day = state.support_shown_day.isoformat() if state.support_shown_day else ""
         self._record(lambda: self.store.set_meta(SUPPORT_SHOWN_KEY, f"{day}|{night}"))
 
-    def browser_pauses(
-        self, pauses: Sequence[PauseReport], owner: Callable[[str], Sequence[Hit]]
-    ) -> None:
+    def browser_pauses(self, held_back: Sequence[HeldBack]) -> None:
         """Record the pauses the browser held pages back with, and how each was answered.
 
-        `owner` says which rule a held-back address belongs to. The address itself goes no
-        further than this call: the record keeps the rule's name, as a nudge does.
+        Each comes with the rules its address belongs to (the watcher matched it): the record
+        keeps the rule's name, as a nudge does, never the address.
         """
-        for pause in pauses:
+        for pause, hits in ((held.report, held.hits) for held in held_back):
             if pause.answer is not None and pause.pause_id in self._open_pauses:
                 row_id = self._open_pauses.pop(pause.pause_id)
             else:
-                row_id = self._record_pause(pause, owner(pause.url))
+                row_id = self._record_pause(pause, hits)
             if pause.answer is not None and row_id is not None:
                 answered = partial(
                     self.store.update_nudge,

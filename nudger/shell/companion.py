@@ -15,7 +15,6 @@ from typing import Any
 
 from nudger.browser.relay import BrowserRelay, Contact
 from nudger.core.addresses import pause_rules
-from nudger.core.browsing import PauseReport
 from nudger.settings.catalogue import all_rules
 from nudger.settings.models import Settings
 
@@ -58,9 +57,6 @@ class Companion:
         if message != self._told:
             self._told = message
             self.relay.instruct(message)
-
-    def pauses(self) -> list[PauseReport]:
-        return [] if self.relay is None else self.relay.pauses()
 
     def contacts(self) -> list[Contact]:
         return [] if self.relay is None else self.relay.contacts()

@@ -89,12 +89,16 @@ class Daemon:
             self.companion = Companion.open(settings)
             self.watcher = Watcher(settings, self.backend, self.store, tabs=self.companion.relay)
             self.notifier = choose_notifier()
-            pause_file = PauseFile(self.data_dir)
-            self.coach = Coach(settings, self.store, self.notifier, pause_file, self.watcher.days)
+            # The daemon's own: the coach writes a snooze to it, the evening and the browser's
+            # companion are quiet while it holds a pause.
+            self.pause_file = PauseFile(self.data_dir)
+            self.coach = Coach(
+                settings, self.store, self.notifier, self.pause_file, self.watcher.days
+            )
             self.evening = EveningSummary(
                 self.store,
                 self.notifier,
-                pause_file,
+                self.pause_file,
                 days=lambda: self.watcher.days,
                 is_quiet=self.coach.is_quiet,
                 expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
@@ -236,11 +240,11 @@ class Daemon:
         with self._lock:
             observed = self.watcher.tick()
             try:
-                self.coach.browser_pauses(self.companion.pauses(), self.watcher.address_hits)
+                self.coach.browser_pauses(observed.held_back)
                 self.coach.consider(
-                    observed.at, observed.reading, observed.step.ended, self.watcher.open_visits()
+                    observed.at, observed.reading, observed.step.ended, observed.open_visits
                 )
-                self.companion.tell(paused=self._paused(observed.at))
+                self.companion.tell(paused=self.coach.paused)
             except Exception:  # a nudge bug must never stop the counting
                 log.exception("deciding on a nudge failed; counting goes on")
         # `nudger status` right after start (or after the desktop comes or goes) should say
@@ -251,7 +255,7 @@ class Daemon:
 
     def _paused(self, at: float | None = None) -> bool:
         """Nudges are paused or snoozed (`nudger pause`): the browser holds nothing back then."""
-        return self.coach.pause_file.current(time.time() if at is None else at) is not None
+        return self.pause_file.current(time.time() if at is None else at) is not None
 
     def _forget_old(self) -> None:
         """privacy.keep_days: delete visits and nudges older than that (0 keeps everything)."""

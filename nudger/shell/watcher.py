@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from nudger.core.browsing import TabReport, with_tabs
+from nudger.core.browsing import PauseReport, TabReport, with_tabs
 from nudger.core.clock import ClockEvent, ClockReadings, idle_at, is_away, pulse_for
 from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
@@ -45,6 +45,8 @@ class TabFeed(Protocol):
 
     def take(self) -> tuple[dict[int, TabReport], list[TabReport]]: ...
 
+    def pauses(self) -> list[PauseReport]: ...
+
 
 class SystemClock:
     def wall(self) -> float:
@@ -63,13 +65,25 @@ class SystemClock:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldBack:
+    """A page the browser held back for a breath, with the rules its address belongs to. The
+    address goes no further than the watcher: only the rules travel on."""
+
+    report: PauseReport
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Sample:
-    """What one tick saw, for the parts that act on it (nudging, status)."""
+    """What one tick saw, for the parts that act on it (nudging, status): the reading, the
+    visits that ended and those still open, and the browser's pauses."""
 
     at: float
     reading: Reading | None
     hits: tuple[Hit, ...]
     step: Step
+    open_visits: tuple[Visit, ...] = ()
+    held_back: tuple[HeldBack, ...] = ()
 
 
 class Watcher:
@@ -211,7 +225,14 @@ class Watcher:
             changed = step.ended or step.started
             if changed or mono - self._last_flush >= self.settings.watch.flush_seconds:
                 self.flush(mono)
-            return Sample(wall, reading, hits, step)
+            return Sample(
+                wall,
+                reading,
+                hits,
+                step,
+                tuple(self._tracker.open_visits()),
+                self._held_back(),
+            )
 
     def flush(self, mono: float | None = None) -> bool:
         with self._lock:
@@ -300,10 +321,14 @@ class Watcher:
         self._front = None if sensed is None else sensed.window
         return reading
 
-    def address_hits(self, url: str) -> tuple[Hit, ...]:
-        """The rules a page address belongs to (for a pause the browser reports)."""
-        with self._lock:
-            return self._matcher.match(Window(app="", title="", url=url))
+    def _held_back(self) -> tuple[HeldBack, ...]:
+        """The browser's pauses since the last sample, each with the rules of its address."""
+        if self._tabs is None:
+            return ()
+        return tuple(
+            HeldBack(pause, self._matcher.match(Window(app="", title="", url=pause.url)))
+            for pause in self._tabs.pauses()
+        )
 
     def _schedule_retry(self, mono: float, reason: str) -> None:
         self._faults.fault(

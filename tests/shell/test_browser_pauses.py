@@ -25,6 +25,7 @@ from nudger.settings.models import BrowserSettings, RuleSettings, Settings
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
 from nudger.shell.pause import PauseFile
+from nudger.shell.watcher import HeldBack
 from nudger.store import Store
 from tests.desktop.rig import wait_until
 
@@ -35,8 +36,10 @@ SETTINGS = Settings(
 )
 
 
-def owner(url: str) -> tuple[Hit, ...]:
-    return (Hit("blocklist", "Alex", "url"),) if "alexdoe" in url else ()
+def held(report: PauseReport) -> list[HeldBack]:
+    """The pause as the watcher hands it on: with the rules its address belongs to."""
+    hits = (Hit("blocklist", "Alex", "url"),) if "alexdoe" in report.url else ()
+    return [HeldBack(report, hits)]
 
 
 @pytest.fixture
@@ -60,22 +63,22 @@ def pauses_in(coach: Coach) -> list[tuple[Any, ...]]:
 
 def test_a_pause_and_its_answer_are_one_nudge(coach: Coach) -> None:
     now = time.time()
-    coach.browser_pauses([PauseReport(now, "p1", ALEX_PAGE)], owner)
+    coach.browser_pauses(held(PauseReport(now, "p1", ALEX_PAGE)))
     assert pauses_in(coach) == [("blocklist", "Alex", "pause", True, None, None)]
-    coach.browser_pauses([PauseReport(now + 3, "p1", ALEX_PAGE, "away")], owner)
+    coach.browser_pauses(held(PauseReport(now + 3, "p1", ALEX_PAGE, "away")))
     assert pauses_in(coach) == [("blocklist", "Alex", "pause", True, "away", True)]
-    coach.browser_pauses([PauseReport(now + 9, "p2", ALEX_PAGE)], owner)
-    coach.browser_pauses([PauseReport(now + 12, "p2", ALEX_PAGE, "go_on")], owner)
+    coach.browser_pauses(held(PauseReport(now + 9, "p2", ALEX_PAGE)))
+    coach.browser_pauses(held(PauseReport(now + 12, "p2", ALEX_PAGE, "go_on")))
     assert pauses_in(coach)[1] == ("blocklist", "Alex", "pause", True, "go_on", False)
 
 
 def test_an_answer_whose_pause_was_missed_is_still_recorded(coach: Coach) -> None:
-    coach.browser_pauses([PauseReport(time.time(), "lost", ALEX_PAGE, "away")], owner)
+    coach.browser_pauses(held(PauseReport(time.time(), "lost", ALEX_PAGE, "away")))
     assert pauses_in(coach) == [("blocklist", "Alex", "pause", True, "away", True)]
 
 
 def test_the_address_is_not_what_is_recorded(coach: Coach) -> None:
-    coach.browser_pauses([PauseReport(time.time(), "p1", "https://elsewhere.example/page")], owner)
+    coach.browser_pauses(held(PauseReport(time.time(), "p1", "https://elsewhere.example/page")))
     rows = coach.store.nudges_between(0, 2e9)
     assert rows[0].target is None  # no rule owns it: nothing names it
     database = b"".join(
@@ -92,8 +95,8 @@ def test_after_a_pause_no_notification_says_the_same_again(coach: Coach) -> None
     assert coach.policy.decide(coach.moment(now, reading, [], [visit])) is not None
     coach.policy.state = PolicyState()
     # ... but not right after the person chose to go on past the pause.
-    coach.browser_pauses([PauseReport(now - 31, "p1", ALEX_PAGE)], owner)
-    coach.browser_pauses([PauseReport(now - 30, "p1", ALEX_PAGE, "go_on")], owner)
+    coach.browser_pauses(held(PauseReport(now - 31, "p1", ALEX_PAGE)))
+    coach.browser_pauses(held(PauseReport(now - 30, "p1", ALEX_PAGE, "go_on")))
     assert coach.policy.decide(coach.moment(now, reading, [], [visit])) is None
 
 
@@ -159,5 +162,5 @@ def test_the_daemon_runs_on_when_it_cannot_listen_for_browsers(tmp_path: Path) -
     )
     assert companion.relay is None
     companion.tell(paused=False)  # a no-op, never an error
-    assert companion.pauses() == [] and companion.contacts() == []
+    assert companion.contacts() == []
     companion.close()
