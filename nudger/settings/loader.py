@@ -19,13 +19,7 @@ from typing import Any
 from pydantic import (
     ValidationError,
 )
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    InitSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
+from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 from nudger.core.days import LocalDays
 from nudger.core.translate import N_, _, language, ngettext
@@ -53,15 +47,26 @@ class LoadedConfig:
     user_text: bytes | None = None
 
 
-class _EnvSource(EnvSettingsSource):
-    """pydantic-settings' environment source, reading a mapping we pass instead of os.environ."""
+class _EnvironmentSchema(Settings, BaseSettings):
+    """The settings as pydantic-settings sees them: which NUDGER_* names each field has, and how
+    nested names are split. Built once; only the environment source below reads it."""
 
-    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
-        self._mapping = env
-        super().__init__(settings_cls)
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_DELIMITER,
+        extra="forbid",
+        frozen=True,
+    )
 
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        return {key.lower(): value for key, value in self._mapping.items()}
+
+class _MappingEnvironment(EnvSettingsSource):
+    """pydantic-settings' environment source, reading the mapping it is given (a test's, or the
+    one `load` was handed) instead of os.environ. `env_vars` is the source's public attribute
+    holding the variables it reads, keyed in lower case as the source looks them up."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        super().__init__(_EnvironmentSchema)
+        self.env_vars = {key.lower(): value for key, value in env.items()}
 
 
 def load(user_file: Path | None = None, env: Mapping[str, str] | None = None) -> LoadedConfig:
@@ -88,34 +93,13 @@ def load_from(
     defaults = _read_toml(defaults_file, str(defaults_file))
     files_read = [str(defaults_file)] + ([str(user_file)] if file_exists else [])
     env_keys = tuple(sorted(key for key in environment if _is_setting_variable(key)))
-    user_layer = dict(user)
-
-    class LayeredSettings(Settings, BaseSettings):
-        model_config = SettingsConfigDict(
-            env_prefix=ENV_PREFIX,
-            env_nested_delimiter=ENV_DELIMITER,
-            extra="forbid",
-            frozen=True,
-        )
-
-        @classmethod
-        def settings_customise_sources(
-            cls,
-            settings_cls: type[BaseSettings],
-            init_settings: PydanticBaseSettingsSource,
-            env_settings: PydanticBaseSettingsSource,
-            dotenv_settings: PydanticBaseSettingsSource,
-            file_secret_settings: PydanticBaseSettingsSource,
-        ) -> tuple[PydanticBaseSettingsSource, ...]:
-            # Highest priority first: environment, then the user's file, then the built-in file.
-            return (
-                _EnvSource(settings_cls, environment),
-                InitSettingsSource(settings_cls, init_kwargs=user_layer),
-                InitSettingsSource(settings_cls, init_kwargs=defaults),
-            )
-
     try:
-        settings = LayeredSettings()
+        # pydantic-settings' own layering takes its sources from a class method, so layers that
+        # differ per load (a given mapping instead of os.environ, an edit not yet written) would
+        # need a new class on every load. Instead its environment source is called on its own
+        # and the three layers are merged here, highest last, as BaseSettings merges them.
+        from_env = _MappingEnvironment(environment)()
+        settings = Settings.model_validate(_merged(_merged(defaults, user), from_env))
     except ValidationError as error:
         raise _explain(error, user, user_file, str(defaults_file), environment) from None
     except ValueError as error:  # pydantic-settings raises this for an env value that is not JSON
@@ -143,6 +127,18 @@ def _check_patterns_compile(settings: Settings, user: Mapping[str, Any], user_fi
         raise ConfigError(
             str(user_file), where, _("pattern {number} {error}").format(number=number, error=error)
         ) from None
+
+
+def _merged(lower: Mapping[str, Any], higher: Mapping[str, Any]) -> dict[str, Any]:
+    """`higher` laid over `lower`: tables merge key by key, anything else is replaced whole."""
+    result = dict(lower)
+    for key, value in higher.items():
+        below = result.get(key)
+        if isinstance(below, Mapping) and isinstance(value, Mapping):
+            result[key] = _merged(below, value)
+        else:
+            result[key] = value
+    return result
 
 
 def _is_setting_variable(key: str) -> bool:

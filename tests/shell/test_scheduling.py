@@ -1,76 +1,147 @@
-"""The scheduler keeps sampling when the wall clock is set back."""
+"""The scheduler keeps sampling when the wall clock is set back.
+
+A real, running scheduler; only the wall clock its guard reads is movable (APScheduler itself keeps
+reading the real one, so "the clock went back an hour" is set up as APScheduler 3 leaves it: the
+next run, planned in the old wall time, an hour ahead).
+"""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
-from nudger.core.clock import ClockWatch
 from nudger.shell.scheduling import ClockSafeScheduler
+
+GENEROUS_SECONDS = 30.0
+
+
+class MovableWall:
+    """Real wall time that a test can move, counting how often it is read."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.readings = 0
+
+    def __call__(self) -> float:
+        self.readings += 1
+        return time.time() + self.offset
+
+
+def wait_for(condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + GENEROUS_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 @pytest.fixture
-def scheduler() -> Iterator[ClockSafeScheduler]:
-    running = ClockSafeScheduler(timezone="UTC")
-    running.add_job(lambda: None, IntervalTrigger(seconds=1), id="sample")
-    running.start(paused=True)
+def wall() -> MovableWall:
+    return MovableWall()
+
+
+@pytest.fixture
+def scheduler(wall: MovableWall) -> Iterator[ClockSafeScheduler]:
+    running = ClockSafeScheduler(timezone="UTC", guard_every=0.05, wall=wall)
     yield running
-    running.shutdown(wait=False)
+    if running.running:
+        running.shutdown(wait=False)
 
 
-def test_interval_jobs_come_back_to_now_after_the_clock_went_back(
-    scheduler: ClockSafeScheduler,
+def an_hour_from_now(scheduler: ClockSafeScheduler) -> datetime:
+    return datetime.now(scheduler.timezone) + timedelta(hours=1)
+
+
+def test_sampling_goes_on_after_the_clock_went_back(
+    scheduler: ClockSafeScheduler, wall: MovableWall
 ) -> None:
-    # As APScheduler 3 leaves it after the clock moved back an hour: the next run, planned in
-    # the old wall time, lies an hour ahead.
-    scheduler.modify_job(
-        "sample", next_run_time=datetime.now(scheduler.timezone) + timedelta(hours=1)
+    sampled = threading.Event()
+    scheduler.add_job(
+        sampled.set,
+        IntervalTrigger(seconds=1),
+        id="sample",
+        next_run_time=an_hour_from_now(scheduler),
     )
-    # The clocks as they were at the last wake-up: wall time an hour ahead of where it is now.
-    scheduler._clock = ClockWatch()
-    scheduler._clock.jump(time.time() + 3600, time.monotonic())
-    scheduler._process_jobs()
+    scheduler.start()
+    assert wait_for(lambda: wall.readings >= 2), "the guard reads the clock"
+    wall.offset -= 3600
+    assert sampled.wait(GENEROUS_SECONDS), "the sample ran without waiting out the hour"
     next_run = scheduler.get_job("sample").next_run_time
-    assert next_run <= datetime.now(scheduler.timezone) + timedelta(seconds=1)
+    assert next_run <= datetime.now(scheduler.timezone) + timedelta(seconds=5)
 
 
-def test_a_normal_wake_up_leaves_the_plan_alone(scheduler: ClockSafeScheduler) -> None:
-    planned = datetime.now(scheduler.timezone) + timedelta(hours=1)
-    scheduler.modify_job("sample", next_run_time=planned)
-    scheduler._clock = ClockWatch()
-    scheduler._clock.jump(time.time(), time.monotonic())
-    scheduler._process_jobs()
+@pytest.mark.parametrize("move", [0.0, 3600.0], ids=["steady", "forward"])
+def test_a_clock_that_did_not_go_back_leaves_the_plan_alone(
+    scheduler: ClockSafeScheduler, wall: MovableWall, move: float
+) -> None:
+    planned = an_hour_from_now(scheduler)
+    scheduler.add_job(lambda: None, IntervalTrigger(seconds=1), id="sample", next_run_time=planned)
+    scheduler.start()
+    assert wait_for(lambda: wall.readings >= 2)
+    wall.offset += move
+    readings = wall.readings
+    assert wait_for(lambda: wall.readings >= readings + 3), "the guard read the moved clock"
     assert scheduler.get_job("sample").next_run_time == planned
 
 
-def test_the_longest_sleep_is_short(scheduler: ClockSafeScheduler) -> None:
-    scheduler.resume()
-    scheduler.modify_job(
-        "sample", next_run_time=datetime.now(scheduler.timezone) + timedelta(hours=5)
-    )
-    wait = scheduler._process_jobs()
-    assert wait is not None and wait <= 5.0
+def test_a_paused_job_stays_paused_after_the_clock_went_back(
+    scheduler: ClockSafeScheduler, wall: MovableWall
+) -> None:
+    scheduler.add_job(lambda: None, IntervalTrigger(seconds=1), id="paused").pause()
+    planned = an_hour_from_now(scheduler)
+    scheduler.add_job(lambda: None, IntervalTrigger(seconds=60), id="other", next_run_time=planned)
+    scheduler.start()
+    assert wait_for(lambda: wall.readings >= 2)
+    wall.offset -= 3600
+    assert wait_for(lambda: scheduler.get_job("other").next_run_time < planned)
+    assert scheduler.get_job("paused").next_run_time is None
 
 
-def test_apscheduler_still_calls_the_method_this_scheduler_overrides() -> None:
-    """ClockSafeScheduler overrides APScheduler 3's private _process_jobs. Should a release
-    stop calling it, this fails (pyproject.toml also keeps APScheduler below 4)."""
-    calls: list[float] = []
+def test_the_scheduler_is_woken_while_nothing_is_due(wall: MovableWall) -> None:
+    """Each reading wakes the scheduler, so jobs a forward jump made due run promptly."""
+    wakeups: list[float] = []
 
     class Counting(ClockSafeScheduler):
-        def _process_jobs(self) -> float | None:
-            calls.append(time.monotonic())
-            return super()._process_jobs()
+        def wakeup(self) -> None:
+            wakeups.append(time.monotonic())
+            super().wakeup()
 
-    running = Counting(timezone="UTC")
-    running.add_job(lambda: None, IntervalTrigger(seconds=0.1), id="tick")
+    running = Counting(timezone="UTC", guard_every=0.05, wall=wall)
+    running.add_job(
+        lambda: None,
+        IntervalTrigger(seconds=1),
+        next_run_time=datetime.now(running.timezone) + timedelta(hours=5),
+    )
     running.start()
     try:
-        time.sleep(0.6)
+        assert wait_for(lambda: len(wakeups) >= 5)
     finally:
         running.shutdown(wait=False)
-    assert len(calls) >= 3
+
+
+def test_the_guard_survives_a_failed_reading(scheduler: ClockSafeScheduler) -> None:
+    readings: list[float] = []
+
+    def failing_once() -> float:
+        readings.append(time.time())
+        if len(readings) == 2:
+            raise OSError("the clock could not be read")
+        return time.time()
+
+    scheduler.clock_guard.wall = failing_once
+    scheduler.start()
+    assert wait_for(lambda: len(readings) >= 4), "readings go on after the failed one"
+
+
+def test_shutdown_ends_the_guard(scheduler: ClockSafeScheduler) -> None:
+    scheduler.start()
+    guard = scheduler.clock_guard.thread
+    assert guard is not None and guard.is_alive()
+    scheduler.shutdown(wait=True)
+    assert not guard.is_alive()
