@@ -160,6 +160,15 @@ class PolicyState:
     # The day or night the ignored-in-a-row count belongs to: it starts again with each.
     streak_of: tuple[str, dt.date] | None = None
 
+    def nudged(self, at: float, kind: str) -> None:
+        """A nudge (or a pause in the browser) about `kind` at `at`: the gaps count from here.
+        Never moves a time back (rows rebuilt on start come newest first)."""
+        self.last_any = max(self.last_any or at, at)
+        if kind == "blocklist":
+            self.last_blocklist = max(self.last_blocklist or at, at)
+        elif kind == "site":
+            self.last_site = max(self.last_site or at, at)
+
     @classmethod
     def rebuilt(
         cls,
@@ -187,11 +196,7 @@ class PolicyState:
                 state.night_count = (tonight, state.night_count[1] + 1)
                 state.night_part = (tonight, max(state.night_part[1], part))
         for row in recent:
-            state.last_any = max(state.last_any or row.at, row.at)
-            if row.kind == "blocklist":
-                state.last_blocklist = max(state.last_blocklist or row.at, row.at)
-            elif row.kind == "site":
-                state.last_site = max(state.last_site or row.at, row.at)
+            state.nudged(row.at, row.kind)
             if row.reason == "budget" and state.budget_nudged_on is None:
                 state.budget_nudged_on = days.day_of(row.at)
         for row in reversed(texts[:RECENT_MESSAGES]):
@@ -247,12 +252,7 @@ class Policy:
     def noted_pause(self, at: float, kind: Kind) -> None:
         """The browser held a page back for a breath. That was this moment's nudge: a
         notification about the same page right after it would only say it twice."""
-        state = self.state
-        state.last_any = max(state.last_any or at, at)
-        if kind == "blocklist":
-            state.last_blocklist = max(state.last_blocklist or at, at)
-        else:
-            state.last_site = max(state.last_site or at, at)
+        self.state.nudged(at, kind)
 
     def night_of(self, moment: Moment) -> dt.date | None:
         local = dt.datetime.combine(moment.local_date, moment.local_time)
@@ -445,11 +445,7 @@ class Policy:
         if line:
             body = f"{body}\n{line}"
         state = self.state
-        state.last_any = moment.at
-        if visit.kind == "blocklist":
-            state.last_blocklist = moment.at
-        else:
-            state.last_site = moment.at
+        state.nudged(moment.at, visit.kind)
         if night is not None:
             state.night_count = (night, self._tonight(night) + 1)
             state.night_part = (night, self._part(moment, night))
