@@ -17,12 +17,12 @@ def site_rules(settings: Settings, builtin: Sequence[RuleSettings]) -> list[Rule
     disabled = {name.casefold() for name in settings.catalogue.disabled}
     own = {site.name.casefold() for site in settings.sites}
     rules = [
-        Rule("site", site.name, site.match, site.apps)
+        Rule("site", site.name, site.match, site.apps, site.profiles)
         for site in builtin
         if site.name.casefold() not in disabled and site.name.casefold() not in own
     ]
     rules += [
-        Rule("site", site.name, site.match, site.apps)
+        Rule("site", site.name, site.match, site.apps, site.profiles)
         for site in settings.sites
         if site.name.casefold() not in disabled
     ]
