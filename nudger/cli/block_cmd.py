@@ -329,7 +329,7 @@ def _held_back(url: str, rules: Sequence[Rule], settings: Settings) -> bool:
     if settings.browser.pause_seconds <= 0:
         return False
     options = re2.Options()
-    options.case_sensitive = False  # as the browsers apply them
+    options.case_sensitive = True  # as the browsers apply them (the rules spell both cases)
     plan = pause_plan(rules, sites=settings.browser.pause_sites)
     form = browser_form(url)
     return any(re2.compile(str(rule["regex"]), options).search(form) for rule in plan.rules)

@@ -190,11 +190,12 @@ _ESCAPE = re.compile(r"%([0-9a-fA-F]{2})")
 
 
 def browser_form(url: str) -> str:
-    """The address as Chromium hands it to its request rules: escapes of letters, digits and
-    "-._~" read, every other character outside ASCII escaped (as UTF-8, upper-case hex). The
-    extension brings Firefox's addresses (which keep such escapes) to this form the same way
-    (addresses.js) before it tests them itself. The scheme's own port is left out, as browsers
-    do."""
+    """The address in the form nudger's browser rules are written for: escapes of letters,
+    digits and "-._~" read (a site reads `/%61lexdoe` as `/alexdoe`), every other character
+    outside ASCII escaped (as UTF-8, upper-case hex), the scheme's own port left out, the scheme
+    and the host in lower case. Browsers hand their request rules the address with such escapes
+    kept; the extension (addresses.js, the same steps) tests each page that arrives in this
+    form, and puts the pause in front of one its rules could not see."""
 
     def read(found: re.Match[str]) -> str:
         char = chr(int(found.group(1), 16))
@@ -203,19 +204,24 @@ def browser_form(url: str) -> str:
     text = _ESCAPE.sub(read, url)
     for port in _DEFAULT_PORTS:
         text = port.sub(r"\1", text)
+    text = _ORIGIN.sub(lambda found: found.group(0).lower(), text, count=1)
     return "".join(char if char.isascii() else quote(char, safe="") for char in text)
 
 
 # A browser leaves out the port its scheme uses anyway; nudger's rules then need not say it.
+# The scheme and the host: browsers write them in lower case.
+_ORIGIN = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#]*", re.IGNORECASE)
 _DEFAULT_PORTS = (
     re.compile(r"^(https://[^/?#]*?):443(?=[/?#]|$)", re.IGNORECASE),
     re.compile(r"^(http://[^/?#]*?):80(?=[/?#]|$)", re.IGNORECASE),
 )
 
 
-# Matched without regard to case, in JavaScript (the extension; Firefox's rules) and in RE2
-# (Chromium's rules): both read these the same way.
-# Kept small: Chromium allows each rule 2 KB once compiled (see fits_in_a_rule).
+# Read the same way by JavaScript (the extension; Firefox's rules) and RE2 (Chromium's rules),
+# matched with regard to case: the host is in lower case in the browser form, and each letter of
+# the path says both its cases ("[aA]"). Not "ignore case": RE2 then folds "k" and "s" to the
+# Kelvin sign and the long s too, and a rule with a few of them no longer fits in Chromium's
+# 2 KB per rule (see fits_in_a_rule).
 _START = r"^https?://(?:[^/?#@]*@)?(?:www\.)?"
 _END = r"(?:[/?#]|$)"
 
@@ -274,23 +280,29 @@ def _either(choices: Sequence[str]) -> str:
 
 
 def _segment(segment: str) -> str:
-    """A decoded segment as the browser form spells it: letters, digits and "-._~" as
-    themselves, other ASCII as itself or escaped, the rest escaped (as UTF-8) in either case
-    (the regex ignores case only for ASCII letters)."""
+    """A decoded segment as the browser form spells it: letters in either case, digits and
+    "-._~" as themselves, other ASCII as itself or escaped, the rest escaped (as UTF-8, the
+    letter's either case, the escapes' hex digits in either case)."""
     pieces = []
     for char in segment:
         if char in _UNRESERVED:
-            pieces.append(_escape(char))
+            pieces.append(_either_case(_escape(char)))
             continue
         if char.isascii():  # "@" in "/@alexdoe": a browser keeps "%40" as it is
-            pieces.append(_either([_escape(char), f"%{ord(char):02x}"]))
+            pieces.append(_either([_escape(char), _either_case(f"%{ord(char):02x}")]))
             continue
         spellings = list(
             dict.fromkeys(quote(variant, safe="") for variant in (char, char.upper(), char.lower()))
         )
         shared = _shared_bytes(spellings)
-        pieces.append(spellings[0][:shared] + _either([s[shared:] for s in spellings]))
+        rest = _either([_either_case(s[shared:]) for s in spellings])
+        pieces.append(_either_case(spellings[0][:shared]) + rest)
     return "".join(pieces)
+
+
+def _either_case(text: str) -> str:
+    """Each ASCII letter as a class of its two cases: "a" as "[aA]"."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isascii() and c.isalpha() else c for c in text)
 
 
 def _shared_bytes(spellings: Sequence[str]) -> int:
@@ -315,8 +327,10 @@ _SPECIAL = frozenset(".^$*+?()[]{}|\\")
 # -- packing the rules within the browsers' limits --------------------------------------------
 
 # Both browsers take at most 1,000 regex rules (Chromium's MAX_NUMBER_OF_REGEX_RULES, Firefox's
-# the same); Chromium also at most 5,000 redirect rules, which 1,000 stays under.
-MAX_REGEX_RULES = 1000
+# the same), dynamic and session rules together; Chromium also at most 5,000 redirect rules,
+# which this stays under. Some room is kept for the extension's own "go on" rules (one a tab).
+BROWSER_REGEX_RULES = 1000
+MAX_REGEX_RULES = BROWSER_REGEX_RULES - 50
 # Chromium compiles each regex rule with RE2 and a 2 KB memory budget; larger ones it refuses
 # (isRegexSupported says "memoryLimitExceeded").
 RULE_MEMORY = 2 << 10
@@ -327,7 +341,7 @@ MESSAGE_BUDGET = 900 * 1024
 def fits_in_a_rule(regex: str) -> bool:
     """Whether Chromium would accept `regex` as one rule: RE2, its options, its budget."""
     options = re2.Options()
-    options.case_sensitive = False
+    options.case_sensitive = True  # as the extension sends them (isUrlFilterCaseSensitive)
     options.never_capture = True
     options.log_errors = False
     options.max_mem = RULE_MEMORY
@@ -420,8 +434,3 @@ def _most_that_fit(addresses: Sequence[Address], fits: Callable[[str], bool]) ->
         if good + step <= len(addresses) and fits(_rendered(addresses[: good + step])):
             good += step
     return good
-
-
-def pause_rules(rules: Iterable[Rule], *, sites: bool) -> list[dict[str, object]]:
-    """The rules of `pause_plan`, as the companion takes them."""
-    return list(pause_plan(rules, sites=sites).rules)
