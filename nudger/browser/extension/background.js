@@ -290,7 +290,7 @@ function fromPausePage(sender) {
 // The pause page can load before the navigation's listener has finished (a busy browser takes
 // its time): wait for it a little.
 async function causeOf(tabId) {
-  for (let waited = 0; waited < 3000; waited += 100) {
+  for (let waited = 0; waited < 5000; waited += 100) {
     const held = await heldIn(tabId);
     if (held && (held.shown || Date.now() - held.at < CAUSE_MS)) {
       return held;

@@ -24,12 +24,17 @@ function pause() {
   }
 
   let closeInstead = false;
+  const close = () => api.runtime.sendMessage({ type: "pause_answer", answer: "away", close: true });
   const stepAway = () => {
-    const back = !closeInstead && history.length > 1;
-    api.runtime.sendMessage({ type: "pause_answer", answer: "away", close: !back }).then(() => {
-      if (back) {
-        history.back();
-      }
+    if (closeInstead || history.length < 2) {
+      close();
+      return;
+    }
+    // Back where the person came from; if there is nothing before this page (history.length
+    // counts pages ahead too), this page is still here a moment later: then close the tab.
+    api.runtime.sendMessage({ type: "pause_answer", answer: "away", close: false }).then(() => {
+      history.back();
+      setTimeout(close, 1000);
     });
   };
 
