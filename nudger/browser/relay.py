@@ -79,6 +79,8 @@ class Contact:
     last_seen: float
     connected: bool = True
     holding: int | None = None  # how many addresses it holds back for a pause (once it says)
+    only_counted: int | None = None  # addresses beyond its limits: counted, never paused
+    site_access: bool | None = None  # False: the person withdrew the access the pause needs
 
 
 @dataclass(eq=False, slots=True)
@@ -384,10 +386,18 @@ class BrowserRelay:
         now = time.time()
         with self._lock:
             earlier = self._contacts.get(pid)
-            holding = earlier.holding if earlier is not None else None
+            said = earlier or Contact(browser, pid, now)
             if kind == "holding":
-                holding = _count(message.get("count"))
-            self._contacts[pid] = Contact(browser, pid, now, holding=holding)
+                access = message.get("site_access")
+                said = dataclasses.replace(
+                    said,
+                    holding=_count(message.get("count")),
+                    only_counted=_count(message.get("only_counted")),
+                    site_access=access if isinstance(access, bool) else None,
+                )
+            self._contacts[pid] = dataclasses.replace(
+                said, browser=browser, last_seen=now, connected=True
+            )
             if kind == "state":
                 self._reports.append(_tab_report(message, pid, browser, now))
             elif kind in {"pause", "pause_answer"}:

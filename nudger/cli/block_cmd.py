@@ -269,7 +269,7 @@ def _list_blocklist(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from nudger.core.addresses import address_of
+    from nudger.core.addresses import address_of, split_url
     from nudger.core.matching import Matcher
     from nudger.sensing.base import Window
     from nudger.settings.catalogue import all_rules
@@ -279,7 +279,8 @@ def _test(args: argparse.Namespace) -> int:
     matcher = Matcher(rules, settings.watch.browsers)
     app = args.app or "chromium"
     title, url = args.title, args.url
-    if url is None and not args.app and address_of(title) is not None:
+    is_address = address_of(title) is not None or split_url(title) is not None
+    if url is None and not args.app and is_address:
         # An address alone (as the browser companion reports it), with no title to go by.
         title, url = "", title if "://" in title else f"https://{title}"
         print(_("Tested as a page address, with no title."))
@@ -322,17 +323,19 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _held_back(url: str, rules: Sequence[Rule], settings: Settings) -> bool:
-    """Whether the browser companion would pause before `url`, by the very rules it is sent."""
+    """Whether the browser companion would pause before `url`, by the very rules it is sent,
+    on the address as the browser gives it to them."""
     import re2
 
-    from nudger.core.addresses import pause_rules
+    from nudger.core.addresses import browser_form, pause_plan
 
     if settings.browser.pause_seconds <= 0:
         return False
     options = re2.Options()
-    options.case_sensitive = False  # as the browsers apply them
-    chosen = pause_rules(rules, sites=settings.browser.pause_sites)
-    return any(re2.compile(rule["regex"], options).search(url) for rule in chosen)
+    options.case_sensitive = True  # as the browsers apply them (the rules spell both cases)
+    plan = pause_plan(rules, sites=settings.browser.pause_sites)
+    form = browser_form(url)
+    return any(re2.compile(str(rule["regex"]), options).search(form) for rule in plan.rules)
 
 
 def _list_sites(args: argparse.Namespace) -> int:

@@ -205,21 +205,53 @@ def _heard_from(contacts: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]
 
 
 def _contact_state(contact: dict[str, Any]) -> str:
-
     ago = _ago(time.time() - float(contact.get("last_seen", 0)))
     if not contact.get("connected"):
+        if _still_open(contact):
+            return _(
+                "the extension last spoke {ago}, and the browser is still open: the extension "
+                "is off or removed (switch it on again in the browser's extensions page)"
+            ).format(ago=ago)
         return _(
             "host installed; the extension last spoke {ago}, and the browser has closed"
         ).format(ago=ago)
     state = _("connected; the extension last spoke {ago}").format(ago=ago)
     holding = contact.get("holding")
+    if contact.get("site_access") is False:
+        return state + _(
+            "; the pause is off: the extension may not access websites, so a page can show "
+            "before the pause comes (in about:addons, open nudger companion, Permissions, and "
+            "switch on access to all websites); pages are still counted"
+        )
     if holding == 0:
         state += _("; it holds no page back (nothing to pause before, or nudger is paused)")
     elif isinstance(holding, int):
         state += ngettext(
             "; it pauses before {count} address", "; it pauses before {count} addresses", holding
         ).format(count=holding)
+    only_counted = contact.get("only_counted")
+    if isinstance(only_counted, int) and only_counted > 0:
+        state += ngettext(
+            "; {count} more address is beyond what the browser can hold back: it is only counted",
+            "; {count} more addresses are beyond what the browser can hold back: they are only "
+            "counted",
+            only_counted,
+        ).format(count=only_counted)
     return state
+
+
+def _still_open(contact: dict[str, Any]) -> bool:
+    """Whether the browser that spoke is still running (its host gone: the extension is off)."""
+    import psutil
+
+    from nudger.browser.install import browser_of_process
+
+    try:
+        process = psutil.Process(int(contact.get("browser_pid", 0)))
+        name = process.name()
+    except (psutil.Error, ValueError, TypeError):
+        return False
+    return browser_of_process(name) is not None
 
 
 def _ago(seconds: float) -> str:

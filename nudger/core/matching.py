@@ -8,12 +8,12 @@ cached by window, because the window in front rarely changes between two samples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import re2
 
-from nudger.core.addresses import address_of, split_url
+from nudger.core.addresses import Address, ProfileIndex, address_of, split_url
 from nudger.core.patterns import re2_options, to_re2
 from nudger.core.printable import printable
 from nudger.core.translate import _
@@ -24,14 +24,18 @@ from nudger.core.types import Hit, Kind, Rule, Signal, Window
 MAX_TITLE_CHARS = 2048
 _CACHE_LIMIT = 1024
 
-# The browser's own name at the end of the title: " - Chromium", " — Mozilla Firefox", ...
-# Removed so that `$` in a pattern means the end of the page title.
+# The browser's own name at the end of the title: " - Chromium", " — Mozilla Firefox", ...,
+# with what private windows add ("— Mozilla Firefox Private Browsing", "- Chromium (Incognito)",
+# "- [InPrivate] - Microsoft Edge", "- Brave (Private)"). Removed so that `$` in a pattern means
+# the end of the page title, in a private window too.
 _BROWSER_SUFFIX = re.compile(
-    r"\s[-—–]\s(?:Mozilla Firefox|Firefox(?: Developer Edition| Nightly)?|LibreWolf|Waterfox"
+    r"\s[-—–]\s(?:\[InPrivate\]\s[-—–]\s)?"
+    r"(?:Mozilla Firefox|Firefox(?: Developer Edition| Nightly)?|LibreWolf|Waterfox"
     r"|Floorp|Zen Browser|Chromium|Google Chrome|Brave|Microsoft\u200b? Edge|Opera|Vivaldi"
-    r"|qutebrowser|Falkon|Konqueror|Midori)$"
+    r"|qutebrowser|Falkon|Konqueror|Midori)"
+    r"(?:\s(?:Private Browsing|\((?:Private Browsing|Incognito|Private|InPrivate|Guest)\)))?$"
 )
-_SUFFIX_WINDOW = 40
+_SUFFIX_WINDOW = 64
 REDACTED = "▒▒▒"
 
 
@@ -110,15 +114,22 @@ class _PatternSet:
 
 
 class _AddressIndex:
-    """The address patterns of one kind, by host: a page's address is looked up once."""
+    """The address patterns of one kind, by host: a page's address is looked up once.
+    `widen` makes a profile's address cover all that profile's pages (core/addresses.py)."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(
+        self, rules: Sequence[Rule], widen: Callable[[Address], Address] = lambda a: a
+    ) -> None:
         self._by_host: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         for index, rule in enumerate(rules):
             for pattern in rule.match:
                 address = address_of(pattern)
-                if address is not None:
-                    self._by_host.setdefault(address.host, []).append((address.segments, index))
+                if address is None:
+                    continue
+                address = widen(address)
+                for host in address.hosts:
+                    for path in address.paths:
+                        self._by_host.setdefault(host, []).append((path, index))
 
     def rules_matching(self, url: str) -> set[int]:
         if not self._by_host or not url:
@@ -163,7 +174,8 @@ class Matcher:
         # On a page's address, address patterns match by structure and words as text.
         self._blocklist_url_set = _PatternSet(self._blocklist, addresses=False)
         self._site_url_set = _PatternSet(self._sites, addresses=False)
-        self._blocklist_addresses = _AddressIndex(self._blocklist)
+        self._profiles = ProfileIndex(self._sites)
+        self._blocklist_addresses = _AddressIndex(self._blocklist, self._profiles.widen)
         self._site_addresses = _AddressIndex(self._sites)
         self._apps: dict[str, list[Rule]] = {}
         for rule in self._rules:
@@ -285,7 +297,8 @@ class Matcher:
                 patterns_used = rule.match
             for signal, text in texts:
                 for pattern in patterns_used:
-                    if _explains(pattern, signal, text):
+                    widen = self._profiles.widen if rule.kind == "blocklist" else None
+                    if _explains(pattern, signal, text, widen):
                         found.append(Explanation(rule.kind, rule.name, signal, pattern))
             for app in rule.apps:
                 if normalize_app(app) in apps:
@@ -293,11 +306,13 @@ class Matcher:
         return found
 
 
-def _explains(pattern: str, signal: Signal, text: str) -> bool:
+def _explains(
+    pattern: str, signal: Signal, text: str, widen: Callable[[Address], Address] | None
+) -> bool:
     """Whether `pattern` matches `text`: as the matcher does, by structure for an address."""
     address = address_of(pattern)
     if signal == "url" and address is not None:
-        return address.matches(text)
+        return (widen(address) if widen else address).matches(text)
     return bool(re2.compile(to_re2(pattern), re2_options()).search(safe_text(text)))
 
 

@@ -117,6 +117,8 @@ class Rule:
     name: str
     match: tuple[str, ...] = ()
     apps: tuple[str, ...] = ()
+    # A site's profile paths ("/{name}", "/stories/{name}"): see core/addresses.py.
+    profiles: tuple[str, ...] = ()
 
 
 MessageKind = Literal[

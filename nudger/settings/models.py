@@ -86,10 +86,12 @@ class RuleSettings(_Section):
     name: str = Field(min_length=1, max_length=80)
     match: tuple[str, ...] = ()
     apps: tuple[str, ...] = ()
+    # For a site: where a person's pages live on it, such as "/{name}" and "/stories/{name}".
+    profiles: tuple[str, ...] = ()
 
     def rule(self, kind: Kind) -> Rule:
         """The plain value the core matches with."""
-        return Rule(kind, self.name, self.match, self.apps)
+        return Rule(kind, self.name, self.match, self.apps, self.profiles)
 
     @field_validator("name")
     @classmethod
@@ -115,6 +117,20 @@ class RuleSettings(_Section):
                         value=index + 1, printable=printable(pattern), error=error
                     )
                 ) from None
+        return values
+
+    @field_validator("profiles")
+    @classmethod
+    def _profiles_are_paths(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for index, template in enumerate(values):
+            holders = [part for part in template.split("/") if "{name}" in part]
+            if not template.startswith("/") or len(holders) != 1 or template.count("{name}") != 1:
+                raise ValueError(
+                    _(
+                        "profile path {value} ('{printable}') must start with \"/\" and "
+                        "hold {{name}} once"
+                    ).format(value=index + 1, printable=printable(template))
+                )
         return values
 
     @field_validator("apps")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nudger.browser.relay import BrowserRelay, Contact
-from nudger.core.addresses import pause_rules
+from nudger.core.addresses import pause_plan
 from nudger.settings.catalogue import all_rules
 from nudger.settings.models import Settings
 
@@ -25,7 +25,7 @@ class Companion:
     def __init__(self, relay: BrowserRelay | None, settings: Settings) -> None:
         self.relay = relay
         self._settings = settings.browser
-        self._rules = pause_rules(all_rules(settings), sites=settings.browser.pause_sites)
+        self._plan = pause_plan(all_rules(settings), sites=settings.browser.pause_sites)
         self._told: dict[str, Any] | None = None
 
     @classmethod
@@ -41,7 +41,7 @@ class Companion:
 
     def apply(self, settings: Settings) -> None:
         self._settings = settings.browser
-        self._rules = pause_rules(all_rules(settings), sites=settings.browser.pause_sites)
+        self._plan = pause_plan(all_rules(settings), sites=settings.browser.pause_sites)
 
     def tell(self, *, paused: bool) -> None:
         """Send the browsers what to hold back, when it differs from what they were told."""
@@ -52,7 +52,9 @@ class Companion:
             "type": "pause_rules",
             "pause_seconds": self._settings.pause_seconds,
             "pause_again_minutes": self._settings.pause_again_minutes,
-            "rules": self._rules if holding else [],
+            "rules": list(self._plan.rules) if holding else [],
+            # Addresses beyond the browsers' limits: counted, never held back (and said so).
+            "only_counted": self._plan.only_counted if holding else 0,
         }
         if message != self._told:
             self._told = message
@@ -69,7 +71,7 @@ class Companion:
             "browser.pause_again_minutes": [
                 told.get("pause_again_minutes", self._settings.pause_again_minutes)
             ],
-            "browser.pause_sites": [any(rule["kind"] == "site" for rule in self._rules)],
+            "browser.pause_sites": [any(rule["kind"] == "site" for rule in self._plan.rules)],
         }
 
     def close(self) -> None:

@@ -306,6 +306,9 @@ class Daemon:
                             "connected": contact.connected,
                             "last_seen": contact.last_seen,
                             "holding": contact.holding,
+                            "only_counted": contact.only_counted,
+                            "site_access": contact.site_access,
+                            "browser_pid": contact.browser_pid,
                         }
                         for contact in self.companion.contacts()
                     ),

@@ -135,7 +135,7 @@ def test_firefox_gets_a_package_of_the_extension(tmp_path: Path) -> None:
 
 def test_the_pause_page_speaks_every_language_nudger_does() -> None:
     """The extension's own catalogues (_locales/): the same keys in each language, none empty,
-    and every one the pause page or the manifest asks for."""
+    and every one the pause page, the first-run page or the manifest asks for."""
     folder = extension_dir() / "_locales"
     catalogues = {
         lang: json.loads((folder / lang / "messages.json").read_text(encoding="utf-8"))
@@ -145,9 +145,8 @@ def test_the_pause_page_speaks_every_language_nudger_does() -> None:
     for lang, catalogue in catalogues.items():
         assert set(catalogue) == keys, lang
         assert all(entry["message"].strip() for entry in catalogue.values()), lang
-    asked = set(
-        re.findall(r'"(pause[A-Z]\w+|stepAway|goOn)"', (extension_dir() / "pause.js").read_text())
-    )
+    pages = "".join((extension_dir() / name).read_text() for name in ("pause.js", "welcome.js"))
+    asked = set(re.findall(r'"(pause[A-Z]\w+|stepAway|goOn|closeTab|welcome[A-Z]\w+)"', pages))
     manifest = (extension_dir() / "manifest.json").read_text()
     asked |= set(re.findall(r"__MSG_(\w+)__", manifest))
     assert asked == keys

@@ -214,6 +214,18 @@ def test_catalogue_covers_the_promised_sites() -> None:
         ("Inbox - Microsoft\u200b Edge", "Inbox"),
         ("A - B - C", "A - B - C"),
         ("Chromium", "Chromium"),
+        # Private windows: each browser adds its own words after its name.
+        ("Home / X — Mozilla Firefox Private Browsing", "Home / X"),
+        ("Home / X - Mozilla Firefox (Private Browsing)", "Home / X"),
+        ("Home / X — Firefox Developer Edition Private Browsing", "Home / X"),
+        ("Home / X — LibreWolf Private Browsing", "Home / X"),
+        ("Home / X - Chromium (Incognito)", "Home / X"),
+        ("Home / X - Google Chrome (Incognito)", "Home / X"),
+        ("Home / X - [InPrivate] - Microsoft\u200b Edge", "Home / X"),
+        ("Home / X - Brave (Private)", "Home / X"),
+        ("Home / X - Vivaldi (Private)", "Home / X"),
+        ("Home / X - Chromium (Guest)", "Home / X"),
+        ("Incognito", "Incognito"),
     ],
 )
 def test_page_title_strips_only_the_browser_name(title: str, page: str) -> None:
@@ -260,3 +272,42 @@ def test_a_title_is_kept_only_when_asked_for_and_only_when_it_matched() -> None:
     assert matcher.title_to_keep(window, hits, store_titles=False, redact_blocklist=False) is None
     other = Window(app="xterm", title="notes.txt")
     assert matcher.title_to_keep(other, (), store_titles=True, redact_blocklist=False) is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Alex Doe (@alexdoe) • Instagram photos and videos — Mozilla Firefox Private Browsing",
+        "Alex Doe (@alexdoe) • Instagram photos and videos - Chromium (Incognito)",
+    ],
+)
+def test_a_private_window_counts_the_site_and_the_person(matcher: Matcher, title: str) -> None:
+    """The site's title patterns end in `$`: the private-window words must not hide them."""
+    window = Window("firefox-esr", title, 101, ("Navigator", "firefox-esr"))
+    assert targets(matcher.match(window)) == {("site", "Instagram"), ("blocklist", "Alex")}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.instagram.com/stories/alexdoe/3456/",
+        "https://m.instagram.com/alexdoe",
+        "https://instagram.com./alexdoe",
+        "https://instagram.com//alexdoe",
+        "https://instagram.com/%61lexdoe/",
+    ],
+)
+def test_the_ex_s_profile_pages_count_as_the_person(matcher: Matcher, url: str) -> None:
+    """The README's own entry `instagram.com/alexdoe` covers the stories and the mobile host;
+    the title here names no one, so only the address can tell."""
+    assert ("blocklist", "Alex") in targets(matcher.match(chromium("Stories • Instagram", url)))
+    explained = matcher.explain(chromium("Stories • Instagram", url))
+    assert any(e.target == "Alex" and e.signal == "url" for e in explained)
+
+
+def test_a_post_s_address_does_not_carry_the_name(matcher: Matcher) -> None:
+    """A post at /p/… is counted by its title when the title names the person, not by address."""
+    post = "https://www.instagram.com/p/C0abc/"
+    assert ("blocklist", "Alex") not in targets(matcher.match(chromium("Instagram", post)))
+    named = chromium('Alex Doe on Instagram: "sunset"', post)
+    assert ("blocklist", "Alex") in targets(matcher.match(named))

@@ -40,6 +40,8 @@ class StandIn:
     asked_at: list[tuple[float, str]] = field(default_factory=list)
     # More of a page's body, by its path (a script that moves on to the next page, say).
     more: Callable[[str], str] = lambda _path: ""
+    # Server redirects by path: path -> where a 302 sends the browser.
+    redirects: dict[str, str] = field(default_factory=dict)
 
     def start(self) -> StandIn:
         self._servers: list[http.server.ThreadingHTTPServer] = []
@@ -91,6 +93,12 @@ class StandIn:
                     return
                 stand_in.asked_at.append((time.monotonic(), path))
                 stand_in.requests.append((host, path))
+                if path in stand_in.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", stand_in.redirects[path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 title = stand_in.titles.get(path, f"Page {path}")
                 body = (
                     f"<!doctype html><meta charset='utf-8'><title>{title}</title>"

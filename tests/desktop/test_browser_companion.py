@@ -9,14 +9,23 @@ the pages come from a local stand-in at the real sites' addresses (see browser_r
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.desktop.browser_rig import BROWSERS, CompanionBrowser, StandIn, address
-from tests.desktop.rig import Desktop, wait_until
+from tests.desktop.browser_rig import (
+    BROWSERS,
+    EXTENSION_ID,
+    ChromiumCompanion,
+    CompanionBrowser,
+    FirefoxCompanion,
+    StandIn,
+    address,
+)
+from tests.desktop.rig import Desktop, chromium_binary, wait_until
 from tests.nudger_process import NudgerDaemon, isolated_env, run_cli
 
 HOST = "www.instagram.com"
@@ -158,8 +167,7 @@ def test_the_pause_holds_the_page_back_and_both_answers_work(companion: Companio
     # Go on opens the page, after the breath.
     companion.open(HOST, EX_PAGE)
     browser.wait_title("A moment")
-    time.sleep(1.5)
-    browser.press_on_pause("on")
+    _go_on(companion, daemon, 2)
     browser.wait_title("Instagram")
     assert stand_in.fetched(EX_PAGE) == 1
     went_on = ("blocklist", "Alex", "go_on", 0, "browser", 1)
@@ -241,3 +249,221 @@ def test_the_pause_speaks_the_browsers_language(
         world.browser.wait_title(title)
     finally:
         world.stop()
+
+
+# -- every way a page opens (issue 23) ----------------------------------------------------------
+
+PAUSE = "A moment"
+PAUSED = "[browser]\npause_seconds = 1\npause_again_minutes = 10\n"
+
+
+def ready(companion: Companion, config: str = PAUSED + BLOCKLIST, holding: int = 1) -> NudgerDaemon:
+    daemon = companion.start_daemon(config)
+    daemon.wait_watching()
+    companion.start_browser(daemon, holding=holding)
+    return daemon
+
+
+def pauses_recorded(companion: Companion, daemon: NudgerDaemon) -> int:
+    return len(companion.pauses(daemon))
+
+
+def step_away(companion: Companion, daemon: NudgerDaemon, recorded: int) -> None:
+    """Escape on the pause: the tab closes (or goes back), and the answer is recorded."""
+    companion.browser.press_on_pause("away")
+    wait_until(lambda: companion.browser.title() != PAUSE, 15, "the pause to go")
+    wait_until(
+        lambda: [row[2] for row in companion.pauses(daemon)][recorded:] == ["away"],
+        15,
+        "the answer recorded",
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/stories/alexdoe/3456/", "/stories/ALEXDOE/"],
+)
+def test_the_ex_s_stories_are_held_back(companion: Companion, path: str) -> None:
+    daemon = ready(companion)
+    companion.open(HOST, path)
+    companion.browser.wait_title(PAUSE)
+    assert companion.stand_in.fetched(path) == 0
+    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    step_away(companion, daemon, 0)
+
+
+@pytest.mark.parametrize(
+    ("host", "path"),
+    [
+        ("m.instagram.com", "/alexdoe"),
+        ("instagram.com.", "/alexdoe/"),
+        ("www.instagram.com", "//alexdoe"),
+        ("www.instagram.com", "/%C3%A5lex/"),
+        ("www.instagram.com", "/ålex/"),
+    ],
+)
+def test_the_mobile_host_and_every_address_form_are_held_back(
+    companion: Companion, host: str, path: str
+) -> None:
+    """m.instagram.com, a dot after the host, an empty segment, and a non-ASCII name: the
+    browser's own rules hold them back before the page is asked for."""
+    config = PAUSED + BLOCKLIST.replace('alexdoe"]', 'alexdoe", "instagram.com/ålex"]')
+    daemon = ready(companion, config, holding=2)
+    browser = companion.browser
+    browser.open(address(browser, host, path))
+    browser.wait_title(PAUSE)
+    step_away(companion, daemon, 0)
+    assert companion.stand_in.requests == []  # not asked for
+
+
+def test_an_escaped_letter_is_paused_right_after_it_shows(companion: Companion) -> None:
+    """/%61lexdoe is /alexdoe to the site; the browsers keep the escape, so their rules do not
+    see the name: the extension sees the page arrive and puts the pause in front."""
+    daemon = ready(companion)
+    companion.open(HOST, "/%61lexdoe/")
+    companion.browser.wait_title(PAUSE)
+    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+
+
+def test_an_in_page_navigation_to_the_ex_s_page_goes_to_the_pause(companion: Companion) -> None:
+    """Instagram's own links change the address with history.pushState: no request at all."""
+    companion.stand_in.titles["/explore/"] = "Explore"
+    companion.stand_in.more = lambda path: (
+        "<script>setTimeout(() => { history.pushState({}, '', '/alexdoe/'); "
+        "document.title = 'Instagram'; }, 500);</script>"
+        if path == "/explore/"
+        else ""
+    )
+    daemon = ready(companion)
+    companion.open(HOST, "/explore/")
+    companion.browser.wait_title(PAUSE)
+    assert companion.stand_in.fetched(EX_PAGE) == 0
+    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    # Go on, after the breath: the page opens and stays.
+    _go_on(companion, daemon)
+    companion.browser.wait_title("Instagram")
+    assert companion.stand_in.fetched(EX_PAGE) == 1
+
+
+def _go_on(companion: Companion, daemon: NudgerDaemon, pauses: int = 1) -> None:
+    """Press Go on once the pause stands (recorded) and its breath (1 s) is over."""
+    wait_until(lambda: pauses_recorded(companion, daemon) >= pauses, 15, "the pause recorded")
+    # The breath itself (1 s), and the page's answer on a loaded machine: Go on is disabled
+    # until then by design, and pressed too early the keys land in the address bar.
+    time.sleep(4)
+    companion.browser.press_on_pause("on")
+
+
+def test_a_server_redirect_into_the_blocklist_is_held_back(companion: Companion) -> None:
+    """A 302 from /go/ to the ex's page. Firefox tells the extension about the redirect: the
+    pause is recorded and Go on opens the page. Chromium holds the page back too, but the
+    extension does not learn the address: the pause says the moment has passed (README)."""
+    companion.stand_in.redirects["/go/"] = "/alexdoe/"
+    daemon = ready(companion)
+    companion.open(HOST, "/go/")
+    companion.browser.wait_title(PAUSE)
+    assert companion.stand_in.fetched(EX_PAGE) == 0
+    if companion.browser.name == "chromium":
+        companion.browser.press_on_pause("away")  # "Close this tab": it closes
+        wait_until(lambda: companion.browser.title() != PAUSE, 20, "the pause to close")
+        assert pauses_recorded(companion, daemon) == 0  # nothing recorded that was not shown
+        assert companion.stand_in.fetched(EX_PAGE) == 0
+        return
+    _go_on(companion, daemon)
+    companion.browser.wait_title("Instagram")
+    assert companion.stand_in.fetched(EX_PAGE) == 1
+    wait_until(
+        lambda: [row[2] for row in companion.pauses(daemon)] == ["go_on"], 15, "go on recorded"
+    )
+
+
+def test_back_onto_an_old_pause_page_says_the_moment_has_passed(companion: Companion) -> None:
+    daemon = ready(companion)
+    browser = companion.browser
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title(PAUSE)
+    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    _go_on(companion, daemon)
+    browser.wait_title("Instagram")
+    browser.go_to(address(browser, "www.quiet-garden.org", "/elsewhere/"))
+    browser.wait_title("Page /elsewhere/")
+    # Back twice: past the profile, onto the old pause page.
+    browser.keys("alt+Left")
+    browser.wait_title("Instagram")
+    browser.keys("alt+Left")
+    wait_until(lambda: browser.title() in (PAUSE, "Instagram"), 15, "going back")
+    if browser.title() == PAUSE:
+        # Nothing to hold: the page says so, and stepping away still steps away (closes).
+        browser.press_on_pause("away")
+        wait_until(lambda: browser.title() != PAUSE, 15, "stepping away from the old pause")
+    assert pauses_recorded(companion, daemon) == 1  # recorded once, for the real redirect
+
+
+def test_a_site_cannot_read_or_frame_the_pause_page(companion: Companion) -> None:
+    """A page asks for the pause page by its fixed address and frames it: the browser does not
+    give it out (use_dynamic_url), and no pause is ever recorded for it."""
+    if companion.browser.name != "chromium":
+        pytest.skip("Firefox gives each installation its own random extension address")
+    pause_url = f"chrome-extension://{EXTENSION_ID}/pause.html"
+    companion.stand_in.more = lambda path: (
+        f"<iframe src='{pause_url}'></iframe><script>"
+        f"fetch('{pause_url}').then(() => document.title = 'probe: readable',"
+        " () => document.title = 'probe: refused');</script>"
+        if path == "/probe/"
+        else ""
+    )
+    daemon = ready(companion)
+    companion.open("www.quiet-garden.org", "/probe/")
+    companion.browser.wait_title("probe: refused")
+    companion.open(HOST, "/go-nowhere/")  # a later page: the daemon has heard everything
+    companion.browser.wait_title("Page /go-nowhere/")
+    assert pauses_recorded(companion, daemon) == 0
+
+
+@pytest.mark.parametrize("count", [1001, 10_000])
+def test_a_long_blocklist_is_held_back_and_status_says_so(companion: Companion, count: int) -> None:
+    """Chromium refuses more than 1,000 regex rules at once; packed, every entry fits."""
+    names = ", ".join(f'"instagram.com/person{i:05d}"' for i in range(count - 1))
+    config = PAUSED + BLOCKLIST.replace('alexdoe"]', f'alexdoe", {names}]')
+    daemon = ready(companion, config, holding=count)
+    companion.open(HOST, f"/person{count - 2:05d}/")
+    companion.browser.wait_title(PAUSE)
+    companion.open(HOST, "/stories/alexdoe/1/")
+    companion.browser.wait_title(PAUSE)
+    status = run_cli(daemon.env, "browser", "status")
+    assert f"it pauses before {count} addresses" in status.stdout
+    assert "only counted" not in status.stdout
+
+
+PRIVATE_TITLE = "Sam Lee (@samlee) • Instagram photos and videos"
+
+
+def test_a_private_window_is_counted_by_its_title(companion: Companion) -> None:
+    """The extension does not run in private windows unless allowed; the window's title still
+    counts the site, once the browser's private-window words are taken off its end.
+    (Firefox's "— Mozilla Firefox Private Browsing" is checked in tests/core/test_matching.py:
+    its private window did not come to the front on this rig.)"""
+    if companion.browser.name != "chromium":
+        pytest.skip("Firefox's private window does not come to the front on this rig")
+    companion.stand_in.titles["/samlee/"] = PRIVATE_TITLE
+    daemon = companion.start_daemon("[browser]\npause_seconds = 0\n" + BLOCKLIST)
+    daemon.wait_watching()
+    companion.start_browser(daemon, holding=0)
+    browser = companion.browser
+    url = address(browser, HOST, "/samlee/")
+    if isinstance(browser, FirefoxCompanion):
+        argv = ["firefox-esr", "--profile", str(browser.profile), "--private-window", url]
+        env = {**companion.desktop.env, **browser._env()}
+    else:
+        assert isinstance(browser, ChromiumCompanion)
+        argv = [chromium_binary(), *browser._flags(), "--incognito", url]
+        env = {**companion.desktop.env, "HOME": str(browser.home)}
+    subprocess.run(argv, env=env, check=True, capture_output=True, timeout=30)
+    wait_until(
+        lambda: PRIVATE_TITLE in companion.desktop._title_of(companion.desktop.active_window()),
+        30,
+        "the private window in front",
+    )
+    daemon.wait_for_visit("site", "Instagram", min_seconds=2, timeout=30)
+    signals = daemon.query("SELECT DISTINCT signal FROM visits WHERE target = 'Instagram'")
+    assert ("title",) in signals

@@ -2,21 +2,27 @@
 // blocklist back for a slow breath. It talks to nothing but nudger's own native-messaging host.
 "use strict";
 
+// Chromium runs this as a service worker (importScripts); Firefox loads addresses.js first.
+if (typeof importScripts === "function" && !globalThis.nudgerAddresses) {
+  importScripts("addresses.js");
+}
+const { ruleFor } = globalThis.nudgerAddresses;
 const api = globalThis.browser ?? globalThis.chrome;
 const HOST = "app.nudger.companion";
 const IDLE_SECONDS = 60; // nudger adds this back: "idle" is said once input stopped this long ago
 const PAUSE_RULE_BASE = 1000; // dynamic rules: 1000 + n; session "go on" rules: 5000 + tab id
 const ALLOW_RULE_BASE = 5000;
+const PAUSE_PAGE = "pause.html";
+// A navigation that was about to open a held-back page is taken as the pause's cause only this
+// long: a pause page opened later (from the tab's history, say) has nothing to hold.
+const CAUSE_MS = 60000;
+const EVERY_SITE = { origins: ["<all_urls>"] };
 
 let port = null;
 let retryMs = 1000;
 let idleSince = null;
 // The rules as nudger last sent them (also kept in storage, for a restarted service worker).
 let pauseRules = null;
-// tab id -> the address it was about to open, the rule that held it back, and the pause's id
-const heldBack = new Map();
-// tab id -> until when it may open its held-back page again without a pause (ms)
-const allowedUntil = new Map();
 
 function connect() {
   try {
@@ -36,6 +42,7 @@ function connect() {
   retryMs = 1000;
   send({ type: "hello", version: api.runtime.getManifest().version });
   reportState();
+  reportHolding();
 }
 
 function send(message) {
@@ -68,6 +75,24 @@ async function reportState() {
   });
 }
 
+// -- state that outlives the service worker (Chromium unloads it after ~30 s idle) -------------
+
+const session = api.storage.session ?? api.storage.local;
+
+async function sessionValue(key, fallback) {
+  const found = await session.get(key);
+  return found[key] ?? fallback;
+}
+
+// What a tab was about to open when a rule held it back: {url, regex, pauseId, at, shown}.
+// Kept here, never in the pause page's own address or title, where someone looking at the
+// screen would read it.
+const heldIn = (tabId) => sessionValue(`held:${tabId}`, null);
+const holdIn = (tabId, held) => session.set({ [`held:${tabId}`]: held });
+const releaseIn = (tabId) => session.remove(`held:${tabId}`);
+// Until when a tab may open its held-back page again without a pause (ms).
+const allowedUntil = (tabId) => sessionValue(`allowed:${tabId}`, 0);
+
 // -- what nudger asks: which addresses to hold back, and for how long -------------------------
 
 async function fromNudger(message) {
@@ -75,36 +100,96 @@ async function fromNudger(message) {
     await api.storage.local.set({
       pauseSeconds: message.pause_seconds,
       pauseAgainMinutes: message.pause_again_minutes,
+      onlyCounted: message.pause_seconds > 0 ? (message.only_counted ?? 0) : 0,
     });
     await installPauseRules(message.rules, message.pause_seconds > 0);
   } else if (message.type === "nudger_stopped") {
     // nudger is not running (or was stopped on purpose): hold nothing back until it is again.
+    await api.storage.local.set({ onlyCounted: 0 });
     await installPauseRules([], false);
   }
 }
 
+async function regexSupported(regex) {
+  const check = api.declarativeNetRequest.isRegexSupported;
+  if (typeof check !== "function") {
+    return true;
+  }
+  try {
+    const { isSupported } = await check({ regex, isCaseSensitive: true });
+    return isSupported;
+  } catch (error) {
+    return false;
+  }
+}
+
 async function installPauseRules(rules, enabled) {
-  const existing = await api.declarativeNetRequest.getDynamicRules();
-  const addRules = enabled
-    ? rules.map((rule, index) => ({
-        id: PAUSE_RULE_BASE + index,
-        priority: 1,
-        action: { type: "redirect", redirect: { extensionPath: "/pause.html" } },
-        condition: {
-          regexFilter: rule.regex,
-          isUrlFilterCaseSensitive: false,
-          resourceTypes: ["main_frame"],
-        },
-      }))
-    : [];
-  await api.declarativeNetRequest.updateDynamicRules({
-    removeRuleIds: existing.map((rule) => rule.id),
-    addRules,
+  // Each rule as the browser takes it; one it refuses (too big for its budget) is left out
+  // rather than failing them all, and counted as left out.
+  const accepted = [];
+  let refused = 0;
+  for (const rule of enabled ? rules : []) {
+    if (await regexSupported(rule.regex)) {
+      accepted.push(rule);
+    } else {
+      refused += rule.entries ?? 1;
+    }
+  }
+  const addRules = accepted.map((rule, index) => ({
+    id: PAUSE_RULE_BASE + index,
+    priority: 1,
+    action: { type: "redirect", redirect: { extensionPath: `/${PAUSE_PAGE}` } },
+    condition: {
+      regexFilter: rule.regex,
+      isUrlFilterCaseSensitive: true,
+      resourceTypes: ["main_frame"],
+    },
+  }));
+  let installed = accepted;
+  try {
+    const existing = await api.declarativeNetRequest.getDynamicRules();
+    await api.declarativeNetRequest.updateDynamicRules({
+      removeRuleIds: existing.map((rule) => rule.id),
+      addRules,
+    });
+  } catch (error) {
+    // The browser refused them all (a limit it has and nudger did not know): say so, and keep
+    // nothing half-installed that nudger would not know about.
+    installed = [];
+    refused = (enabled ? rules : []).reduce((sum, rule) => sum + (rule.entries ?? 1), 0);
+    try {
+      const existing = await api.declarativeNetRequest.getDynamicRules();
+      await api.declarativeNetRequest.updateDynamicRules({
+        removeRuleIds: existing.map((rule) => rule.id),
+      });
+    } catch (ignored) {
+      // nothing more to do: the count below says nothing is held back
+    }
+  }
+  pauseRules = installed;
+  await api.storage.local.set({ pauseRules, refused });
+  await reportHolding();
+}
+
+// So that `nudger browser status` can say what this browser holds back, what it only counts,
+// and whether the person switched off the site access the pause needs (a count only).
+async function reportHolding() {
+  const { refused = 0, onlyCounted = 0 } = await api.storage.local.get(["refused", "onlyCounted"]);
+  const rules = await currentRules();
+  send({
+    type: "holding",
+    count: rules.reduce((sum, rule) => sum + (rule.entries ?? 1), 0),
+    only_counted: refused + onlyCounted,
+    site_access: await siteAccess(),
   });
-  pauseRules = enabled ? rules : [];
-  await api.storage.local.set({ pauseRules });
-  // So that `nudger browser status` can say what this browser holds back (a count only).
-  send({ type: "holding", count: addRules.length });
+}
+
+async function siteAccess() {
+  try {
+    return await api.permissions.contains(EVERY_SITE);
+  } catch (error) {
+    return true; // a browser without the switch
+  }
 }
 
 async function currentRules() {
@@ -114,64 +199,149 @@ async function currentRules() {
   return pauseRules;
 }
 
-// The address a tab was about to open, before the pause page took its place. Kept here, never in
-// the pause page's own address or title, where someone looking at the screen would read it.
-api.webNavigation.onBeforeNavigate.addListener(async (details) => {
-  if (details.frameId !== 0 || (allowedUntil.get(details.tabId) ?? 0) > Date.now()) {
-    return;
+// -- seeing a held-back page coming -----------------------------------------------------------
+
+// Our own pages, at their fixed or their per-session (use_dynamic_url) address.
+const OWN_SCHEME = new URL(api.runtime.getURL("")).protocol;
+const isOurs = (url) => url.startsWith(api.runtime.getURL("")) || url.startsWith(OWN_SCHEME);
+
+// A tab is about to open `url` (a link, an address typed, a server's redirect): note what a
+// pause page in that tab would hold back.
+async function opening(tabId, url) {
+  if (tabId < 0 || isOurs(url) || (await allowedUntil(tabId)) > Date.now()) {
+    return null;
   }
-  if (details.url.startsWith(api.runtime.getURL(""))) {
-    return; // the pause page itself (Firefox reports the redirect to it as a navigation)
+  const rule = ruleFor(await currentRules(), url);
+  const earlier = await heldIn(tabId);
+  if (!rule) {
+    if (earlier?.shown) {
+      // Off to another page from the pause: that is stepping away too.
+      send({ type: "pause_answer", pause_id: earlier.pauseId, url: earlier.url, answer: "away" });
+    }
+    if (earlier) {
+      await releaseIn(tabId);
+    }
+    return null;
   }
-  const rule = (await currentRules()).find((r) => new RegExp(r.regex, "iu").test(details.url));
-  const earlier = heldBack.get(details.tabId);
-  if (earlier && !rule) {
-    // Off to another page from the pause: that is stepping away too.
-    send({ type: "pause_answer", pause_id: earlier.pauseId, url: earlier.url, answer: "away" });
-    heldBack.delete(details.tabId);
+  if (earlier && earlier.url === url && Date.now() - earlier.at < 5000) {
+    return earlier; // the same navigation, reported twice (a browser may): one pause for it
   }
-  if (rule) {
-    heldBack.set(details.tabId, { url: details.url, rule, pauseId: crypto.randomUUID() });
+  const held = { url, regex: rule.regex, pauseId: crypto.randomUUID(), at: Date.now(), shown: false };
+  await holdIn(tabId, held);
+  return held;
+}
+
+api.webNavigation.onBeforeNavigate.addListener((details) => {
+  if (details.frameId === 0) {
+    opening(details.tabId, details.url);
   }
 });
 
-// The pause page can load before onBeforeNavigate's listener has finished (a busy browser
-// takes its time): wait for it a little.
-async function heldIn(tabId) {
-  for (let waited = 0; waited < 5000 && !heldBack.has(tabId); waited += 50) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+// A server's redirect (a 302 from /go to the ex's page) is no new navigation: the request
+// carries on to the new address, where the rule redirects it to the pause.
+if (api.webRequest?.onBeforeRedirect) {
+  api.webRequest.onBeforeRedirect.addListener(
+    (details) => {
+      if (!isOurs(details.redirectUrl)) {
+        opening(details.tabId, details.redirectUrl);
+      }
+    },
+    { urls: ["<all_urls>"], types: ["main_frame"] },
+  );
+}
+
+// A page that shows although a rule holds it back: an in-page navigation (history.pushState,
+// as Instagram's own links do), or a load the browser's rules did not catch (site access
+// switched off). The page has shown; the pause comes at once.
+async function shownAnyway(details) {
+  if (details.frameId !== 0 || isOurs(details.url)) {
+    return;
   }
-  return heldBack.get(tabId);
+  if ((await allowedUntil(details.tabId)) > Date.now()) {
+    return;
+  }
+  const held = await opening(details.tabId, details.url);
+  const tab = held && (await api.tabs.get(details.tabId));
+  if (held && !held.shown && tab && !isOurs(tab.url ?? "")) {
+    await api.tabs.update(details.tabId, { url: api.runtime.getURL(PAUSE_PAGE) });
+  }
+}
+
+api.webNavigation.onHistoryStateUpdated.addListener(shownAnyway);
+api.webNavigation.onCommitted.addListener(shownAnyway);
+
+// -- the pause page ---------------------------------------------------------------------------
+
+// Only the pause page itself, as the top-level document of a tab, may speak for a pause: not a
+// frame of it inside some site's page.
+// (Its address may be a per-session one: use_dynamic_url. The page itself also checks that it is
+// not framed, before it says anything.)
+function fromPausePage(sender) {
+  let path = "";
+  try {
+    path = new URL(sender.url).pathname;
+  } catch (error) {
+    return false;
+  }
+  const topLevel = sender.frameId === 0 || sender.frameId === undefined;
+  return sender.tab?.id !== undefined && topLevel && path === `/${PAUSE_PAGE}`;
+}
+
+// The pause page can load before the navigation's listener has finished (a busy browser takes
+// its time): wait for it a little.
+async function causeOf(tabId) {
+  for (let waited = 0; waited < 5000; waited += 100) {
+    const held = await heldIn(tabId);
+    if (held && (held.shown || Date.now() - held.at < CAUSE_MS)) {
+      return held;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return null;
+}
+
+async function pauseOpened(tabId) {
+  const { pauseSeconds = 5 } = await api.storage.local.get("pauseSeconds");
+  const held = await causeOf(tabId);
+  if (held && !held.shown) {
+    // Recorded once, and only now that the pause really stands in the tab.
+    await holdIn(tabId, { ...held, shown: true });
+    send({ type: "pause", pause_id: held.pauseId, url: held.url });
+  }
+  return { pauseSeconds, known: Boolean(held) };
+}
+
+async function answered(tabId, message) {
+  const held = await heldIn(tabId);
+  if (held) {
+    await releaseIn(tabId);
+    if (held.shown) {
+      send({ type: "pause_answer", pause_id: held.pauseId, url: held.url, answer: message.answer });
+    }
+    if (message.answer === "go_on") {
+      await goOn(tabId, held);
+      return;
+    }
+  }
+  // Stepping away always steps away, whether or not there was anything to hold.
+  if (message.answer === "away" && message.close) {
+    await api.tabs.remove(tabId);
+  }
 }
 
 api.runtime.onMessage.addListener((message, sender, reply) => {
-  const tabId = sender.tab?.id;
-  if (message.type === "pause_opened") {
-    Promise.all([api.storage.local.get(["pauseSeconds"]), heldIn(tabId)]).then(
-      ([{ pauseSeconds = 5 }, held]) => {
-        if (held && !held.reported) {
-          held.reported = true;
-          send({ type: "pause", pause_id: held.pauseId, url: held.url });
-        }
-        reply({ pauseSeconds, known: Boolean(held) });
-      },
-    );
-    return true; // the reply comes later
+  if (!fromPausePage(sender)) {
+    return false;
   }
-  const held = tabId === undefined ? undefined : heldBack.get(tabId);
-  if (message.type === "pause_answer" && held) {
-    send({ type: "pause_answer", pause_id: held.pauseId, url: held.url, answer: message.answer });
-    heldBack.delete(tabId);
-    if (message.answer === "go_on") {
-      goOn(tabId, held).then(() => reply({}));
-      return true;
-    }
-    if (message.answer === "away" && message.close) {
-      api.tabs.remove(tabId);
-    }
-  }
-  reply({});
-  return false;
+  const tabId = sender.tab.id;
+  const work =
+    message.type === "pause_opened"
+      ? pauseOpened(tabId)
+      : message.type === "pause_answer"
+        ? answered(tabId, message).then(() => ({}))
+        : Promise.resolve({});
+  work.then(reply, () => reply({}));
+  return true; // the reply comes later
 });
 
 async function goOn(tabId, held) {
@@ -180,23 +350,27 @@ async function goOn(tabId, held) {
   const id = ALLOW_RULE_BASE + (tabId % 100000);
   // At least long enough for the page to open (browsers fire alarms 30 s apart at the least).
   const until = Date.now() + Math.max(pauseAgainMinutes * 60000, 30000);
-  allowedUntil.set(tabId, until);
-  await api.declarativeNetRequest.updateSessionRules({
-    removeRuleIds: [id],
-    addRules: [
-      {
-        id,
-        priority: 2,
-        action: { type: "allow" },
-        condition: {
-          tabIds: [tabId],
-          regexFilter: held.rule.regex,
-          isUrlFilterCaseSensitive: false,
-          resourceTypes: ["main_frame"],
+  await session.set({ [`allowed:${tabId}`]: until });
+  try {
+    await api.declarativeNetRequest.updateSessionRules({
+      removeRuleIds: [id],
+      addRules: [
+        {
+          id,
+          priority: 2,
+          action: { type: "allow" },
+          condition: {
+            tabIds: [tabId],
+            regexFilter: held.regex,
+            isUrlFilterCaseSensitive: true,
+            resourceTypes: ["main_frame"],
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  } catch (error) {
+    // No room for one more rule: the page still opens (below) once; a reload pauses again.
+  }
   api.alarms.create(`allow-${id}`, { when: until });
   await api.tabs.update(tabId, { url: held.url });
 }
@@ -208,6 +382,18 @@ api.alarms.onAlarm.addListener((alarm) => {
   }
 });
 
+// -- the site access the pause needs ----------------------------------------------------------
+
+// Firefox lets the person switch off "Access your data for all websites"; without it the
+// browser's rules never fire. Ask for it on the first-run page, and tell nudger either way.
+api.permissions.onAdded?.addListener(reportHolding);
+api.permissions.onRemoved?.addListener(reportHolding);
+api.runtime.onInstalled.addListener(async ({ reason }) => {
+  if (reason === "install" && !(await siteAccess())) {
+    api.tabs.create({ url: api.runtime.getURL("welcome.html") });
+  }
+});
+
 // -- what is in front ---------------------------------------------------------------------------
 
 api.tabs.onActivated.addListener(reportState);
@@ -216,14 +402,13 @@ api.tabs.onUpdated.addListener((tabId, change, tab) => {
     reportState();
   }
 });
-api.tabs.onRemoved.addListener((tabId) => {
-  const held = heldBack.get(tabId);
-  if (held) {
+api.tabs.onRemoved.addListener(async (tabId) => {
+  const held = await heldIn(tabId);
+  if (held?.shown) {
     // Closing the tab on the pause page is stepping away too.
     send({ type: "pause_answer", pause_id: held.pauseId, url: held.url, answer: "away" });
   }
-  heldBack.delete(tabId);
-  allowedUntil.delete(tabId);
+  await session.remove([`held:${tabId}`, `allowed:${tabId}`]);
 });
 api.windows.onFocusChanged.addListener(reportState);
 api.idle.setDetectionInterval(IDLE_SECONDS);

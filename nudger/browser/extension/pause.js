@@ -3,47 +3,79 @@
 "use strict";
 
 const api = globalThis.browser ?? globalThis.chrome;
-const away = document.getElementById("away");
-const on = document.getElementById("on");
 
 // In the browser's own language (_locales/), with the English in the page as the fallback.
 const say = (key, fallback) => (api.i18n && api.i18n.getMessage(key)) || fallback;
-document.title = say("pauseTitle", document.title);
-document.documentElement.lang = ((api.i18n && api.i18n.getMessage("@@ui_locale")) || "en").replace("_", "-");
-for (const [id, key] of [
-  ["guide", "pauseGuide"],
-  ["question", "pauseQuestion"],
-  ["away", "stepAway"],
-  ["on", "goOn"],
-  ["quiet", "pauseQuiet"],
-]) {
-  const element = document.getElementById(id);
-  element.textContent = say(key, element.textContent);
-}
 
-api.runtime.sendMessage({ type: "pause_opened" }).then(({ pauseSeconds, known }) => {
-  const seconds = Math.max(0, Number(pauseSeconds) || 0);
-  document.documentElement.style.setProperty("--breath", `${seconds}s`);
-  // Going on is possible once the breath is taken (and only when there is a page to go on to).
-  setTimeout(() => { on.disabled = !known; }, seconds * 1000);
-});
+function pause() {
+  const away = document.getElementById("away");
+  const on = document.getElementById("on");
+  document.title = say("pauseTitle", document.title);
+  document.documentElement.lang = (say("@@ui_locale", "en")).replace("_", "-");
+  for (const [id, key] of [
+    ["guide", "pauseGuide"],
+    ["question", "pauseQuestion"],
+    ["away", "stepAway"],
+    ["on", "goOn"],
+    ["quiet", "pauseQuiet"],
+  ]) {
+    const element = document.getElementById(id);
+    element.textContent = say(key, element.textContent);
+  }
 
-away.addEventListener("click", () => {
-  const back = history.length > 1;
-  api.runtime.sendMessage({ type: "pause_answer", answer: "away", close: !back }).then(() => {
-    if (back) {
+  let closeInstead = false;
+  const close = () => api.runtime.sendMessage({ type: "pause_answer", answer: "away", close: true });
+  const stepAway = () => {
+    if (closeInstead || history.length < 2) {
+      close();
+      return;
+    }
+    // Back where the person came from; if there is nothing before this page (history.length
+    // counts pages ahead too), this page is still here a moment later: then close the tab.
+    api.runtime.sendMessage({ type: "pause_answer", answer: "away", close: false }).then(() => {
       history.back();
+      setTimeout(close, 1000);
+    });
+  };
+
+  api.runtime.sendMessage({ type: "pause_opened" }).then(({ pauseSeconds, known }) => {
+    if (!known) {
+      // Opened again from the tab's history, or after the browser forgot: nothing to hold.
+      document.getElementById("question").textContent = say("pausePassed", "This moment has passed.");
+      away.textContent = say("closeTab", "Close this tab");
+      on.hidden = true;
+      closeInstead = true;
+      return;
+    }
+    const seconds = Math.max(0, Number(pauseSeconds) || 0);
+    document.documentElement.style.setProperty("--breath", `${seconds}s`);
+    // Going on is possible once the breath is taken.
+    setTimeout(() => { on.disabled = false; }, seconds * 1000);
+  });
+
+  // Only a person's own clicks and keys count: not a script's, not another page's.
+  away.addEventListener("click", (event) => {
+    if (event.isTrusted) {
+      stepAway();
     }
   });
-});
+  on.addEventListener("click", (event) => {
+    if (event.isTrusted && !on.disabled) {
+      on.disabled = true;
+      api.runtime.sendMessage({ type: "pause_answer", answer: "go_on" });
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.isTrusted && event.key === "Escape") {
+      stepAway();
+    }
+  });
+}
 
-on.addEventListener("click", () => {
-  on.disabled = true;
-  api.runtime.sendMessage({ type: "pause_answer", answer: "go_on" });
-});
-
-document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape") {
-    away.click();
-  }
-});
+// The pause acts only as the page in front of a tab: framed inside another page, it does
+// nothing at all (that page could otherwise click "Go on" for the person).
+if (window.top === window) {
+  pause();
+} else {
+  document.body.replaceChildren();
+}

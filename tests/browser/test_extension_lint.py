@@ -1,0 +1,35 @@
+"""The extension passes Mozilla's linter (`web-ext lint`, installed by scripts/test into
+tools/node/): what addons.mozilla.org and Firefox would refuse or warn about is caught here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from nudger.browser.install import extension_dir
+
+WEB_EXT = Path(__file__).parents[2] / "tools" / "node" / "node_modules" / ".bin" / "web-ext"
+# One manifest serves both browsers: Chromium runs background.js as a service worker, Firefox
+# as a script; Firefox's linter notes that it ignores the first.
+EXPECTED = {"BACKGROUND_SERVICE_WORKER_IGNORED"}
+
+
+def test_web_ext_lint_finds_nothing_wrong() -> None:
+    assert WEB_EXT.exists(), "web-ext is missing: ./scripts/test installs it into tools/node"
+    result = subprocess.run(
+        [str(WEB_EXT), "lint", "--source-dir", str(extension_dir()), "--output", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(result.stdout)
+    found = [
+        (kind, item["code"], item.get("file"), item["message"])
+        for kind in ("errors", "warnings", "notices")
+        for item in report[kind]
+        if item["code"] not in EXPECTED
+    ]
+    assert found == []
+    assert report["summary"]["errors"] == 0
