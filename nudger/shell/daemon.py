@@ -40,9 +40,11 @@ from nudger.shell.history import FIRST_RUN_KEY
 from nudger.shell.instance import DaemonStatus, InstanceLock
 from nudger.shell.pause import PauseFile
 from nudger.shell.scheduling import ClockSafeScheduler
-from nudger.shell.signals import RELOAD, SignalInbox
+from nudger.shell.signals import RELOAD, WAKE, SignalInbox
+from nudger.shell.status_icon import StatusIconFeed
 from nudger.shell.watcher import Watcher
 from nudger.store import Store, StoreError
+from nudger.tray import choose_status_icon
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,15 @@ class Daemon:
             expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
         )
         self.companion.tell(paused=self._paused())
+        self.status_icon = StatusIconFeed(
+            choose_status_icon(),
+            pause_file,
+            self.store,
+            lambda: self.watcher.days,
+            config_file=self.config.user_file,
+            data_dir=self.data_dir,
+            post=self.signals.post,
+        )
         _note_first_run(self.store)
         log.info(
             "nudger started (pid %s); data in %s; config from %s",
@@ -157,6 +168,8 @@ class Daemon:
             next_run_time=datetime.now(self.scheduler.timezone),
         )
         self._publish_status()
+        if settings.ui.status_icon:
+            self.status_icon.start()
 
     def stop_parts(self) -> bool:
         """Stop the jobs, close the visits in progress and save them. True when all were saved."""
@@ -164,6 +177,7 @@ class Daemon:
             # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
             self.scheduler.shutdown(wait=True)
         saved = self.watcher.stop()
+        self.status_icon.close()
         self.companion.close()
         self.notifier.close()
         self.store.close()
@@ -236,6 +250,7 @@ class Daemon:
                     observed.at, observed.reading, observed.step.ended, self.watcher.open_visits()
                 )
                 self.companion.tell(paused=self._paused(observed.at))
+                self.status_icon.update(observed.at, read_today=True)
             except Exception:  # a nudge bug must never stop the counting
                 log.exception("deciding on a nudge failed; counting goes on")
         # `nudger status` right after start (or after the desktop comes or goes) should say
@@ -359,6 +374,11 @@ class Daemon:
         """Wait for signals: SIGHUP reloads, SIGTERM and SIGINT return (and so stop)."""
         while True:
             signum = self.signals.next()
+            if signum in WAKE:
+                for command in self.signals.posted():
+                    self.status_icon.carry_out(command)
+                    self.companion.tell(paused=self._paused())
+                continue
             if signum in RELOAD:
                 self._config_stamp = _stamp(self.config.user_file)
                 self.reload()
