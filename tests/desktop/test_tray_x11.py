@@ -1,0 +1,137 @@
+"""The status icon on a real session bus, read by a test host that speaks the watcher's side of
+the StatusNotifierItem protocol as a panel does (tests/desktop/tray_host.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop.rig import Desktop, wait_until
+from tests.desktop.tray_host import TrayHost
+from tests.nudger_process import NudgerDaemon, run_cli
+
+pytestmark = pytest.mark.desktop
+
+CONFIG = '[[blocklist]]\nname = "Alex"\nmatch = ["Alex Doe"]\n'
+MENU = ("Pause 1 hour", "Today's summary", "Someone to talk to", "Settings")
+
+
+@pytest.fixture
+def host(desktop: Desktop) -> Iterator[TrayHost]:
+    running = TrayHost(desktop.bus_address).start()
+    yield running
+    running.stop()
+
+
+def _status(daemon: NudgerDaemon) -> str:
+    return run_cli(daemon.env, "status").stdout
+
+
+def _every_text(host: TrayHost) -> str:
+    properties = host.properties()
+    tooltip = properties["ToolTip"]
+    return " ".join([properties["Title"], tooltip[0], tooltip[2], tooltip[3], *host.layout()])
+
+
+def test_the_icon_registers_shows_its_menu_and_its_pause_pauses(
+    desktop: Desktop, host: TrayHost, daemon_factory: object, tmp_path: Path
+) -> None:
+    daemon: NudgerDaemon = daemon_factory(desktop, CONFIG)  # type: ignore[operator]
+    desktop.open_xterm("Alex Doe - profile")
+    daemon.start()
+    daemon.wait_watching(timeout=60)
+    watching_at = time.monotonic()
+    wait_until(lambda: host.registered, 60, "the icon to register with the watcher")
+    # Registered no later than 2 s after the daemon began watching (it registers before).
+    assert time.monotonic() - watching_at < 2, daemon.log()
+    daemon.wait_for_visit("blocklist", "Alex", timeout=60)
+
+    properties = host.properties()
+    assert properties["IconName"] == "nudger-watching"
+    assert properties["Menu"] == "/MenuBar"
+    assert properties["ItemIsMenu"] is True
+    sizes = [(width, height, len(data)) for width, height, data in properties["IconPixmap"]]
+    assert (22, 22, 22 * 22 * 4) in sizes
+    lines = host.layout()
+    assert set(MENU) <= set(lines), lines
+    today = [label for label in lines if label.startswith("Today so far")]
+    assert len(today) == 1
+    assert not host.enabled(lines[today[0]])
+    # Never a name, a page or the topic: not in the title, the tooltip or the menu.
+    assert "Alex" not in _every_text(host)
+    assert "profile" not in _every_text(host)
+    assert "paused" not in _status(daemon)
+
+    clicked_at = time.monotonic()
+    host.click(lines["Pause 1 hour"])
+    wait_until(
+        lambda: host.properties()["IconName"] == "nudger-paused", 30, "the icon to show paused"
+    )
+    changed_after = time.monotonic() - clicked_at
+    assert "Nudges are paused until" in _status(daemon)
+    assert "Resume" in host.layout()
+    assert "nudger: paused" in _every_text(host)
+    print(f"the icon changed {changed_after:.2f} s after the click")
+
+    host.click(host.layout()["Resume"])
+    wait_until(
+        lambda: host.properties()["IconName"] == "nudger-watching", 30, "the icon to show watching"
+    )
+    assert "paused" not in _status(daemon)
+    assert daemon.stop() == 0
+    assert "status icon registered with the panel" in daemon.log()
+
+
+def test_a_pause_from_the_terminal_shows_on_the_icon(
+    desktop: Desktop, host: TrayHost, daemon_factory: object
+) -> None:
+    daemon: NudgerDaemon = daemon_factory(desktop)  # type: ignore[operator]
+    daemon.start()
+    wait_until(lambda: host.registered, 60, "the icon to register with the watcher")
+    assert run_cli(daemon.env, "pause", "30m").returncode == 0
+    wait_until(
+        lambda: host.properties()["IconName"] == "nudger-paused", 30, "the icon to show paused"
+    )
+    assert daemon.stop() == 0
+
+
+def test_the_icon_registers_with_a_watcher_that_comes_later(
+    desktop: Desktop, daemon_factory: object
+) -> None:
+    daemon: NudgerDaemon = daemon_factory(desktop)  # type: ignore[operator]
+    daemon.start()
+    daemon.wait_watching(timeout=60)
+    host = TrayHost(desktop.bus_address).start()
+    try:
+        wait_until(lambda: host.registered, 30, "the icon to register with a late watcher")
+        assert host.properties()["IconName"] == "nudger-watching"
+    finally:
+        host.stop()
+    assert daemon.stop() == 0
+
+
+def test_the_icon_can_be_turned_off(desktop: Desktop, daemon_factory: object) -> None:
+    daemon: NudgerDaemon = daemon_factory(desktop, "[ui]\nstatus_icon = false\n")  # type: ignore[operator]
+    daemon.start()
+    daemon.wait_watching(timeout=60)
+    names = subprocess.run(
+        [
+            "dbus-send",
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.ListNames",
+        ],
+        env=desktop.env,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    ).stdout
+    assert "StatusNotifierItem" not in names
+    assert daemon.stop() == 0
