@@ -12,7 +12,7 @@ import pytest
 
 from tests.desktop.rig import Desktop, wait_until
 from tests.desktop.tray_host import TrayHost
-from tests.nudger_process import NudgerDaemon, run_cli
+from tests.nudger_process import NudgerDaemon, isolated_env, run_cli
 
 pytestmark = pytest.mark.desktop
 
@@ -135,3 +135,19 @@ def test_the_icon_can_be_turned_off(desktop: Desktop, daemon_factory: object) ->
     ).stdout
     assert "StatusNotifierItem" not in names
     assert daemon.stop() == 0
+
+
+def test_doctor_says_whether_a_tray_is_there_and_what_to_do_without_one(
+    desktop: Desktop, tmp_path: Path
+) -> None:
+    env = isolated_env(tmp_path, desktop.env)
+    without = run_cli(env, "doctor").stdout
+    assert "no tray on this desktop" in without
+    assert "gnome-shell-extension-appindicator" in without
+    host = TrayHost(desktop.bus_address).start()
+    try:
+        with_host = run_cli(env, "doctor").stdout
+    finally:
+        host.stop()
+    assert "your panel has a tray" in with_host
+    assert "AppIndicator" not in with_host
