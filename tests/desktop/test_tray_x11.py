@@ -3,6 +3,7 @@ the StatusNotifierItem protocol as a panel does (tests/desktop/tray_host.py)."""
 
 from __future__ import annotations
 
+import html
 import subprocess
 import time
 from collections.abc import Iterator
@@ -151,3 +152,44 @@ def test_doctor_says_whether_a_tray_is_there_and_what_to_do_without_one(
         host.stop()
     assert "your panel has a tray" in with_host
     assert "AppIndicator" not in with_host
+
+
+def test_the_menu_opens_the_help_list_the_summary_and_the_settings(
+    desktop: Desktop, host: TrayHost, daemon_factory: object, tmp_path: Path
+) -> None:
+    # The desktop's opener, replaced by one that writes down what it was asked to open: the
+    # browser is not what is tested here, what nudger hands it is.
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    opened = tmp_path / "opened.txt"
+    opener = tools / "xdg-open"
+    opener.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n', encoding="utf-8")
+    opener.chmod(0o755)
+    daemon: NudgerDaemon = daemon_factory(desktop)  # type: ignore[operator]
+    daemon.env["PATH"] = f"{tools}:{daemon.env['PATH']}"
+    daemon.start()
+    wait_until(lambda: host.registered, 60, "the icon to register with the watcher")
+    lines = host.layout()
+    for label in ("Someone to talk to", "Today's summary", "Settings"):
+        host.click(lines[label])
+        wait_until(
+            lambda label=label: (
+                opened.exists()
+                and len(opened.read_text().splitlines())
+                == (("Someone to talk to", "Today's summary", "Settings").index(label) + 1)
+            ),
+            60,
+            f"{label!r} to open something",
+        )
+    help_uri, report_uri, settings_uri = opened.read_text().splitlines()
+    help_page = Path(help_uri.removeprefix("file://"))
+    assert help_page.parent == daemon.data_dir / "reports"
+    assert help_page.stat().st_mode & 0o077 == 0
+    page = help_page.read_text(encoding="utf-8")
+    listed = run_cli(daemon.env, "help-now").stdout.splitlines()
+    assert listed
+    assert all(html.escape(line) in page for line in listed if line)
+    assert "default-src 'none'" in page  # nothing loaded from the network
+    assert Path(report_uri.removeprefix("file://")).name.startswith("nudger-")
+    assert Path(settings_uri.removeprefix("file://")) == daemon.config_path
+    assert daemon.stop() == 0
