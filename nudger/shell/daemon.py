@@ -87,7 +87,10 @@ class Daemon:
             self.start_parts()
             self.scheduler.start()
             try:
-                self._take_signals()
+                if self.status_icon.needs_main_thread:
+                    self._take_signals_beside_the_icon()
+                else:
+                    self._take_signals()
             finally:
                 saved = self.stop_parts()
             log.info(
@@ -369,6 +372,25 @@ class Daemon:
         return True
 
     # -- signals ------------------------------------------------------------------------------
+
+    def _take_signals_beside_the_icon(self) -> None:
+        """macOS: the main thread runs the status icon's run loop; signals (and the menu's
+        commands) are taken on a thread of their own, as the main thread takes them elsewhere."""
+        adopted = threading.Event()
+
+        def take() -> None:
+            self.signals.adopt()
+            adopted.set()
+            try:
+                self._take_signals()
+            finally:
+                self.status_icon.icon.stop_main_loop()
+
+        taker = threading.Thread(target=take, name="nudger-signals")
+        taker.start()
+        adopted.wait()
+        self.status_icon.icon.run_main_loop()
+        taker.join()
 
     def _take_signals(self) -> None:
         """Wait for signals: SIGHUP reloads, SIGTERM and SIGINT return (and so stop)."""

@@ -47,6 +47,13 @@ class SignalInbox:
             for signum in self.handled:
                 signal.signal(signum, self._enqueue)
 
+    def adopt(self) -> None:
+        """Make the calling thread the one that takes the signals (and the requests aimed at
+        it). On macOS the main thread must run the status icon's run loop, so the daemon takes
+        its signals on a thread of its own; they stay blocked in every thread, the main one too,
+        so sigwait() there is still the only way in."""
+        self._main = threading.get_ident()
+
     def request_reload(self) -> None:
         """Ask the thread that takes the signals for a reload, as SIGHUP does. From any thread.
 

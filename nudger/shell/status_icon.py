@@ -72,6 +72,10 @@ class StatusIconFeed:
         self.started = True
         self.update(time.time())
 
+    @property
+    def needs_main_thread(self) -> bool:
+        return self.started and self.icon.needs_main_thread
+
     def update(self, now: float, *, read_today: bool = False) -> None:
         """Show the state as it is at `now`. Call with the daemon's store lock held when
         read_today is set (today's line reads the store)."""

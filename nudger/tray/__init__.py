@@ -31,7 +31,15 @@ __all__ = [
 
 
 def choose_status_icon(platform: str = sys.platform) -> StatusIcon:
-    # Each backend is imported only where it runs.
+    # Each backend is imported only where it runs: AppKit and user32 exist on their systems.
+    if platform == "darwin":
+        from nudger.tray.macos import MacStatusItem  # noqa: PLC0415
+
+        return MacStatusItem()
+    if platform == "win32":
+        from nudger.tray.windows import NotificationAreaIcon  # noqa: PLC0415
+
+        return NotificationAreaIcon()
     from nudger.tray.sni import StatusNotifierItem  # noqa: PLC0415
 
     return StatusNotifierItem()

@@ -26,6 +26,8 @@ __all__ = [
     "StatusIcon",
     "TrayState",
     "TrayView",
+    "command_of",
+    "id_of",
     "view_of",
 ]
 
@@ -65,6 +67,35 @@ class TrayView:
 
 Handler = Callable[[Command], None]
 
+# Stable menu ids, one per line, shared by every backend, so that a click on a menu drawn before
+# a change still does what its label said (Pause stays pause even if the menu now says Resume).
+_IDS: dict[str, int] = {
+    "today": 1,
+    "separator": 2,
+    "pause": 3,
+    "resume": 4,
+    "summary": 5,
+    "help": 6,
+    "settings": 7,
+}
+_COMMAND_OF_ID: dict[int, Command] = {
+    3: "pause",
+    4: "resume",
+    5: "summary",
+    6: "help",
+    7: "settings",
+}
+
+
+def id_of(entry: Entry) -> int:
+    if entry.separator:
+        return _IDS["separator"]
+    return _IDS[entry.command] if entry.command else _IDS["today"]
+
+
+def command_of(item_id: int) -> Command | None:
+    return _COMMAND_OF_ID.get(item_id)
+
 
 class StatusIcon(Protocol):
     name: str
@@ -79,6 +110,16 @@ class StatusIcon(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    # macOS: the icon lives on the main thread's run loop, and the daemon takes its signals on
+    # a thread of its own instead (Daemon.run). Elsewhere the icon has its own thread.
+    needs_main_thread: bool
+
+    def run_main_loop(self) -> None:
+        """Run the platform's main loop until stop_main_loop(); only if needs_main_thread."""
+        ...
+
+    def stop_main_loop(self) -> None: ...
 
 
 def today_line(state: TrayState) -> str:

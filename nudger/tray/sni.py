@@ -41,7 +41,7 @@ from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
 from nudger.core.translate import _
 from nudger.session_bus import session_bus_address
-from nudger.tray.base import Command, Entry, Handler, TrayState, TrayView, view_of
+from nudger.tray.base import Entry, Handler, TrayState, TrayView, command_of, id_of, view_of
 from nudger.tray.pictures import icon_name, icons_folder, pixmaps
 
 log = logging.getLogger(__name__)
@@ -57,17 +57,6 @@ INTROSPECTABLE = "org.freedesktop.DBus.Introspectable"
 PEER = "org.freedesktop.DBus.Peer"
 CALL_TIMEOUT_SECONDS = 5.0
 _DO_NOT_QUEUE = 4
-# Stable menu ids, one per line, so that a click on a menu drawn before a change still does
-# what its label said (Pause stays pause even if the menu now says Resume).
-_IDS: Mapping[str, int] = {
-    "today": 1,
-    "separator": 2,
-    "pause": 3,
-    "resume": 4,
-    "summary": 5,
-    "help": 6,
-    "settings": 7,
-}
 _CONNECTION_ERRORS = (OSError, ConnectionError, ValueError, KeyError, StopIteration)
 
 _ITEM_XML = f"""<node>
@@ -109,6 +98,7 @@ class TrayUnavailable(Exception):
 
 class StatusNotifierItem:
     name = "StatusNotifierItem"
+    needs_main_thread = False
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         self._env = env
@@ -175,6 +165,12 @@ class StatusNotifierItem:
                     (self._revision, 0),
                 )
             )
+
+    def run_main_loop(self) -> None:
+        """Not needed: the icon serves the bus on a thread of its own."""
+
+    def stop_main_loop(self) -> None:
+        """Not needed: see run_main_loop."""
 
     def close(self) -> None:
         connection, self._connection = self._connection, None
@@ -316,7 +312,7 @@ class StatusNotifierItem:
     def _clicked(self, item_id: int, event: str) -> None:
         if event != "clicked" or self._on_command is None:
             return
-        command = _COMMAND_OF_ID.get(item_id)
+        command = command_of(item_id)
         if command is not None:
             self._on_command(command)
 
@@ -373,23 +369,8 @@ class StatusNotifierItem:
         self._send(new_error(call, name, "s", (text,)))
 
 
-_COMMAND_OF_ID: Mapping[int, Command] = {
-    _IDS["pause"]: "pause",
-    _IDS["resume"]: "resume",
-    _IDS["summary"]: "summary",
-    _IDS["help"]: "help",
-    _IDS["settings"]: "settings",
-}
-
-
-def _id_of(entry: Entry) -> int:
-    if entry.separator:
-        return _IDS["separator"]
-    return _IDS[entry.command] if entry.command else _IDS["today"]
-
-
 def _items(view: TrayView) -> dict[int, Entry]:
-    return {_id_of(entry): entry for entry in view.entries}
+    return {id_of(entry): entry for entry in view.entries}
 
 
 def _props(entry: Entry, names: list[str]) -> dict[str, tuple[str, Any]]:
