@@ -171,8 +171,7 @@ class Daemon:
             next_run_time=datetime.now(self.scheduler.timezone),
         )
         self._publish_status()
-        if settings.ui.status_icon:
-            self.status_icon.start()
+        self.status_icon.apply(settings.ui.status_icon)
 
     def stop_parts(self) -> bool:
         """Stop the jobs, close the visits in progress and save them. True when all were saved."""
@@ -237,6 +236,7 @@ class Daemon:
             self.watcher.settings_in_use(),
             self.coach.settings_in_use(),
             self.companion.settings_in_use(),
+            self.status_icon.settings_in_use(),
         )
         for part in parts:
             for key, values in part.items():
@@ -362,6 +362,7 @@ class Daemon:
             self.companion.apply(settings)
             self.companion.tell(paused=self._paused())
         self._schedule(settings)
+        self.status_icon.apply(settings.ui.status_icon)
         self._publish_status()
         log.info(
             "config reloaded from %s: %s, %s of your own",

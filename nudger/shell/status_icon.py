@@ -61,9 +61,29 @@ class StatusIconFeed:
         self._today: tuple[float, int] = (0.0, 0)
         self._today_read_at: float | None = None
         self._children: list[subprocess.Popen[bytes]] = []
+        self.enabled = False
         self.started = False
+        self._applied = False
 
-    def start(self) -> None:
+    def apply(self, enabled: bool) -> None:
+        """[ui] status_icon, at start and on each reload: put the icon up or take it down."""
+        self.enabled = enabled
+        if enabled and not self.started:
+            if self.icon.needs_main_thread and self._applied:
+                # macOS: the main thread's run loop runs only if the icon was there at start.
+                log.info("the status icon appears at nudger's next start")
+                return
+            self._start()
+        elif not enabled and self.started:
+            self.icon.close()
+            self.started = False
+            self._state = None
+        self._applied = True
+
+    def settings_in_use(self) -> dict[str, list[object]]:
+        return {"ui.status_icon": [self.enabled]}
+
+    def _start(self) -> None:
         try:
             self.icon.start(self._post)
         except Exception as error:  # noqa: BLE001 - no icon is never a reason not to watch
@@ -110,7 +130,8 @@ class StatusIconFeed:
         self.update(now)
 
     def close(self) -> None:
-        self.icon.close()
+        if self.started:
+            self.icon.close()
         self._children = [child for child in self._children if child.poll() is None]
 
     def _read_today(self, now: float) -> tuple[float, int]:

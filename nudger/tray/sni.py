@@ -119,6 +119,8 @@ class StatusNotifierItem:
         if address is None:
             raise TrayUnavailable(_("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"))
         self._on_command = on_command
+        self._closing = False
+        self.registered.clear()
         try:
             connection = open_dbus_connection(bus=address)
         except _CONNECTION_ERRORS as error:

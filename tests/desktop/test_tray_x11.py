@@ -119,7 +119,12 @@ def test_the_icon_can_be_turned_off(desktop: Desktop, daemon_factory: object) ->
     daemon: NudgerDaemon = daemon_factory(desktop, "[ui]\nstatus_icon = false\n")  # type: ignore[operator]
     daemon.start()
     daemon.wait_watching(timeout=60)
-    names = subprocess.run(
+    assert "StatusNotifierItem" not in _bus_names(desktop)
+    assert daemon.stop() == 0
+
+
+def _bus_names(desktop: Desktop) -> str:
+    return subprocess.run(
         [
             "dbus-send",
             "--session",
@@ -134,8 +139,6 @@ def test_the_icon_can_be_turned_off(desktop: Desktop, daemon_factory: object) ->
         timeout=10,
         check=True,
     ).stdout
-    assert "StatusNotifierItem" not in names
-    assert daemon.stop() == 0
 
 
 def test_doctor_says_whether_a_tray_is_there_and_what_to_do_without_one(
@@ -192,4 +195,24 @@ def test_the_menu_opens_the_help_list_the_summary_and_the_settings(
     assert "default-src 'none'" in page  # nothing loaded from the network
     assert Path(report_uri.removeprefix("file://")).name.startswith("nudger-")
     assert Path(settings_uri.removeprefix("file://")) == daemon.config_path
+    assert daemon.stop() == 0
+
+
+def test_turning_the_icon_off_and_on_in_the_settings_takes_it_down_and_up(
+    desktop: Desktop, host: TrayHost, daemon_factory: object
+) -> None:
+    daemon: NudgerDaemon = daemon_factory(desktop)  # type: ignore[operator]
+    daemon.start()
+    wait_until(lambda: host.registered, 60, "the icon to register with the watcher")
+
+    def on_the_bus() -> bool:
+        return "org.kde.StatusNotifierItem-" in _bus_names(desktop)
+
+    assert on_the_bus()
+    daemon.config_path.write_text("[ui]\nstatus_icon = false\n", encoding="utf-8")
+    wait_until(lambda: not on_the_bus(), 30, "the icon to go")
+    daemon.config_path.write_text("[ui]\nstatus_icon = true\n", encoding="utf-8")
+    wait_until(on_the_bus, 30, "the icon to come back")
+    wait_until(lambda: len(host.registered) == 2, 30, "the icon to register again")
+    assert host.properties()["IconName"] == "nudger-watching"
     assert daemon.stop() == 0
