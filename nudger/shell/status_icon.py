@@ -13,6 +13,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -64,6 +65,8 @@ class StatusIconFeed:
         self.enabled = False
         self.started = False
         self._applied = False
+        # update() comes from the sampling job and from the main thread (a menu command).
+        self._showing = threading.Lock()
 
     def apply(self, enabled: bool) -> None:
         """[ui] status_icon, at start and on each reload: put the icon up or take it down."""
@@ -87,7 +90,8 @@ class StatusIconFeed:
         try:
             self.icon.start(self._post)
         except Exception as error:  # noqa: BLE001 - no icon is never a reason not to watch
-            log.warning("no status icon: %s", error)
+            # Said, not warned: a desktop without a session bus or a tray is not a fault.
+            log.info("no status icon: %s", error)
             return
         self.started = True
         self.update(time.time())
@@ -108,9 +112,10 @@ class StatusIconFeed:
             self._today_read_at = now
         mode: Mode = "paused" if self.pause_file.current(now) is not None else "watching"
         state = TrayState(mode=mode, today_seconds=self._today[0], today_looks=self._today[1])
-        if state != self._state:
-            self._state = state
-            self.icon.show(view_of(state))
+        with self._showing:
+            if state != self._state:
+                self._state = state
+                self.icon.show(view_of(state))
 
     def carry_out(self, command: str) -> None:
         """Do what the menu asked. On the daemon's main thread."""
