@@ -28,6 +28,12 @@ def test_the_wheel_holds_the_data_folders_and_the_build_warns_of_none(tmp_path: 
         "nudger/locale/es/LC_MESSAGES/nudger.mo",
         "nudger/browser/extension/manifest.json",
         "nudger/browser/extension/_locales/de/messages.json",
+        *(f"nudger/tray/icons/nudger-{mode}.png" for mode in ("watching", "paused", "promised")),
+        *(
+            f"nudger/tray/icons/nudger-{mode}-{size}.argb"
+            for mode in ("watching", "paused", "promised")
+            for size in (16, 22, 24, 32, 48, 64)
+        ),
     }
     assert shipped <= names, shipped - names
     extension = ROOT / "nudger" / "browser" / "extension"

@@ -72,6 +72,16 @@ def register(commands: Any) -> None:
     )
     check.set_defaults(handler=check_config)
 
+    opener = actions.add_parser(
+        "open",
+        help=_("open the settings file with your usual program for it"),
+        description=_(
+            "Open your settings file with the desktop's usual program for it; when there "
+            "is none yet, write it first, with every setting explained."
+        ),
+    )
+    opener.set_defaults(handler=open_config)
+
 
 def _user_file(args: argparse.Namespace) -> Path:
     explicit = getattr(args, "config", None)
@@ -82,6 +92,23 @@ def init_config(args: argparse.Namespace) -> int:
     target = _user_file(args)
     _write_defaults(target)
     _offer_support_line(target)  # after the file is released: a prompt must not hold it
+    return 0
+
+
+def open_config(args: argparse.Namespace) -> int:
+    from nudger.cli.summary_cmd import _open_in_browser
+
+    target = _user_file(args)
+    if not target.exists():
+        _write_defaults(target)
+    problem = _open_in_browser(target)
+    if problem is not None:
+        print(
+            _("Could not open it ({problem}); open {target} yourself.").format(
+                problem=problem, target=target
+            )
+        )
+        return 1
     return 0
 
 

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     notifications_ok = _check_notifications()
     if args.notify:
         notifications_ok = _send_test_notification() and notifications_ok
+    _check_status_icon()
     browsers_ok = _check_browsers()
     if not windows_ok and browsers_ok:
         print(_("The browser companion is connected: nudger sees your pages through it, even"))
@@ -105,6 +106,30 @@ def _check_notifications() -> bool:
         return False
     print(_("Notifications: {server}").format(server=server))
     return True
+
+
+def _check_status_icon() -> None:
+    """Whether the icon can show. Said, never failed on: nudger works the same without it."""
+    if sys.platform == "darwin":
+        print(_("Status icon: in the menu bar while nudger runs."))
+        return
+    if sys.platform == "win32":
+        print(_("Status icon: in the notification area while nudger runs (perhaps behind the ^)."))
+        return
+    from nudger.tray.sni import host_present
+
+    present = host_present()
+    if present:
+        print(_("Status icon: your panel has a tray (a StatusNotifierWatcher); the icon shows"))
+        print(_("  there while nudger runs."))
+        return
+    if present is None:
+        print(_("Status icon: no D-Bus session bus to ask, so no icon."))
+    else:
+        print(_("Status icon: no tray on this desktop (no StatusNotifierWatcher), so no icon."))
+    print(_("  On GNOME, add the AppIndicator extension (Debian and Ubuntu:"))
+    print(_("  gnome-shell-extension-appindicator), then log out and in again. Everything else"))
+    print(_("  works without the icon: `nudger status`, `nudger pause 1h`, `nudger help-now`."))
 
 
 def _check_windows() -> bool:

@@ -21,6 +21,11 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--country", metavar="CODE", help=_("a two-letter country code, for example GB or DE")
     )
+    parser.add_argument(
+        "--open",
+        action="store_true",
+        help=_("also open the list as a page in your web browser (a local file)"),
+    )
     parser.set_defaults(handler=run)
 
 
@@ -39,6 +44,30 @@ def run(args: argparse.Namespace) -> int:
     table = support_table()
     code = normal_country(args.country) if args.country else country_of(configured)
     country = localized(table.countries.get(code or ""), language())
-    for line in help_now_lines(own_line, country, table, code):
+    lines = list(help_now_lines(own_line, country, table, code))
+    for line in lines:
         print(line)
+    return _open_page(lines) if args.open else 0
+
+
+def _open_page(lines: list[str]) -> int:
+    """The list as a local page, opened as the report is (the status icon's menu uses this)."""
+    from nudger import paths
+    from nudger.cli.summary_cmd import _open_in_browser
+    from nudger.report.help_page import render
+
+    page = paths.data_dir() / "reports" / "help-now.html"
+    try:
+        paths.write_private_atomic(page, render(lines))
+    except OSError as error:
+        print(_("cannot write the page to {path}: {reason}").format(path=page, reason=error))
+        return 1
+    problem = _open_in_browser(page)
+    if problem is not None:
+        print(
+            _("Could not open it in a web browser ({problem}); open {path} yourself.").format(
+                problem=problem, path=page
+            )
+        )
+        return 1
     return 0

@@ -272,6 +272,8 @@ class UiSettings(_Section):
     # "de", "es" or "en"; empty: from the locale (LC_ALL, LC_MESSAGES, LANG). A language nudger
     # does not speak yet falls back to English.
     language: str = Field("", max_length=35)
+    # The status icon in the panel (watching, paused) with its small menu.
+    status_icon: bool = True
 
 
 class BrowserSettings(_Section):

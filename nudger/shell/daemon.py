@@ -40,9 +40,11 @@ from nudger.shell.history import FIRST_RUN_KEY
 from nudger.shell.instance import DaemonStatus, InstanceLock
 from nudger.shell.pause import PauseFile
 from nudger.shell.scheduling import ClockSafeScheduler
-from nudger.shell.signals import RELOAD, SignalInbox
+from nudger.shell.signals import RELOAD, WAKE, SignalInbox
+from nudger.shell.status_icon import StatusIconFeed
 from nudger.shell.watcher import Watcher
 from nudger.store import Store, StoreError
+from nudger.tray import choose_status_icon
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,15 @@ class Daemon:
                 expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
             )
             self.companion.tell(paused=self._paused())
+            self.status_icon = StatusIconFeed(
+                choose_status_icon(),
+                self.pause_file,
+                self.store,
+                lambda: self.watcher.days,
+                config_file=self.config.user_file,
+                data_dir=self.data_dir,
+                post=self.signals.post,
+            )
             _note_first_run(self.store)
             log.info(
                 "nudger started (pid %s); data in %s; config from %s",
@@ -141,6 +152,7 @@ class Daemon:
                 next_run_time=datetime.now(self.scheduler.timezone),
             )
             self._publish_status()
+            self.status_icon.apply(settings.ui.status_icon)
         except BaseException:
             self.lock.release()
             raise
@@ -150,7 +162,10 @@ class Daemon:
         try:
             self.scheduler.start()
             try:
-                self._take_signals()
+                if self.status_icon.needs_main_thread:
+                    self._take_signals_beside_the_icon()
+                else:
+                    self._take_signals()
             finally:
                 saved = self.stop_parts()
             log.info(
@@ -173,6 +188,7 @@ class Daemon:
             # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
             self.scheduler.shutdown(wait=True)
         saved = self.watcher.stop()
+        self.status_icon.close()
         self.companion.close()
         self.notifier.close()
         self.store.close()
@@ -229,6 +245,7 @@ class Daemon:
             self.watcher.settings_in_use(),
             self.coach.settings_in_use(),
             self.companion.settings_in_use(),
+            self.status_icon.settings_in_use(),
         )
         for part in parts:
             for key, values in part.items():
@@ -245,6 +262,7 @@ class Daemon:
                     observed.at, observed.reading, observed.step.ended, observed.open_visits
                 )
                 self.companion.tell(paused=self.coach.paused)
+                self.status_icon.update(observed.at, read_today=True)
             except Exception:  # a nudge bug must never stop the counting
                 log.exception("deciding on a nudge failed; counting goes on")
         # `nudger status` right after start (or after the desktop comes or goes) should say
@@ -356,6 +374,7 @@ class Daemon:
             self.companion.apply(settings)
             self.companion.tell(paused=self._paused())
         self._schedule(settings)
+        self.status_icon.apply(settings.ui.status_icon)
         self._publish_status()
         log.info(
             "config reloaded from %s: %s, %s of your own",
@@ -367,10 +386,34 @@ class Daemon:
 
     # -- signals ------------------------------------------------------------------------------
 
+    def _take_signals_beside_the_icon(self) -> None:
+        """macOS: the main thread runs the status icon's run loop; signals (and the menu's
+        commands) are taken on a thread of their own, as the main thread takes them elsewhere."""
+        adopted = threading.Event()
+
+        def take() -> None:
+            self.signals.adopt()
+            adopted.set()
+            try:
+                self._take_signals()
+            finally:
+                self.status_icon.icon.stop_main_loop()
+
+        taker = threading.Thread(target=take, name="nudger-signals")
+        taker.start()
+        adopted.wait()
+        self.status_icon.icon.run_main_loop()
+        taker.join()
+
     def _take_signals(self) -> None:
         """Wait for signals: SIGHUP reloads, SIGTERM and SIGINT return (and so stop)."""
         while True:
             signum = self.signals.next()
+            if signum in WAKE:
+                for command in self.signals.posted():
+                    self.status_icon.carry_out(command)
+                    self.companion.tell(paused=self._paused())
+                continue
             if signum in RELOAD:
                 self._config_stamp = _stamp(self.config.user_file)
                 self.reload()

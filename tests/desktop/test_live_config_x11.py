@@ -107,6 +107,7 @@ CHANGED = {
     "support.line": "Sam: 555-0100",
     "support.country": "DE",
     "ui.language": "de",
+    "ui.status_icon": False,
     "browser.pause_seconds": 8.0,
     "browser.pause_again_minutes": 3.0,
     "browser.pause_sites": True,

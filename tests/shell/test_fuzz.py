@@ -278,6 +278,12 @@ class InboxThatTakesNothing:
     def request_reload(self) -> None:
         """Nothing to reload."""
 
+    def post(self, command: str) -> None:
+        raise AssertionError(f"nothing in this test clicks the status icon ({command})")
+
+    def posted(self) -> list[str]:
+        return []
+
     def close(self) -> None:
         """Nothing to release."""
 
