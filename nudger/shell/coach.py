@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
-from nudger.core import translate
 from nudger.core.browsing import PauseReport
 from nudger.core.clock import is_away
 from nudger.core.days import LocalDays
@@ -22,6 +21,7 @@ from nudger.core.messages import MessageBook
 from nudger.core.outcomes import Answers, HeedWatch, Undelivered, retry_verdict
 from nudger.core.policy import PAUSE_MESSAGE_ID, Moment, Nudge, Policy, PolicyState
 from nudger.core.support import any_time_number
+from nudger.core.translate import ENGLISH, Translator
 from nudger.core.types import PAUSE_REASON, Hit, Visit
 from nudger.notify.base import Delivery, Notification, Notifier
 from nudger.sensing import Reading
@@ -58,8 +58,11 @@ class Coach:
         days: LocalDays,
         *,
         rng: random.Random | None = None,
+        translator: Translator = ENGLISH,
     ) -> None:
         self.store = store
+        # The language the nudges speak; its message book is chosen from it.
+        self.translator = translator
         self.notifier = notifier
         self.pause_file = pause_file
         self.faults = FaultLog(log)
@@ -76,8 +79,13 @@ class Coach:
         # The nudges whose outcome is awaited: row id -> message id, to learn from the outcome.
         self._watched: dict[int, str] = {}
 
-    def apply(self, settings: Settings, days: LocalDays) -> None:
-        """New settings: keep what the policy remembers (rate limits, recent messages)."""
+    def apply(
+        self, settings: Settings, days: LocalDays, translator: Translator | None = None
+    ) -> None:
+        """New settings (and perhaps a new language): keep what the policy remembers (rate
+        limits, recent messages)."""
+        if translator is not None:
+            self.translator = translator
         self._settings = settings
         self.days = days
         self.policy = self._new_policy(settings, self.policy.state)
@@ -107,7 +115,7 @@ class Coach:
         return self.faults.messages()
 
     def _new_policy(self, settings: Settings, state: PolicyState | None) -> Policy:
-        book = builtin_book(translate.language()).with_user_messages(settings.messages)
+        book = builtin_book(self.translator.language).with_user_messages(settings.messages)
         if state is None:
             state = self._restored_state(settings, book)
         return Policy(
@@ -117,6 +125,7 @@ class Coach:
             any_time_number=_any_time_number(settings.support.country),
             state=state,
             rng=self._rng,
+            translator=self.translator,
         )
 
     def moment(

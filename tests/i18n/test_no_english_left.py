@@ -89,10 +89,11 @@ def hidden_in_fstrings(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.JoinedStr):
             for inner in ast.walk(node):
-                if isinstance(inner, ast.Call) and getattr(inner.func, "id", "") in {
-                    "_",
-                    "ngettext",
-                }:
+                if not isinstance(inner, ast.Call):
+                    continue
+                # `_()` or a translator's `t._()`: Babel matches the name, whatever it is called on.
+                called = getattr(inner.func, "id", getattr(inner.func, "attr", ""))
+                if called in {"_", "ngettext"}:
                     found.append(f"{shown(path)}:{inner.lineno}: _() in an f-string")
     return found
 
@@ -112,7 +113,8 @@ def test_the_scan_finds_an_unmarked_string(tmp_path: Path) -> None:
     probe.write_text(
         text + '\n\ndef _probe(x):\n    print("Nudges are resting now")\n'
         '    raise NudgerError(f"cannot rest {x} today")\n'
-        "    return f\"<h1>{_('Hidden')}</h1>\"\n",
+        "    return f\"<h1>{_('Hidden')}</h1>\" + f\"<p>{t._('Hidden too')}</p>\"\n",
         encoding="utf-8",
     )
-    assert unmarked_plain(probe) and unmarked_fstrings(probe) and hidden_in_fstrings(probe)
+    assert unmarked_plain(probe) and unmarked_fstrings(probe)
+    assert len(hidden_in_fstrings(probe)) == 2
