@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except AlreadyRunning as error:
-        print(t._("nudger: {error}").format(error=error), file=sys.stderr)
+        print(t._("nudger: {error}").format(error=error.said.in_language(t)), file=sys.stderr)
         return 1
     except NudgerError as error:
         # One line, whatever a settings file or a window put into the message.

@@ -56,11 +56,11 @@ def run_pause(t: Translator, args: argparse.Namespace) -> int:
         until = next_clock_time(clock, local_now).timestamp()
     else:
         try:
-            until = now + parse_duration(args.duration or "1h").total_seconds()
+            until = now + parse_duration(t, args.duration or "1h").total_seconds()
         except ValueError as error:
             raise UsageError(str(error)) from None
     PauseFile(paths.data_dir()).set(Pause(until=until, set_at=now))
-    shown = until_text(until, now, timezone_of(settings))
+    shown = until_text(t, until, now, timezone_of(settings))
     print(
         t._(
             "Nudges paused until {shown}. Visits are still counted. `nudger resume` ends the pause."

@@ -68,7 +68,7 @@ def run(t: Translator, args: argparse.Namespace) -> int:
             if pause.reason == "snooze"
             else t._("Nudges are paused until {until}.")
         )
-        print(resting.format(until=until_text(pause.until, now, tz)))
+        print(resting.format(until=until_text(t, pause.until, now, tz)))
     return 0 if running else NOT_RUNNING
 
 
