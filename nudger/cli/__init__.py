@@ -131,7 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except NudgerError as error:
         # One line, whatever a settings file or a window put into the message.
-        print(t._("nudger: {printable}").format(printable=printable(str(error))), file=sys.stderr)
+        print(
+            t._("nudger: {printable}").format(printable=printable(error.in_language(t))),
+            file=sys.stderr,
+        )
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -153,7 +153,7 @@ def _offer_support_line(t: Translator, target: Path) -> None:
     try:
         _save_support_line(target, answer)
     except NudgerError as error:
-        print(t._("Not saved: {error}").format(error=error))
+        print(t._("Not saved: {error}").format(error=error.in_language(t)))
         return
     print(t._("Kept. It shows once on a hard day, and in `nudger help-now`."))
 

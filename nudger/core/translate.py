@@ -67,25 +67,28 @@ def N_(message: str) -> str:
 @dataclass(frozen=True, eq=False)
 class Said:
     """A sentence marked with `N_()` and its fillings, put into words where it is shown: what
-    the core raises or returns before it knows who will read it. A filling may itself be Said.
-    `str()` gives the English, for logs."""
+    is raised or returned before it is known who will read it. A filling may itself be Said,
+    or an error carrying one. `str()` gives the English, for logs."""
 
     text: str
     values: Mapping[str, object] = field(default_factory=dict)
 
     def in_language(self, t: Translator) -> str:
-        values = {
-            key: value.in_language(t) if isinstance(value, Said) else value
-            for key, value in self.values.items()
-        }
+        values = {key: _in_language(value, t) for key, value in self.values.items()}
         return t._(self.text).format_map(values)
 
     def __str__(self) -> str:
         return self.in_language(ENGLISH)
 
 
+def _in_language(value: object, t: Translator) -> object:
+    """A filling in t's language: a Said, or an error that carries one (`error.said`)."""
+    said = value if isinstance(value, Said) else getattr(value, "said", None)
+    return said.in_language(t) if isinstance(said, Said) else value
+
+
 # Transitional, to go before issue 27 step 2 is done: the process's translator, for the modules
-# not yet handed one (the settings' validators, the edges' errors, most commands). The shell
+# not yet handed one (the settings' validators and loader, the sensing and notify edges). The shell
 # sets it once (nudger/shell/i18n.py `setup`); nothing new may read it. tests/i18n/
 # test_language_is_a_value.py lists what still does and fails once that list is out of date.
 _process: list[Translator] = [ENGLISH]

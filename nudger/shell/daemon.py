@@ -296,7 +296,7 @@ class Daemon:
                     database_moved_aside=str(self.store.moved_aside)
                     if self.store.moved_aside
                     else None,
-                    database_salvaged=self.store.salvaged.describe()
+                    database_salvaged=self.store.salvaged.describe(self.translator)
                     if self.store.salvaged
                     else None,
                     config_problem=self._config_problem,

@@ -10,7 +10,7 @@ from nudger.core.aliases import blocklist_aliases
 from nudger.core.days import LocalDays
 from nudger.core.summary import Rename, keep_name
 from nudger.core.translate import ENGLISH, Translator
-from nudger.errors import NudgerError
+from nudger.errors import NudgerError, Saying
 from nudger.paths import write_private_atomic
 from nudger.settings.loader import days_of
 from nudger.settings.models import Settings
@@ -56,7 +56,12 @@ class Reporting:
         try:
             write_private_atomic(path, page)  # 0600: the report is as private as the data
         except OSError as error:
-            reason = error.strerror or str(error)
+            # A link of another user's in the way says so in the person's language.
+            reason = (
+                error.in_language(self.translator)
+                if isinstance(error, Saying)
+                else error.strerror or str(error)
+            )
             raise NudgerError(
                 self.translator._("cannot write the report to {path}: {reason}").format(
                     path=path, reason=reason

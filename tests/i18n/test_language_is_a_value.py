@@ -178,7 +178,6 @@ STILL_READING = {
     "nudger/notify/macos.py",
     "nudger/notify/plyer_.py",
     "nudger/notify/toast.py",
-    "nudger/paths.py",
     "nudger/sensing/__init__.py",
     "nudger/sensing/dbus_calls.py",
     "nudger/sensing/gnome.py",
@@ -193,8 +192,6 @@ STILL_READING = {
     "nudger/settings/models.py",
     "nudger/settings/zones.py",
     "nudger/shell/i18n.py",
-    "nudger/store/database.py",
-    "nudger/store/salvage.py",
 }
 PROCESS_WIDE = {"_", "ngettext", "language", "dates", "current", "use"}
 
