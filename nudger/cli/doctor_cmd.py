@@ -118,15 +118,15 @@ def _check_windows(t: Translator) -> bool:
     print(t._("Session: {value}").format(value=backend.session or t._("unknown")))
     # The reason on a line of its own: it may hold brackets of its own.
     print(t._("Window backend: {name}").format(name=backend.name))
-    print(t._("  chosen because of: {reason}").format(reason=backend.reason.shown()))
+    print(t._("  chosen because of: {reason}").format(reason=backend.reason.in_language(t)))
     if sys.platform == "darwin":
         from nudger.sensing.macos import PERMISSIONS_HELP
 
-        print(f"  {PERMISSIONS_HELP}")
+        print(f"  {PERMISSIONS_HELP.in_language(t)}")
     try:
         sensor = backend.open(120.0)
     except SensorUnavailable as error:
-        print(t._("  not working: {error}").format(error=error))
+        print(t._("  not working: {error}").format(error=error.in_language(t)))
         if backend.reads_windows:
             print(
                 t._(
@@ -143,7 +143,7 @@ def _check_windows(t: Translator) -> bool:
     try:
         reading = sensor.read()
     except SensorUnavailable as error:
-        print(t._("  not working: {error}").format(error=error))
+        print(t._("  not working: {error}").format(error=error.in_language(t)))
         return False
     finally:
         sensor.close()

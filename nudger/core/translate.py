@@ -84,6 +84,8 @@ class Said:
 def _in_language(value: object, t: Translator) -> object:
     """A filling in t's language: a Said, or an error that carries one (`error.said`)."""
     said = value if isinstance(value, Said) else getattr(value, "said", None)
+    if said is None and isinstance(value, BaseException) and value.args:
+        said = value.args[0]  # ConnectionError(Said(...)), say
     return said.in_language(t) if isinstance(said, Said) else value
 
 
