@@ -8,7 +8,7 @@ import time
 from functools import partial
 from typing import Any
 
-from nudger.core.translate import Translator
+from nudger.core.translate import Said, Translator
 
 # How long `--notify` waits for a failure that a system reports after taking a notification.
 LATE_FAILURE_SECONDS = 1.5
@@ -81,7 +81,8 @@ def _send_test_notification(t: Translator) -> bool:
     problem = failed[0].problem if failed else delivery.problem
     print(
         t._("Test notification: not delivered through {channel} ({problem})").format(
-            channel=delivery.channel, problem=problem
+            channel=delivery.channel,
+            problem=problem.in_language(t) if isinstance(problem, Said) else problem,
         )
     )
     return False

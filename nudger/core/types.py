@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from nudger.core.translate import Said
+
 Kind = Literal["site", "blocklist"]
 Signal = Literal["title", "url", "app"]
 # "front": the window in front; "running": an app seen running while nothing could be read.
@@ -105,7 +107,7 @@ class Feedback:
 
     notification_id: int
     outcome: Outcome
-    problem: str | None = None  # why, for "failed"
+    problem: str | Said | None = None  # why, for "failed"
 
 
 @dataclass(frozen=True, slots=True)

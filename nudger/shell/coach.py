@@ -253,7 +253,12 @@ class Coach:
 
     def _send(self, nudge: Nudge) -> Delivery:
         return self.notifier.send(
-            Notification(nudge.title, nudge.body, self._settings.nudges.expire_seconds)
+            Notification(
+                nudge.title,
+                nudge.body,
+                self._settings.nudges.expire_seconds,
+                words=self.translator,
+            )
         )
 
     def _deliver(self, nudge: Nudge) -> None:
