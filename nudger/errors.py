@@ -38,11 +38,14 @@ class ConfigError(NudgerError):
 
     exit_code = 2
 
-    def __init__(self, source: str, field: str, reason: str) -> None:
+    def __init__(self, source: str, field: str | Said, reason: str | Said) -> None:
         self.source = source
         self.field = field
         self.reason = reason
-        super().__init__(f"{source}: {field}: {reason}")
+        # The file as it is named; the field and reason in the words they were said in. The
+        # joining is no sentence of its own, so it has no catalogue entry.
+        values = {"source": source, "field": field, "reason": reason}
+        super().__init__(Said("{source}: {field}: {reason}", values))
 
 
 class UsageError(NudgerError):

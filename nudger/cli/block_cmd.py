@@ -172,7 +172,9 @@ def _editing(t: Translator, args: argparse.Namespace) -> Iterator[UserConfig]:
         except ConfigError as error:
             fix_first, unchanged = t._(FIX_FIRST), t._(UNCHANGED)
             raise ConfigError(
-                error.source, error.field, f"{error.reason}; {fix_first} ({unchanged})"
+                error.source,
+                t.say(error.field),
+                f"{t.say(error.reason)}; {fix_first} ({unchanged})",
             ) from None
         yield UserConfig(path)
 
@@ -182,7 +184,9 @@ def _save(t: Translator, config: UserConfig) -> None:
         config.save()
     except ConfigError as error:
         unchanged = t._(UNCHANGED)
-        raise ConfigError(error.source, error.field, f"{error.reason} ({unchanged})") from None
+        raise ConfigError(
+            error.source, t.say(error.field), f"{t.say(error.reason)} ({unchanged})"
+        ) from None
 
 
 def _warn_broad(t: Translator, values: list[str]) -> None:

@@ -45,7 +45,7 @@ def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedC
             t._(
                 "nudger: {error} (using your last good settings until this is fixed; "
                 "`nudger config check` checks the file)"
-            ).format(error=error),
+            ).format(error=error.in_language(t)),
             file=sys.stderr,
         )
         path = user_file(args)

@@ -56,6 +56,10 @@ class Translator:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.catalogue.ngettext(singular, plural, count)
 
+    def say(self, text: str | Said) -> str:
+        """A Said in this language; a text already in words as it is."""
+        return text.in_language(self) if isinstance(text, Said) else text
+
 
 ENGLISH = Translator()
 
