@@ -32,6 +32,9 @@ SINKS = {
     "add_parser": None,
     "add_argument": None,
     "_Parser": None,
+    # What is said before it is known who reads it: its text must be marked with N_().
+    "Said": None,
+    "Why": None,
 }
 # The native-messaging host speaks only to the browser extension, in its protocol.
 NOT_FOR_PEOPLE = {"nudger/browser/host.py", "nudger/browser/relay.py"}
@@ -112,9 +115,11 @@ def test_the_scan_finds_an_unmarked_string(tmp_path: Path) -> None:
     probe = tmp_path / "probe_sample.py"
     probe.write_text(
         text + '\n\ndef _probe(x):\n    print("Nudges are resting now")\n'
+        '    said = Said("the pause ends soon")\n'
         '    raise NudgerError(f"cannot rest {x} today")\n'
         "    return f\"<h1>{_('Hidden')}</h1>\" + f\"<p>{t._('Hidden too')}</p>\"\n",
         encoding="utf-8",
     )
     assert unmarked_plain(probe) and unmarked_fstrings(probe)
+    assert any("Said('the pause ends soon')" in found for found in unmarked_plain(probe))
     assert len(hidden_in_fstrings(probe)) == 2
