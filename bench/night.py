@@ -154,7 +154,7 @@ def replay(
     tz = ZoneInfo(scenario["timezone"])
     visits = scripted_visits(scenario, tz)
     settings = settings_for(scenario, config)
-    i18n.setup(settings.ui.language, environ={})
+    translator = i18n.translator_for(settings.ui.language, environ={})
     notifier = StandInNotifier()
     shown: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -166,6 +166,7 @@ def replay(
             PauseFile(Path(folder)),
             days_of(settings),
             rng=random.Random(seed),
+            translator=translator,
         )
         previous = visits[0].start - 1.0
         for at in clock(visits):

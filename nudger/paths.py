@@ -13,8 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
-from nudger.core.translate import _
-from nudger.errors import NudgerError
+from nudger.core.translate import N_, Said
+from nudger.errors import NudgerError, Saying
 
 APP = "nudger"
 PRIVATE_DIR = 0o700
@@ -59,7 +59,7 @@ def database_file(env: Mapping[str, str] | None = None) -> Path:
     return data_dir(env) / DATABASE_NAME
 
 
-class NotARegularFile(OSError):
+class NotARegularFile(Saying, OSError):
     """A path that is a link, a FIFO, a device or a folder where nudger expects a plain file."""
 
 
@@ -125,7 +125,7 @@ def make_dirs(path: Path) -> Path:
     resolved, planted = _name_to_replace(path)  # another user's link on the way: NotOurs
     if planted:
         raise NotOurs(
-            _("{path} is another user's link; nudger does not follow it").format(path=path)
+            Said(N_("{path} is another user's link; nudger does not follow it"), {"path": path})
         )
     missing = [folder for folder in (resolved, *resolved.parents) if not os.path.lexists(folder)]
     resolved.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
@@ -143,17 +143,19 @@ def _make_private(folder: Path) -> None:
     if stat.S_ISLNK(info.st_mode):
         if not _is_own(info):
             raise NotOurs(
-                _("{path} is another user's link; nudger does not follow it").format(path=folder)
+                Said(
+                    N_("{path} is another user's link; nudger does not follow it"), {"path": folder}
+                )
             )
     elif stat.S_ISDIR(info.st_mode):
         flags |= getattr(os, "O_NOFOLLOW", 0)
     else:
-        raise NotOurs(_("{path} is not a folder").format(path=folder))
+        raise NotOurs(Said(N_("{path} is not a folder"), {"path": folder}))
     fd = os.open(folder, flags)
     try:
         opened = os.fstat(fd)
         if not _is_own(opened):
-            raise NotOurs(_("{path} belongs to another user").format(path=folder))
+            raise NotOurs(Said(N_("{path} belongs to another user"), {"path": folder}))
         if stat.S_IMODE(opened.st_mode) != PRIVATE_DIR:
             os.fchmod(fd, PRIVATE_DIR)
     finally:
@@ -171,10 +173,12 @@ def refuse_link(path: Path) -> None:
         return
     if stat.S_ISLNK(info.st_mode):
         raise NotARegularFile(
-            _("{path} is a symbolic link; nudger does not write through links").format(path=path)
+            Said(
+                N_("{path} is a symbolic link; nudger does not write through links"), {"path": path}
+            )
         )
     if not stat.S_ISREG(info.st_mode):
-        raise NotARegularFile(_("{path} is not a regular file").format(path=path))
+        raise NotARegularFile(Said(N_("{path} is not a regular file"), {"path": path}))
 
 
 def ensure_private_file(path: Path) -> Path:
@@ -202,11 +206,12 @@ def read_regular_file(path: Path, limit: int = MAX_READ_BYTES) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise NotARegularFile(_("{path} is not a regular file").format(path=path))
+            raise NotARegularFile(Said(N_("{path} is not a regular file"), {"path": path}))
         if info.st_size > limit:
             raise NotARegularFile(
-                _("{path} is larger than {value} MB").format(
-                    path=path, value=limit // (1024 * 1024)
+                Said(
+                    N_("{path} is larger than {value} MB"),
+                    {"path": path, "value": limit // (1024 * 1024)},
                 )
             )
         chunks = []
@@ -248,7 +253,7 @@ def write_private_atomic(path: Path, data: str | bytes, *, durable: bool = True)
                 raise
             # A folder like /tmp (sticky) lets no one replace another user's entry.
             raise NotOurs(
-                _("another user's link is in its place; nudger does not write through it")
+                Said(N_("another user's link is in its place; nudger does not write through it"))
             ) from None
     except BaseException:
         with contextlib.suppress(OSError):
@@ -287,11 +292,14 @@ def _name_to_replace(path: Path) -> tuple[Path, bool]:
             if not pending:
                 return candidate, True
             raise NotOurs(
-                _("{path} is another user's link; nudger does not follow it").format(path=candidate)
+                Said(
+                    N_("{path} is another user's link; nudger does not follow it"),
+                    {"path": candidate},
+                )
             )
         followed += 1
         if followed > _MAX_LINKS:
-            raise NotOurs(_("{path} has too many links on the way").format(path=path))
+            raise NotOurs(Said(N_("{path} has too many links on the way"), {"path": path}))
         link = candidate.readlink()
         if link.is_absolute():
             resolved = Path(link.anchor)

@@ -21,8 +21,9 @@ from nudger.cli import (
     status_cmd,
     summary_cmd,
 )
+from nudger.cli.argparse_words import WordsParser, in_words, parser_class
 from nudger.core.printable import printable
-from nudger.core.translate import _
+from nudger.core.translate import Translator
 from nudger.errors import NudgerError
 from nudger.shell.instance import AlreadyRunning
 
@@ -40,11 +41,12 @@ _COMMANDS = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, plus the closest command when one is mistyped (`nudger summry`)."""
+class _Parser(WordsParser):
+    """argparse in the person's language, plus the closest command when one is mistyped
+    (`nudger summry`)."""
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
-        # Here rather than in error(): the message is already in the person's language there.
+        # Here rather than in error(): the action's choices are known here.
         try:
             super()._check_value(action, value)
         except argparse.ArgumentError as error:
@@ -52,17 +54,17 @@ class _Parser(argparse.ArgumentParser):
             close = difflib.get_close_matches(str(value), choices, n=1)
             if not close:
                 raise
-            message = _("{message}; did you mean {close!r}?").format(
-                message=error.message, close=close[0]
+            message = self.translator._("{message}; did you mean {close!r}?").format(
+                message=in_words(self.translator, error.message), close=close[0]
             )
             raise argparse.ArgumentError(action, message) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+def build_parser(t: Translator) -> argparse.ArgumentParser:
+    parser = parser_class(_Parser, t)(
         prog="nudger",
         description=(
-            _(
+            t._(
                 "A small, private companion for stepping back from social media. It "
                 "notices the sites and pages you listed, counts the time, and now and "
                 "then suggests something kinder."
@@ -73,16 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--version",
         action="version",
         version=f"nudger {__version__}",
-        help=_("show nudger's version and exit"),
+        help=t._("show nudger's version and exit"),
     )
     parser.add_argument(
         "--config",
         metavar="PATH",
-        help=_("use this settings file instead of the usual one (same as NUDGER_CONFIG)"),
+        help=t._("use this settings file instead of the usual one (same as NUDGER_CONFIG)"),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _COMMANDS:
-        module.register(commands)
+        module.register(t, commands)
     return parser
 
 
@@ -113,8 +115,8 @@ def _configured_language(argv: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     from nudger.shell import i18n
 
-    i18n.setup(_configured_language(list(sys.argv[1:] if argv is None else argv)))
-    parser = build_parser()
+    t = i18n.setup(_configured_language(list(sys.argv[1:] if argv is None else argv)))
+    parser = build_parser(t)
     args = parser.parse_args(argv)
     if args.command is None:  # a bare `nudger`: say what it can do
         parser.print_help()
@@ -125,11 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except AlreadyRunning as error:
-        print(_("nudger: {error}").format(error=error), file=sys.stderr)
+        print(t._("nudger: {error}").format(error=error.said.in_language(t)), file=sys.stderr)
         return 1
     except NudgerError as error:
         # One line, whatever a settings file or a window put into the message.
-        print(_("nudger: {printable}").format(printable=printable(str(error))), file=sys.stderr)
+        print(
+            t._("nudger: {printable}").format(printable=printable(error.in_language(t))),
+            file=sys.stderr,
+        )
         return error.exit_code
     except KeyboardInterrupt:
         return 130

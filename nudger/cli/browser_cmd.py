@@ -5,24 +5,25 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from nudger.core.translate import _, ngettext
+from nudger.core.translate import Translator
 
 if TYPE_CHECKING:
     from nudger.browser.install import Browser, Installer
 
 
-def register(commands: Any) -> None:
+def register(t: Translator, commands: Any) -> None:
     from nudger.browser.install import BROWSER_NAMES
 
     parser: argparse.ArgumentParser = commands.add_parser(
         "browser",
-        help=_(
+        help=t._(
             "connect nudger to your browsers (the exact page, and a pause before a page on "
             "your blocklist)"
         ),
-        description=_(
+        description=t._(
             "Set up nudger's browser companion: an extension that tells nudger, on "
             "this computer only, which page is in front, and holds a page on your "
             "blocklist back for a slow breath before it opens."
@@ -31,8 +32,8 @@ def register(commands: Any) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     install = actions.add_parser(
         "install",
-        help=_("let your browsers talk to nudger, and say how to add the extension"),
-        description=_(
+        help=t._("let your browsers talk to nudger, and say how to add the extension"),
+        description=t._(
             "Write the small files that let each browser start nudger's host, then "
             "print how to add the extension. Without --browser, every browser "
             "found here."
@@ -43,21 +44,21 @@ def register(commands: Any) -> None:
         action="append",
         choices=BROWSER_NAMES,
         metavar="NAME",
-        help=_("only this browser (may be given more than once): {join}").format(
+        help=t._("only this browser (may be given more than once): {join}").format(
             join=", ".join(BROWSER_NAMES)
         ),
     )
-    install.set_defaults(handler=run, browser_action="install")
+    install.set_defaults(handler=partial(run, t), browser_action="install")
     for action, text in (
-        ("status", _("say which browsers can reach nudger, and when each last spoke")),
-        ("uninstall", _("remove what `nudger browser install` wrote")),
+        ("status", t._("say which browsers can reach nudger, and when each last spoke")),
+        ("uninstall", t._("remove what `nudger browser install` wrote")),
         (
             "extension-dir",
-            _("print the extension's folder (for Load unpacked, or --load-extension)"),
+            t._("print the extension's folder (for Load unpacked, or --load-extension)"),
         ),
     ):
         sub = actions.add_parser(action, help=text, description=text[0].upper() + text[1:] + ".")
-        sub.set_defaults(handler=run, browser_action=action)
+        sub.set_defaults(handler=partial(run, t), browser_action=action)
 
 
 def installer() -> Installer:
@@ -69,48 +70,48 @@ def installer() -> Installer:
     return Installer(Path.home(), paths.data_dir() / "browser")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(t: Translator, args: argparse.Namespace) -> int:
     from nudger.browser.install import browser_named, extension_dir
 
     if args.browser_action == "extension-dir":
         print(extension_dir())
         return 0
     if args.browser_action == "status":
-        return print_status()
+        return print_status(t)
     chosen = installer()
     if args.browser_action == "uninstall":
         removed = chosen.uninstall()
         for location in removed:
-            print(_("Removed {location}").format(location=location))
+            print(t._("Removed {location}").format(location=location))
         if not removed:
-            print(_("Nothing to remove: nudger's browser host was not installed."))
+            print(t._("Nothing to remove: nudger's browser host was not installed."))
         else:
-            print(_("The extension itself stays in each browser until you remove it there."))
+            print(t._("The extension itself stays in each browser until you remove it there."))
         return 0
     browsers = [browser_named(name) for name in args.browser] if args.browser else chosen.found()
     if not browsers:
-        print(_("No browser found here. Name one: nudger browser install --browser chromium"))
-        print(_("  (nudger knows {join})").format(join=", ".join(b.name for b in _all())))
+        print(t._("No browser found here. Name one: nudger browser install --browser chromium"))
+        print(t._("  (nudger knows {join})").format(join=", ".join(b.name for b in _all())))
         return 1
     for place in chosen.install(browsers):
         where = place.manifest
         key = f" (registry: HKEY_CURRENT_USER\\{place.registry_key})" if place.registry_key else ""
         print(
-            _("{label}: nudger's host is installed: {where}{key}").format(
+            t._("{label}: nudger's host is installed: {where}{key}").format(
                 label=place.browser.label, where=where, key=key
             )
         )
     print()
-    print(_("Now add the extension to each browser, once:"))
+    print(t._("Now add the extension to each browser, once:"))
     for browser in browsers:
-        for line in _how_to_add(browser, chosen):
+        for line in _how_to_add(t, browser, chosen):
             print(f"  {line}")
     print()
-    print(_("Then `nudger browser status` says when each browser last spoke to nudger."))
+    print(t._("Then `nudger browser status` says when each browser last spoke to nudger."))
     if chosen.platform == "win32":
         print()
-        print(_("On Windows, nudger cannot hear the extension yet: the private local connection"))
-        print(_("it needs there is not built. The files above are ready for when it is."))
+        print(t._("On Windows, nudger cannot hear the extension yet: the private local connection"))
+        print(t._("it needs there is not built. The files above are ready for when it is."))
     return 0
 
 
@@ -120,33 +121,33 @@ def _all() -> tuple[Browser, ...]:
     return BROWSERS
 
 
-def _how_to_add(browser: Browser, chosen: Installer) -> list[str]:
+def _how_to_add(t: Translator, browser: Browser, chosen: Installer) -> list[str]:
     """The steps, one paragraph per way, each a whole sentence for translators."""
     from nudger.browser.install import extension_dir
 
     if browser.family == "firefox":
         return [
-            _(
+            t._(
                 "{label}: Firefox ESR, Developer Edition and Nightly: open about:config and set "
                 "xpinstall.signatures.required to false; then open about:addons, press the gear, "
                 'choose "Install Add-on From File..." and pick {package}'
             ).format(label=browser.label, package=chosen.firefox_package),
             "    "
-            + _(
+            + t._(
                 'Firefox (release) takes only signed add-ons: open about:debugging, choose "This '
                 'Firefox", press "Load Temporary Add-on..." and pick {manifest} (it stays until '
                 "Firefox restarts)."
             ).format(manifest=extension_dir() / "manifest.json"),
         ]
     return [
-        _(
+        t._(
             '{label}: open {page}, switch on "Developer mode", press "Load unpacked" and choose '
             "{folder}"
         ).format(label=browser.label, page=browser.extensions_page, folder=extension_dir())
     ]
 
 
-def print_status(*, indent: str = "") -> int:
+def print_status(t: Translator, *, indent: str = "") -> int:
     """Which browsers have the host, and when each one's extension last spoke. 0 when at least
     one browser is connected."""
     from nudger import paths
@@ -165,24 +166,24 @@ def print_status(*, indent: str = "") -> int:
                 # Heard since the daemon started, but its host is not set up now: uninstalled
                 # while the browser ran. The running host goes when the browser closes.
                 print(
-                    _("{indent}{label}: not set up (set it up: nudger browser install)").format(
+                    t._("{indent}{label}: not set up (set it up: nudger browser install)").format(
                         indent=indent, label=browser.label
                     )
                 )
             continue
         any_installed = True
         if not chosen.launcher_is_current() or manifest != chosen.manifest_for(browser):
-            state = _("its host files are out of date; run `nudger browser install` again")
+            state = t._("its host files are out of date; run `nudger browser install` again")
         elif status is None:
-            state = _("host installed; nudger is not running, so nothing hears the extension")
+            state = t._("host installed; nudger is not running, so nothing hears the extension")
         elif browser.name in heard:
-            state = _contact_state(heard[browser.name])
+            state = _contact_state(t, heard[browser.name])
         else:
-            state = _("host installed; the extension has not spoken yet (is it added and on?)")
+            state = t._("host installed; the extension has not spoken yet (is it added and on?)")
         print(f"{indent}{browser.label}: {state}")
     if not any_installed and not heard:
         print(
-            _("{indent}No browser is set up. Set them up: nudger browser install").format(
+            t._("{indent}No browser is set up. Set them up: nudger browser install").format(
                 indent=indent
             )
         )
@@ -204,34 +205,34 @@ def _heard_from(contacts: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]
     return heard
 
 
-def _contact_state(contact: dict[str, Any]) -> str:
-    ago = _ago(time.time() - float(contact.get("last_seen", 0)))
+def _contact_state(t: Translator, contact: dict[str, Any]) -> str:
+    ago = _ago(t, time.time() - float(contact.get("last_seen", 0)))
     if not contact.get("connected"):
         if _still_open(contact):
-            return _(
+            return t._(
                 "the extension last spoke {ago}, and the browser is still open: the extension "
                 "is off or removed (switch it on again in the browser's extensions page)"
             ).format(ago=ago)
-        return _(
+        return t._(
             "host installed; the extension last spoke {ago}, and the browser has closed"
         ).format(ago=ago)
-    state = _("connected; the extension last spoke {ago}").format(ago=ago)
+    state = t._("connected; the extension last spoke {ago}").format(ago=ago)
     holding = contact.get("holding")
     if contact.get("site_access") is False:
-        return state + _(
+        return state + t._(
             "; the pause is off: the extension may not access websites, so a page can show "
             "before the pause comes (in about:addons, open nudger companion, Permissions, and "
             "switch on access to all websites); pages are still counted"
         )
     if holding == 0:
-        state += _("; it holds no page back (nothing to pause before, or nudger is paused)")
+        state += t._("; it holds no page back (nothing to pause before, or nudger is paused)")
     elif isinstance(holding, int):
-        state += ngettext(
+        state += t.ngettext(
             "; it pauses before {count} address", "; it pauses before {count} addresses", holding
         ).format(count=holding)
     only_counted = contact.get("only_counted")
     if isinstance(only_counted, int) and only_counted > 0:
-        state += ngettext(
+        state += t.ngettext(
             "; {count} more address is beyond what the browser can hold back: it is only counted",
             "; {count} more addresses are beyond what the browser can hold back: they are only "
             "counted",
@@ -254,10 +255,10 @@ def _still_open(contact: dict[str, Any]) -> bool:
     return browser_of_process(name) is not None
 
 
-def _ago(seconds: float) -> str:
+def _ago(t: Translator, seconds: float) -> str:
     seconds = max(0.0, seconds)
     if seconds < 90:
-        return _("{seconds} s ago").format(seconds=f"{seconds:.0f}")
+        return t._("{seconds} s ago").format(seconds=f"{seconds:.0f}")
     if seconds < 5400:
-        return _("{minutes} min ago").format(minutes=f"{seconds / 60:.0f}")
-    return _("{hours} h ago").format(hours=f"{seconds / 3600:.1f}")
+        return t._("{minutes} min ago").format(minutes=f"{seconds / 60:.0f}")
+    return t._("{hours} h ago").format(hours=f"{seconds / 3600:.1f}")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nudger.core.translate import _
+from nudger.core.translate import Translator
 
 if TYPE_CHECKING:
     from nudger.settings.loader import LoadedConfig
@@ -30,7 +30,7 @@ def load_config(args: argparse.Namespace) -> LoadedConfig:
     return loaded
 
 
-def load_config_or_last_good(args: argparse.Namespace) -> LoadedConfig:
+def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedConfig:
     """The settings, or when the file is broken, the last ones that loaded (or the defaults),
     with one line on stderr that says what is wrong. For commands that read, never write: a
     typo must not take away a summary, a pause or the status."""
@@ -42,10 +42,10 @@ def load_config_or_last_good(args: argparse.Namespace) -> LoadedConfig:
         return load_config(args)
     except ConfigError as error:
         print(
-            _(
+            t._(
                 "nudger: {error} (using your last good settings until this is fixed; "
                 "`nudger config check` checks the file)"
-            ).format(error=error),
+            ).format(error=error.in_language(t)),
             file=sys.stderr,
         )
         path = user_file(args)

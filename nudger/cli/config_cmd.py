@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nudger import paths
 from nudger.cli.common import load_config
-from nudger.core.translate import _, ngettext
+from nudger.core.translate import Translator
 from nudger.errors import NudgerError
 
 if TYPE_CHECKING:
@@ -19,11 +20,11 @@ if TYPE_CHECKING:
 RULE_LISTS = ("sites", "blocklist")
 
 
-def register(commands: Any) -> None:
+def register(t: Translator, commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "config",
-        help=_("create, find, show and check the settings"),
-        description=_(
+        help=t._("create, find, show and check the settings"),
+        description=t._(
             "nudger's settings: the built-in defaults, your file, and NUDGER_* variables."
         ),
     )
@@ -31,8 +32,8 @@ def register(commands: Any) -> None:
 
     init = actions.add_parser(
         "init",
-        help=_("write a settings file with every setting explained"),
-        description=_(
+        help=t._("write a settings file with every setting explained"),
+        description=t._(
             "Write your settings file with every setting explained and its default "
             "commented out (file mode 0600). On an existing file, add only the "
             "settings it lacks, commented out: everything you wrote (your "
@@ -42,45 +43,45 @@ def register(commands: Any) -> None:
     )
     # Kept for old scripts: init never drops what you wrote, so there is nothing to force.
     init.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
-    init.set_defaults(handler=init_config)
+    init.set_defaults(handler=partial(init_config, t))
 
     where = actions.add_parser(
         "path",
-        help=_("print where the settings, data and logs are"),
-        description=_("Print the paths nudger uses."),
+        help=t._("print where the settings, data and logs are"),
+        description=t._("Print the paths nudger uses."),
     )
-    where.set_defaults(handler=show_paths)
+    where.set_defaults(handler=partial(show_paths, t))
 
     show = actions.add_parser(
         "show",
-        help=_("print the effective settings and where each came from"),
-        description=_(
+        help=t._("print the effective settings and where each came from"),
+        description=t._(
             "Print every effective setting, with where it came from: the built-in "
             "default, your file, or an environment variable."
         ),
     )
-    show.set_defaults(handler=show_config)
+    show.set_defaults(handler=partial(show_config, t))
 
     check = actions.add_parser(
         "check",
-        help=_("read every settings file and report problems"),
-        description=_(
+        help=t._("read every settings file and report problems"),
+        description=t._(
             "Read the built-in defaults, your settings file and NUDGER_* "
             "variables. Prints the files read; on a problem, names the file, the "
             "field and the reason, and exits with code 2."
         ),
     )
-    check.set_defaults(handler=check_config)
+    check.set_defaults(handler=partial(check_config, t))
 
     opener = actions.add_parser(
         "open",
-        help=_("open the settings file with your usual program for it"),
-        description=_(
+        help=t._("open the settings file with your usual program for it"),
+        description=t._(
             "Open your settings file with the desktop's usual program for it; when there "
             "is none yet, write it first, with every setting explained."
         ),
     )
-    opener.set_defaults(handler=open_config)
+    opener.set_defaults(handler=partial(open_config, t))
 
 
 def _user_file(args: argparse.Namespace) -> Path:
@@ -88,23 +89,23 @@ def _user_file(args: argparse.Namespace) -> Path:
     return Path(explicit).expanduser() if explicit else paths.user_config_file()
 
 
-def init_config(args: argparse.Namespace) -> int:
+def init_config(t: Translator, args: argparse.Namespace) -> int:
     target = _user_file(args)
-    _write_defaults(target)
-    _offer_support_line(target)  # after the file is released: a prompt must not hold it
+    _write_defaults(t, target)
+    _offer_support_line(t, target)  # after the file is released: a prompt must not hold it
     return 0
 
 
-def open_config(args: argparse.Namespace) -> int:
+def open_config(t: Translator, args: argparse.Namespace) -> int:
     from nudger.cli.summary_cmd import _open_in_browser
 
     target = _user_file(args)
     if not target.exists():
-        _write_defaults(target)
-    problem = _open_in_browser(target)
+        _write_defaults(t, target)
+    problem = _open_in_browser(t, target)
     if problem is not None:
         print(
-            _("Could not open it ({problem}); open {target} yourself.").format(
+            t._("Could not open it ({problem}); open {target} yourself.").format(
                 problem=problem, target=target
             )
         )
@@ -112,14 +113,14 @@ def open_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_defaults(target: Path) -> None:
+def _write_defaults(t: Translator, target: Path) -> None:
     from nudger.settings.edits import defaults_file_text, edit_lock, with_missing_defaults
 
     with edit_lock(target):
         if not target.exists():
             paths.write_private_atomic(target, defaults_file_text())
             print(
-                _("Wrote {target} (every setting explained, defaults commented out).").format(
+                t._("Wrote {target} (every setting explained, defaults commented out).").format(
                     target=target
                 )
             )
@@ -128,14 +129,14 @@ def _write_defaults(target: Path) -> None:
             original = target.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise NudgerError(
-                _("{target}: cannot be read ({error}); nothing was changed").format(
+                t._("{target}: cannot be read ({error}); nothing was changed").format(
                     target=target, error=error
                 )
             ) from None
         merged, added = with_missing_defaults(original, str(target))
         if not added:
             print(
-                _("{target} already lists every setting; nothing was changed.").format(
+                t._("{target} already lists every setting; nothing was changed.").format(
                     target=target
                 )
             )
@@ -144,17 +145,17 @@ def _write_defaults(target: Path) -> None:
         paths.write_private_atomic(backup, original)
         paths.write_private_atomic(target, merged)
     print(
-        ngettext(
+        t.ngettext(
             "Added {count} setting to {target}, commented out with its default. ",
             "Added {count} settings to {target}, commented out with their defaults. ",
             len(added),
         ).format(count=len(added), target=target)
-        + _("Everything you wrote is kept as it was.")
+        + t._("Everything you wrote is kept as it was.")
     )
-    print(_("The file as it was before: {backup}").format(backup=backup))
+    print(t._("The file as it was before: {backup}").format(backup=backup))
 
 
-def _offer_support_line(target: Path) -> None:
+def _offer_support_line(t: Translator, target: Path) -> None:
     """In a terminal, offer once to keep a trusted person's or a counsellor's number as
     [support] line. Enter (or Ctrl-D) skips, and nothing else changes."""
     from nudger.settings.edits import UserConfig
@@ -167,21 +168,21 @@ def _offer_support_line(target: Path) -> None:
     except NudgerError:
         return  # the file has its own problem; `config check` will say
     print()
-    print(_("Is there someone you trust, or a counsellor, you would like nudger to show you"))
-    print(_("on a hard day? A name and a number is enough. (Enter skips.)"))
+    print(t._("Is there someone you trust, or a counsellor, you would like nudger to show you"))
+    print(t._("on a hard day? A name and a number is enough. (Enter skips.)"))
     try:
         answer = input("> ").strip()
     except (EOFError, KeyboardInterrupt):
         answer = ""
     if not answer:
-        print(_('Skipped. You can add it any time as [support] line = "..." in the file.'))
+        print(t._('Skipped. You can add it any time as [support] line = "..." in the file.'))
         return
     try:
         _save_support_line(target, answer)
     except NudgerError as error:
-        print(_("Not saved: {error}").format(error=error))
+        print(t._("Not saved: {error}").format(error=error.in_language(t)))
         return
-    print(_("Kept. It shows once on a hard day, and in `nudger help-now`."))
+    print(t._("Kept. It shows once on a hard day, and in `nudger help-now`."))
 
 
 def _save_support_line(target: Path, line: str) -> None:
@@ -193,11 +194,11 @@ def _save_support_line(target: Path, line: str) -> None:
         config.save()
 
 
-def show_paths(args: argparse.Namespace) -> int:
-    print(_("settings:  {user_file}").format(user_file=_user_file(args)))
-    print(_("data:      {data_dir}").format(data_dir=paths.data_dir()))
-    print(_("database:  {database_file}").format(database_file=paths.database_file()))
-    print(_("logs:      {log_dir}").format(log_dir=paths.log_dir()))
+def show_paths(t: Translator, args: argparse.Namespace) -> int:
+    print(t._("settings:  {user_file}").format(user_file=_user_file(args)))
+    print(t._("data:      {data_dir}").format(data_dir=paths.data_dir()))
+    print(t._("database:  {database_file}").format(database_file=paths.database_file()))
+    print(t._("logs:      {log_dir}").format(log_dir=paths.log_dir()))
     return 0
 
 
@@ -218,16 +219,16 @@ def _source(loaded: LoadedConfig, section: str, key: str | None) -> str:
     return "built-in default"
 
 
-def show_config(args: argparse.Namespace) -> int:
+def show_config(t: Translator, args: argparse.Namespace) -> int:
     import tomlkit
 
     loaded = load_config(args)
     settings = loaded.settings
     document = tomlkit.document()
     document.add(
-        tomlkit.comment(_("Every effective setting, and where it came from. What is shown"))
+        tomlkit.comment(t._("Every effective setting, and where it came from. What is shown"))
     )
-    document.add(tomlkit.comment(_("here can be copied into your settings file as it is.")))
+    document.add(tomlkit.comment(t._("here can be copied into your settings file as it is.")))
     for section in type(settings).model_fields:
         if section in RULE_LISTS:
             continue
@@ -251,7 +252,7 @@ def show_config(args: argparse.Namespace) -> int:
         entries = getattr(settings, section)
         document.add(tomlkit.nl())
         if not entries:
-            document.add(tomlkit.comment(_("no {section} of your own").format(section=section)))
+            document.add(tomlkit.comment(t._("no {section} of your own").format(section=section)))
             continue
         document.add(tomlkit.comment(f"{section}: from {_source(loaded, section, None)}"))
         rows = tomlkit.aot()
@@ -286,31 +287,31 @@ def _clock(moment: object) -> str:
     return text.removesuffix(":00")
 
 
-def check_config(args: argparse.Namespace) -> int:
+def check_config(t: Translator, args: argparse.Namespace) -> int:
     from nudger.settings.catalogue import builtin_sites
 
     loaded = load_config(args)
     builtin_sites()  # the catalogue is part of the configuration too
     from nudger.core.printable import printable
 
-    print(_("Settings are fine. Read, in order:"))
+    print(t._("Settings are fine. Read, in order:"))
     for source in loaded.files_read:
         print(f"  {printable(source)}")
     if not loaded.user_file.exists():
         print(
-            _("  (no settings file of your own at {printable})").format(
+            t._("  (no settings file of your own at {printable})").format(
                 printable=printable(str(loaded.user_file))
             )
         )
     for key in loaded.env_keys:
-        print(_("  environment variable {printable}").format(printable=printable(key)))
+        print(t._("  environment variable {printable}").format(printable=printable(key)))
     settings = loaded.settings
-    entries = ngettext(
+    entries = t.ngettext(
         "{count} blocklist entry", "{count} blocklist entries", len(settings.blocklist)
     )
-    sites = ngettext("{count} site of your own", "{count} sites of your own", len(settings.sites))
+    sites = t.ngettext("{count} site of your own", "{count} sites of your own", len(settings.sites))
     print(
-        _("{entries}, {sites}.").format(
+        t._("{entries}, {sites}.").format(
             entries=entries.format(count=len(settings.blocklist)),
             sites=sites.format(count=len(settings.sites)),
         )

@@ -5,19 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from typing import Any
 
-from nudger.core.translate import _
+from nudger.core.translate import Said, Translator
 
 # How long `--notify` waits for a failure that a system reports after taking a notification.
 LATE_FAILURE_SECONDS = 1.5
 
 
-def register(commands: Any) -> None:
+def register(t: Translator, commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "doctor",
-        help=_("check that nudger can see your windows"),
-        description=_(
+        help=t._("check that nudger can see your windows"),
+        description=t._(
             "Say which window backend nudger would use on this desktop, whether it "
             "works, and what to do if it does not."
         ),
@@ -25,32 +26,32 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--notify",
         action="store_true",
-        help=_("also send a real test notification and say whether it was delivered"),
+        help=t._("also send a real test notification and say whether it was delivered"),
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=partial(run, t))
 
 
-def run(args: argparse.Namespace) -> int:
-    windows_ok = _check_windows()
-    notifications_ok = _check_notifications()
+def run(t: Translator, args: argparse.Namespace) -> int:
+    windows_ok = _check_windows(t)
+    notifications_ok = _check_notifications(t)
     if args.notify:
-        notifications_ok = _send_test_notification() and notifications_ok
-    _check_status_icon()
-    browsers_ok = _check_browsers()
+        notifications_ok = _send_test_notification(t) and notifications_ok
+    _check_status_icon(t)
+    browsers_ok = _check_browsers(t)
     if not windows_ok and browsers_ok:
-        print(_("The browser companion is connected: nudger sees your pages through it, even"))
-        print(_("where it cannot read the window in front."))
+        print(t._("The browser companion is connected: nudger sees your pages through it, even"))
+        print(t._("where it cannot read the window in front."))
     return 0 if (windows_ok or browsers_ok) and notifications_ok else 1
 
 
-def _check_browsers() -> bool:
+def _check_browsers(t: Translator) -> bool:
     from nudger.cli.browser_cmd import print_status
 
-    print(_("Browser companion:"))
-    return print_status(indent="  ") == 0
+    print(t._("Browser companion:"))
+    return print_status(t, indent="  ") == 0
 
 
-def _send_test_notification() -> bool:
+def _send_test_notification(t: Translator) -> bool:
     """Send one real notification through the backend the daemon would use, and wait briefly
     for a failure reported afterwards (Windows reports some only then)."""
     from nudger.notify import Feedback, Notification, choose_notifier
@@ -59,8 +60,8 @@ def _send_test_notification() -> bool:
     try:
         delivery = notifier.send(
             Notification(
-                _("nudger is working"),
-                _("A test from nudger doctor. Nothing to do."),
+                t._("nudger is working"),
+                t._("A test from nudger doctor. Nothing to do."),
                 expire_seconds=10,
                 with_actions=False,
             )
@@ -74,25 +75,28 @@ def _send_test_notification() -> bool:
     finally:
         notifier.close()
     if delivery.delivered and not failed:
-        print(_("Test notification: delivered, through {channel}").format(channel=delivery.channel))
+        print(
+            t._("Test notification: delivered, through {channel}").format(channel=delivery.channel)
+        )
         return True
     problem = failed[0].problem if failed else delivery.problem
     print(
-        _("Test notification: not delivered through {channel} ({problem})").format(
-            channel=delivery.channel, problem=problem
+        t._("Test notification: not delivered through {channel} ({problem})").format(
+            channel=delivery.channel,
+            problem=problem.in_language(t) if isinstance(problem, Said) else problem,
         )
     )
     return False
 
 
-def _check_notifications() -> bool:
+def _check_notifications(t: Translator) -> bool:
     if sys.platform == "darwin":
-        print(_("Notifications: through osascript (macOS notifications; no buttons, the text"))
-        print(_("  says how to snooze). `nudger doctor --notify` sends a test."))
+        print(t._("Notifications: through osascript (macOS notifications; no buttons, the text"))
+        print(t._("  says how to snooze). `nudger doctor --notify` sends a test."))
         return True
     if sys.platform == "win32":
-        print(_("Notifications: Windows toasts with buttons (plyer's balloon if toasts fail)."))
-        print(_("  `nudger doctor --notify` sends a test."))
+        print(t._("Notifications: Windows toasts with buttons (plyer's balloon if toasts fail)."))
+        print(t._("  `nudger doctor --notify` sends a test."))
         return True
     from nudger.notify.dbus import DbusNotifier
 
@@ -100,85 +104,87 @@ def _check_notifications() -> bool:
     server = notifier.server_name()
     notifier.close()
     if server is None:
-        print(_("Notifications: no notification server answers on the D-Bus session bus"))
-        print(_("  nudger still counts, records nudges as undelivered, and shows them once a"))
-        print(_("  server (your desktop's, or one like dunst or mako) is running."))
+        print(t._("Notifications: no notification server answers on the D-Bus session bus"))
+        print(t._("  nudger still counts, records nudges as undelivered, and shows them once a"))
+        print(t._("  server (your desktop's, or one like dunst or mako) is running."))
         return False
-    print(_("Notifications: {server}").format(server=server))
+    print(t._("Notifications: {server}").format(server=server))
     return True
 
 
-def _check_status_icon() -> None:
+def _check_status_icon(t: Translator) -> None:
     """Whether the icon can show. Said, never failed on: nudger works the same without it."""
     if sys.platform == "darwin":
-        print(_("Status icon: in the menu bar while nudger runs."))
+        print(t._("Status icon: in the menu bar while nudger runs."))
         return
     if sys.platform == "win32":
-        print(_("Status icon: in the notification area while nudger runs (perhaps behind the ^)."))
+        print(
+            t._("Status icon: in the notification area while nudger runs (perhaps behind the ^).")
+        )
         return
     from nudger.tray.sni import host_present
 
     present = host_present()
     if present:
-        print(_("Status icon: your panel has a tray (a StatusNotifierWatcher); the icon shows"))
-        print(_("  there while nudger runs."))
+        print(t._("Status icon: your panel has a tray (a StatusNotifierWatcher); the icon shows"))
+        print(t._("  there while nudger runs."))
         return
     if present is None:
-        print(_("Status icon: no D-Bus session bus to ask, so no icon."))
+        print(t._("Status icon: no D-Bus session bus to ask, so no icon."))
     else:
-        print(_("Status icon: no tray on this desktop (no StatusNotifierWatcher), so no icon."))
-    print(_("  On GNOME, add the AppIndicator extension (Debian and Ubuntu:"))
-    print(_("  gnome-shell-extension-appindicator), then log out and in again. Everything else"))
-    print(_("  works without the icon: `nudger status`, `nudger pause 1h`, `nudger help-now`."))
+        print(t._("Status icon: no tray on this desktop (no StatusNotifierWatcher), so no icon."))
+    print(t._("  On GNOME, add the AppIndicator extension (Debian and Ubuntu:"))
+    print(t._("  gnome-shell-extension-appindicator), then log out and in again. Everything else"))
+    print(t._("  works without the icon: `nudger status`, `nudger pause 1h`, `nudger help-now`."))
 
 
-def _check_windows() -> bool:
+def _check_windows(t: Translator) -> bool:
     from nudger import sensing
     from nudger.sensing import SensorUnavailable
 
     backend = sensing.detect()
-    print(_("Session: {value}").format(value=backend.session or _("unknown")))
+    print(t._("Session: {value}").format(value=backend.session or t._("unknown")))
     # The reason on a line of its own: it may hold brackets of its own.
-    print(_("Window backend: {name}").format(name=backend.name))
-    print(_("  chosen because of: {reason}").format(reason=backend.reason.shown()))
+    print(t._("Window backend: {name}").format(name=backend.name))
+    print(t._("  chosen because of: {reason}").format(reason=backend.reason.in_language(t)))
     if sys.platform == "darwin":
         from nudger.sensing.macos import PERMISSIONS_HELP
 
-        print(f"  {PERMISSIONS_HELP}")
+        print(f"  {PERMISSIONS_HELP.in_language(t)}")
     try:
         sensor = backend.open(120.0)
     except SensorUnavailable as error:
-        print(_("  not working: {error}").format(error=error))
+        print(t._("  not working: {error}").format(error=error.in_language(t)))
         if backend.reads_windows:
             print(
-                _(
+                t._(
                     "  nudger keeps trying in the background: starting it before the "
                     "desktop is fine."
                 )
             )
         else:
             print(
-                _("  Supported: X11 desktops, sway, Hyprland, GNOME (with one extension) and KDE")
+                t._("  Supported: X11 desktops, sway, Hyprland, GNOME (with one extension) and KDE")
             )
-            print(_("  Plasma on Wayland, macOS and Windows."))
+            print(t._("  Plasma on Wayland, macOS and Windows."))
         return False
     try:
         reading = sensor.read()
     except SensorUnavailable as error:
-        print(_("  not working: {error}").format(error=error))
+        print(t._("  not working: {error}").format(error=error.in_language(t)))
         return False
     finally:
         sensor.close()
     if reading.window is None:
-        print(_("  working: no window is in front right now"))
+        print(t._("  working: no window is in front right now"))
     else:
         print(
-            _("  working: the window in front belongs to {value}").format(
-                value=reading.window.app or _("an unnamed program")
+            t._("  working: the window in front belongs to {value}").format(
+                value=reading.window.app or t._("an unnamed program")
             )
         )
-        print(_("  its title reads: {title!r}").format(title=reading.window.title))
+        print(t._("  its title reads: {title!r}").format(title=reading.window.title))
         if reading.window.url:
-            print(_("  its address: {url}").format(url=reading.window.url))
-    print(_("  idle for {idle_seconds:.0f} s").format(idle_seconds=reading.idle_seconds))
+            print(t._("  its address: {url}").format(url=reading.window.url))
+    print(t._("  idle for {idle_seconds:.0f} s").format(idle_seconds=reading.idle_seconds))
     return True

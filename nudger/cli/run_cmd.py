@@ -7,20 +7,20 @@ import sys
 from typing import Any
 
 from nudger.cli.common import load_config
-from nudger.core.translate import _
+from nudger.core.translate import Translator
 
 
-def register(commands: Any) -> None:
+def register(t: Translator, commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "run",
-        help=_("watch and nudge, in the foreground (this is what starts at login)"),
-        description=_(
+        help=t._("watch and nudge, in the foreground (this is what starts at login)"),
+        description=t._(
             "Run nudger in the foreground until Ctrl-C or SIGTERM. Visits in "
             "progress are saved on the way out."
         ),
     )
     parser.add_argument(
-        "-v", "--verbose", action="store_true", help=_("log every detail to stderr")
+        "-v", "--verbose", action="store_true", help=t._("log every detail to stderr")
     )
     parser.set_defaults(handler=run)
 

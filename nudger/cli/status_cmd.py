@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config_or_last_good
 from nudger.core.printable import printable
-from nudger.core.translate import _, ngettext
+from nudger.core.translate import Translator
 
 if TYPE_CHECKING:
     from nudger.settings.models import Settings
@@ -18,97 +19,99 @@ if TYPE_CHECKING:
 NOT_RUNNING = 3  # as in LSB init scripts: "program is not running"
 
 
-def register(commands: Any) -> None:
+def register(t: Translator, commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "status",
-        help=_("is nudger running, and how is today going"),
-        description=_(
+        help=t._("is nudger running, and how is today going"),
+        description=t._(
             "Say whether the daemon is running (pid, uptime), which window backend "
             "it uses and when it last looked, today's totals so far, and any "
             "pause. Exit code 3 when it is not running."
         ),
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=partial(run, t))
 
 
-def _in_front(found: tuple[str, ...]) -> str:
+def _in_front(t: Translator, found: tuple[str, ...]) -> str:
     """ "Instagram and a page on your blocklist"; a blocklist entry is never named here.
 
     Whole phrases per case, so that no language gets an English "and" spliced in."""
     if not found:
-        return _("nothing nudger counts")
+        return t._("nothing nudger counts")
     sites = ", ".join(
         printable(item.removeprefix("site:")) for item in found if item.startswith("site:")
     )
     if "blocklist" not in found:
         return sites
     if not sites:
-        return _("a page on your blocklist")
-    return _("{sites} and a page on your blocklist").format(sites=sites)
+        return t._("a page on your blocklist")
+    return t._("{sites} and a page on your blocklist").format(sites=sites)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(t: Translator, args: argparse.Namespace) -> int:
     from nudger import paths
     from nudger.settings.loader import timezone_of
     from nudger.shell.instance import is_locked, read_status
     from nudger.shell.pause import PauseFile, until_text
 
-    settings = load_config_or_last_good(args).settings
+    settings = load_config_or_last_good(t, args).settings
     data_dir = paths.data_dir()
     tz = timezone_of(settings)
     now = time.time()
     running = is_locked(data_dir)
-    _print_daemon(read_status(data_dir) if running else None, running, tz, now)
-    _print_today(settings, tz, now)
+    _print_daemon(t, read_status(data_dir) if running else None, running, tz, now)
+    _print_today(t, settings, tz, now)
     pause = PauseFile(data_dir).current(now)
     if pause is not None:
         resting = (
-            _("Nudges are snoozed until {until}.")
+            t._("Nudges are snoozed until {until}.")
             if pause.reason == "snooze"
-            else _("Nudges are paused until {until}.")
+            else t._("Nudges are paused until {until}.")
         )
-        print(resting.format(until=until_text(pause.until, now, tz)))
+        print(resting.format(until=until_text(t, pause.until, now, tz)))
     return 0 if running else NOT_RUNNING
 
 
-def _print_daemon(status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now: float) -> None:
+def _print_daemon(
+    t: Translator, status: DaemonStatus | None, running: bool, tz: dt.tzinfo, now: float
+) -> None:
     from nudger.core.words import duration
 
     if status is None:
         if running:
-            print(_("nudger is running (starting up)."))
+            print(t._("nudger is running (starting up)."))
         else:
-            print(_("nudger is not running. Start it with `nudger run`; at every login with"))
-            print(_("  `nudger autostart enable`."))
+            print(t._("nudger is not running. Start it with `nudger run`; at every login with"))
+            print(t._("  `nudger autostart enable`."))
         return
     print(
-        _("nudger is running (pid {pid}, for {duration}).").format(
-            pid=status.pid, duration=duration(now - status.started_at)
+        t._("nudger is running (pid {pid}, for {duration}).").format(
+            pid=status.pid, duration=duration(t, now - status.started_at)
         )
     )
     if status.backend == "processes":
         # No window can be read here, so there is never a "look": saying "no look yet" would
         # suggest something is stuck.
-        print(_("Backend: processes; windows cannot be read here, so running social apps count."))
+        print(t._("Backend: processes; windows cannot be read here, so running social apps count."))
     else:
-        _print_look(status, tz)
+        _print_look(t, status, tz)
     for note in status.notes:
         print(f"  {printable(note)}")
     if status.database_moved_aside:
-        print(_("The database was damaged, so a new one was started. The damaged file is kept"))
-        print(_("  at {printable}.").format(printable=printable(status.database_moved_aside)))
+        print(t._("The database was damaged, so a new one was started. The damaged file is kept"))
+        print(t._("  at {printable}.").format(printable=printable(status.database_moved_aside)))
         if status.database_salvaged:
             print(
-                _("  From it, nudger {database_salvaged}.").format(
+                t._("  From it, nudger {database_salvaged}.").format(
                     database_salvaged=status.database_salvaged
                 )
             )
     if status.config_problem:
-        print(_("Your config has a problem, so the last good one is in use:"))
+        print(t._("Your config has a problem, so the last good one is in use:"))
         print(f"  {printable(status.config_problem)}")
 
 
-def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
+def _print_today(t: Translator, settings: Settings, tz: dt.tzinfo, now: float) -> None:
     from nudger import paths
     from nudger.core.words import duration
     from nudger.settings.loader import days_of
@@ -127,41 +130,43 @@ def _print_today(settings: Settings, tz: dt.tzinfo, now: float) -> None:
     summary = today.summary
     visits = summary.blocklist_visits
     blocklist = (
-        ngettext("{count} visit", "{count} visits", visits).format(count=visits)
+        t.ngettext("{count} visit", "{count} visits", visits).format(count=visits)
         if visits
-        else _("none")
+        else t._("none")
     )
     print(
-        _("Today so far: {duration} on social sites; blocklist: {blocklist}.").format(
-            duration=duration(summary.site_seconds), blocklist=blocklist
+        t._("Today so far: {duration} on social sites; blocklist: {blocklist}.").format(
+            duration=duration(t, summary.site_seconds), blocklist=blocklist
         )
     )
 
 
-def _print_look(status: DaemonStatus, tz: dt.tzinfo) -> None:
+def _print_look(t: Translator, status: DaemonStatus, tz: dt.tzinfo) -> None:
     """The window backend, its last look, and what was in front then."""
     from nudger.core.words import duration
 
     looked = status.last_sample_at
     seen = (
-        _("last look at {fromtimestamp:%H:%M:%S}").format(
+        t._("last look at {fromtimestamp:%H:%M:%S}").format(
             fromtimestamp=dt.datetime.fromtimestamp(looked, tz)
         )
         if looked
-        else (_("no look yet"))
+        else (t._("no look yet"))
     )
-    state = _("watching windows") if status.sensor_connected else _("waiting for the desktop")
+    state = t._("watching windows") if status.sensor_connected else t._("waiting for the desktop")
     print(
-        _("Backend: {backend}, {state}; {seen}.").format(
+        t._("Backend: {backend}, {state}; {seen}.").format(
             backend=status.backend, state=state, seen=seen
         )
     )
     if status.sensor_connected and looked and status.away_for is not None:
         print(
-            _(
+            t._(
                 "At that look nobody had used the computer for {duration}, so nothing was "
                 "being counted."
-            ).format(duration=duration(status.away_for))
+            ).format(duration=duration(t, status.away_for))
         )
     elif status.sensor_connected and looked:
-        print(_("In front at that look: {in_front}.").format(in_front=_in_front(status.in_front)))
+        print(
+            t._("In front at that look: {in_front}.").format(in_front=_in_front(t, status.in_front))
+        )

@@ -9,12 +9,13 @@ import shutil
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nudger import paths
 from nudger.cli.common import load_config_or_last_good
-from nudger.core.translate import _
+from nudger.core.translate import Translator
 
 if TYPE_CHECKING:
     from nudger.shell.reporting import Reporting
@@ -24,11 +25,11 @@ WEEK_DAYS = 7
 OPENER_WAIT_SECONDS = 5.0
 
 
-def register(commands: Any) -> None:
+def register(t: Translator, commands: Any) -> None:
     summary: argparse.ArgumentParser = commands.add_parser(
         "summary",
-        help=_("show how a day or a week went"),
-        description=_(
+        help=t._("show how a day or a week went"),
+        description=t._(
             "Show the time on social sites and blocklist pages: one day (default, "
             "today), or a week with --week. --json prints the same for other "
             "programs; --html writes a report with charts."
@@ -36,57 +37,63 @@ def register(commands: Any) -> None:
     )
     when = summary.add_mutually_exclusive_group()
     when.add_argument(
-        "--date", type=_date, metavar="YYYY-MM-DD", help=_("the day to show (default: today)")
+        "--date",
+        type=partial(_date, t),
+        metavar="YYYY-MM-DD",
+        help=t._("the day to show (default: today)"),
     )
-    when.add_argument("--yesterday", action="store_true", help=_("show yesterday"))
-    summary.add_argument("--week", action="store_true", help=_("the 7 days ending on that day"))
-    summary.add_argument("--json", action="store_true", help=_("print JSON for other programs"))
+    when.add_argument("--yesterday", action="store_true", help=t._("show yesterday"))
+    summary.add_argument("--week", action="store_true", help=t._("the 7 days ending on that day"))
+    summary.add_argument("--json", action="store_true", help=t._("print JSON for other programs"))
     summary.add_argument(
-        "--html", type=Path, metavar="PATH", help=_("also write the HTML report (30 days) here")
+        "--html", type=Path, metavar="PATH", help=t._("also write the HTML report (30 days) here")
     )
-    summary.set_defaults(handler=run_summary)
+    summary.set_defaults(handler=partial(run_summary, t))
 
     report: argparse.ArgumentParser = commands.add_parser(
         "report",
-        help=_("write the HTML report with charts, and open it"),
-        description=_(
+        help=t._("write the HTML report with charts, and open it"),
+        description=t._(
             "Write a self-contained HTML report of the last 30 days (charts "
             "included, nothing loaded from the network) and print where it is."
         ),
     )
     report.add_argument(
-        "--date", type=_date, metavar="YYYY-MM-DD", help=_("the last day shown (default: today)")
+        "--date",
+        type=partial(_date, t),
+        metavar="YYYY-MM-DD",
+        help=t._("the last day shown (default: today)"),
     )
-    report.add_argument("--output", type=Path, metavar="PATH", help=_("where to write it"))
-    report.add_argument("--open", action="store_true", help=_("open it in your web browser"))
-    report.set_defaults(handler=run_report)
+    report.add_argument("--output", type=Path, metavar="PATH", help=t._("where to write it"))
+    report.add_argument("--open", action="store_true", help=t._("open it in your web browser"))
+    report.set_defaults(handler=partial(run_report, t))
 
 
 # Days whose weeks and months can still be counted in local time on every platform.
 EARLIEST_DATE, LATEST_DATE = dt.date(1971, 1, 1), dt.date(9998, 12, 31)
 
 
-def _date(value: str) -> dt.date:
+def _date(t: Translator, value: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            _("{value!r} is not a date like 2026-11-27").format(value=value)
+            t._("{value!r} is not a date like 2026-11-27").format(value=value)
         ) from None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise argparse.ArgumentTypeError(
-            _("{value} is not a date between 1971 and 9998").format(value=value)
+            t._("{value} is not a date between 1971 and 9998").format(value=value)
         )
     return day
 
 
-def _open(args: argparse.Namespace) -> tuple[Reporting, Store]:
+def _open(t: Translator, args: argparse.Namespace) -> tuple[Reporting, Store]:
     from nudger.shell.reporting import Reporting
     from nudger.store import Store
 
-    settings = load_config_or_last_good(args).settings
+    settings = load_config_or_last_good(t, args).settings
     store = Store.open_for_reading(paths.database_file())
-    return Reporting.open(settings, store), store
+    return Reporting.open(settings, store, t), store
 
 
 def _today(reporting: Reporting) -> dt.date:
@@ -100,10 +107,10 @@ def _chosen_day(args: argparse.Namespace, reporting: Reporting) -> dt.date:
     return args.date or today
 
 
-def run_summary(args: argparse.Namespace) -> int:
+def run_summary(t: Translator, args: argparse.Namespace) -> int:
     from nudger.report import json_report, text
 
-    reporting, store = _open(args)
+    reporting, store = _open(t, args)
     try:
         day = _chosen_day(args, reporting)
         settings_day_start = reporting.days.starts_at
@@ -112,7 +119,7 @@ def run_summary(args: argparse.Namespace) -> int:
             output = (
                 json_report.dumps(json_report.range_document(week, reporting.tz))
                 if args.json
-                else text.render(text.range_view(week, reporting.tz, _today(reporting)))
+                else text.render(text.range_view(t, week, reporting.tz, _today(reporting)))
             )
         else:
             report = reporting.history.day(day)
@@ -120,7 +127,7 @@ def run_summary(args: argparse.Namespace) -> int:
                 json_report.dumps(json_report.day_document(report, reporting.tz))
                 if args.json
                 else text.render(
-                    text.day_view(report, reporting.tz, settings_day_start, _today(reporting))
+                    text.day_view(t, report, reporting.tz, settings_day_start, _today(reporting))
                 )
             )
         if args.html:
@@ -129,26 +136,26 @@ def run_summary(args: argparse.Namespace) -> int:
         store.close()
     print(output, end="" if output.endswith("\n") else "\n")
     if args.html and not args.json:
-        print(_("Report written to {html}").format(html=args.html))
+        print(t._("Report written to {html}").format(html=args.html))
     return 0
 
 
-def run_report(args: argparse.Namespace) -> int:
-    reporting, store = _open(args)
+def run_report(t: Translator, args: argparse.Namespace) -> int:
+    reporting, store = _open(t, args)
     try:
         day = _chosen_day(args, reporting)
         target = args.output or paths.data_dir() / "reports" / f"nudger-{day.isoformat()}.html"
         written = reporting.write_html(day, target.expanduser())
     finally:
         store.close()
-    print(_("Report written to {written}").format(written=written))
+    print(t._("Report written to {written}").format(written=written))
     if args.open:
-        problem = _open_in_browser(written)
+        problem = _open_in_browser(t, written)
         if problem is None:
-            print(_("Opened it in your web browser."))
+            print(t._("Opened it in your web browser."))
         else:
             print(
-                _(
+                t._(
                     "Could not open it in a web browser ({problem}); open the file above yourself."
                 ).format(problem=problem)
             )
@@ -156,7 +163,7 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_in_browser(path: Path) -> str | None:
+def _open_in_browser(t: Translator, path: Path) -> str | None:
     """Open `path` with the desktop's own opener and say what went wrong, if anything.
 
     The opener is waited for briefly: one that fails says so at once (no browser, none
@@ -169,10 +176,10 @@ def _open_in_browser(path: Path) -> str | None:
             return error.strerror or str(error)
         return None
     else:  # noqa: RET505 - mypy checks each platform's branch only on that platform
-        return _run_opener(path)
+        return _run_opener(t, path)
 
 
-def _run_opener(path: Path) -> str | None:
+def _run_opener(t: Translator, path: Path) -> str | None:
     uri = path.resolve().as_uri()
     opener = "open" if sys.platform == "darwin" else "xdg-open"
     if shutil.which(opener) is None:
@@ -181,7 +188,7 @@ def _run_opener(path: Path) -> str | None:
         return (
             None
             if webbrowser.open(uri)
-            else _("there is no {opener} and no browser was found").format(opener=opener)
+            else t._("there is no {opener} and no browser was found").format(opener=opener)
         )
     process = subprocess.Popen(
         [opener, uri], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -197,9 +204,9 @@ def _run_opener(path: Path) -> str | None:
         for line in (process.stderr.read() if process.stderr else "").strip().splitlines()
     ]
     return (
-        _("{opener} said: {said}").format(opener=opener, said=said[-1])
+        t._("{opener} said: {said}").format(opener=opener, said=said[-1])
         if said
-        else _("{opener} failed with exit code {code}").format(opener=opener, code=code)
+        else t._("{opener} failed with exit code {code}").format(opener=opener, code=code)
     )
 
 

@@ -16,7 +16,7 @@ import re2
 from nudger.core.addresses import Address, ProfileIndex, address_of, split_url
 from nudger.core.patterns import re2_options, to_re2
 from nudger.core.printable import printable
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.core.types import Hit, Kind, Rule, Signal, Window
 
 # Titles are cut to this many characters before matching. Real titles are far shorter; the cap
@@ -67,14 +67,20 @@ class TooBig(ValueError):
     def __init__(self, kind: Kind, rule: str | None, pattern: str | None, count: int) -> None:
         self.kind, self.rule, self.pattern, self.count = kind, rule, pattern, count
         if pattern is not None:
-            text = _(
-                "('{printable}') is too big for RE2 to match quickly; make it shorter or simpler"
-            ).format(printable=printable(pattern))
-        else:
-            text = _("{count} patterns are too many to match together; remove some").format(
-                count=count
+            said = Said(
+                N_(
+                    "('{printable}') is too big for RE2 to match quickly; "
+                    "make it shorter or simpler"
+                ),
+                {"printable": printable(pattern)},
             )
-        super().__init__(text)
+        else:
+            said = Said(
+                N_("{count} patterns are too many to match together; remove some"), {"count": count}
+            )
+        super().__init__(str(said))
+        # Put into words by whoever shows it; str() is the English.
+        self.said = said
 
 
 class _PatternSet:

@@ -122,7 +122,9 @@ class Answers:
                 continue
             if item.outcome != "dismissed":
                 self._answered.add(row_id)
-            answers.append(Answer(row_id, item.outcome, item.problem))
+            # Recorded and logged as the log says it: in English.
+            problem = None if item.problem is None else str(item.problem)
+            answers.append(Answer(row_id, item.outcome, problem))
         return answers
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re2
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said, Translator
 
 REGEX_PREFIX = "re:"
 # Plain patterns shorter than this catch too much to be what the user meant ("al" is in "total").
@@ -17,7 +17,12 @@ SHORT_PATTERN = 3
 
 
 class PatternError(ValueError):
-    """A pattern that cannot be used, with a reason a person can act on."""
+    """A pattern that cannot be used, with a reason a person can act on (`said`, put into words
+    by whoever shows it; `str()` is the English)."""
+
+    def __init__(self, said: Said) -> None:
+        super().__init__(str(said))
+        self.said = said
 
 
 def re2_options() -> re2.Options:
@@ -61,17 +66,17 @@ def to_re2(pattern: str) -> str:
 def check(pattern: str) -> None:
     """Raise PatternError if `pattern` is empty, not valid RE2, or would match every title."""
     if not isinstance(pattern, str) or not pattern.strip():
-        raise PatternError(_("the pattern is empty"))
+        raise PatternError(Said(N_("the pattern is empty")))
     if pattern.startswith(REGEX_PREFIX) and not pattern[len(REGEX_PREFIX) :].strip():
-        raise PatternError(_('the regex after "re:" is empty'))
+        raise PatternError(Said(N_('the regex after "re:" is empty')))
     try:
         compiled = re2.compile(to_re2(pattern), re2_options())
     except re2.error as error:
         raise PatternError(
-            _("not a valid RE2 regex ({describe})").format(describe=_describe(error))
+            Said(N_("not a valid RE2 regex ({describe})"), {"describe": _describe(error)})
         ) from None
     if compiled.search("") is not None:
-        raise PatternError(_("it matches an empty title, so it would match every window"))
+        raise PatternError(Said(N_("it matches an empty title, so it would match every window")))
 
 
 # Everyday window titles: a pattern that matches any of these would count unrelated windows.
@@ -119,7 +124,7 @@ EVERYDAY_TITLES = (
 )
 
 
-def breadth_warning(pattern: str) -> str | None:
+def breadth_warning(t: Translator, pattern: str) -> str | None:
     """A warning, with examples, for a pattern that would also catch everyday titles.
 
     Broad: a pattern that matches one of EVERYDAY_TITLES, a plain pattern shorter than three
@@ -139,14 +144,14 @@ def breadth_warning(pattern: str) -> str | None:
     everyday = [f"Happy birthday, {name}!", f"{name} Johnson - Wikipedia", f"{name} - News"]
     examples = (caught + [title for title in everyday if compiled.search(title)])[:2]
     if not examples:
-        return _('"{pattern}" is broad: it is so short that it may match many titles').format(
+        return t._('"{pattern}" is broad: it is so short that it may match many titles').format(
             pattern=pattern
         )
     if len(examples) == 1:
-        return _('"{pattern}" is broad: it would also match titles such as "{first}"').format(
+        return t._('"{pattern}" is broad: it would also match titles such as "{first}"').format(
             pattern=pattern, first=examples[0]
         )
-    return _(
+    return t._(
         '"{pattern}" is broad: it would also match titles such as "{first}" and "{second}"'
     ).format(pattern=pattern, first=examples[0], second=examples[1])
 
@@ -158,11 +163,13 @@ def _is_bare_word(text: str) -> bool:
     return not any(char in "@./:_" or char.isdigit() for char in text)
 
 
-def _describe(error: Exception) -> str:
+def _describe(error: Exception) -> str | Said:
     message = error.args[0] if error.args else str(error)
     if isinstance(message, bytes):
         message = message.decode("utf-8", "replace")
     text = str(message)
     if "invalid perl operator" in text or "invalid escape" in text:
-        text += "; " + _("RE2 has no look-around or back-references")
+        # RE2's own words (English) and ours; the joining is no sentence, so no catalogue entry.
+        hint = Said(N_("RE2 has no look-around or back-references"))
+        return Said("{text}; {hint}", {"text": text, "hint": hint})
     return text

@@ -45,7 +45,7 @@ from nudger.core.nights import (
     visits_tonight,
 )
 from nudger.core.summary import HARD_DAY_VISITS
-from nudger.core.translate import _
+from nudger.core.translate import ENGLISH, Translator
 from nudger.core.types import PAUSE_REASON, ClockSpan, Kind, MessageKind, NudgeRow, Visit
 
 Reason = Literal[
@@ -233,9 +233,13 @@ class Policy:
         support_line: str = "",
         any_time_number: str = "",
         state: PolicyState | None = None,
+        translator: Translator = ENGLISH,
     ) -> None:
         self.settings = settings
         self.book = book
+        # The language the book is in: its few words of our own (a site's stand-in, the line
+        # to talk to) speak it too.
+        self.translator = translator
         self.support_line = support_line
         # The person's country's line that answers at any hour ("116 123"); empty when no
         # country is known, and a hard night then points to `nudger help-now` instead.
@@ -359,7 +363,7 @@ class Policy:
             visit,
             reason,
             kinds=HEAVY_DAY_KINDS if heavy else BLOCKLIST_KINDS,
-            site=_(DISCREET_SITE),
+            site=self.translator._(DISCREET_SITE),
             minutes=int(visit.seconds // 60),
             heavy=heavy,
         )
@@ -396,7 +400,9 @@ class Policy:
         longest = max(sites, key=lambda v: v.seconds)
         # The day's total belongs to all sites together: naming one site next to it misleads.
         minutes = int(moment.site_seconds_today // 60)
-        return self._compose(moment, longest, "budget", minutes=minutes, site=_(ALL_SITES))
+        return self._compose(
+            moment, longest, "budget", minutes=minutes, site=self.translator._(ALL_SITES)
+        )
 
     def _site_repeat(self, moment: Moment, sites: Sequence[Visit]) -> Nudge | None:
         """While over either limit, at most every repeat_minutes."""
@@ -408,7 +414,7 @@ class Policy:
         if moment.site_seconds_today >= limits.daily_budget_minutes * 60:
             minutes = int(moment.site_seconds_today // 60)
             return self._compose(
-                moment, longest, "budget_repeat", minutes=minutes, site=_(ALL_SITES)
+                moment, longest, "budget_repeat", minutes=minutes, site=self.translator._(ALL_SITES)
             )
         if longest.seconds >= limits.session_minutes * 60:
             minutes = int(longest.seconds // 60)
@@ -484,9 +490,11 @@ class Policy:
         if self.support_line:
             return self.support_line, True
         if self.any_time_number:
-            line = _("Someone to talk to, any time: {number}")
+            line = self.translator._("Someone to talk to, any time: {number}")
             return line.format(number=self.any_time_number), True
-        return _("Someone to talk to, any time: type nudger help-now in a terminal"), False
+        return self.translator._(
+            "Someone to talk to, any time: type nudger help-now in a terminal"
+        ), False
 
     def choose(
         self,

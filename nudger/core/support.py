@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
-from nudger.core.translate import N_, _
+from nudger.core.translate import N_, Translator
 
 ResourceKind = Literal["emergency", "talk", "safety", "counsellor"]
 RESOURCE_KINDS: tuple[ResourceKind, ...] = get_args(ResourceKind)
@@ -161,49 +161,50 @@ def country_from_locale(environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def heading(resource: Resource, country_code: str) -> str:
+def heading(t: Translator, resource: Resource, country_code: str) -> str:
     """The words before a line: what it is for, and whom."""
     if resource.kind == "counsellor" and country_code == "US":
-        return _(_US_COUNSELLOR)
-    return _(_HEADINGS[(resource.kind, resource.who)])
+        return t._(_US_COUNSELLOR)
+    return t._(_HEADINGS[(resource.kind, resource.who)])
 
 
-def _country_lines(country: Country) -> list[str]:
-    lines = [_("In {country}:").format(country=country.name)]
+def _country_lines(t: Translator, country: Country) -> list[str]:
+    lines = [t._("In {country}:").format(country=country.name)]
     for kind in RESOURCE_KINDS:
         for resource in (r for r in country.resources if r.kind == kind):
             hours = f" ({resource.hours})" if resource.hours else ""
-            said = heading(resource, country.code)
+            said = heading(t, resource, country.code)
             if kind == "emergency":
                 lines.append(f"  {said}: {resource.contact}")
             else:
                 lines.append(f"  {said}: {resource.name}, {resource.contact}{hours}")
-            checked = _("checked {date}").format(date=resource.checked)
+            checked = t._("checked {date}").format(date=resource.checked)
             lines.append(f"    {resource.source} ({checked})")
     return lines
 
 
-def _elsewhere_lines(elsewhere: Elsewhere, code: str | None) -> list[str]:
+def _elsewhere_lines(t: Translator, elsewhere: Elsewhere, code: str | None) -> list[str]:
     """For a country without a list, or none known: a number for right now, and a directory."""
     if code is not None and code in elsewhere.eu:
-        number = _("{heading}: call {number}, anywhere in the European Union").format(
-            heading=_(_HEADINGS[("emergency", "anyone")]), number=elsewhere.eu_number
+        number = t._("{heading}: call {number}, anywhere in the European Union").format(
+            heading=t._(_HEADINGS[("emergency", "anyone")]), number=elsewhere.eu_number
         )
     else:
-        number = _(
+        number = t._(
             "{heading}: call your local emergency number ({number} in Europe, 911 in most "
             "of the Americas, 999 in the UK, 000 in Australia)"
-        ).format(heading=_(_HEADINGS[("emergency", "anyone")]), number=elsewhere.eu_number)
+        ).format(heading=t._(_HEADINGS[("emergency", "anyone")]), number=elsewhere.eu_number)
     return [
         number,
-        _("Helplines by phone, text and chat in most countries: {address}").format(
+        t._("Helplines by phone, text and chat in most countries: {address}").format(
             address=elsewhere.directory
         ),
-        _("Your doctor can help you find a counsellor, wherever you are."),
+        t._("Your doctor can help you find a counsellor, wherever you are."),
     ]
 
 
 def help_now_lines(
+    t: Translator,
     own_line: str,
     country: Country | None,
     table: SupportTable,
@@ -211,27 +212,27 @@ def help_now_lines(
 ) -> list[str]:
     """What `nudger help-now` prints: the person's own line first, then their country's, and
     for a country without a list, what works anywhere."""
-    lines = [_("You don't have to carry this alone. Here are people who will listen."), ""]
+    lines = [t._("You don't have to carry this alone. Here are people who will listen."), ""]
     if own_line:
-        lines += [_("Your own person:"), f"  {own_line}", ""]
+        lines += [t._("Your own person:"), f"  {own_line}", ""]
     if country is not None and country.resources:
-        lines += [*_country_lines(country), ""]
+        lines += [*_country_lines(t, country), ""]
     else:
         if asked:
-            lines.append(_("nudger has no list for {country} yet.").format(country=asked))
-        lines += [*_elsewhere_lines(table.elsewhere, asked), ""]
+            lines.append(t._("nudger has no list for {country} yet.").format(country=asked))
+        lines += [*_elsewhere_lines(t, table.elsewhere, asked), ""]
         lines += [
-            _("Lists for: {countries}. For example: nudger help-now --country GB").format(
+            t._("Lists for: {countries}. For example: nudger help-now --country GB").format(
                 countries=", ".join(sorted(table.countries))
             ),
             "",
         ]
     if not own_line:
         lines.append(
-            _(
+            t._(
                 'To keep your own person here, add [support] line = "..." to your settings '
                 "(`nudger config init` offers to)."
             )
         )
-    lines.append(_("Take your time. nudger can rest too: `nudger pause 1d`."))
+    lines.append(t._("Take your time. nudger can rest too: `nudger pause 1d`."))
     return lines

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from nudger.core.translate import Said
+
 Kind = Literal["site", "blocklist"]
 Signal = Literal["title", "url", "app"]
 # "front": the window in front; "running": an app seen running while nothing could be read.
@@ -106,7 +108,7 @@ class Feedback:
 
     notification_id: int
     outcome: Outcome
-    problem: str | None = None  # why, for "failed"
+    problem: str | Said | None = None  # why, for "failed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Literal
 
 from nudger.core.summary import HARD_DAY_VISITS, DayReport, NudgeCounts, Streak
-from nudger.core.translate import N_, _, dates, ngettext
+from nudger.core.translate import N_, Translator
 
 # Hard days among the last 7 from which the evening suggests talking to someone.
 REPEATED_HARD_DAYS = 3
@@ -22,15 +22,15 @@ def whole_seconds(seconds: float) -> int:
     return int(seconds)
 
 
-def duration(seconds: float) -> str:
+def duration(t: Translator, seconds: float) -> str:
     """12 s, 24 min, 1 h 05 min. Whole units, rounded down; glances still show."""
     whole = whole_seconds(seconds)
     if whole < 60:
-        return _("{seconds} s").format(seconds=whole)
+        return t._("{seconds} s").format(seconds=whole)
     minutes = whole // 60
     if minutes < 60:
-        return _("{minutes} min").format(minutes=minutes)
-    return _("{hours} h {minutes} min").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")
+        return t._("{minutes} min").format(minutes=minutes)
+    return t._("{hours} h {minutes} min").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 def clock(at: float | None, tz: dt.tzinfo) -> str:
@@ -53,7 +53,7 @@ _CHANGES = {
 
 
 def change(
-    now: float, before: float | None, against: Literal["yesterday", "average"]
+    t: Translator, now: float, before: float | None, against: Literal["yesterday", "average"]
 ) -> str | None:
     """ "12 min less than yesterday", "3 min more than your 7-day average", ..., or None."""
     if before is None:
@@ -61,29 +61,31 @@ def change(
     delta = round(now / 60) - round(before / 60)
     same, less, more = _CHANGES[against]
     if delta == 0:
-        return _(same)
-    return _(less if delta < 0 else more).format(minutes=abs(delta))
+        return t._(same)
+    return t._(less if delta < 0 else more).format(minutes=abs(delta))
 
 
-def long_date(day: dt.date) -> str:
+def long_date(t: Translator, day: dt.date) -> str:
     """ "27 November 2026", "27. November 2026", "27 de noviembre de 2026"."""
-    return dates().long(day)
+    return t.dates.long(day)
 
 
-def untracked_sentence(day: dt.date, today: dt.date, since: dt.date | None) -> str | None:
+def untracked_sentence(
+    t: Translator, day: dt.date, today: dt.date, since: dt.date | None
+) -> str | None:
     """What to say of a day nudger knows nothing about, or None for a day it watched."""
     if since is None:
-        return _("Nothing recorded yet.")
+        return t._("Nothing recorded yet.")
     if day > today:
-        return _("This day has not come yet.")
+        return t._("This day has not come yet.")
     if day < since:
-        return _("nudger was not watching yet that day; it began on {date}.").format(
-            date=long_date(since)
+        return t._("nudger was not watching yet that day; it began on {date}.").format(
+            date=long_date(t, since)
         )
     return None
 
 
-def streak_sentence(report: DayReport, today: dt.date | None = None) -> str:
+def streak_sentence(t: Translator, report: DayReport, today: dt.date | None = None) -> str:
     """How the day went for the blocklist. A past day is told in the past tense; a day before
     nudger was watching (or one still to come) says so instead of counting as a clear day.
 
@@ -92,26 +94,26 @@ def streak_sentence(report: DayReport, today: dt.date | None = None) -> str:
     streak = report.streak
     day = report.summary.date
     today = today or day
-    unknown = untracked_sentence(day, today, streak.tracked_since)
+    unknown = untracked_sentence(t, day, today, streak.tracked_since)
     if unknown is not None:
         return unknown
     visits = report.summary.blocklist_visits
-    clear = clear_days_sentence(streak)
+    clear = clear_days_sentence(t, streak)
     if day < today:
         if streak.current > 0:
-            return _("No visits to the blocklist that day: day {days} in a row.").format(
+            return t._("No visits to the blocklist that day: day {days} in a row.").format(
                 days=streak.current
             )
-        return ngettext(
+        return t.ngettext(
             "Blocklist pages came up once that day.",
             "Blocklist pages came up {count} times that day.",
             visits,
         ).format(count=visits)
     if streak.current > 0:
         return (
-            _("No visits to the blocklist today: day {days}.").format(days=streak.current) + clear
+            t._("No visits to the blocklist today: day {days}.").format(days=streak.current) + clear
         )
-    came_up = ngettext(
+    came_up = t.ngettext(
         "Blocklist pages came up once today.",
         "Blocklist pages came up {count} times today.",
         visits,
@@ -119,57 +121,57 @@ def streak_sentence(report: DayReport, today: dt.date | None = None) -> str:
     return came_up.format(count=visits) + clear
 
 
-def clear_days_sentence(streak: Streak) -> str:
+def clear_days_sentence(t: Translator, streak: Streak) -> str:
     """ " Clear days in the last 30: 21." (with its leading space), or "" too early to say."""
     if streak.watched_last_30 < 2:
         return ""
     span = min(30, streak.watched_last_30)
-    return " " + _("Clear days in the last {days}: {clear}.").format(
+    return " " + t._("Clear days in the last {days}: {clear}.").format(
         days=span, clear=streak.clear_last_30
     )
 
 
-def help_sentence(report: DayReport) -> str | None:
+def help_sentence(t: Translator, report: DayReport) -> str | None:
     """One quiet pointer to `nudger help-now` after a hard day, or None."""
     if report.summary.blocklist_visits < HARD_DAY_VISITS:
         return None
-    return _("If you'd like someone to talk to, `nudger help-now` lists people who listen.")
+    return t._("If you'd like someone to talk to, `nudger help-now` lists people who listen.")
 
 
-def pause_sentence(nudges: NudgeCounts) -> str:
+def pause_sentence(t: Translator, nudges: NudgeCounts) -> str:
     """The browser's pauses, told as choices the person made, never as a score."""
-    held = ngettext(
+    held = t.ngettext(
         "In the browser, a page was held back for a breath.",
         "In the browser, pages were held back for a breath {count} times.",
         nudges.pauses,
     ).format(count=nudges.pauses)
     if nudges.stepped_away == 0:
         return held
-    away = ngettext(
+    away = t.ngettext(
         "You stepped away once.", "You stepped away {count} times.", nudges.stepped_away
     ).format(count=nudges.stepped_away)
     return f"{held} {away}"
 
 
-def evening_sentence(report: DayReport) -> tuple[str, str]:
+def evening_sentence(t: Translator, report: DayReport) -> tuple[str, str]:
     """The evening notification: kind, short, and neutral enough for a shared screen. Never
     names anyone on the blocklist."""
     site_minutes = int(report.summary.site_seconds // 60)
-    compared = change(report.summary.site_seconds, report.yesterday_site_seconds, "yesterday")
+    compared = change(t, report.summary.site_seconds, report.yesterday_site_seconds, "yesterday")
     if site_minutes == 0:
-        first = _("No time on social sites today.")
+        first = t._("No time on social sites today.")
     elif compared:
-        first = _("{minutes} min on social sites today, {compared}.").format(
+        first = t._("{minutes} min on social sites today, {compared}.").format(
             minutes=site_minutes, compared=compared
         )
     else:
-        first = _("{minutes} min on social sites today.").format(minutes=site_minutes)
-    body = f"{first} {streak_sentence(report)}"
+        first = t._("{minutes} min on social sites today.").format(minutes=site_minutes)
+    body = f"{first} {streak_sentence(t, report)}"
     if report.streak.hard_last_7 >= REPEATED_HARD_DAYS:
-        body += " " + _(
+        body += " " + t._(
             "A few days have been heavy lately. Talking it over with someone you trust, or a "
             "counsellor, can help: nudger help-now."
         )
     elif report.summary.blocklist_visits >= HARD_DAY_VISITS:
-        body += " " + _("Today asked a lot of you; resting tonight counts too.")
-    return _("Your day, gently summed up"), body
+        body += " " + t._("Today asked a lot of you; resting tonight counts too.")
+    return t._("Your day, gently summed up"), body

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from nudger.core.messages import NOTIFICATION_TITLE_LIMIT, fit
-from nudger.core.translate import N_, _
+from nudger.core.translate import ENGLISH, N_, Said, Translator
 from nudger.core.types import Action, Feedback, Outcome
 
 __all__ = [
@@ -44,6 +44,8 @@ class Notification:
     body: str
     expire_seconds: float
     with_actions: bool = True
+    # The language it is shown in: its buttons and, without buttons, the snooze hint.
+    words: Translator = ENGLISH
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ class Delivery:
     delivered: bool
     channel: str
     notification_id: int | None = None
-    problem: str | None = None
+    problem: str | Said | None = None  # English in the log, the person's words in `doctor`
 
 
 class Notifier(Protocol):
@@ -69,7 +71,7 @@ class Notifier(Protocol):
 def fitted(notification: Notification, *, with_hint: bool) -> tuple[str, str]:
     """The title and body as a backend may show them: within MAX_TITLE and MAX_BODY, with
     the snooze hint at the end of a nudge's body when the backend has no buttons."""
-    hint = _(SNOOZE_HINT) if with_hint and notification.with_actions else ""
+    hint = notification.words._(SNOOZE_HINT) if with_hint and notification.with_actions else ""
     room = MAX_BODY - (len(hint) + 1 if hint else 0)
     body = fit(notification.body, room)
     if hint:

@@ -18,7 +18,7 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.notify.base import ACTIONS, Delivery, Feedback, Notification, Outcome, fitted
 from nudger.session_bus import session_bus_address
 
@@ -54,7 +54,9 @@ class DbusNotifier:
             if "body-markup" in self._capabilities:
                 body = html.escape(body, quote=False)
             actions = (
-                [part for key, label in ACTIONS for part in (key, _(label))] if use_actions else []
+                [part for key, label in ACTIONS for part in (key, notification.words._(label))]
+                if use_actions
+                else []
             )
             call = new_method_call(
                 NOTIFICATIONS,
@@ -76,18 +78,20 @@ class DbusNotifier:
         except DBusErrorResponse as error:
             self._drop()
             if error.name == "org.freedesktop.DBus.Error.ServiceUnknown":
-                return Delivery(False, self.name, problem=_("no notification server is running"))
+                return Delivery(
+                    False, self.name, problem=Said(N_("no notification server is running"))
+                )
             return Delivery(
                 False,
                 self.name,
-                problem=_("the notification server said no: {error}").format(error=error),
+                problem=Said(N_("the notification server said no: {error}"), {"error": error}),
             )
         except _CONNECTION_ERRORS as error:
             self._drop()
             return Delivery(
                 False,
                 self.name,
-                problem=_("no notification server reachable ({error})").format(error=error),
+                problem=Said(N_("no notification server reachable ({error})"), {"error": error}),
             )
         return Delivery(True, self.name, int(notification_id))
 
@@ -135,7 +139,9 @@ class DbusNotifier:
             return self._connection
         address = session_bus_address(self._env)
         if address is None:
-            raise ConnectionError(_("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"))
+            raise ConnectionError(
+                Said(N_("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"))
+            )
         connection = open_dbus_connection(bus=address)
         try:
             rule = MatchRule(

@@ -23,7 +23,7 @@ import subprocess
 from collections.abc import Callable
 from typing import Any
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.notify.base import (
     Delivery,
     Feedback,
@@ -59,7 +59,7 @@ class MacNotifier:
 
     def send(self, notification: Notification) -> Delivery:
         if self._which("osascript") is None:
-            return Delivery(False, self.name, problem=_("osascript is not on PATH"))
+            return Delivery(False, self.name, problem=Said(N_("osascript is not on PATH")))
         try:
             result = self._run(
                 self.command(notification),
@@ -69,16 +69,18 @@ class MacNotifier:
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            return Delivery(False, self.name, problem=_("osascript did not finish in 10 s"))
+            return Delivery(False, self.name, problem=Said(N_("osascript did not finish in 10 s")))
         except OSError as error:
             return Delivery(
-                False, self.name, problem=_("cannot run osascript: {error}").format(error=error)
+                False,
+                self.name,
+                problem=Said(N_("cannot run osascript: {error}"), {"error": error}),
             )
         if result.returncode != 0:
             said = (result.stderr or "").strip().splitlines()
             reason = said[-1] if said else f"exit code {result.returncode}"
             return Delivery(
-                False, self.name, problem=_("osascript said: {reason}").format(reason=reason)
+                False, self.name, problem=Said(N_("osascript said: {reason}"), {"reason": reason})
             )
         return Delivery(True, self.name)
 

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.notify.base import Delivery, Feedback, FeedbackQueue, Notification, fitted
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,9 @@ class PlyerNotifier:
             show = self._show or _balloon()
         except Exception as error:  # noqa: BLE001 - plyer raises anything from any backend
             return Delivery(
-                False, self.name, problem=_("plyer cannot notify here: {error}").format(error=error)
+                False,
+                self.name,
+                problem=Said(N_("plyer cannot notify here: {error}"), {"error": error}),
             )
         notification_id = next(self._ids)
         title, body = fitted(notification, with_hint=True)
@@ -63,7 +65,9 @@ class PlyerNotifier:
             show(title=title, message=body, app_name="nudger", timeout=int(seconds))
         except Exception as error:  # noqa: BLE001 - recorded, not lost in the thread
             self._feedback.put(
-                Feedback(notification_id, "failed", _("plyer failed: {error}").format(error=error))
+                Feedback(
+                    notification_id, "failed", Said(N_("plyer failed: {error}"), {"error": error})
+                )
             )
 
     def feedback(self) -> list[Feedback]:

@@ -16,7 +16,7 @@ import itertools
 from types import ModuleType
 from typing import Any
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.core.types import Outcome
 from nudger.notify.base import ACTIONS, Delivery, Feedback, FeedbackQueue, Notification, fitted
 
@@ -37,7 +37,10 @@ class ToastNotifier:
         notification_id = next(self._ids)
         title, body = fitted(notification, with_hint=False)
         buttons = (
-            [self._toasts.ToastButton(_(label), arguments=action) for action, label in ACTIONS]
+            [
+                self._toasts.ToastButton(notification.words._(label), arguments=action)
+                for action, label in ACTIONS
+            ]
             if notification.with_actions
             else []
         )
@@ -55,7 +58,7 @@ class ToastNotifier:
             return Delivery(
                 False,
                 self.name,
-                problem=_("Windows did not take the toast: {error}").format(error=error),
+                problem=Said(N_("Windows did not take the toast: {error}"), {"error": error}),
             )
         return Delivery(True, self.name, notification_id)
 
@@ -86,6 +89,6 @@ class ToastNotifier:
             Feedback(
                 notification_id,
                 "failed",
-                _("Windows could not show the toast ({code})").format(code=code),
+                Said(N_("Windows could not show the toast ({code})"), {"code": code}),
             )
         )

@@ -19,7 +19,7 @@ import pygal
 from pygal.style import Style
 
 from nudger.core.summary import RangeSummary
-from nudger.core.translate import _, dates
+from nudger.core.translate import Translator
 
 SITE_COLOUR = "#6f9fc2"
 BLOCKLIST_COLOUR = "#e3a869"
@@ -62,18 +62,18 @@ class Unit:
         return round(seconds / self.seconds, 2)
 
 
-def unit_for(most_seconds: float) -> Unit:
+def unit_for(t: Translator, most_seconds: float) -> Unit:
     """Seconds up to two minutes, minutes up to five hours, hours beyond: never "0.6 minutes"."""
     if most_seconds < 120:
-        return Unit(_("seconds"), 1)
+        return Unit(t._("seconds"), 1)
     if most_seconds < 5 * 3600:
-        return Unit(_("minutes"), 60)
-    return Unit(_("hours"), 3600)
+        return Unit(t._("minutes"), 60)
+    return Unit(t._("hours"), 3600)
 
 
-def day_label(day: dt.date) -> str:
+def day_label(t: Translator, day: dt.date) -> str:
     """ "27 Nov": with the month, as every date on a day axis should have."""
-    return dates().short(day)
+    return t.dates.short(day)
 
 
 def _chart(kind: Any, *, height: int, **config: Any) -> Any:
@@ -95,19 +95,19 @@ def _svg(chart: Any) -> str:
     return _SCRIPT.sub("", str(chart.render(is_unicode=True)))
 
 
-def _major_days(days: Sequence[dt.date]) -> list[str]:
+def _major_days(t: Translator, days: Sequence[dt.date]) -> list[str]:
     """About five labelled days on a long axis: every week from the last day back (so the last
     day, today, is always named), and the first of a month when no label is close to it."""
     chosen = {day for index, day in enumerate(reversed(days)) if index % 7 == 0}
     for day in days:
         if day.day == 1 and all(abs((day - other).days) >= 3 for other in chosen):
             chosen.add(day)
-    return [day_label(day) for day in sorted(chosen)]
+    return [day_label(t, day) for day in sorted(chosen)]
 
 
-def daily_totals(summary: RangeSummary) -> str:
+def daily_totals(t: Translator, summary: RangeSummary) -> str:
     days = [d.date for d in summary.days]
-    unit = unit_for(max((d.site_seconds for d in summary.days), default=0.0))
+    unit = unit_for(t, max((d.site_seconds for d in summary.days), default=0.0))
     chart = _chart(
         pygal.Bar,
         height=300,
@@ -115,20 +115,20 @@ def daily_totals(summary: RangeSummary) -> str:
         legend_at_bottom=True,
         show_minor_x_labels=False,
     )
-    chart.x_labels = [day_label(day) for day in days]
-    chart.x_labels_major = _major_days(days)
-    chart.add(_("social sites"), [unit.of(d.site_seconds) for d in summary.days])
-    chart.add(_("blocklist pages"), [unit.of(d.blocklist_seconds) for d in summary.days])
+    chart.x_labels = [day_label(t, day) for day in days]
+    chart.x_labels_major = _major_days(t, days)
+    chart.add(t._("social sites"), [unit.of(d.site_seconds) for d in summary.days])
+    chart.add(t._("blocklist pages"), [unit.of(d.blocklist_seconds) for d in summary.days])
     return _svg(chart)
 
 
-def targets(summary: RangeSummary) -> str:
+def targets(t: Translator, summary: RangeSummary) -> str:
     shown = summary.targets[:12]
     if not shown:
         chart = _chart(pygal.HorizontalBar, height=120, show_legend=False)
-        chart.no_data_text = _("Nothing recorded in these days")
+        chart.no_data_text = t._("Nothing recorded in these days")
         return _svg(chart)
-    unit = unit_for(max(t.seconds for t in shown))
+    unit = unit_for(t, max(t.seconds for t in shown))
     chart = _chart(
         pygal.HorizontalBar,
         height=60 + 28 * len(shown),
@@ -150,10 +150,10 @@ def targets(summary: RangeSummary) -> str:
     return _svg(chart)
 
 
-def hours_strip(summary: RangeSummary) -> str:
+def hours_strip(t: Translator, summary: RangeSummary) -> str:
     """Time per hour of the day over the whole range: the tallest bars pull hardest."""
     totals = [h.seconds for h in summary.hours]
-    unit = unit_for(max(totals, default=0.0))
+    unit = unit_for(t, max(totals, default=0.0))
     chart = _chart(
         pygal.Bar,
         height=200,
@@ -163,11 +163,11 @@ def hours_strip(summary: RangeSummary) -> str:
     )
     chart.x_labels = [f"{h:02d}:00" for h in range(24)]
     chart.x_labels_major = [f"{h:02d}:00" for h in range(0, 24, 3)]
-    chart.add(_("time"), [{"value": unit.of(s), "color": HOURS_COLOUR} for s in totals])
+    chart.add(t._("time"), [{"value": unit.of(s), "color": HOURS_COLOUR} for s in totals])
     return _svg(chart)
 
 
-def streak_calendar(summary: RangeSummary) -> str:
+def streak_calendar(t: Translator, summary: RangeSummary) -> str:
     """One square per day: green for a day without a blocklist visit, amber for a day with one,
     grey before nudger watched.
 
@@ -192,9 +192,10 @@ def streak_calendar(summary: RangeSummary) -> str:
         spacing=4,
         range=(0, 1),
     )
-    chart.x_labels = [day_label(day) for day in days]
-    chart.x_labels_major = _major_days(days)
+    chart.x_labels = [day_label(t, day) for day in days]
+    chart.x_labels_major = _major_days(t, days)
     chart.add(
-        _("days"), [{"value": 1, "color": colour(d.date, d.blocklist_visits)} for d in summary.days]
+        t._("days"),
+        [{"value": 1, "color": colour(d.date, d.blocklist_visits)} for d in summary.days],
     )
     return _svg(chart)

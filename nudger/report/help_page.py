@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import html
 
-from nudger.core.translate import _, language
+from nudger.core.translate import Translator
 
 
-def render(lines: list[str]) -> str:
-    title = html.escape(_("Someone to talk to"))
+def render(t: Translator, lines: list[str]) -> str:
+    title = html.escape(t._("Someone to talk to"))
     body = "\n".join(f"<p>{html.escape(line)}</p>" if line else "" for line in lines)
     return (
-        f'<!doctype html>\n<html lang="{html.escape(language())}">\n<head>\n'
+        f'<!doctype html>\n<html lang="{html.escape(t.language)}">\n<head>\n'
         '<meta charset="utf-8">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">\n"

@@ -10,7 +10,7 @@ import datetime as dt
 from html import escape
 
 from nudger.core.summary import DayReport, RangeSummary, hardest_hours
-from nudger.core.translate import _, language
+from nudger.core.translate import Translator
 from nudger.core.words import duration, help_sentence, long_date, streak_sentence
 from nudger.report import charts
 
@@ -36,26 +36,26 @@ def _figure(label: str, value: str, extra_class: str = "") -> str:
     return f'<div class="figure {extra_class}"><b>{escape(value)}</b>{escape(label)}</div>'
 
 
-def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> str:
+def render(t: Translator, today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> str:
     summary = today.summary
     risky_text = ", ".join(f"{hour:02d}:00" for hour in hardest_hours(month.hours))
-    heeded = _("{heeded} of {sent}").format(heeded=month.nudges.heeded, sent=month.nudges.sent)
-    stepped = _("{heeded} of {sent}").format(
+    heeded = t._("{heeded} of {sent}").format(heeded=month.nudges.heeded, sent=month.nudges.sent)
+    stepped = t._("{heeded} of {sent}").format(
         heeded=month.nudges.stepped_away, sent=month.nudges.pauses
     )
     figures = "".join(
         (
-            _figure(_("on social sites today"), duration(summary.site_seconds)),
-            _figure(_("blocklist visits today"), str(summary.blocklist_visits)),
+            _figure(t._("on social sites today"), duration(t, summary.site_seconds)),
+            _figure(t._("blocklist visits today"), str(summary.blocklist_visits)),
             # Green only for a run there is: a 0 in green would read as praise for a hard day.
             _figure(
-                _("days in a row without a blocklist visit"),
+                t._("days in a row without a blocklist visit"),
                 str(today.streak.current),
                 "streak" if today.streak.current else "",
             ),
             # As in the terminal: "in the last 1" is too early to say anything.
             _figure(
-                _("clear days in the last {days}").format(
+                t._("clear days in the last {days}").format(
                     days=min(30, today.streak.watched_last_30)
                 ),
                 str(today.streak.clear_last_30),
@@ -63,66 +63,68 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
             )
             if today.streak.watched_last_30 >= 2
             else "",
-            _figure(_("nudges heeded (30 days)"), heeded),
-            _figure(_("pauses in the browser you stepped away from (30 days)"), stepped)
+            _figure(t._("nudges heeded (30 days)"), heeded),
+            _figure(t._("pauses in the browser you stepped away from (30 days)"), stepped)
             if month.nudges.pauses
             else "",
         )
     )
-    hours = _("The tallest bars are when most of the time went.")
+    hours = t._("The tallest bars are when most of the time went.")
     if risky_text:
-        hours = _("The tallest bars are when most of the time went: {hours}.").format(
+        hours = t._("The tallest bars are when most of the time went: {hours}.").format(
             hours=risky_text
         )
-    plan = _("A plan for those hours (a walk, a call, a book within reach) can make them easier.")
-    colours = _(
+    plan = t._("A plan for those hours (a walk, a call, a book within reach) can make them easier.")
+    colours = t._(
         "Green days had no visit to a blocklist page, amber days had one; grey days came before "
         "nudger was watching."
     )
-    span = _("{first} to {last}.").format(first=long_date(month.first), last=long_date(month.last))
-    made = _("Made on this computer by nudger on {moment}.").format(
-        moment=f"{long_date(generated_at.date())} {generated_at:%H:%M}"
+    span = t._("{first} to {last}.").format(
+        first=long_date(t, month.first), last=long_date(t, month.last)
     )
-    # Outside the template: Babel does not look for _() inside an f-string.
-    heading = _("Your last 30 days")
-    each_day = _("Each day")
-    colours_of_days = _("Time on social sites (blue) and on blocklist pages (amber).")
-    where = _("Where the time went")
-    hardest = _("The hours that pull hardest")
-    streak = _("Your streak")
-    private = _("Nothing in this report left your machine.")
+    made = t._("Made on this computer by nudger on {moment}.").format(
+        moment=f"{long_date(t, generated_at.date())} {generated_at:%H:%M}"
+    )
+    # Outside the template: Babel does not look for t._() inside an f-string.
+    heading = t._("Your last 30 days")
+    each_day = t._("Each day")
+    colours_of_days = t._("Time on social sites (blue) and on blocklist pages (amber).")
+    where = t._("Where the time went")
+    hardest = t._("The hours that pull hardest")
+    streak = t._("Your streak")
+    private = t._("Nothing in this report left your machine.")
     return f"""<!doctype html>
-<html lang="{escape(language())}">
+<html lang="{escape(t.language)}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>nudger · {escape(long_date(summary.date))}</title>
+<title>nudger · {escape(long_date(t, summary.date))}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
 <h1>{escape(heading)}</h1>
 <p class="lead">{escape(span)}
-{escape(streak_sentence(today))}</p>
+{escape(streak_sentence(t, today))}</p>
 <div class="figures">{figures}</div>
 
 <h2>{escape(each_day)}</h2>
 <p>{escape(colours_of_days)}</p>
-{charts.daily_totals(month)}
+{charts.daily_totals(t, month)}
 
 <h2>{escape(where)}</h2>
-{charts.targets(month)}
+{charts.targets(t, month)}
 
 <h2>{escape(hardest)}</h2>
 <p>{escape(hours)}
 {escape(plan)}</p>
-{charts.hours_strip(month)}
+{charts.hours_strip(t, month)}
 
 <h2>{escape(streak)}</h2>
 <p>{escape(colours)}</p>
-{charts.streak_calendar(month)}
+{charts.streak_calendar(t, month)}
 
-{_helping(today)}
+{_helping(t, today)}
 <footer>{escape(made)}
 {escape(private)}</footer>
 </body>
@@ -130,8 +132,8 @@ def render(today: DayReport, month: RangeSummary, generated_at: dt.datetime) -> 
 """
 
 
-def _helping(today: DayReport) -> str:
-    sentence = help_sentence(today)
+def _helping(t: Translator, today: DayReport) -> str:
+    sentence = help_sentence(t, today)
     return f'\n<p class="help">{_with_code(sentence)}</p>' if sentence else ""
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from nudger.core.printable import printable
 from nudger.core.summary import DayReport, RangeSummary, TargetTotal
-from nudger.core.translate import _, dates, ngettext
+from nudger.core.translate import Translator
 from nudger.core.words import (
     change,
     clear_days_sentence,
@@ -29,9 +29,9 @@ BLOCKLIST_STYLE = "dark_orange3"
 BAR_WIDTH = 24
 
 
-def short_date(day: dt.date) -> str:
+def short_date(t: Translator, day: dt.date) -> str:
     """ "27 Nov", "27. Nov.", "27 nov", as the language writes it."""
-    return dates().short(day)
+    return t.dates.short(day)
 
 
 def _bar(seconds: float, most: float, style: str) -> Bar:
@@ -42,24 +42,26 @@ def _style(total: TargetTotal) -> str:
     return BLOCKLIST_STYLE if total.kind == "blocklist" else SITE_STYLE
 
 
-def _targets_table(targets: tuple[TargetTotal, ...], tz: dt.tzinfo, *, with_clock: bool) -> Table:
+def _targets_table(
+    t: Translator, targets: tuple[TargetTotal, ...], tz: dt.tzinfo, *, with_clock: bool
+) -> Table:
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column("")
-    table.add_column(_("kind"))
-    for column in (_("time"), _("visits"), _("longest")):
+    table.add_column(t._("kind"))
+    for column in (t._("time"), t._("visits"), t._("longest")):
         table.add_column(column, justify="right")
     if with_clock:
-        table.add_column(_("first"))
-        table.add_column(_("last"))
+        table.add_column(t._("first"))
+        table.add_column(t._("last"))
     table.add_column("")
     most = max((t.seconds for t in targets), default=0.0)
     for total in targets:
         row: list[RenderableType] = [
             Text(printable(total.name), style=_style(total)),
-            _("blocklist") if total.kind == "blocklist" else _("site"),
-            duration(total.seconds),
+            t._("blocklist") if total.kind == "blocklist" else t._("site"),
+            duration(t, total.seconds),
             str(total.visits),
-            duration(total.longest_seconds),
+            duration(t, total.longest_seconds),
         ]
         if with_clock:
             row += [clock(total.first_seen, tz), clock(total.last_seen, tz)]
@@ -68,91 +70,99 @@ def _targets_table(targets: tuple[TargetTotal, ...], tz: dt.tzinfo, *, with_cloc
     return table
 
 
-def _blocklist_total(seconds: float, visits: int) -> str:
+def _blocklist_total(t: Translator, seconds: float, visits: int) -> str:
     if not visits and not seconds:
-        return _("none")
-    count = ngettext("{count} visit", "{count} visits", visits).format(count=visits)
-    return f"{duration(seconds)} ({count})"
+        return t._("none")
+    count = t.ngettext("{count} visit", "{count} visits", visits).format(count=visits)
+    return f"{duration(t, seconds)} ({count})"
 
 
 def day_view(
-    report: DayReport, tz: dt.tzinfo, day_starts_at: dt.time, today: dt.date | None = None
+    t: Translator,
+    report: DayReport,
+    tz: dt.tzinfo,
+    day_starts_at: dt.time,
+    today: dt.date | None = None,
 ) -> RenderableType:
     """One day. `today` (default: the day shown) decides the tense: a past day is told as past."""
     summary = report.summary
     heading = Text.assemble(
         ("nudger", "bold"),
-        f" · {dates().full(summary.date)}",
-        ("   " + _("(days start at {time})").format(time=f"{day_starts_at:%H:%M}"), "dim"),
+        f" · {t.dates.full(summary.date)}",
+        ("   " + t._("(days start at {time})").format(time=f"{day_starts_at:%H:%M}"), "dim"),
     )
-    unknown = untracked_sentence(summary.date, today or summary.date, report.streak.tracked_since)
+    unknown = untracked_sentence(
+        t, summary.date, today or summary.date, report.streak.tracked_since
+    )
     if unknown is not None and not summary.targets:
         # A day nudger did not watch has no totals: zeros there would read as a clear day.
         return Group(heading, Text(), Text(unknown))
     parts: list[RenderableType] = [heading, Text()]
     if summary.targets:
-        parts.append(_targets_table(summary.targets, tz, with_clock=True))
+        parts.append(_targets_table(t, summary.targets, tz, with_clock=True))
     else:
         nothing = (
-            _("Nothing on social sites or blocklist pages today.")
+            t._("Nothing on social sites or blocklist pages today.")
             if today is None or summary.date >= today
-            else _("Nothing on social sites or blocklist pages that day.")
+            else t._("Nothing on social sites or blocklist pages that day.")
         )
         parts.append(Text(nothing, style="green"))
     parts.append(Text())
     blocklist_visits = summary.blocklist_visits
     parts.append(
         Text.assemble(
-            (_("Social sites") + " ", "bold"),
-            duration(summary.site_seconds),
-            ("   " + _("Blocklist") + " ", "bold"),
-            _blocklist_total(summary.blocklist_seconds, blocklist_visits),
-            ("   " + _("In all") + " ", "bold"),
-            duration(summary.total_seconds),
+            (t._("Social sites") + " ", "bold"),
+            duration(t, summary.site_seconds),
+            ("   " + t._("Blocklist") + " ", "bold"),
+            _blocklist_total(t, summary.blocklist_seconds, blocklist_visits),
+            ("   " + t._("In all") + " ", "bold"),
+            duration(t, summary.total_seconds),
         )
     )
     if summary.running:
-        running = ", ".join(f"{printable(t.name)} {duration(t.seconds)}" for t in summary.running)
+        running = ", ".join(
+            f"{printable(app.name)} {duration(t, app.seconds)}" for app in summary.running
+        )
         parts.append(
             Text(
-                _("Running (not necessarily in front): {running}").format(running=running),
+                t._("Running (not necessarily in front): {running}").format(running=running),
                 style="dim",
             )
         )
     compared = [
         text
         for text in (
-            change(summary.site_seconds, report.yesterday_site_seconds, "yesterday"),
-            change(summary.site_seconds, report.average_site_seconds, "average")
+            change(t, summary.site_seconds, report.yesterday_site_seconds, "yesterday"),
+            change(t, summary.site_seconds, report.average_site_seconds, "average")
             if report.average_site_seconds is not None
             else None,
         )
         if text
     ]
     if compared:
-        parts.append(Text(_("On social sites: {compared}.").format(compared="; ".join(compared))))
+        parts.append(Text(t._("On social sites: {compared}.").format(compared="; ".join(compared))))
     nudges = report.nudges
     if nudges.sent:
         parts.append(
             Text(
-                _("Nudges: {sent} sent, {heeded} heeded.").format(
+                t._("Nudges: {sent} sent, {heeded} heeded.").format(
                     sent=nudges.sent, heeded=nudges.heeded
                 )
             )
         )
     if nudges.pauses:
-        parts.append(Text(pause_sentence(nudges)))
+        parts.append(Text(pause_sentence(t, nudges)))
     parts.append(
-        Text(streak_sentence(report, today), style="green" if report.streak.current else "")
+        Text(streak_sentence(t, report, today), style="green" if report.streak.current else "")
     )
-    helping = help_sentence(report)
+    helping = help_sentence(t, report)
     if helping:
         parts.append(Text(helping))
     return Group(*parts)
 
 
 def range_view(
-    summary: RangeSummary, tz: dt.tzinfo, today: dt.date | None = None
+    t: Translator, summary: RangeSummary, tz: dt.tzinfo, today: dt.date | None = None
 ) -> RenderableType:
     """Several days, one row each. Days before nudger was watching, and days still to come, are
     marked as such: a blank there is not a clear day."""
@@ -161,40 +171,42 @@ def range_view(
     heading = Text.assemble(
         ("nudger", "bold"),
         " · "
-        + _("{first} to {last} {year}").format(
-            first=short_date(summary.first), last=short_date(summary.last), year=summary.last.year
+        + t._("{first} to {last} {year}").format(
+            first=short_date(t, summary.first),
+            last=short_date(t, summary.last),
+            year=summary.last.year,
         ),
     )
     days = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    days.add_column(_("day"))
-    days.add_column(_("sites"), justify="right")
-    days.add_column(_("blocklist"), justify="right")
+    days.add_column(t._("day"))
+    days.add_column(t._("sites"), justify="right")
+    days.add_column(t._("blocklist"), justify="right")
     days.add_column("")
     most = max((d.site_seconds for d in summary.days), default=0.0)
     for day in summary.days:
-        label = f"{dates().weekday(day.date)} {short_date(day.date)}"
+        label = f"{t.dates.weekday(day.date)} {short_date(t, day.date)}"
         if day.date > today or since is None or day.date < since:
-            note = _("still to come") if day.date > today else _("not tracked yet")
+            note = t._("still to come") if day.date > today else t._("not tracked yet")
             days.add_row(label, Text("—", style="dim"), Text(note, style="dim"), "")
             continue
         days.add_row(
             label,
-            duration(day.site_seconds),
-            _blocklist_total(day.blocklist_seconds, day.blocklist_visits),
+            duration(t, day.site_seconds),
+            _blocklist_total(t, day.blocklist_seconds, day.blocklist_visits),
             _bar(day.site_seconds, most, SITE_STYLE),
         )
     parts: list[RenderableType] = [heading, Text(), days, Text()]
     if summary.targets:
         parts += [
-            Text(_("Over these days"), style="bold"),
-            _targets_table(summary.targets, tz, with_clock=False),
+            Text(t._("Over these days"), style="bold"),
+            _targets_table(t, summary.targets, tz, with_clock=False),
         ]
     streak = summary.streak
     parts += [
         Text(),
         Text(
-            _("Days in a row without a blocklist visit: {days}.").format(days=streak.current)
-            + clear_days_sentence(streak)
+            t._("Days in a row without a blocklist visit: {days}.").format(days=streak.current)
+            + clear_days_sentence(t, streak)
         ),
     ]
     return Group(*parts)

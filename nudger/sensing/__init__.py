@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from nudger.core.translate import N_, _
+from nudger.core.translate import N_, Said
 from nudger.sensing.base import Reading, Sensor, SensorUnavailable, Window
 
 __all__ = ["Backend", "Reading", "Sensor", "SensorUnavailable", "Why", "Window", "detect"]
@@ -16,19 +16,9 @@ __all__ = ["Backend", "Reading", "Sensor", "SensorUnavailable", "Why", "Window",
 Opener = Callable[[float], Sensor]  # takes the idle threshold in seconds
 
 
-@dataclass(frozen=True)
-class Why:
-    """Why a backend was chosen, kept as a value: English for the log (which stays English),
-    the person's language when shown, translated then and never before."""
-
-    text: str  # marked with N_
-    values: Mapping[str, str] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.text.format_map(self.values)
-
-    def shown(self) -> str:
-        return _(self.text).format_map(self.values)
+# Why a backend was chosen, kept as a value: English for the log (which stays English), the
+# person's language where shown (`in_language`), translated then and never before.
+Why = Said
 
 
 @dataclass(frozen=True)
@@ -143,7 +133,9 @@ def _hyprland_opener(env: Mapping[str, str], _reason: Why) -> Opener:
 
         path = hyprland.socket_path(env)
         if path is None or not path.exists():
-            raise SensorUnavailable(_("Hyprland's socket is not there ({path})").format(path=path))
+            raise SensorUnavailable(
+                Said(N_("Hyprland's socket is not there ({path})"), {"path": path})
+            )
         events = hyprland.event_socket(hyprland.socket_path(env, ".socket2.sock"))
         try:
             sensor = hyprland.HyprlandSensor(hyprland.socket_request(path), events)
@@ -192,8 +184,9 @@ def _open_windows(_idle: float) -> Sensor:
 def _processes_only(reason: Why) -> Opener:
     def refuse(_idle: float) -> Sensor:
         raise SensorUnavailable(
-            _("{reason}; counting the social apps that are running instead").format(
-                reason=reason.shown()
+            Said(
+                N_("{reason}; counting the social apps that are running instead"),
+                {"reason": reason},
             )
         )
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Protocol
 
 from nudger.core.types import Glance, Reading, Window
+from nudger.errors import Saying
 
 __all__ = ["Glance", "Reading", "Sensor", "SensorUnavailable", "Window"]
 
 
-class SensorUnavailable(Exception):
+class SensorUnavailable(Saying):
     """The backend cannot read the desktop right now (no display, lost connection, ...).
 
-    The message says why, in words a user can act on; the daemon logs it and retries.
+    The message says why, in words a user can act on (a Said: English in the daemon's log,
+    the person's language where `doctor` shows it); the daemon logs it and retries.
     """
 
 

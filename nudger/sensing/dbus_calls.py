@@ -9,7 +9,7 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.session_bus import session_bus_address
 
 CALL_TIMEOUT_SECONDS = 2.0
@@ -18,7 +18,7 @@ CALL_TIMEOUT_SECONDS = 2.0
 class CallFailed(Exception):
     """A D-Bus call that did not work: no bus, no such service, method or object."""
 
-    def __init__(self, message: str, name: str | None = None) -> None:
+    def __init__(self, message: str | Said, name: str | None = None) -> None:
         super().__init__(message)
         self.name = name
 
@@ -72,14 +72,14 @@ class SessionBusCaller:
         ) as error:
             self.close()
             raise CallFailed(
-                _("the session bus is not reachable ({error})").format(error=error)
+                Said(N_("the session bus is not reachable ({error})"), {"error": error})
             ) from None
 
     def _connect(self) -> DBusConnection:
         if self._connection is None:
             address = session_bus_address(self._env)
             if address is None:
-                raise ConnectionError(_("DBUS_SESSION_BUS_ADDRESS is not set"))
+                raise ConnectionError(Said(N_("DBUS_SESSION_BUS_ADDRESS is not set")))
             self._connection = open_dbus_connection(bus=address)
         return self._connection
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.dbus_calls import Caller, CallFailed
 from nudger.sensing.processes import process_name
@@ -19,12 +19,15 @@ SHELL = "org.gnome.Shell"
 EXTENSION_PATH = "/org/gnome/shell/extensions/FocusedWindow"
 EXTENSION_INTERFACE = "org.gnome.shell.extensions.FocusedWindow"
 EXTENSION_URL = "https://extensions.gnome.org/extension/5592/focused-window-d-bus/"
-INSTALL_HINT = _(
-    'GNOME needs the Shell extension "Focused Window D-Bus" to tell which '
-    "window is in front: install it from {extension_url} (or "
-    "`gnome-extensions install` it) and turn it on, then nudger picks it "
-    "up by itself"
-).format(extension_url=EXTENSION_URL)
+INSTALL_HINT = Said(
+    N_(
+        'GNOME needs the Shell extension "Focused Window D-Bus" to tell which '
+        "window is in front: install it from {extension_url} (or "
+        "`gnome-extensions install` it) and turn it on, then nudger picks it "
+        "up by itself"
+    ),
+    {"extension_url": EXTENSION_URL},
+)
 MUTTER = "org.gnome.Mutter.IdleMonitor"
 IDLE_PATH = "/org/gnome/Mutter/IdleMonitor/Core"
 _MISSING = {
@@ -61,11 +64,13 @@ class GnomeSensor:
             if error.name in _MISSING:
                 raise SensorUnavailable(INSTALL_HINT) from None
             raise SensorUnavailable(
-                _("cannot ask GNOME Shell for the window in front: {error}").format(error=error)
+                Said(
+                    N_("cannot ask GNOME Shell for the window in front: {error}"), {"error": error}
+                )
             ) from None
         except ValueError as error:
             raise SensorUnavailable(
-                _("the extension answered something unreadable: {error}").format(error=error)
+                Said(N_("the extension answered something unreadable: {error}"), {"error": error})
             ) from None
         return Reading(window, self._idle_seconds())
 

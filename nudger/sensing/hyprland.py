@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import GlanceBuffer, Wakeup
 from nudger.sensing.wayland_idle import IdleWatch
@@ -122,7 +122,7 @@ class HyprlandSensor:
             window, _pid = self._active()
         except (OSError, ValueError) as error:
             raise SensorUnavailable(
-                _("cannot ask Hyprland for the active window: {error}").format(error=error)
+                Said(N_("cannot ask Hyprland for the active window: {error}"), {"error": error})
             ) from None
         glances = self._glances.take()
         return Reading(window, self._idle.idle_seconds() if self._idle else 0.0, glances)
@@ -150,7 +150,7 @@ class HyprlandSensor:
                 *lines, pending = (pending + chunk).split(b"\n")
                 if len(pending) > _MAX_LINE:
                     raise ValueError(
-                        _("Hyprland's event socket sent a line too long to be an event")
+                        Said(N_("Hyprland's event socket sent a line too long to be an event"))
                     )
                 if any(self._may_change_front(*parse_event(line)) for line in lines):
                     self._record(at)

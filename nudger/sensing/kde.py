@@ -23,7 +23,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.sensing.base import Glance, Reading, SensorUnavailable, Window
 from nudger.sensing.dbus_calls import Caller, CallFailed
 from nudger.session_bus import session_bus_address
@@ -104,7 +104,7 @@ class KWinBridge:
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         address = session_bus_address(env)
         if address is None:
-            raise SensorUnavailable(_("no D-Bus session bus, so KWin cannot be asked"))
+            raise SensorUnavailable(Said(N_("no D-Bus session bus, so KWin cannot be asked")))
         self.service = f"app.nudger.KWinBridge.p{os.getpid()}"
         try:
             self._connection: DBusConnection = open_dbus_connection(bus=address)
@@ -113,11 +113,11 @@ class KWinBridge:
             )
         except (OSError, ConnectionError, TimeoutError) as error:
             raise SensorUnavailable(
-                _("cannot reach the session bus: {error}").format(error=error)
+                Said(N_("cannot reach the session bus: {error}"), {"error": error})
             ) from None
         if reply.body[0] != _PRIMARY_OWNER:
             raise SensorUnavailable(
-                _("the bus name {service} is taken").format(service=self.service)
+                Said(N_("the bus name {service} is taken"), {"service": self.service})
             )
 
     def reports(self) -> list[FocusReport]:
@@ -130,7 +130,7 @@ class KWinBridge:
                 return found
             except (OSError, ConnectionError) as error:
                 raise SensorUnavailable(
-                    _("lost the session bus: {error}").format(error=error)
+                    Said(N_("lost the session bus: {error}"), {"error": error})
                 ) from None
             if message.header.message_type != MessageType.method_call:
                 continue
@@ -168,9 +168,10 @@ class KdeSensor:
         except CallFailed as error:
             self.close()
             raise SensorUnavailable(
-                _(
-                    "cannot load the small KWin script that reports the active window: {error}"
-                ).format(error=error)
+                Said(
+                    N_("cannot load the small KWin script that reports the active window: {error}"),
+                    {"error": error},
+                )
             ) from None
 
     def _load_script(self) -> None:

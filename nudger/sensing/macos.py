@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import ChangeRecorder
 
@@ -41,13 +41,15 @@ CHROMIUM_STYLE = {
     "org.chromium.Chromium",
     "com.vivaldi.Vivaldi",
 }
-PERMISSIONS_HELP = _(
-    "macOS asks once for two permissions. Automation (System Settings > "
-    "Privacy & Security > Automation) lets nudger read the front tab's "
-    "title and address in Safari, Chrome, Brave, Edge and Arc. "
-    "Accessibility (the same page > Accessibility) lets it read other "
-    "apps' window titles. Without them nudger still sees which app is in "
-    "front."
+PERMISSIONS_HELP = Said(
+    N_(
+        "macOS asks once for two permissions. Automation (System Settings > "
+        "Privacy & Security > Automation) lets nudger read the front tab's "
+        "title and address in Safari, Chrome, Brave, Edge and Arc. "
+        "Accessibility (the same page > Accessibility) lets it read other "
+        "apps' window titles. Without them nudger still sees which app is in "
+        "front."
+    )
 )
 
 
@@ -103,7 +105,7 @@ class MacSensor:
             idle = self._system.idle_seconds()
         except Exception as error:  # noqa: BLE001 - pyobjc raises objc.error and friends
             raise SensorUnavailable(
-                _("cannot ask macOS for the frontmost app: {error}").format(error=error)
+                Said(N_("cannot ask macOS for the frontmost app: {error}"), {"error": error})
             ) from None
         glances = self._changes.take()
         if front is None:
@@ -118,8 +120,9 @@ class MacSensor:
             if tab is None:
                 self._warn_once(
                     "automation",
-                    _("cannot read the front tab of {name}: {permissions_help}").format(
-                        name=name, permissions_help=PERMISSIONS_HELP
+                    Said(
+                        N_("cannot read the front tab of {name}: {permissions_help}"),
+                        {"name": name, "permissions_help": PERMISSIONS_HELP},
                     ),
                 )
             else:
@@ -129,14 +132,15 @@ class MacSensor:
             if found is None:
                 self._warn_once(
                     "accessibility",
-                    _("cannot read window titles: {permissions_help}").format(
-                        permissions_help=PERMISSIONS_HELP
+                    Said(
+                        N_("cannot read window titles: {permissions_help}"),
+                        {"permissions_help": PERMISSIONS_HELP},
                     ),
                 )
             title = found or ""
         return Window(app=name, title=title, pid=pid, wm_class=(bundle_id,), url=url)
 
-    def _warn_once(self, key: str, message: str) -> None:
+    def _warn_once(self, key: str, message: Said) -> None:
         if key not in self._warned:
             self._warned.add(key)
             log.warning("%s", message)
@@ -150,7 +154,7 @@ class MacSensor:
 def open_sensor() -> MacSensor:
     if sys.platform == "darwin":
         return MacSensor(_PyObjCMac())
-    raise SensorUnavailable(_("the macOS backend runs on macOS only"))
+    raise SensorUnavailable(Said(N_("the macOS backend runs on macOS only")))
 
 
 class _PyObjCMac:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.sensing import i3ipc
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import GlanceBuffer, Wakeup
@@ -68,8 +68,9 @@ class SwaySensor:
         except (OSError, ValueError) as error:
             self.close()
             raise SensorUnavailable(
-                _("cannot talk to sway at {socket_path}: {error}").format(
-                    socket_path=socket_path, error=error
+                Said(
+                    N_("cannot talk to sway at {socket_path}: {error}"),
+                    {"socket_path": socket_path, "error": error},
                 )
             ) from None
         self._buffer = bytearray()
@@ -94,7 +95,7 @@ class SwaySensor:
         with self._lock:
             if self._lost is not None:
                 raise SensorUnavailable(
-                    _("lost the sway IPC socket: {lost}").format(lost=self._lost)
+                    Said(N_("lost the sway IPC socket: {lost}"), {"lost": self._lost})
                 )
             window = self._front
             glances = self._glances.take()

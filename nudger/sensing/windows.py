@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import ChangeRecorder
 from nudger.sensing.processes import process_name
@@ -86,7 +86,7 @@ class WindowsSensor:
             window = self._window(hwnd)
         except OSError as error:
             raise SensorUnavailable(
-                _("cannot read the foreground window: {error}").format(error=error)
+                Said(N_("cannot read the foreground window: {error}"), {"error": error})
             ) from None
         self._foreground = hwnd
         return Reading(window, idle, self._changes.take())
@@ -109,7 +109,7 @@ class WindowsSensor:
 def open_sensor() -> WindowsSensor:
     if sys.platform == "win32":
         return WindowsSensor(_CtypesUser32())
-    raise SensorUnavailable(_("the Windows backend runs on Windows only"))
+    raise SensorUnavailable(Said(N_("the Windows backend runs on Windows only")))
 
 
 if sys.platform == "win32":

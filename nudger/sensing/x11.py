@@ -13,7 +13,7 @@ import time
 
 from Xlib import display, error
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.sensing.base import Reading, SensorUnavailable
 from nudger.sensing.x11_follow import FocusFollower
 from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
@@ -33,13 +33,16 @@ class X11Sensor:
     def __init__(self, display_name: str | None = None) -> None:
         self._display_name = display_name or os.environ.get("DISPLAY")
         if not self._display_name:
-            raise SensorUnavailable(_("DISPLAY is not set, so there is no X server to watch"))
+            raise SensorUnavailable(
+                Said(N_("DISPLAY is not set, so there is no X server to watch"))
+            )
         try:
             self._display = display.Display(self._display_name)
         except (*CONNECTION_ERRORS, error.XError) as exc:
             raise SensorUnavailable(
-                _("cannot open X display {display_name}: {exc}").format(
-                    display_name=self._display_name, exc=exc
+                Said(
+                    N_("cannot open X display {display_name}: {exc}"),
+                    {"display_name": self._display_name, "exc": exc},
                 )
             ) from None
         self._reader = WindowReader(self._display, self._display_name)
@@ -62,8 +65,9 @@ class X11Sensor:
         except CONNECTION_ERRORS as exc:
             self._reader.forget()
             raise SensorUnavailable(
-                _("lost the X display {display_name}: {exc}").format(
-                    display_name=self._display_name, exc=exc
+                Said(
+                    N_("lost the X display {display_name}: {exc}"),
+                    {"display_name": self._display_name, "exc": exc},
                 )
             ) from None
         glances = self._follower.take() if self._follower else ()

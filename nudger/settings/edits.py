@@ -16,7 +16,7 @@ from typing import Any, Literal
 import tomlkit
 from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.errors import ConfigError
 from nudger.oslock import FileLock, Locked
 from nudger.paths import builtin_config, make_dirs, read_regular_file, write_private_atomic
@@ -55,7 +55,9 @@ def edit_lock(path: Path) -> Iterator[None]:
         lock.acquire(timeout=EDIT_LOCK_SECONDS)
     except Locked:
         raise ConfigError(
-            str(path), "(file)", _("another nudger command has been editing it for 30 s; try again")
+            str(path),
+            "(file)",
+            Said(N_("another nudger command has been editing it for 30 s; try again")),
         ) from None
     try:
         yield
@@ -72,7 +74,7 @@ class UserConfig:
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise ConfigError(
-                str(path), "(file)", _("cannot be read: {reason}").format(reason=reason)
+                str(path), "(file)", Said(N_("cannot be read: {reason}"), {"reason": reason})
             ) from None
         try:
             self.doc = (
@@ -81,8 +83,8 @@ class UserConfig:
         except tomlkit.exceptions.ParseError as error:
             raise ConfigError(
                 str(path),
-                _("line {line}, column {column}").format(line=error.line, column=error.col),
-                _("this is not valid TOML; fix it first"),
+                Said(N_("line {line}, column {column}"), {"line": error.line, "column": error.col}),
+                Said(N_("this is not valid TOML; fix it first")),
             ) from None
 
     # -- reading ------------------------------------------------------------------------------
@@ -108,8 +110,9 @@ class UserConfig:
             raise ConfigError(
                 str(self.path),
                 kind,
-                _('an entry named "{name}" already exists (see `nudger {command}`)').format(
-                    name=name, command=command
+                Said(
+                    N_('an entry named "{name}" already exists (see `nudger {command}`)'),
+                    {"name": name, "command": command},
                 ),
             )
         table = tomlkit.table()
@@ -130,7 +133,7 @@ class UserConfig:
         found = self.find(kind, name)
         if found is None:
             raise ConfigError(
-                str(self.path), kind, _('there is no entry named "{name}"').format(name=name)
+                str(self.path), kind, Said(N_('there is no entry named "{name}"'), {"name": name})
             )
         index, table = found
         removed = str(table["name"])
@@ -156,7 +159,7 @@ class UserConfig:
         found = self.find(kind, name)
         if found is None:
             raise ConfigError(
-                str(self.path), kind, _('there is no entry named "{name}"').format(name=name)
+                str(self.path), kind, Said(N_('there is no entry named "{name}"'), {"name": name})
             )
         _index, table = found
         if rename is not None:
@@ -165,7 +168,7 @@ class UserConfig:
                 raise ConfigError(
                     str(self.path),
                     kind,
-                    _('an entry named "{rename}" already exists').format(rename=rename),
+                    Said(N_('an entry named "{rename}" already exists'), {"rename": rename}),
                 )
             table["name"] = rename
         _edit_list(
@@ -245,8 +248,8 @@ def with_missing_defaults(text: str, label: str) -> tuple[str, list[str]]:
     except tomlkit.exceptions.ParseError as error:
         raise ConfigError(
             label,
-            _("line {line}, column {column}").format(line=error.line, column=error.col),
-            _("this is not valid TOML; fix it first"),
+            Said(N_("line {line}, column {column}"), {"line": error.line, "column": error.col}),
+            Said(N_("this is not valid TOML; fix it first")),
         ) from None
     with builtin_config("nudger.toml").open("r", encoding="utf-8") as handle:
         source = tomlkit.parse(handle.read())
@@ -329,7 +332,7 @@ def _edit_list(
             raise ConfigError(
                 str(path),
                 f"{key}",
-                _('"{value}" is not one of {current}').format(value=value, current=current),
+                Said(N_('"{value}" is not one of {current}'), {"value": value, "current": current}),
             )
         current.remove(value)
     current += [value for value in add if value not in current]

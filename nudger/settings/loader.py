@@ -22,7 +22,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 from nudger.core.days import LocalDays
-from nudger.core.translate import N_, _, language, ngettext
+from nudger.core.translate import N_, _, current, language, ngettext
 from nudger.errors import ConfigError
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
 from nudger.settings.locations import format_location
@@ -156,7 +156,7 @@ def _read_file(source: Path | Traversable, label: str) -> bytes:
         return read_regular_file(source) if isinstance(source, Path) else source.read_bytes()
     except NotARegularFile as error:
         raise ConfigError(
-            label, "(file)", _("cannot be read: {error}").format(error=error)
+            label, "(file)", _("cannot be read: {error}").format(error=error.in_language(current()))
         ) from None
     except OSError as error:
         raise ConfigError(

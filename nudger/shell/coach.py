@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
-from nudger.core import translate
 from nudger.core.browsing import PauseReport
 from nudger.core.clock import is_away
 from nudger.core.days import LocalDays
@@ -30,6 +29,7 @@ from nudger.core.outcomes import (
 )
 from nudger.core.policy import PAUSE_MESSAGE_ID, Moment, Nudge, Policy, PolicyState
 from nudger.core.support import any_time_number
+from nudger.core.translate import ENGLISH, Translator
 from nudger.core.types import PAUSE_REASON, Hit, Visit
 from nudger.notify.base import Delivery, Notification, Notifier
 from nudger.sensing import Reading
@@ -67,8 +67,11 @@ class Coach:
         days: LocalDays,
         *,
         rng: random.Random | None = None,
+        translator: Translator = ENGLISH,
     ) -> None:
         self.store = store
+        # The language the nudges speak; its message book is chosen from it.
+        self.translator = translator
         self.notifier = notifier
         self.pause_file = pause_file
         self.faults = FaultLog(log)
@@ -88,8 +91,13 @@ class Coach:
         # nothing back then (the daemon tells the companion).
         self.paused = False
 
-    def apply(self, settings: Settings, days: LocalDays) -> None:
-        """New settings: keep what the policy remembers (rate limits, recent messages)."""
+    def apply(
+        self, settings: Settings, days: LocalDays, translator: Translator | None = None
+    ) -> None:
+        """New settings (and perhaps a new language): keep what the policy remembers (rate
+        limits, recent messages)."""
+        if translator is not None:
+            self.translator = translator
         self._settings = settings
         self.days = days
         self.policy = self._new_policy(settings, self.policy.state)
@@ -119,7 +127,7 @@ class Coach:
         return self.faults.messages()
 
     def _new_policy(self, settings: Settings, state: PolicyState | None) -> Policy:
-        book = builtin_book(translate.language()).with_user_messages(
+        book = builtin_book(self.translator.language).with_user_messages(
             settings.messages.own_messages(), builtin=settings.messages.builtin
         )
         if state is None:
@@ -131,6 +139,7 @@ class Coach:
             any_time_number=_any_time_number(settings.support.country),
             state=state,
             rng=self._rng,
+            translator=self.translator,
         )
 
     def moment(
@@ -253,7 +262,12 @@ class Coach:
 
     def _send(self, nudge: Nudge) -> Delivery:
         return self.notifier.send(
-            Notification(nudge.title, nudge.body, self._settings.nudges.expire_seconds)
+            Notification(
+                nudge.title,
+                nudge.body,
+                self._settings.nudges.expire_seconds,
+                words=self.translator,
+            )
         )
 
     def _deliver(self, nudge: Nudge) -> None:

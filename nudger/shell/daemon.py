@@ -25,7 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
-from nudger.core import translate
+from nudger.core.translate import Translator
 from nudger.errors import ConfigError
 from nudger.notify import choose_notifier
 from nudger.settings import last_good
@@ -62,6 +62,8 @@ class Daemon:
         signals: SignalInbox | None = None,
     ) -> None:
         self.config = config
+        # The person's language, handed to every part that speaks; chosen again on a reload.
+        self.translator: Translator = i18n.translator_for(config.settings.ui.language)
         # Created before any thread starts (threads inherit the blocked signals).
         self.signals = signals or SignalInbox()
         self.data_dir = data_dir or paths.data_dir()
@@ -85,7 +87,7 @@ class Daemon:
         self.lock.acquire()
         try:
             settings = self.config.settings
-            i18n.setup(settings.ui.language)
+            self.translator = i18n.setup(settings.ui.language)
             self.store = Store.open(self.data_dir / paths.DATABASE_NAME)
             self.backend = sensing.detect()
             self.companion = Companion.open(settings)
@@ -95,13 +97,19 @@ class Daemon:
             # companion are quiet while it holds a pause.
             self.pause_file = PauseFile(self.data_dir)
             self.coach = Coach(
-                settings, self.store, self.notifier, self.pause_file, self.watcher.days
+                settings,
+                self.store,
+                self.notifier,
+                self.pause_file,
+                self.watcher.days,
+                translator=self.translator,
             )
             self.evening = EveningSummary(
                 self.store,
                 self.notifier,
                 self.pause_file,
                 days=lambda: self.watcher.days,
+                translator=lambda: self.translator,
                 is_quiet=self.coach.is_quiet,
                 expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
             )
@@ -114,6 +122,7 @@ class Daemon:
                 config_file=self.config.user_file,
                 data_dir=self.data_dir,
                 post=self.signals.post,
+                translator=lambda: self.translator,
             )
             _note_first_run(self.store)
             log.info(
@@ -239,7 +248,7 @@ class Daemon:
             "summary.time": [_clock_of(evening.trigger) if evening else None],
             "summary.timezone": [str(evening.trigger.timezone)] if evening else [],
             "privacy.keep_days": [self.config.settings.privacy.keep_days],
-            "ui.language": [translate.language()],
+            "ui.language": [self.translator.language],
         }
         parts = (
             self.watcher.settings_in_use(),
@@ -313,7 +322,7 @@ class Daemon:
                     database_moved_aside=str(self.store.moved_aside)
                     if self.store.moved_aside
                     else None,
-                    database_salvaged=self.store.salvaged.describe()
+                    database_salvaged=self.store.salvaged.describe(self.translator)
                     if self.store.salvaged
                     else None,
                     config_problem=self._config_problem,
@@ -368,9 +377,9 @@ class Daemon:
         self.config = fresh
         settings = fresh.settings
         with self._lock:
-            i18n.setup(settings.ui.language)  # before the coach picks its texts
+            self.translator = i18n.setup(settings.ui.language)
             self.watcher.apply(settings)
-            self.coach.apply(settings, self.watcher.days)
+            self.coach.apply(settings, self.watcher.days, self.translator)
             self.companion.apply(settings)
             self.companion.tell(paused=self._paused())
         self._schedule(settings)

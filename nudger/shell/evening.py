@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from nudger.core.days import LocalDays
+from nudger.core.translate import Translator
 from nudger.core.words import evening_sentence
 from nudger.notify.base import Notification, Notifier
 from nudger.shell.history import History
@@ -31,6 +32,7 @@ class EveningSummary:
         pause_file: PauseFile,
         *,
         days: Callable[[], LocalDays],
+        translator: Callable[[], Translator],
         is_quiet: Callable[[dt.time], bool],
         expire_seconds: Callable[[], float],
     ) -> None:
@@ -39,6 +41,7 @@ class EveningSummary:
         self.pause_file = pause_file
         # Read when the evening comes: the settings may have been reloaded since.
         self._days = days
+        self._translator = translator
         self._is_quiet = is_quiet
         self._expire_seconds = expire_seconds
 
@@ -58,7 +61,7 @@ class EveningSummary:
         if self.pause_file.current(now) is not None or self._is_quiet(local):
             log.info("evening summary not sent: nudges are paused or it is quiet hours")
             return False
-        title, body = evening_sentence(report)
+        title, body = evening_sentence(self._translator(), report)
         delivery = self.notifier.send(
             Notification(title, body, self._expire_seconds(), with_actions=False)
         )

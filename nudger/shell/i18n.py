@@ -7,7 +7,6 @@ an unknown code must never stop nudger.
 
 from __future__ import annotations
 
-import argparse
 import gettext
 import os
 import re
@@ -16,7 +15,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from nudger.core import translate
-from nudger.core.translate import Dates
+from nudger.core.translate import ENGLISH, ENGLISH_DATES, Dates, Translator
 
 DOMAIN = "nudger"
 LANGUAGES = ("en", "de", "es")
@@ -43,24 +42,23 @@ def choose_language(configured: str = "", environ: Mapping[str, str] | None = No
     return "en"
 
 
-def setup(configured: str = "", environ: Mapping[str, str] | None = None) -> str:
-    """Load the chosen language's catalogue for everything nudger says; returns its code."""
+def translator_for(configured: str = "", environ: Mapping[str, str] | None = None) -> Translator:
+    """The translator for the chosen language, built once by whoever starts speaking (the
+    command line, the daemon) and handed to what speaks."""
     language = choose_language(configured, environ)
+    if language == "en":
+        return ENGLISH
     catalogue = gettext.translation(
         DOMAIN, localedir=str(locale_dir()), languages=[language], fallback=True
     )
-    translate.use(catalogue, language, _dates_in(language))
-    # argparse words its own help ("usage:", "options") through gettext; point it at ours.
-    argparse._ = translate._  # type: ignore[attr-defined]
-    argparse.ngettext = translate.ngettext  # type: ignore[attr-defined]
-    return language
+    return Translator(catalogue, language, _dates_in(language))
 
 
 def _dates_in(language: str) -> Dates:
     """Dates as the language writes them, from Babel's CLDR data: "27. November 2026",
     "viernes, 27 de noviembre de 2026". English keeps nudger's day-first form."""
     if language == "en":
-        return translate.ENGLISH_DATES
+        return ENGLISH_DATES
     from babel.dates import format_date, format_skeleton  # noqa: PLC0415 - only when needed
 
     return Dates(
@@ -69,3 +67,11 @@ def _dates_in(language: str) -> Dates:
         weekday=lambda day: format_date(day, "EEE", locale=language),
         full=lambda day: format_date(day, "full", locale=language),
     )
+
+
+def setup(configured: str = "", environ: Mapping[str, str] | None = None) -> Translator:
+    """The chosen language's translator, also made the process's for the modules not yet handed
+    one (transitional: see nudger/core/translate.py)."""
+    chosen = translator_for(configured, environ)
+    translate.use(chosen)
+    return chosen

@@ -10,7 +10,7 @@ from typing import Any
 
 import psutil
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.oslock import FileLock, Locked, is_held
 from nudger.paths import (
     ensure_private_dir,
@@ -51,11 +51,12 @@ class AlreadyRunning(Exception):
     def __init__(self, pid: int | None) -> None:
         self.pid = pid
         who = f" (pid {pid})" if pid else ""
-        super().__init__(
-            _("nudger is already running{who}; stop it first, or use `nudger status`").format(
-                who=who
-            )
+        # Put into words by the command that shows it; str() is the English, for the log.
+        self.said = Said(
+            N_("nudger is already running{who}; stop it first, or use `nudger status`"),
+            {"who": who},
         )
+        super().__init__(str(self.said))
 
 
 class InstanceLock:

@@ -16,7 +16,7 @@ from typing import Literal
 
 import pytimeparse2
 
-from nudger.core.translate import _, dates
+from nudger.core.translate import Translator
 from nudger.paths import read_regular_file, write_private_atomic
 
 PAUSE_NAME = "pause.json"
@@ -70,7 +70,7 @@ class PauseFile:
             return None  # a damaged pause file means no pause, never a crash
 
 
-def parse_duration(text: str) -> dt.timedelta:
+def parse_duration(t: Translator, text: str) -> dt.timedelta:
     """What people type for "how long": 1h, 30m, 1h30m, 1.5h, 90 min, 1 hour, 2 days, 1:30.
 
     pytimeparse2 reads the words and units. Two readings are ours, because they mean something
@@ -87,13 +87,13 @@ def parse_duration(text: str) -> dt.timedelta:
         seconds = pytimeparse2.parse(cleaned) if cleaned else None
     if seconds is None:
         raise ValueError(
-            _("{text!r} is not a duration like 1h, 30m, 1.5h, 90 min or 1:30").format(text=text)
+            t._("{text!r} is not a duration like 1h, 30m, 1.5h, 90 min or 1:30").format(text=text)
         )
     if seconds <= 0:
-        raise ValueError(_("{text!r} is not a duration longer than zero").format(text=text))
+        raise ValueError(t._("{text!r} is not a duration longer than zero").format(text=text))
     if seconds > LONGEST_PAUSE.total_seconds():
         raise ValueError(
-            _(
+            t._(
                 "{text!r} is longer than a pause can be (a year); to have no nudges at "
                 "all, set enabled = false under [nudges] in your settings"
             ).format(text=text)
@@ -109,17 +109,17 @@ def next_clock_time(clock: dt.time, now: dt.datetime) -> dt.datetime:
     return candidate
 
 
-def until_text(until: float, now: float, tz: dt.tzinfo) -> str:
+def until_text(t: Translator, until: float, now: float, tz: dt.tzinfo) -> str:
     """When a pause ends, as a person reads it: "18:00" today, "Sun 12:10" within the week,
     "Sun 2 Jan 2028, 12:10" beyond it (a weekday alone would be a different day)."""
     try:
         end = dt.datetime.fromtimestamp(until, tz)
         start = dt.datetime.fromtimestamp(now, tz)
     except (OverflowError, OSError, ValueError):  # a pause file written by hand, or damaged
-        return _("you resume")
+        return t._("you resume")
     if end.date() == start.date():
         return f"{end:%H:%M}"
     if end - start < dt.timedelta(days=6):
-        return f"{dates().weekday(end.date())} {end:%H:%M}"
+        return f"{t.dates.weekday(end.date())} {end:%H:%M}"
     day = end.date()
-    return f"{dates().weekday(day)} {dates().short(day)} {day.year}, {end:%H:%M}"
+    return f"{t.dates.weekday(day)} {t.dates.short(day)} {day.year}, {end:%H:%M}"

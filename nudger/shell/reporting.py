@@ -9,8 +9,8 @@ from pathlib import Path
 from nudger.core.aliases import blocklist_aliases
 from nudger.core.days import LocalDays
 from nudger.core.summary import Rename, keep_name
-from nudger.core.translate import _
-from nudger.errors import NudgerError
+from nudger.core.translate import ENGLISH, Translator
+from nudger.errors import NudgerError, Saying
 from nudger.paths import write_private_atomic
 from nudger.settings.loader import days_of
 from nudger.settings.models import Settings
@@ -30,16 +30,18 @@ class Reporting:
     shared_history: History
     days: LocalDays
     tz: dt.tzinfo
+    # The language the report and its errors speak.
+    translator: Translator = ENGLISH
 
     @classmethod
-    def open(cls, settings: Settings, store: Store) -> Reporting:
+    def open(cls, settings: Settings, store: Store, translator: Translator = ENGLISH) -> Reporting:
         days = days_of(settings)
         rename: Rename = keep_name
         if settings.privacy.alias_blocklist:
             rename = blocklist_aliases(
                 [entry.name for entry in settings.blocklist], store.target_names("blocklist")
             )
-        return cls(History(store, days), History(store, days, rename), days, days.tz)
+        return cls(History(store, days), History(store, days, rename), days, days.tz, translator)
 
     def html(self, day: dt.date) -> str:
         # The charts library is imported only for the HTML report.
@@ -47,15 +49,22 @@ class Reporting:
 
         history = self.shared_history
         month = history.range(day - dt.timedelta(days=REPORT_DAYS - 1), day)
-        return html.render(history.day(day), month, dt.datetime.now(self.tz))
+        return html.render(self.translator, history.day(day), month, dt.datetime.now(self.tz))
 
     def write_html(self, day: dt.date, path: Path) -> Path:
         page = self.html(day)
         try:
             write_private_atomic(path, page)  # 0600: the report is as private as the data
         except OSError as error:
-            reason = error.strerror or str(error)
+            # A link of another user's in the way says so in the person's language.
+            reason = (
+                error.in_language(self.translator)
+                if isinstance(error, Saying)
+                else error.strerror or str(error)
+            )
             raise NudgerError(
-                _("cannot write the report to {path}: {reason}").format(path=path, reason=reason)
+                self.translator._("cannot write the report to {path}: {reason}").format(
+                    path=path, reason=reason
+                )
             ) from None
         return path

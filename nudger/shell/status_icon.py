@@ -21,6 +21,7 @@ from pathlib import Path
 from nudger import paths
 from nudger.core.days import LocalDays
 from nudger.core.summary import DayIndex, summarize_day
+from nudger.core.translate import ENGLISH, Translator
 from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
 from nudger.store import Store, StoreError
 from nudger.tray import COMMANDS, Command, Mode, StatusIcon, TrayState, view_of
@@ -50,15 +51,18 @@ class StatusIconFeed:
         config_file: Path,
         data_dir: Path,
         post: Callable[[str], None],
+        translator: Callable[[], Translator] = lambda: ENGLISH,
     ) -> None:
         self.icon = icon
+        # Read at each update: a reload may have changed the language.
+        self._translator = translator
         self.pause_file = pause_file
         self.store = store
         self.days = days
         self.config_file = config_file
         self.data_dir = data_dir
         self._post = post
-        self._state: TrayState | None = None
+        self._state: tuple[TrayState, str] | None = None
         self._today: tuple[float, int] = (0.0, 0)
         self._today_read_at: float | None = None
         self._children: list[subprocess.Popen[bytes]] = []
@@ -112,10 +116,11 @@ class StatusIconFeed:
             self._today_read_at = now
         mode: Mode = "paused" if self.pause_file.current(now) is not None else "watching"
         state = TrayState(mode=mode, today_seconds=self._today[0], today_looks=self._today[1])
+        t = self._translator()
         with self._showing:
-            if state != self._state:
-                self._state = state
-                self.icon.show(view_of(state))
+            if (state, t.language) != self._state:
+                self._state = (state, t.language)
+                self.icon.show(view_of(state, t))
 
     def carry_out(self, command: str) -> None:
         """Do what the menu asked. On the daemon's main thread."""

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
+from nudger.core.translate import ENGLISH
 from nudger.core.types import NudgeRow, Source, Visit
-from nudger.errors import NudgerError
+from nudger.errors import NudgerError, said_of
 from nudger.store import database
 from nudger.store.salvage import Salvaged, salvage
 
@@ -54,18 +55,18 @@ class Store:
             try:
                 connection = database.connect(path)
             except database.DatabaseProblem as again:
-                raise StoreError(str(again)) from None
+                raise StoreError(said_of(again)) from None
             salvaged = salvage(moved, connection)
             log.error(
                 "the database %s was damaged (%s); kept it as %s, started a new one and %s",
                 path,
                 error,
                 moved,
-                salvaged.describe(),
+                salvaged.describe(ENGLISH),
             )
             return cls(connection, path, moved, salvaged)
         except database.DatabaseProblem as error:
-            raise StoreError(str(error)) from None
+            raise StoreError(said_of(error)) from None
         return cls(connection, path)
 
     @classmethod
@@ -74,7 +75,7 @@ class Store:
         try:
             return cls(database.connect_for_reading(path), path)
         except database.DatabaseProblem as error:
-            raise StoreError(str(error)) from None
+            raise StoreError(said_of(error)) from None
 
     def close(self) -> None:
         self._db.close()

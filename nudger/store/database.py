@@ -17,7 +17,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
+from nudger.errors import Saying, said_of
 from nudger.paths import NotARegularFile, ensure_private_dir, ensure_private_file, refuse_link
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class DatabaseProblem(Exception):
+class DatabaseProblem(Saying):
     """The database cannot be used as it is; the message says why and what to do."""
 
 
@@ -94,7 +95,7 @@ def connect(path: Path) -> sqlite3.Connection:
         except _Busy:
             if time.monotonic() >= deadline:
                 raise DatabaseProblem(
-                    _("{path} stayed locked by another program").format(path=path)
+                    Said(N_("{path} stayed locked by another program"), {"path": path})
                 ) from None
             time.sleep(0.05)
 
@@ -110,7 +111,7 @@ def _connect_once(path: Path) -> sqlite3.Connection:
         ensure_private_file(path)
     except NotARegularFile as error:
         raise DatabaseProblem(
-            _("{error}; point NUDGER_DATA_DIR at the real folder").format(error=error)
+            Said(N_("{error}; point NUDGER_DATA_DIR at the real folder"), {"error": error})
         ) from None
     try:
         connection = sqlite3.connect(path, timeout=OPEN_TIMEOUT_SECONDS, check_same_thread=False)
@@ -150,7 +151,7 @@ def connect_for_reading(path: Path) -> sqlite3.Connection:
     try:
         refuse_link(path)
     except NotARegularFile as error:
-        raise DatabaseProblem(str(error)) from None
+        raise DatabaseProblem(said_of(error)) from None
     if not path.exists():
         connection = sqlite3.connect(":memory:", check_same_thread=False)
         migrate(connection)
@@ -181,10 +182,13 @@ def connect_for_reading(path: Path) -> sqlite3.Connection:
 def _damaged_for_reading(path: Path, error: sqlite3.DatabaseError) -> DatabaseProblem:
     if is_corruption(error):
         return Damaged(
-            _(
-                "{path} is damaged ({error}). Start nudger (`nudger run`): it keeps "
-                "the damaged file and carries over what can still be read"
-            ).format(path=path, error=error)
+            Said(
+                N_(
+                    "{path} is damaged ({error}). Start nudger (`nudger run`): it keeps "
+                    "the damaged file and carries over what can still be read"
+                ),
+                {"path": path, "error": error},
+            )
         )
     return DatabaseProblem(f"cannot read {path}: {error}")
 
@@ -193,11 +197,14 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
     version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise DatabaseProblem(
-            _(
-                "{path} was written by a newer nudger (schema {version}; this one "
-                "knows up to {schema_version}). Upgrade nudger to use it; it is left "
-                "as it is"
-            ).format(path=path, version=version, schema_version=SCHEMA_VERSION)
+            Said(
+                N_(
+                    "{path} was written by a newer nudger (schema {version}; this one "
+                    "knows up to {schema_version}). Upgrade nudger to use it; it is left "
+                    "as it is"
+                ),
+                {"path": path, "version": version, "schema_version": SCHEMA_VERSION},
+            )
         )
     result = connection.execute("PRAGMA quick_check").fetchone()
     if result is None or result[0] != "ok":

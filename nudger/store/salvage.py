@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from nudger.core.translate import _
+from nudger.core.translate import Translator
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,11 @@ class Salvaged:
     copied: dict[str, int]
     lost_ranges: int
 
-    def describe(self) -> str:
+    def describe(self, t: Translator) -> str:
         parts = ", ".join(f"{table}: {count}" for table, count in self.copied.items())
-        said = _("carried over {parts}").format(parts=parts)
+        said = t._("carried over {parts}").format(parts=parts)
         if self.lost_ranges:
-            said += "; " + _("{count} damaged rows left behind").format(count=self.lost_ranges)
+            said += "; " + t._("{count} damaged rows left behind").format(count=self.lost_ranges)
         return said
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from nudger.core.translate import _, ngettext
+from nudger.core.translate import ENGLISH, Translator
 from nudger.core.words import duration
 
 __all__ = [
@@ -122,37 +122,37 @@ class StatusIcon(Protocol):
     def stop_main_loop(self) -> None: ...
 
 
-def today_line(state: TrayState) -> str:
+def today_line(state: TrayState, t: Translator = ENGLISH) -> str:
     if state.today_looks == 0 and state.today_seconds < 1:
-        return _("Today so far: no time on social sites")
-    return ngettext(
+        return t._("Today so far: no time on social sites")
+    return t.ngettext(
         "Today so far: {time}, {count} look",
         "Today so far: {time}, {count} looks",
         state.today_looks,
-    ).format(time=duration(state.today_seconds), count=state.today_looks)
+    ).format(time=duration(t, state.today_seconds), count=state.today_looks)
 
 
-def view_of(state: TrayState) -> TrayView:
-    """What the icon shows for `state`, in the language in use now."""
+def view_of(state: TrayState, t: Translator = ENGLISH) -> TrayView:
+    """What the icon shows for `state`, in `t`'s language."""
     if state.mode == "paused":
-        tooltip = _("nudger: paused")
-        pause = Entry(_("Resume"), "resume")
+        tooltip = t._("nudger: paused")
+        pause = Entry(t._("Resume"), "resume")
     else:
-        tooltip = _("nudger: watching") if state.mode == "watching" else _("nudger: promised")
-        pause = Entry(_("Pause 1 hour"), "pause")
+        tooltip = t._("nudger: watching") if state.mode == "watching" else t._("nudger: promised")
+        pause = Entry(t._("Pause 1 hour"), "pause")
         if state.pause_waits_minutes:
-            label = ngettext(
+            label = t.ngettext(
                 "Pause 1 hour (starts after {minutes} minute, as promised)",
                 "Pause 1 hour (starts after {minutes} minutes, as promised)",
                 state.pause_waits_minutes,
             ).format(minutes=state.pause_waits_minutes)
             pause = Entry(label, "pause")
     entries = (
-        Entry(today_line(state)),
+        Entry(today_line(state, t)),
         Entry("", separator=True),
         pause,
-        Entry(_("Today's summary"), "summary"),
-        Entry(_("Someone to talk to"), "help"),
-        Entry(_("Settings"), "settings"),
+        Entry(t._("Today's summary"), "summary"),
+        Entry(t._("Someone to talk to"), "help"),
+        Entry(t._("Settings"), "settings"),
     )
     return TrayView(state.mode, "nudger", tooltip, entries)

@@ -12,6 +12,7 @@ fakes of that boundary, as the notifiers are.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 from types import ModuleType
@@ -109,15 +110,10 @@ class MacStatusItem:
             self._on_command(command)
 
 
-_TARGETS: dict[int, Any] = {}
-
-
+@functools.cache
 def _target_class(appkit: ModuleType) -> Any:
     """An NSObject whose `clicked:` passes the menu line's tag on. Made once per AppKit (a
     second Objective-C class of the same name would be refused)."""
-    known = _TARGETS.get(id(appkit))
-    if known is not None:
-        return known
 
     class NudgerMenuTarget(appkit.NSObject):  # type: ignore[misc, name-defined]
         clicked: Any = None
@@ -128,5 +124,4 @@ def _target_class(appkit: ModuleType) -> Any:
             except Exception:  # an error must not cross into AppKit
                 log.exception("the menu bar icon could not take a click")
 
-    _TARGETS[id(appkit)] = NudgerMenuTarget
     return NudgerMenuTarget

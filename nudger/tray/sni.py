@@ -39,7 +39,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.session_bus import session_bus_address
 from nudger.tray.base import Entry, Handler, TrayState, TrayView, command_of, id_of, view_of
 from nudger.tray.pictures import icon_name, icons_folder, pixmaps
@@ -117,7 +117,9 @@ class StatusNotifierItem:
     def start(self, on_command: Handler) -> None:
         address = session_bus_address(self._env)
         if address is None:
-            raise TrayUnavailable(_("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"))
+            raise TrayUnavailable(
+                Said(N_("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"))
+            )
         self._on_command = on_command
         self._closing = False
         self.registered.clear()

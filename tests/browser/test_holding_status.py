@@ -17,6 +17,7 @@ import pytest
 from nudger.browser import host
 from nudger.browser.relay import BrowserRelay
 from nudger.cli.browser_cmd import _contact_state
+from nudger.core.translate import ENGLISH
 from nudger.settings.catalogue import all_rules
 from nudger.settings.models import RuleSettings, Settings
 from nudger.shell.companion import Companion
@@ -64,18 +65,22 @@ def contact(**said: Any) -> dict[str, Any]:
 
 
 def test_status_says_how_many_are_held_back_and_how_many_only_counted() -> None:
-    state = _contact_state(contact(connected=True, holding=950, only_counted=9050))
+    state = _contact_state(ENGLISH, contact(connected=True, holding=950, only_counted=9050))
     assert "it pauses before 950 addresses" in state
     assert "9050 more addresses are beyond what the browser can hold back" in state
     assert "only counted" in state
-    assert "beyond" not in _contact_state(contact(connected=True, holding=3, only_counted=0))
+    assert "beyond" not in _contact_state(
+        ENGLISH, contact(connected=True, holding=3, only_counted=0)
+    )
 
 
 def test_status_says_the_pause_is_off_when_site_access_was_withdrawn() -> None:
-    state = _contact_state(contact(connected=True, holding=1, site_access=False))
+    state = _contact_state(ENGLISH, contact(connected=True, holding=1, site_access=False))
     assert "the pause is off" in state and "pauses before" not in state
     assert "access to all websites" in state
-    assert "the pause is off" not in _contact_state(contact(connected=True, site_access=True))
+    assert "the pause is off" not in _contact_state(
+        ENGLISH, contact(connected=True, site_access=True)
+    )
 
 
 def test_status_tells_an_extension_switched_off_from_a_browser_closed(tmp_path: Path) -> None:
@@ -87,14 +92,16 @@ def test_status_tells_an_extension_switched_off_from_a_browser_closed(tmp_path: 
     shutil.copy(sleep, fake)
     running = subprocess.Popen([str(fake), "60"])
     try:
-        off = _contact_state(contact(connected=False, browser_pid=running.pid))
+        off = _contact_state(ENGLISH, contact(connected=False, browser_pid=running.pid))
         assert "the extension is off or removed" in off and "has closed" not in off
     finally:
         running.kill()
         running.wait()
-    closed = _contact_state(contact(connected=False, browser_pid=running.pid))
+    closed = _contact_state(ENGLISH, contact(connected=False, browser_pid=running.pid))
     assert "the browser has closed" in closed
-    mine = _contact_state(contact(connected=False, browser_pid=os.getpid()))  # not a browser
+    mine = _contact_state(
+        ENGLISH, contact(connected=False, browser_pid=os.getpid())
+    )  # not a browser
     assert "the browser has closed" in mine
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from nudger.core.matching import Matcher
 from nudger.core.patterns import breadth_warning
+from nudger.core.translate import ENGLISH
 from nudger.core.types import Rule
 from nudger.sensing.base import Window
 from nudger.settings.loader import load
@@ -193,7 +194,7 @@ def test_a_very_broad_pattern_is_allowed_with_a_warning_and_an_example(env: dict
 
 @pytest.mark.parametrize("name", ["Alex", "Jordan", "Taylor", "Emma", "Doe", "Chris", "Max"])
 def test_any_first_name_or_surname_alone_gets_the_warning(name: str) -> None:
-    warning = breadth_warning(name)
+    warning = breadth_warning(ENGLISH, name)
     assert warning is not None and f'"{name}" is broad' in warning
     # The example it shows is one the pattern really matches.
     example = warning.split("such as ", 1)[1].split('"')[1]
@@ -204,7 +205,7 @@ def test_any_first_name_or_surname_alone_gets_the_warning(name: str) -> None:
     "pattern", ["Alex Doe", "@alexdoe", "instagram.com/alexdoe", "alexdoe99", "re:alex\\s?doe"]
 )
 def test_handles_addresses_and_full_names_are_not_called_broad(pattern: str) -> None:
-    assert breadth_warning(pattern) is None
+    assert breadth_warning(ENGLISH, pattern) is None
 
 
 def test_sites_add_list_disable_enable_remove(env: dict[str, str]) -> None:

@@ -21,6 +21,7 @@ from nudger.core.support import (
     help_now_lines,
     table_from,
 )
+from nudger.core.translate import ENGLISH as IN_ENGLISH
 from nudger.settings.support import support_table
 from tests.nudger_process import NUDGER, isolated_env, run_cli
 
@@ -82,7 +83,7 @@ def own_words(text: str, country: Country) -> str:
 @pytest.mark.parametrize("code", REQUIRED)
 def test_help_now_is_calm_for_every_country(code: str) -> None:
     table = support_table()
-    lines = help_now_lines("Sam: 555-0100", table.countries[code], table, code)
+    lines = help_now_lines(IN_ENGLISH, "Sam: 555-0100", table.countries[code], table, code)
     text = "\n".join(lines)
     assert not ALARM.search(own_words(text, table.countries[code])), code
     assert text.index("Sam: 555-0100") < text.index(table.countries[code].resources[0].contact)
@@ -91,7 +92,7 @@ def test_help_now_is_calm_for_every_country(code: str) -> None:
 @pytest.mark.parametrize("code", REQUIRED)
 def test_every_heading_says_who_a_line_is_for(code: str) -> None:
     table = support_table()
-    lines = help_now_lines("", table.countries[code], table, code)
+    lines = help_now_lines(IN_ENGLISH, "", table.countries[code], table, code)
     for resource in table.countries[code].resources:
         line = next(line for line in lines if resource.contact in line)
         said = {"women": "women", "men": "For men", "lgbtq": "LGBTQ+", "women_lgbtq": "LGBTQ+"}

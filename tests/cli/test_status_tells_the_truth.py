@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from nudger.cli import status_cmd
 from nudger.cli.summary_cmd import _without_log_prefix
 from nudger.core.patterns import breadth_warning
+from nudger.core.translate import ENGLISH
 from nudger.shell import i18n
 from nudger.shell.instance import DaemonStatus, InstanceLock
 from tests.nudger_process import isolated_env, run_cli
@@ -35,12 +35,6 @@ def play_daemon(env: dict[str, str], **fields: object) -> InstanceLock:
     return lock
 
 
-@pytest.fixture
-def back_to_english() -> Iterator[None]:
-    yield
-    i18n.setup("en")
-
-
 def test_status_says_when_the_person_was_away_at_the_last_look(tmp_path: Path) -> None:
     env = isolated_env(tmp_path)
     lock = play_daemon(env, in_front=(), away_for=300.0)
@@ -57,10 +51,9 @@ def test_status_says_when_the_person_was_away_at_the_last_look(tmp_path: Path) -
     [("de", "Instagram und eine Seite", " and "), ("es", "Instagram y una página", " and ")],
 )
 def test_what_is_in_front_is_one_sentence_in_the_language(
-    back_to_english: None, language: str, joined: str, english: str
+    language: str, joined: str, english: str
 ) -> None:
-    i18n.setup(language)
-    said = status_cmd._in_front(("blocklist", "site:Instagram"))
+    said = status_cmd._in_front(i18n.translator_for(language), ("blocklist", "site:Instagram"))
     assert said.startswith(joined) and english not in said
 
 
@@ -91,7 +84,7 @@ def test_doctor_puts_the_reason_on_its_own_line(tmp_path: Path) -> None:
 
 
 def test_the_broad_pattern_example_reads_like_a_real_title() -> None:
-    warning = breadth_warning("al")
+    warning = breadth_warning(ENGLISH, "al")
     assert warning is not None and "Happy birthday, Al!" in warning
 
 

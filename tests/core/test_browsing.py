@@ -12,6 +12,7 @@ from nudger.core.matching import Matcher
 from nudger.core.policy import PolicyState
 from nudger.core.summary import NudgeCounts
 from nudger.core.tracking import Tracker
+from nudger.core.translate import ENGLISH
 from nudger.core.types import Glance, NudgeRow, Reading, Rule, Window
 from nudger.core.words import pause_sentence
 
@@ -146,11 +147,11 @@ def test_pauses_are_counted_apart_from_notifications() -> None:
         ]
     )
     assert (counts.sent, counts.heeded, counts.pauses, counts.stepped_away) == (1, 1, 3, 2)
-    assert pause_sentence(counts) == (
+    assert pause_sentence(ENGLISH, counts) == (
         "In the browser, pages were held back for a breath 3 times. You stepped away 2 times."
     )
     once = NudgeCounts.of([row("pause", "go_on", False)])
-    assert pause_sentence(once) == "In the browser, a page was held back for a breath."
+    assert pause_sentence(ENGLISH, once) == "In the browser, a page was held back for a breath."
 
 
 def test_a_pause_is_remembered_as_a_nudge_but_not_as_a_text_shown() -> None:

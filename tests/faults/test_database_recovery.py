@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from nudger.core.translate import ENGLISH
 from nudger.core.types import Visit
 from nudger.shell.history import FIRST_RUN_KEY
 from nudger.store import Store
@@ -104,7 +105,7 @@ def test_one_damaged_page_costs_only_its_own_rows(tmp_path: Path) -> None:
     assert store.moved_aside is not None and store.moved_aside.read_bytes() == damaged
     assert store.salvaged is not None
     carried = store.salvaged.copied["visits"]
-    assert stored * 0.85 <= carried < stored, store.salvaged.describe()
+    assert stored * 0.85 <= carried < stored, store.salvaged.describe(ENGLISH)
     assert store.get_meta(FIRST_RUN_KEY) == str(start - 3600), "when watching began is kept"
     store.close()
 

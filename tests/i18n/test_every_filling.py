@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from nudger.core import translate
 from nudger.core.messages import ALL_SITES, DISCREET_SITE, render
 from nudger.core.policy import MINUTES_WORTH_SAYING
 from nudger.settings.catalogue import builtin_sites
@@ -60,11 +59,8 @@ FAULTS = {
 
 def fillings(language: str) -> list[str]:
     """What {site} can read in the language: every catalogue site, "that page", "social media"."""
-    i18n.setup(language, {})
-    try:
-        shown = [translate._(DISCREET_SITE), translate._(ALL_SITES)]
-    finally:
-        i18n.setup("en", {})
+    t = i18n.translator_for(language, {})
+    shown = [t._(DISCREET_SITE), t._(ALL_SITES)]
     return [site.name for site in builtin_sites()] + shown
 
 

@@ -32,6 +32,9 @@ SINKS = {
     "add_parser": None,
     "add_argument": None,
     "_Parser": None,
+    # What is said before it is known who reads it: its text must be marked with N_().
+    "Said": None,
+    "Why": None,
 }
 # The native-messaging host speaks only to the browser extension, in its protocol.
 NOT_FOR_PEOPLE = {"nudger/browser/host.py", "nudger/browser/relay.py"}
@@ -89,10 +92,11 @@ def hidden_in_fstrings(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.JoinedStr):
             for inner in ast.walk(node):
-                if isinstance(inner, ast.Call) and getattr(inner.func, "id", "") in {
-                    "_",
-                    "ngettext",
-                }:
+                if not isinstance(inner, ast.Call):
+                    continue
+                # `_()` or a translator's `t._()`: Babel matches the name, whatever it is called on.
+                called = getattr(inner.func, "id", getattr(inner.func, "attr", ""))
+                if called in {"_", "ngettext"}:
                     found.append(f"{shown(path)}:{inner.lineno}: _() in an f-string")
     return found
 
@@ -111,8 +115,11 @@ def test_the_scan_finds_an_unmarked_string(tmp_path: Path) -> None:
     probe = tmp_path / "probe_sample.py"
     probe.write_text(
         text + '\n\ndef _probe(x):\n    print("Nudges are resting now")\n'
+        '    said = Said("the pause ends soon")\n'
         '    raise NudgerError(f"cannot rest {x} today")\n'
-        "    return f\"<h1>{_('Hidden')}</h1>\"\n",
+        "    return f\"<h1>{_('Hidden')}</h1>\" + f\"<p>{t._('Hidden too')}</p>\"\n",
         encoding="utf-8",
     )
-    assert unmarked_plain(probe) and unmarked_fstrings(probe) and hidden_in_fstrings(probe)
+    assert unmarked_plain(probe) and unmarked_fstrings(probe)
+    assert any("Said('the pause ends soon')" in found for found in unmarked_plain(probe))
+    assert len(hidden_in_fstrings(probe)) == 2

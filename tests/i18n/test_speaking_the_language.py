@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,12 +26,6 @@ def home(tmp_path: Path) -> dict[str, str]:
     store.save_visits([Visit("site", "Reddit", "title", "front", now - 900, now - 300)])
     store.close()
     return env
-
-
-@pytest.fixture
-def back_to_english() -> Iterator[None]:
-    yield
-    i18n.setup("en")
 
 
 @pytest.mark.parametrize(
@@ -100,14 +93,15 @@ def test_help_now_in_spanish_for_mexico(home: dict[str, str]) -> None:
     ],
 )
 def test_the_report_follows_the_language(
-    tmp_path: Path, back_to_english: None, lang: str, attribute: str, date: str
+    tmp_path: Path, lang: str, attribute: str, date: str
 ) -> None:
-    i18n.setup(lang)
+    t = i18n.translator_for(lang)
     store = Store.open(tmp_path / "nudger.db")
     days = LocalDays(dt.UTC, dt.time(4, 0))
     history = History(store, days)
     day = dt.date(2026, 11, 27)
     page = html.render(
+        t,
         history.day(day),
         history.range(day - dt.timedelta(days=29), day),
         dt.datetime(2026, 11, 27, 21, 0, tzinfo=dt.UTC),

@@ -15,6 +15,7 @@ from nudger.core.aliases import alias_label, blocklist_aliases
 from nudger.core.days import LocalDays
 from nudger.core.summary import Streak
 from nudger.core.tracking import Tracker
+from nudger.core.translate import ENGLISH
 from nudger.core.types import Hit, Visit
 from nudger.core.words import evening_sentence
 from nudger.report import charts, html, json_report, text
@@ -119,7 +120,7 @@ def test_a_day_with_known_visits(store: Store) -> None:
     }
     json.dumps(document)
 
-    shown = plain(text.day_view(report, BERLIN, FOUR))
+    shown = plain(text.day_view(ENGLISH, report, BERLIN, FOUR))
     assert "Friday 27 November 2026" in shown
     assert re.search(r"Reddit\s+site\s+20 min\s+1\s+20 min\s+22:00\s+22:20", shown), shown
     assert re.search(r"Instagram\s+site\s+15 min\s+2\s+10 min\s+09:00\s+21:05", shown), shown
@@ -137,12 +138,12 @@ def test_an_empty_day(store: Store) -> None:
         [],
         0,
     )
-    shown = plain(text.day_view(report, BERLIN, FOUR))
+    shown = plain(text.day_view(ENGLISH, report, BERLIN, FOUR))
     assert "Nothing on social sites or blocklist pages today." in shown
-    past = plain(text.day_view(report, BERLIN, FOUR, dt.date(2026, 11, 28)))
+    past = plain(text.day_view(ENGLISH, report, BERLIN, FOUR, dt.date(2026, 11, 28)))
     assert "Nothing on social sites or blocklist pages that day." in past
     assert report.streak.current == 27  # every day since 1 November, today included
-    title, body = evening_sentence(report)
+    title, body = evening_sentence(ENGLISH, report)
     assert title == "Your day, gently summed up"
     assert (
         body
@@ -186,7 +187,7 @@ def test_daylight_saving_days(
     document = json_report.day_document(report, tz)
     assert document["site_seconds"] == real_seconds
     hours = real_seconds // 3600
-    assert f"{hours} h 00 min" in plain(text.day_view(report, tz, FOUR))
+    assert f"{hours} h 00 min" in plain(text.day_view(ENGLISH, report, tz, FOUR))
     hourly = History(store, days).range(day, day).hours
     assert sum(h.site_seconds for h in hourly) == real_seconds
 
@@ -227,15 +228,15 @@ def test_streak_from_the_database_and_in_every_output(store: Store) -> None:
         "best": 19,
         "tracked_since": "2026-11-01",
     }
-    shown = plain(text.day_view(report, BERLIN, FOUR))
+    shown = plain(text.day_view(ENGLISH, report, BERLIN, FOUR))
     assert "No visits to the blocklist today: day 7. Clear days in the last 27: 26." in shown
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
-    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    page = html.render(ENGLISH, report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert re.search(r'<div class="figure streak"><b>7</b>days in a row', page)
     assert re.search(r'<div class="figure streak"><b>26</b>clear days in the last 27', page)
     broken = history.day(dt.date(2026, 11, 20))
     assert broken.streak.current == 0
-    shown = plain(text.day_view(broken, BERLIN, FOUR, dt.date(2026, 11, 20)))
+    shown = plain(text.day_view(ENGLISH, broken, BERLIN, FOUR, dt.date(2026, 11, 20)))
     # After a visit: the clear days so far, never the best run next to a reset, no "fresh start".
     assert "Blocklist pages came up 2 times today. Clear days in the last 20: 19." in shown
     assert "best" not in shown.lower() and "fresh start" not in shown.lower()
@@ -246,7 +247,7 @@ def test_streak_calendar_greys_the_days_before_the_first_run(store: Store) -> No
     month = History(store, LocalDays(BERLIN, FOUR)).range(
         dt.date(2026, 10, 29), dt.date(2026, 11, 27)
     )
-    svg = charts.streak_calendar(month)
+    svg = charts.streak_calendar(ENGLISH, month)
     # 29-31 October came before the first run: unknown, not clean.
     assert svg.count(f"fill: {charts.UNWATCHED_COLOUR}") == 3
     assert svg.count(f"fill: {charts.BLOCKLIST_COLOUR}") == 1
@@ -259,7 +260,7 @@ def test_week_view_has_a_bar_per_day_and_totals(store: Store) -> None:
     week = History(store, LocalDays(BERLIN, FOUR)).range(
         dt.date(2026, 11, 21), dt.date(2026, 11, 27)
     )
-    shown = plain(text.range_view(week, BERLIN))
+    shown = plain(text.range_view(ENGLISH, week, BERLIN))
     for offset in range(7):
         assert re.search(rf"{21 + offset} Nov\s+{offset + 1} min", shown), shown
     assert week.targets[0].seconds == 60 * 28
@@ -283,11 +284,11 @@ def test_aliases_replace_blocklist_names_everywhere(store: Store) -> None:
     report = history.day(dt.date(2026, 11, 27))
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
     outputs = [
-        plain(text.day_view(report, BERLIN, FOUR)),
-        plain(text.range_view(month, BERLIN)),
+        plain(text.day_view(ENGLISH, report, BERLIN, FOUR)),
+        plain(text.range_view(ENGLISH, month, BERLIN)),
         json_report.dumps(json_report.day_document(report, BERLIN)),
         json_report.dumps(json_report.range_document(month, BERLIN)),
-        html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN)),
+        html.render(ENGLISH, report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN)),
     ]
     for output in outputs:
         for name in ("Alex", "Sam", "Old flame"):
@@ -312,7 +313,7 @@ def test_html_report_figures_and_privacy(store: Store) -> None:
     history = History(store, LocalDays(BERLIN, FOUR))
     report = history.day(dt.date(2026, 11, 27))
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
-    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    page = html.render(ENGLISH, report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert '<div class="figure "><b>29 min</b>on social sites today</div>' in page
     assert "29 October 2026 to 27 November 2026." in page
     assert page.count("<svg") == 4
@@ -334,7 +335,7 @@ def test_the_evening_sentence(tmp_path: Path) -> None:
         ]
     )
     report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
-    title, body = evening_sentence(report)
+    title, body = evening_sentence(ENGLISH, report)
     assert (
         body
         == "32 min on social sites today, 12 min less than yesterday. No visits to the blocklist today: day 4. Clear days in the last 5: 4."
@@ -346,10 +347,10 @@ def test_a_past_day_is_told_in_the_past_tense(store: Store) -> None:
     store.save_visits([blocklist("Alex", at("2026-11-20 12:00"), 30)])
     history = History(store, LocalDays(BERLIN, FOUR))
     today = dt.date(2026, 11, 27)
-    slip = plain(text.day_view(history.day(dt.date(2026, 11, 20)), BERLIN, FOUR, today))
+    slip = plain(text.day_view(ENGLISH, history.day(dt.date(2026, 11, 20)), BERLIN, FOUR, today))
     assert "Blocklist pages came up once that day." in slip
     assert "today" not in slip.lower() and "Tomorrow" not in slip
-    clear = plain(text.day_view(history.day(dt.date(2026, 11, 19)), BERLIN, FOUR, today))
+    clear = plain(text.day_view(ENGLISH, history.day(dt.date(2026, 11, 19)), BERLIN, FOUR, today))
     assert "No visits to the blocklist that day: day 19 in a row." in clear
     assert "best" not in clear.lower()
 
@@ -357,12 +358,16 @@ def test_a_past_day_is_told_in_the_past_tense(store: Store) -> None:
 def test_a_day_before_tracking_began_says_so(store: Store) -> None:
     history = History(store, LocalDays(BERLIN, FOUR))
     shown = plain(
-        text.day_view(history.day(dt.date(2026, 10, 1)), BERLIN, FOUR, dt.date(2026, 11, 27))
+        text.day_view(
+            ENGLISH, history.day(dt.date(2026, 10, 1)), BERLIN, FOUR, dt.date(2026, 11, 27)
+        )
     )
     assert "nudger was not watching yet that day; it began on 1 November 2026." in shown
     assert "Tomorrow" not in shown and "today" not in shown.lower()
     ahead = plain(
-        text.day_view(history.day(dt.date(2026, 12, 3)), BERLIN, FOUR, dt.date(2026, 11, 27))
+        text.day_view(
+            ENGLISH, history.day(dt.date(2026, 12, 3)), BERLIN, FOUR, dt.date(2026, 11, 27)
+        )
     )
     assert "This day has not come yet." in ahead
 
@@ -372,7 +377,7 @@ def test_the_week_marks_days_that_were_not_tracked(store: Store) -> None:
     week = History(store, LocalDays(BERLIN, FOUR)).range(
         dt.date(2026, 10, 29), dt.date(2026, 11, 4)
     )
-    shown = plain(text.range_view(week, BERLIN, dt.date(2026, 11, 3)))
+    shown = plain(text.range_view(ENGLISH, week, BERLIN, dt.date(2026, 11, 3)))
     rows = {
         line.split()[1] + " " + line.split()[2]: line
         for line in shown.splitlines()
@@ -388,18 +393,18 @@ def test_the_report_picks_its_units_from_the_data_and_names_the_month(store: Sto
     store.save_visits([site("Instagram", at("2026-11-27 09:00"), 38)])
     history = History(store, LocalDays(BERLIN, FOUR))
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
-    daily = charts.daily_totals(month)
+    daily = charts.daily_totals(ENGLISH, month)
     assert ">seconds<" in daily and ">minutes<" not in daily
     assert ">38<" in daily or ">38.0<" in daily
     assert "27 Nov" in daily and "31 Oct" in daily
-    assert charts.unit_for(38).name == "seconds"
-    assert charts.unit_for(25 * 60).name == "minutes"
-    assert charts.unit_for(7 * 3600).name == "hours"
+    assert charts.unit_for(ENGLISH, 38).name == "seconds"
+    assert charts.unit_for(ENGLISH, 25 * 60).name == "minutes"
+    assert charts.unit_for(ENGLISH, 7 * 3600).name == "hours"
     for svg in (
         daily,
-        charts.targets(month),
-        charts.hours_strip(month),
-        charts.streak_calendar(month),
+        charts.targets(ENGLISH, month),
+        charts.hours_strip(ENGLISH, month),
+        charts.streak_calendar(ENGLISH, month),
     ):
         assert "<script" not in svg and "http" not in svg.split("<defs>")[1]
 
@@ -409,7 +414,7 @@ def test_a_streak_of_zero_is_not_drawn_in_green(store: Store) -> None:
     history = History(store, LocalDays(BERLIN, FOUR))
     report = history.day(dt.date(2026, 11, 27))
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
-    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    page = html.render(ENGLISH, report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert re.search(r'<div class="figure "><b>0</b>days in a row', page)
     assert re.search(r'<div class="figure streak"><b>26</b>clear days in the last 27', page)
 
@@ -448,14 +453,14 @@ def test_after_a_hard_day_the_evening_is_kind_and_points_to_help(store: Store) -
     hard_days(store, ["2026-11-27"])
     history = History(store, LocalDays(BERLIN, FOUR))
     report = history.day(dt.date(2026, 11, 27))
-    _title, body = evening_sentence(report)
+    _title, body = evening_sentence(ENGLISH, report)
     assert "fresh start" not in body.lower() and "best" not in body.lower()
     assert "resting tonight counts too" in body
     assert "Alex" not in body
-    shown = plain(text.day_view(report, BERLIN, FOUR))
+    shown = plain(text.day_view(ENGLISH, report, BERLIN, FOUR))
     assert shown.rstrip().endswith("`nudger help-now` lists people who listen.")
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
-    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    page = html.render(ENGLISH, report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert "nudger help-now" in page
 
 
@@ -463,10 +468,10 @@ def test_when_hard_days_repeat_the_evening_suggests_talking_to_someone(store: St
     store.set_meta(FIRST_RUN_KEY, str(at("2026-11-01 10:00")))
     hard_days(store, ["2026-11-22", "2026-11-25"])
     history = History(store, LocalDays(BERLIN, FOUR))
-    two = evening_sentence(history.day(dt.date(2026, 11, 25)))[1]
+    two = evening_sentence(ENGLISH, history.day(dt.date(2026, 11, 25)))[1]
     assert "someone you trust" not in two
     hard_days(store, ["2026-11-27"])
-    three = evening_sentence(history.day(dt.date(2026, 11, 27)))[1]
+    three = evening_sentence(ENGLISH, history.day(dt.date(2026, 11, 27)))[1]
     assert "someone you trust, or a counsellor" in three and "nudger help-now" in three
     assert len(three) <= 228  # fits a notification on every backend
 
@@ -474,7 +479,7 @@ def test_when_hard_days_repeat_the_evening_suggests_talking_to_someone(store: St
 def test_a_clear_day_has_no_pointer_to_help(store: Store) -> None:
     store.set_meta(FIRST_RUN_KEY, str(at("2026-11-01 10:00")))
     report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
-    assert "help-now" not in plain(text.day_view(report, BERLIN, FOUR))
+    assert "help-now" not in plain(text.day_view(ENGLISH, report, BERLIN, FOUR))
 
 
 # -- what a second newcomer met (issue 24) -------------------------------------------------------
@@ -485,7 +490,7 @@ def test_the_report_marks_the_command_as_code_not_with_backticks(store: Store) -
     history = History(store, LocalDays(BERLIN, FOUR))
     report = history.day(dt.date(2026, 11, 27))
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
-    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    page = html.render(ENGLISH, report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert "<code>nudger help-now</code>" in page
     assert "`" not in page.split("<body>", 1)[1]
 
@@ -493,7 +498,7 @@ def test_the_report_marks_the_command_as_code_not_with_backticks(store: Store) -
 def test_a_day_before_nudger_watched_never_reads_as_clear(store: Store) -> None:
     # nudger began on 1 November; 31 October is a day it knows nothing about.
     report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 10, 31))
-    shown = plain(text.day_view(report, BERLIN, FOUR, today=dt.date(2026, 11, 27)))
+    shown = plain(text.day_view(ENGLISH, report, BERLIN, FOUR, today=dt.date(2026, 11, 27)))
     assert "not watching yet" in shown
     assert "Nothing on social sites" not in shown
     assert "Social sites" not in shown and "0 s" not in shown, "no zero table"
@@ -505,14 +510,14 @@ def test_no_clear_days_figure_after_a_single_watched_day(tmp_path: Path) -> None
     history = History(store, LocalDays(BERLIN, FOUR))
     report = history.day(dt.date(2026, 11, 27))
     month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
-    page = html.render(report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    page = html.render(ENGLISH, report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
     assert "clear days in the last" not in page
 
 
 def test_the_longest_visit_reads_the_same_in_text_and_json(store: Store) -> None:
     store.save_visits([site("Instagram", at("2026-11-27 09:00"), 47.6)])
     report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
-    shown = plain(text.day_view(report, BERLIN, FOUR))
+    shown = plain(text.day_view(ENGLISH, report, BERLIN, FOUR))
     document = json_report.day_document(report, BERLIN)
     [instagram] = [t for t in document["targets"] if t["name"] == "Instagram"]
     assert (instagram["seconds"], instagram["longest_seconds"]) == (47, 47)
@@ -531,7 +536,7 @@ def test_the_hours_chart_counts_a_blocklist_page_on_a_site_once(store: Store) ->
     month = history.range(dt.date(2026, 11, 27), dt.date(2026, 11, 27))
     assert month.hours[13].seconds == 217
     assert month.days[0].total_seconds == 217
-    svg = charts.hours_strip(month)
+    svg = charts.hours_strip(ENGLISH, month)
     assert "3.62" in svg and "7.23" not in svg  # minutes: the day's 217 s, not twice that
 
 
@@ -545,6 +550,6 @@ def test_piped_output_is_not_cut_at_eighty_columns(store: Store) -> None:
     )
     report = History(store, LocalDays(BERLIN, FOUR)).day(dt.date(2026, 11, 27))
     # No console handed in: as `nudger summary | less` renders it (stdout is not a terminal).
-    out = text.render(text.day_view(report, BERLIN, FOUR))
+    out = text.render(text.day_view(ENGLISH, report, BERLIN, FOUR))
     [running] = [line for line in out.splitlines() if line.startswith("Running")]
     assert running.endswith("WhatsApp 30 min"), out

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from nudger.core.translate import ENGLISH
 from nudger.shell.pause import Pause, PauseFile, next_clock_time, parse_duration, until_text
 
 
@@ -30,13 +31,13 @@ from nudger.shell.pause import Pause, PauseFile, next_clock_time, parse_duration
     ],
 )
 def test_durations(text: str, seconds: int) -> None:
-    assert parse_duration(text).total_seconds() == seconds
+    assert parse_duration(ENGLISH, text).total_seconds() == seconds
 
 
 @pytest.mark.parametrize("text", ["", "soon", "0m", "h", "-1h", "1x", "3000000d", "1e21h"])
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError, match=r"duration|longer than a pause can be"):
-        parse_duration(text)
+        parse_duration(ENGLISH, text)
 
 
 def test_until_a_time_later_today_or_tomorrow() -> None:
@@ -72,7 +73,7 @@ def test_a_damaged_pause_file_means_no_pause(tmp_path: Path) -> None:
 def test_a_pause_beyond_this_week_shows_its_date() -> None:
     tz = ZoneInfo("Europe/Berlin")
     now = dt.datetime(2026, 11, 28, 12, 10, tzinfo=tz).timestamp()
-    assert until_text(now + 3600, now, tz) == "13:10"
-    assert until_text(now + 2 * 86400, now, tz) == "Mon 12:10"
-    assert until_text(now + 400 * 86400, now, tz) == "Sun 2 Jan 2028, 12:10"
-    assert until_text(now + 7 * 86400, now, tz) == "Sat 5 Dec 2026, 12:10"
+    assert until_text(ENGLISH, now + 3600, now, tz) == "13:10"
+    assert until_text(ENGLISH, now + 2 * 86400, now, tz) == "Mon 12:10"
+    assert until_text(ENGLISH, now + 400 * 86400, now, tz) == "Sun 2 Jan 2028, 12:10"
+    assert until_text(ENGLISH, now + 7 * 86400, now, tz) == "Sat 5 Dec 2026, 12:10"

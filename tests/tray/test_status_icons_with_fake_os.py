@@ -152,17 +152,17 @@ class FakeBar(FakeObject):
         return self.item
 
 
-def _fake_appkit() -> tuple[types.SimpleNamespace, FakeBar, FakeObject]:
+def _fake_appkit() -> tuple[types.ModuleType, FakeBar, FakeObject]:
+    """A stand-in AppKit module (a module, as the real one is: nudger caches per module)."""
     bar, application = FakeBar(), FakeObject()
-    appkit = types.SimpleNamespace(
-        NSStatusBar=types.SimpleNamespace(systemStatusBar=lambda: bar),
-        NSVariableStatusItemLength=-1,
-        NSImage=FakeImage,
-        NSMenu=FakeMenu,
-        NSMenuItem=FakeMenuItem,
-        NSObject=FakeObject,
-        NSApplication=types.SimpleNamespace(sharedApplication=lambda: application),
-    )
+    appkit = types.ModuleType("AppKit")
+    appkit.NSStatusBar = types.SimpleNamespace(systemStatusBar=lambda: bar)  # type: ignore[attr-defined]
+    appkit.NSVariableStatusItemLength = -1  # type: ignore[attr-defined]
+    appkit.NSImage = FakeImage  # type: ignore[attr-defined]
+    appkit.NSMenu = FakeMenu  # type: ignore[attr-defined]
+    appkit.NSMenuItem = FakeMenuItem  # type: ignore[attr-defined]
+    appkit.NSObject = FakeObject  # type: ignore[attr-defined]
+    appkit.NSApplication = types.SimpleNamespace(sharedApplication=lambda: application)  # type: ignore[attr-defined]
     return appkit, bar, application
 
 
