@@ -179,7 +179,11 @@ def print_status(t: Translator, *, indent: str = "") -> int:
         elif browser.name in heard:
             state = _contact_state(t, heard[browser.name])
         else:
-            state = t._("host installed; the extension has not spoken yet (is it added and on?)")
+            # A browser that has just started takes a few seconds to start its extension.
+            state = t._(
+                "host installed; the extension has not spoken yet (a browser that has just "
+                "started takes a few seconds; otherwise, is the extension added and on?)"
+            )
         print(f"{indent}{browser.label}: {state}")
     if not any_installed and not heard:
         print(
