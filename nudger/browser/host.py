@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-NAME = "app.nudger.shell.companion"
+NAME = "app.nudger.companion"
 _LENGTH = struct.Struct("=I")
 _MAX_MESSAGE = 1024 * 1024  # towards the browser: more, and the browser closes the port
 # From the browser: Chromium sends up to 64 MiB, Firefox more. A tab's state is a few hundred

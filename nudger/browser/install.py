@@ -2,7 +2,7 @@
 each browser where nudger's host is, pinned to nudger's own extension.
 
 A browser starts a host only when a manifest names it, in a place that browser reads:
-- Linux and macOS: a file `app.nudger.shell.companion.json` in the browser's NativeMessagingHosts
+- Linux and macOS: a file `app.nudger.companion.json` in the browser's NativeMessagingHosts
   folder (Firefox: native-messaging-hosts);
 - Windows: the manifest anywhere, and a registry key under HKEY_CURRENT_USER whose default
   value is its path.

@@ -241,3 +241,11 @@ def test_windows_finds_browsers_by_their_vendor_key_through_a_fake_winreg(
 def test_the_browser_is_known_by_its_process_name(process: str, browser: str | None) -> None:
     found = browser_of_process(process)
     assert (found.name if found else None) == browser
+
+
+def test_the_extension_asks_for_the_host_by_the_name_it_is_installed_under() -> None:
+    """The one name the browser connects by: a rename on one side alone silences the companion."""
+    background = (
+        Path(__file__).resolve().parents[2] / "nudger" / "browser" / "extension" / "background.js"
+    ).read_text(encoding="utf-8")
+    assert f'const HOST = "{NAME}";' in background
