@@ -47,6 +47,20 @@ def browser_name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+# Known and open (issue 23): in Firefox ESR, Step away (history.back() from the pause page) is
+# followed by a second pause report for the same page about a second later, so a second pause
+# row appears and the count of pauses is one too many. Chromium is not affected. Marked here,
+# not hidden: the tests still run, and pass (XPASS) once it is fixed.
+FIREFOX_SECOND_PAUSE = pytest.mark.xfail(
+    reason="Firefox records a second pause after Step away (issue 23, open)", strict=False
+)
+
+
+def expect_firefox_second_pause(request: pytest.FixtureRequest, browser_name: str) -> None:
+    if browser_name == "firefox":
+        request.node.add_marker(FIREFOX_SECOND_PAUSE)
+
+
 @pytest.fixture
 def stand_in(tmp_path: Path) -> Iterator[StandIn]:
     site = StandIn(tmp_path, dict(TITLES)).start()
@@ -146,7 +160,10 @@ def test_the_exact_page_counts_and_an_unmatched_address_goes_nowhere(
     assert b"Alex" in written  # the entry's name is what a visit is recorded under
 
 
-def test_the_pause_holds_the_page_back_and_both_answers_work(companion: Companion) -> None:
+def test_the_pause_holds_the_page_back_and_both_answers_work(
+    companion: Companion, request: pytest.FixtureRequest, browser_name: str
+) -> None:
+    expect_firefox_second_pause(request, browser_name)
     config = "[browser]\npause_seconds = 1\npause_again_minutes = 10\n" + BLOCKLIST
     daemon = companion.start_daemon(config)
     daemon.wait_watching()
@@ -283,7 +300,10 @@ def step_away(companion: Companion, daemon: NudgerDaemon, recorded: int) -> None
     "path",
     ["/stories/alexdoe/3456/", "/stories/ALEXDOE/"],
 )
-def test_the_ex_s_stories_are_held_back(companion: Companion, path: str) -> None:
+def test_the_ex_s_stories_are_held_back(
+    companion: Companion, path: str, request: pytest.FixtureRequest, browser_name: str
+) -> None:
+    expect_firefox_second_pause(request, browser_name)
     daemon = ready(companion)
     companion.open(HOST, path)
     companion.browser.wait_title(PAUSE)
@@ -303,10 +323,15 @@ def test_the_ex_s_stories_are_held_back(companion: Companion, path: str) -> None
     ],
 )
 def test_the_mobile_host_and_every_address_form_are_held_back(
-    companion: Companion, host: str, path: str
+    companion: Companion,
+    host: str,
+    path: str,
+    request: pytest.FixtureRequest,
+    browser_name: str,
 ) -> None:
     """m.instagram.com, a dot after the host, an empty segment, and a non-ASCII name: the
     browser's own rules hold them back before the page is asked for."""
+    expect_firefox_second_pause(request, browser_name)
     config = PAUSED + BLOCKLIST.replace('alexdoe"]', 'alexdoe", "instagram.com/ålex"]')
     daemon = ready(companion, config, holding=2)
     browser = companion.browser
