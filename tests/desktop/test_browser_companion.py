@@ -402,7 +402,12 @@ def test_a_server_redirect_into_the_blocklist_is_held_back(companion: Companion)
     )
 
 
-def test_back_onto_an_old_pause_page_says_the_moment_has_passed(companion: Companion) -> None:
+def test_back_onto_an_old_pause_page_says_the_moment_has_passed(
+    companion: Companion, request: pytest.FixtureRequest, browser_name: str
+) -> None:
+    # The same Firefox history handling as the second pause after Step away (issue 23, open):
+    # going Back in Firefox does not always land where the test waits for it.
+    expect_firefox_second_pause(request, browser_name)
     daemon = ready(companion)
     browser = companion.browser
     companion.open(HOST, EX_PAGE)
