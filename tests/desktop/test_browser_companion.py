@@ -47,14 +47,14 @@ def browser_name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-# Known and open (issue 23): in Firefox ESR, the new history handling is intermittent: Step away
-# (history.back() from the pause page) may be followed by a second pause, and a pause after a
-# redirect, pushState or an escaped address may come late. Originally: Step away (history.back() from the pause page) is
-# followed by a second pause report for the same page about a second later, so a second pause
-# row appears and the count of pauses is one too many. Chromium is not affected. Marked here,
-# not hidden: the tests still run, and pass (XPASS) once it is fixed.
+# Known and open (issue 23): in Firefox ESR the extension's new history handling is
+# intermittent. Step away (history.back() from the pause page) may be followed about a second
+# later by a second pause report for the same page, so the count of pauses is one too many; and
+# a pause after a redirect, pushState or an escaped address may come late. Chromium is not
+# affected. Marked here, not hidden: the tests still run, and pass (XPASS) once it is fixed.
 FIREFOX_SECOND_PAUSE = pytest.mark.xfail(
-    reason="Firefox records a second pause after Step away (issue 23, open)", strict=False
+    reason="Firefox's history handling in the companion is intermittent (issue 23, open)",
+    strict=False,
 )
 
 
