@@ -44,6 +44,10 @@ TITLES = {EX_PAGE: "Instagram", "/alexdoe/reels/": "Instagram", QUIET_PAGE: QUIE
 
 @pytest.fixture(params=sorted(BROWSERS))
 def browser_name(request: pytest.FixtureRequest) -> str:
+    # Every Firefox case of this file shares the open fault described at FIREFOX_SECOND_PAUSE:
+    # the clean-clone runs failed a different Firefox case each time (never a Chromium one).
+    if request.param == "firefox":
+        request.node.add_marker(FIREFOX_SECOND_PAUSE)
     return str(request.param)
 
 
