@@ -193,8 +193,12 @@ def cut_address(url: str, limit: int = MAX_TEXT) -> str:
     return head[: end + 1] if end > 0 else head
 
 
+def _compact(message: Mapping[str, Any]) -> bytes:
+    return json.dumps(message, separators=(",", ":")).encode("utf-8")
+
+
 def write_message(stream: BinaryIO, message: Mapping[str, Any]) -> None:
-    data = json.dumps(message, separators=(",", ":")).encode("utf-8")
+    data = _compact(message)
     if len(data) > _MAX_MESSAGE:
         return  # the browser would close the port: better to drop one message
     with contextlib.suppress(OSError):  # the browser is closing: the reading side ends the host
@@ -303,6 +307,7 @@ class Relay:
                 chunk = b""
             if not chunk:
                 break
+            # nudger/framing.py does this for the rest of nudger; the host imports nothing of it.
             *lines, pending = (pending + chunk).split(b"\n")
             for line in lines:
                 with contextlib.suppress(ValueError):
@@ -317,7 +322,7 @@ class Relay:
 
     def _send(self, daemon: socket.socket, message: Mapping[str, Any]) -> None:
         try:
-            daemon.sendall(json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n")
+            daemon.sendall(_compact(message) + b"\n")
         except OSError:
             with self._lock:
                 if self._daemon is daemon:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import logging
 import math
 import selectors
@@ -42,6 +41,7 @@ from nudger.browser.host import (
     socket_path,
 )
 from nudger.core.browsing import PauseAnswer, PauseReport, TabReport
+from nudger.framing import Lines, LineTooLong, NotAnObject, json_line, parse_object
 from nudger.paths import PRIVATE_FILE, ensure_private_dir, socket_folder
 
 log = logging.getLogger(__name__)
@@ -66,10 +66,6 @@ _PID_LIMIT = 2**31
 _WAKE = object()
 
 
-class _NotAMessage(ValueError):
-    """A line that no host sends: dropped."""
-
-
 @dataclass(frozen=True, slots=True)
 class Contact:
     """A browser whose extension spoke since the daemon started."""
@@ -88,7 +84,7 @@ class _Peer:
     """One connection, as the relay's thread keeps it."""
 
     connection: socket.socket
-    unread: bytearray = field(default_factory=bytearray)  # received, not yet taken in
+    lines: Lines = field(default_factory=lambda: Lines(_MAX_LINE))  # received, not taken in
     unsent: bytearray = field(default_factory=bytearray)  # to send, not yet taken by the peer
     pid: int | None = None  # the browser it spoke for first; the only one it may speak for
     tokens: float = _BURST
@@ -179,7 +175,7 @@ class BrowserRelay:
         with self._lock:
             self._instructions = message
             self._said += 1
-            self._outbox.append((self._said, _line(message)))
+            self._outbox.append((self._said, json_line(message)))
         self._wake()
 
     def close(self) -> None:
@@ -252,7 +248,7 @@ class BrowserRelay:
                 instructions = self._instructions
                 peer.told = self._said  # what is still in the outbox was said before it came
             if instructions is not None:
-                peer.unsent += _line(instructions)
+                peer.unsent += json_line(instructions)
             self._update(peer)
 
     def _make_room(self) -> bool:
@@ -294,7 +290,7 @@ class BrowserRelay:
                 if not chunk:
                     self._hang_up(peer)
                     return
-                peer.unread += chunk
+                peer.lines.feed(chunk)
                 self._take_lines(peer)
         except BlockingIOError:
             pass
@@ -310,17 +306,17 @@ class BrowserRelay:
         peer.tokens = min(_BURST, peer.tokens + (now - peer.refilled) * _RATE_PER_SECOND)
         peer.refilled = now
         while True:
-            end = peer.unread.find(b"\n")
-            if end < 0:
-                if len(peer.unread) > _MAX_LINE:
-                    self._hang_up(peer)  # not a host speaking: close rather than grow
-                return
-            if peer.tokens < 1:
+            if peer.tokens < 1 and peer.lines.has_line():
                 peer.resume_at = now + (1 - peer.tokens) / _RATE_PER_SECOND
                 return
+            try:
+                line = peer.lines.next()
+            except LineTooLong:
+                self._hang_up(peer)  # not a host speaking: close rather than grow
+                return
+            if line is None:
+                return
             peer.tokens -= 1
-            line = bytes(peer.unread[:end])
-            del peer.unread[: end + 1]
             self._received(peer, line)
 
     def _resume_due(self) -> None:
@@ -373,9 +369,11 @@ class BrowserRelay:
     def _received(self, peer: _Peer, line: bytes) -> None:
         """Take one message in; anything that is not a host's message is dropped."""
         try:
-            message = _parse(line)
-            pid = _pid(message.get("browser_pid"))
-        except _NotAMessage:
+            message = parse_object(line)
+        except NotAnObject:
+            return
+        pid = _pid(message.get("browser_pid"))
+        if pid is None:
             return
         if peer.pid is None:
             peer.pid = pid
@@ -407,35 +405,10 @@ class BrowserRelay:
             log.info("a browser reported an address over %d characters; kept its start", MAX_TEXT)
 
 
-def _line(message: dict[str, Any]) -> bytes:
-    return json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n"
-
-
-def _refuse_constant(name: str) -> Any:
-    raise _NotAMessage(name)  # NaN, Infinity, -Infinity: JSON has no such numbers
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _NotAMessage(text)  # 1e400
-    return value
-
-
-def _parse(line: bytes) -> dict[str, Any]:
-    """One line as a host writes it: a JSON object, with finite numbers only."""
-    try:
-        message = json.loads(line, parse_constant=_refuse_constant, parse_float=_finite)
-    except (ValueError, RecursionError, OverflowError) as error:
-        raise _NotAMessage(str(error)[:80]) from None
-    if not isinstance(message, dict):
-        raise _NotAMessage("not an object")
-    return message
-
-
-def _pid(value: Any) -> int:
+def _pid(value: Any) -> int | None:
+    """The browser process a message speaks for; None when it names none (not a host's)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < _PID_LIMIT:
-        raise _NotAMessage("no browser process")
+        return None
     return value
 
 

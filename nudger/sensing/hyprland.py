@@ -16,15 +16,14 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import select
 import socket
 import threading
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from nudger.core.translate import N_, Said
+from nudger.framing import Lines, LineTooLong
 from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import GlanceBuffer, Wakeup
 from nudger.sensing.wayland_idle import IdleWatch
@@ -105,6 +104,7 @@ class HyprlandSensor:
         self._address: str | None = None
         self.read()  # fail now, not at the first sample, when the socket is not there
         self._events = events
+        self._event_lines = Lines(_MAX_LINE)
         self._wakeup = Wakeup()
         self._listener: threading.Thread | None = None
         if events is not None:
@@ -135,28 +135,26 @@ class HyprlandSensor:
 
     def _listen(self) -> None:
         assert self._events is not None
-        pending = b""
         try:
-            while True:
-                readable, _writable, _errors = select.select(
-                    [self._events.fileno(), self._wakeup.fd], [], []
-                )
-                if self._wakeup.fd in readable:
-                    return
-                at = time.time()
-                chunk = self._events.recv(65536)
-                if not chunk:
-                    raise ConnectionError("Hyprland closed its event socket")
-                *lines, pending = (pending + chunk).split(b"\n")
-                if len(pending) > _MAX_LINE:
-                    raise ValueError(
-                        Said(N_("Hyprland's event socket sent a line too long to be an event"))
-                    )
-                if any(self._may_change_front(*parse_event(line)) for line in lines):
-                    self._record(at)
+            self._wakeup.follow(self._events.fileno(), self._on_events)
         except (OSError, ValueError) as error:
             # The sampler carries on without glances; a lost request socket is said there.
             log.info("stopped following Hyprland's events (%s); sampling goes on", error)
+
+    def _on_events(self, at: float) -> None:
+        assert self._events is not None
+        chunk = self._events.recv(65536)
+        if not chunk:
+            raise ConnectionError("Hyprland closed its event socket")
+        self._event_lines.feed(chunk)
+        try:
+            lines = self._event_lines.take()
+        except LineTooLong:
+            raise ValueError(
+                Said(N_("Hyprland's event socket sent a line too long to be an event"))
+            ) from None
+        if any(self._may_change_front(*parse_event(line)) for line in lines):
+            self._record(at)
 
     def _may_change_front(self, name: str, data: str) -> bool:
         if name in FOCUS_EVENTS:

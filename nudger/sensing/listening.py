@@ -1,11 +1,13 @@
 """What the backends that listen for changes share: the glances they keep for the sampler, the
-pipe that wakes their listener thread to stop it, and the recorder for OS callbacks."""
+listener's loop and the pipe that wakes it to stop it, and the recorder for OS callbacks."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 
@@ -40,6 +42,16 @@ class Wakeup:
 
     def __init__(self) -> None:
         self.fd, self._write_fd = os.pipe()
+
+    def follow(self, fd: int, ready: Callable[[float], None]) -> None:
+        """Call `ready(at)` whenever `fd` has something to read, `at` being the moment it was
+        seen, until the pipe wakes the listener. What `ready` raises ends the loop and goes to
+        the caller."""
+        while True:
+            readable, _writable, _errors = select.select([fd, self.fd], [], [])
+            if self.fd in readable:
+                return
+            ready(time.time())
 
     def stop(self, listener: threading.Thread) -> None:
         """Wake `listener`, wait briefly for it to end, and close the pipe."""

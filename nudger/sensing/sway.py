@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import select
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -104,24 +102,20 @@ class SwaySensor:
 
     def _listen(self) -> None:
         try:
-            while True:
-                readable, _writable, _errors = select.select(
-                    [self._events.fileno(), self._wakeup.fd], [], []
-                )
-                if self._wakeup.fd in readable:
-                    break
-                at = time.time()
-                with self._lock:
-                    before = self._focused
-                    self._drain_events()
-                    if self._focused is not before:  # each event brings a fresh container
-                        now = window_from_node(self._focused)
-                        if now != self._front:
-                            self._front = now
-                            self._glances.add(at, now)
+            self._wakeup.follow(self._events.fileno(), self._on_events)
         except (OSError, ValueError) as error:
             with self._lock:
                 self._lost = str(error) or type(error).__name__
+
+    def _on_events(self, at: float) -> None:
+        with self._lock:
+            before = self._focused
+            self._drain_events()
+            if self._focused is not before:  # each event brings a fresh container
+                now = window_from_node(self._focused)
+                if now != self._front:
+                    self._front = now
+                    self._glances.add(at, now)
 
     def _drain_events(self) -> None:
         while True:

@@ -16,7 +16,11 @@ import subprocess
 import time
 from collections.abc import Mapping
 
+from nudger.framing import Lines, LineTooLong
+
 log = logging.getLogger(__name__)
+# swayidle prints a word per notice: a longer line is not one.
+_MAX_LINE = 1024
 
 
 class IdleWatch:
@@ -24,7 +28,7 @@ class IdleWatch:
         self._process = process
         self._threshold = threshold_seconds
         self._idle_since: float | None = None
-        self._buffer = b""
+        self._notices = Lines(_MAX_LINE)
         if process.stdout is not None:
             os.set_blocking(process.stdout.fileno(), False)
 
@@ -61,12 +65,16 @@ class IdleWatch:
         with contextlib.suppress(BlockingIOError):
             chunk = stream.read()
             if chunk:
-                self._buffer += chunk
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            if line.strip() == b"idle":
+                self._notices.feed(chunk)
+        try:
+            notices = self._notices.take()
+        except LineTooLong:
+            log.info("swayidle wrote a line that is no notice; skipped it")
+            return
+        for notice in notices:
+            if notice.strip() == b"idle":
                 self._idle_since = time.monotonic()
-            elif line.strip() == b"active":
+            elif notice.strip() == b"active":
                 self._idle_since = None
 
     def close(self) -> None:
