@@ -66,7 +66,7 @@ def in_process(workdir: Path, env: dict[str, str], samples: int) -> dict[str, fl
     config.write_text(blocklist_config(), encoding="utf-8")
     settings = load(config, env={}).settings
     store = Store.open(workdir / "bench-data" / "nudger.db")
-    watcher = Watcher(settings, sensing.detect(env), store)
+    watcher = Watcher(settings, sensing.detect(env), store, rules=all_rules(settings))
     watcher.tick()  # connect
     tick_costs = cpu_per_call(watcher.tick, samples)
     watcher.stop()

@@ -10,38 +10,42 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nudger.browser.relay import BrowserRelay, Contact
 from nudger.core.addresses import pause_plan
-from nudger.settings.catalogue import all_rules
+from nudger.core.types import Rule
 from nudger.settings.models import Settings
 
 log = logging.getLogger(__name__)
 
 
 class Companion:
-    def __init__(self, relay: BrowserRelay | None, settings: Settings) -> None:
+    def __init__(
+        self, relay: BrowserRelay | None, settings: Settings, rules: Sequence[Rule]
+    ) -> None:
         self.relay = relay
         self._settings = settings.browser
-        self._plan = pause_plan(all_rules(settings), sites=settings.browser.pause_sites)
+        self._plan = pause_plan(rules, sites=settings.browser.pause_sites)
         self._told: dict[str, Any] | None = None
 
     @classmethod
-    def open(cls, settings: Settings, env: Mapping[str, str] | None = None) -> Companion:
+    def open(
+        cls, settings: Settings, rules: Sequence[Rule], env: Mapping[str, str] | None = None
+    ) -> Companion:
         """Listen for the browsers. Without the socket nudger still runs, on windows alone."""
         try:
             relay = BrowserRelay.start(os.environ if env is None else env)
         except OSError as error:
             log.warning("cannot listen for the browser companion: %s; watching windows only", error)
-            return cls(None, settings)
+            return cls(None, settings, rules)
         log.info("listening for the browser companion at %s", relay.path)
-        return cls(relay, settings)
+        return cls(relay, settings, rules)
 
-    def apply(self, settings: Settings) -> None:
+    def apply(self, settings: Settings, rules: Sequence[Rule]) -> None:
         self._settings = settings.browser
-        self._plan = pause_plan(all_rules(settings), sites=settings.browser.pause_sites)
+        self._plan = pause_plan(rules, sites=settings.browser.pause_sites)
 
     def tell(self, *, paused: bool) -> None:
         """Send the browsers what to hold back, when it differs from what they were told."""

@@ -30,6 +30,7 @@ from nudger.errors import ConfigError
 from nudger.notify import choose_notifier
 from nudger.settings import last_good
 from nudger.settings import loader as settings_module
+from nudger.settings.catalogue import all_rules
 from nudger.settings.loader import LoadedConfig, timezone_of
 from nudger.settings.models import Settings
 from nudger.shell import i18n
@@ -90,8 +91,11 @@ class Daemon:
             self.translator = i18n.setup(settings.ui.language)
             self.store = Store.open(self.data_dir / paths.DATABASE_NAME)
             self.backend = sensing.detect()
-            self.companion = Companion.open(settings)
-            self.watcher = Watcher(settings, self.backend, self.store, tabs=self.companion.relay)
+            rules = all_rules(settings)  # made once, for the watcher and the browsers alike
+            self.companion = Companion.open(settings, rules)
+            self.watcher = Watcher(
+                settings, self.backend, self.store, rules=rules, tabs=self.companion.relay
+            )
             self.notifier = choose_notifier()
             # The daemon's own: the coach writes a snooze to it, the evening and the browser's
             # companion are quiet while it holds a pause.
@@ -378,9 +382,10 @@ class Daemon:
         settings = fresh.settings
         with self._lock:
             self.translator = i18n.setup(settings.ui.language)
-            self.watcher.apply(settings)
+            rules = all_rules(settings)
+            self.watcher.apply(settings, rules)
             self.coach.apply(settings, self.watcher.days, self.translator)
-            self.companion.apply(settings)
+            self.companion.apply(settings, rules)
             self.companion.tell(paused=self._paused())
         self._schedule(settings)
         self.status_icon.apply(settings.ui.status_icon)

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,10 +18,9 @@ from nudger.core.browsing import PauseReport, TabReport, with_tabs
 from nudger.core.clock import ClockEvent, ClockReadings, idle_at, is_away, pulse_for
 from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
-from nudger.core.types import Hit, Visit
+from nudger.core.types import Hit, Rule, Visit
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
 from nudger.sensing.processes import running_names
-from nudger.settings.catalogue import all_rules
 from nudger.settings.loader import days_of
 from nudger.settings.models import Settings
 from nudger.shell.faults import FaultLog
@@ -94,6 +94,7 @@ class Watcher:
         store: Store,
         clock: Clock | None = None,
         *,
+        rules: Sequence[Rule],
         tabs: TabFeed | None = None,
     ) -> None:
         self.backend = backend
@@ -105,7 +106,7 @@ class Watcher:
         self._lock = threading.RLock()
         self.settings = settings
         self.days = days_of(settings)
-        self._matcher = Matcher(all_rules(settings), settings.watch.browsers)
+        self._matcher = Matcher(rules, settings.watch.browsers)
         self._tracker = Tracker(
             pulse_seconds=settings.watch.pulse_seconds,
             idle_seconds=settings.watch.idle_seconds,
@@ -167,8 +168,9 @@ class Watcher:
                 "rules": [sorted(f"{r.kind}:{r.name}" for r in self._matcher.rules)],
             }
 
-    def apply(self, settings: Settings) -> None:
-        """Use new settings from now on; visits in progress carry on."""
+    def apply(self, settings: Settings, rules: Sequence[Rule]) -> None:
+        """Use new settings (and the rules made from them) from now on; visits in progress
+        carry on."""
         with self._lock:
             if settings.watch.idle_seconds != self._sensor_idle and self._sensor is not None:
                 # Some sensors measure idle time against the threshold they were opened with
@@ -177,7 +179,7 @@ class Watcher:
                 self._close_sensor()
             self.settings = settings
             self.days = days_of(settings)
-            self._matcher = Matcher(all_rules(settings), settings.watch.browsers)
+            self._matcher = Matcher(rules, settings.watch.browsers)
             self._tracker.reconfigure(
                 pulse_seconds=settings.watch.pulse_seconds,
                 idle_seconds=settings.watch.idle_seconds,

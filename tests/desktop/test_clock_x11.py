@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from nudger import sensing
+from nudger.settings.catalogue import all_rules
 from nudger.settings.models import RuleSettings, Settings
 from nudger.shell.watcher import Watcher
 from nudger.store import Store
@@ -54,7 +55,9 @@ def test_a_clock_jump_adds_no_phantom_time(desktop: Desktop, tmp_path: Path, jum
     )
     store = Store.open(tmp_path / "nudger.db")
     clock = MovableClock()
-    watcher = Watcher(settings, sensing.detect(desktop.env), store, clock)
+    watcher = Watcher(
+        settings, sensing.detect(desktop.env), store, clock, rules=all_rules(settings)
+    )
     began = time.monotonic()
     run_for(watcher, 3)
     clock.offset += jump
@@ -79,7 +82,9 @@ def test_a_suspend_ends_the_visit_where_it_was_last_seen(desktop: Desktop, tmp_p
     settings = Settings(blocklist=(RuleSettings(name="Jamie", match=("Jamie Rivers",)),))
     store = Store.open(tmp_path / "nudger.db")
     clock = MovableClock()
-    watcher = Watcher(settings, sensing.detect(desktop.env), store, clock)
+    watcher = Watcher(
+        settings, sensing.detect(desktop.env), store, clock, rules=all_rules(settings)
+    )
     run_for(watcher, 2)
     watcher.flush()
     last_seen_before = store.visits_between(-1e12, 1e12)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nudger import sensing
+from nudger.settings.catalogue import all_rules
 from nudger.settings.loader import load
 from nudger.shell.watcher import Watcher
 from nudger.store import Store
@@ -42,7 +43,8 @@ def watcher(desktop: Desktop, tmp_path: Path) -> Iterator[Watcher]:
     config = tmp_path / "config.toml"
     config.write_text(ALEX, encoding="utf-8")
     store = Store.open(tmp_path / "data" / "nudger.db")
-    running = Watcher(load(config, env={}).settings, sensing.detect(desktop.env), store)
+    settings = load(config, env={}).settings
+    running = Watcher(settings, sensing.detect(desktop.env), store, rules=all_rules(settings))
     yield running
     running.stop()
     store.close()

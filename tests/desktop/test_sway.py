@@ -12,6 +12,7 @@ import pytest
 from nudger import sensing
 from nudger.sensing.sway import SwaySensor
 from nudger.sensing.wayland_idle import IdleWatch
+from nudger.settings.catalogue import all_rules
 from nudger.settings.loader import load
 from nudger.shell.watcher import Watcher
 from nudger.store import Store
@@ -99,7 +100,8 @@ def test_a_glance_between_two_samples_is_a_visit_on_sway(sway: Sway, tmp_path: P
     config = tmp_path / "config.toml"
     config.write_text('[[blocklist]]\nname = "Alex"\nmatch = ["Alex Doe"]\n', encoding="utf-8")
     store = Store.open(tmp_path / "data" / "nudger.db")
-    watcher = Watcher(load(config, env={}).settings, sensing.detect(sway.env), store)
+    settings = load(config, env={}).settings
+    watcher = Watcher(settings, sensing.detect(sway.env), store, rules=all_rules(settings))
     try:
         first = watcher.tick()
         assert first.reading is not None and first.reading.window is not None

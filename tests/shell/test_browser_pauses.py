@@ -20,6 +20,7 @@ from nudger.core.browsing import PauseReport
 from nudger.core.policy import PolicyState
 from nudger.core.types import Hit, Reading, Visit, Window
 from nudger.notify.dbus import DbusNotifier
+from nudger.settings.catalogue import all_rules
 from nudger.settings.loader import days_of
 from nudger.settings.models import BrowserSettings, RuleSettings, Settings
 from nudger.shell.coach import Coach
@@ -120,7 +121,7 @@ class Peer:
 
 def test_the_browsers_hold_back_nothing_while_nudger_is_paused(tmp_path: Path) -> None:
     env = {"XDG_RUNTIME_DIR": str(tmp_path), "NUDGER_DATA_DIR": str(tmp_path / "d")}
-    companion = Companion(BrowserRelay.start(env), SETTINGS)
+    companion = Companion(BrowserRelay.start(env), SETTINGS, all_rules(SETTINGS))
     assert companion.relay is not None
     try:
         peer = Peer(companion.relay.path)
@@ -138,13 +139,13 @@ def test_the_browsers_hold_back_nothing_while_nudger_is_paused(tmp_path: Path) -
         assert peer.messages[-1] == rules
 
         with_sites = SETTINGS.model_copy(update={"browser": BrowserSettings(pause_sites=True)})
-        companion.apply(with_sites)
+        companion.apply(with_sites, all_rules(with_sites))
         companion.tell(paused=False)
         wait_until(lambda: len(peer.read()) == 4, 5, "the sites too")
         assert {r["kind"] for r in peer.messages[-1]["rules"]} == {"blocklist", "site"}
         assert companion.settings_in_use()["browser.pause_sites"] == [True]
         off = SETTINGS.model_copy(update={"browser": BrowserSettings(pause_seconds=0)})
-        companion.apply(off)
+        companion.apply(off, all_rules(off))
         companion.tell(paused=False)
         wait_until(lambda: len(peer.read()) == 5, 5, "the pause turned off")
         assert peer.messages[-1]["rules"] == []
@@ -157,6 +158,7 @@ def test_the_daemon_runs_on_when_it_cannot_listen_for_browsers(tmp_path: Path) -
     blocked.write_text("")
     companion = Companion.open(
         SETTINGS,
+        all_rules(SETTINGS),
         {"XDG_RUNTIME_DIR": str(blocked)}
         | {"NUDGER_BROWSER_SOCKET": str(blocked / "browser.sock")},
     )

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from nudger.notify.base import Delivery, Feedback, Notification
 from nudger.sensing import Backend, Why
 from nudger.sensing.base import Reading, Window
+from nudger.settings.catalogue import all_rules
 from nudger.settings.models import RuleSettings, Settings
 from nudger.shell.coach import Coach
 from nudger.shell.pause import PauseFile
@@ -162,7 +163,11 @@ def test_a_simulated_week(tmp_path: Path) -> None:
     clock, sensor, notifier = ScriptedClock(), ScriptedSensor(), RecordingNotifier()
     store = Store.open(tmp_path / "nudger.db")
     watcher = Watcher(
-        settings, Backend("scripted", Why("a test"), lambda _idle: sensor), store, clock
+        settings,
+        Backend("scripted", Why("a test"), lambda _idle: sensor),
+        store,
+        clock,
+        rules=all_rules(settings),
     )
     coach = Coach(
         settings, store, notifier, PauseFile(tmp_path), watcher.days, rng=random.Random(3)
