@@ -30,58 +30,61 @@ def register(t: Translator, commands: Any) -> None:
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    init = actions.add_parser(
-        "init",
-        help=t._("write a settings file with every setting explained"),
-        description=t._(
-            "Write your settings file with every setting explained and its default "
-            "commented out (file mode 0600). On an existing file, add only the "
-            "settings it lacks, commented out: everything you wrote (your "
-            "blocklist, values and comments) is kept as it is, and the file as it "
-            "was is saved beside it with the date in its name."
+    # Each action: its name, what it runs, its line in the list and its own help.
+    for name, handler, summary, description in (
+        (
+            "init",
+            init_config,
+            t._("write a settings file with every setting explained"),
+            t._(
+                "Write your settings file with every setting explained and its default "
+                "commented out (file mode 0600). On an existing file, add only the "
+                "settings it lacks, commented out: everything you wrote (your "
+                "blocklist, values and comments) is kept as it is, and the file as it "
+                "was is saved beside it with the date in its name."
+            ),
         ),
-    )
-    # Kept for old scripts: init never drops what you wrote, so there is nothing to force.
-    init.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
-    init.set_defaults(handler=partial(init_config, t))
-
-    where = actions.add_parser(
-        "path",
-        help=t._("print where the settings, data and logs are"),
-        description=t._("Print the paths nudger uses."),
-    )
-    where.set_defaults(handler=partial(show_paths, t))
-
-    show = actions.add_parser(
-        "show",
-        help=t._("print the effective settings and where each came from"),
-        description=t._(
-            "Print every effective setting, with where it came from: the built-in "
-            "default, your file, or an environment variable."
+        (
+            "path",
+            show_paths,
+            t._("print where the settings, data and logs are"),
+            t._("Print the paths nudger uses."),
         ),
-    )
-    show.set_defaults(handler=partial(show_config, t))
-
-    check = actions.add_parser(
-        "check",
-        help=t._("read every settings file and report problems"),
-        description=t._(
-            "Read the built-in defaults, your settings file and NUDGER_* "
-            "variables. Prints the files read; on a problem, names the file, the "
-            "field and the reason, and exits with code 2."
+        (
+            "show",
+            show_config,
+            t._("print the effective settings and where each came from"),
+            t._(
+                "Print every effective setting, with where it came from: the built-in "
+                "default, your file, or an environment variable."
+            ),
         ),
-    )
-    check.set_defaults(handler=partial(check_config, t))
-
-    opener = actions.add_parser(
-        "open",
-        help=t._("open the settings file with your usual program for it"),
-        description=t._(
-            "Open your settings file with the desktop's usual program for it; when there "
-            "is none yet, write it first, with every setting explained."
+        (
+            "check",
+            check_config,
+            t._("read every settings file and report problems"),
+            t._(
+                "Read the built-in defaults, your settings file and NUDGER_* "
+                "variables. Prints the files read; on a problem, names the file, the "
+                "field and the reason, and exits with code 2."
+            ),
         ),
-    )
-    opener.set_defaults(handler=partial(open_config, t))
+        (
+            "open",
+            open_config,
+            t._("open the settings file with your usual program for it"),
+            t._(
+                "Open your settings file with the desktop's usual program for it; when there "
+                "is none yet, write it first, with every setting explained."
+            ),
+        ),
+    ):
+        action = actions.add_parser(name, help=summary, description=description)
+        action.set_defaults(handler=partial(handler, t))
+        if name == "init":
+            # Kept for old scripts: init never drops what you wrote, so there is nothing to
+            # force.
+            action.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
 
 
 def _user_file(args: argparse.Namespace) -> Path:

@@ -24,7 +24,7 @@ from nudger.core.summary import DayIndex, summarize_day
 from nudger.core.translate import ENGLISH, Translator
 from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
 from nudger.store import Store, StoreError
-from nudger.tray import COMMANDS, Command, Mode, StatusIcon, TrayState, view_of
+from nudger.tray.base import COMMANDS, Command, Mode, StatusIcon, TrayState, view_of
 
 log = logging.getLogger(__name__)
 

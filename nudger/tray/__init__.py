@@ -1,33 +1,15 @@
 """The status icon: watching, paused or promised at a glance, with a small menu. A
 StatusNotifierItem over D-Bus on Linux, an NSStatusItem on macOS, a notification-area icon on
-Windows; each in its own module, chosen once."""
+Windows; each in its own module, chosen once. What they share (the view, the commands, the
+protocol) is in nudger.tray.base."""
 
 from __future__ import annotations
 
 import sys
 
-from nudger.tray.base import (
-    COMMANDS,
-    Command,
-    Entry,
-    Mode,
-    StatusIcon,
-    TrayState,
-    TrayView,
-    view_of,
-)
+from nudger.tray.base import StatusIcon
 
-__all__ = [
-    "COMMANDS",
-    "Command",
-    "Entry",
-    "Mode",
-    "StatusIcon",
-    "TrayState",
-    "TrayView",
-    "choose_status_icon",
-    "view_of",
-]
+__all__ = ["choose_status_icon"]
 
 
 def choose_status_icon(platform: str = sys.platform) -> StatusIcon:

@@ -8,11 +8,8 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from nudger.browser import host
 from nudger.browser.relay import BrowserRelay
@@ -23,20 +20,6 @@ from nudger.settings.models import RuleSettings, Settings
 from nudger.shell.companion import Companion
 from tests.browser.test_host_and_relay import BrowserSide
 from tests.desktop.rig import wait_until
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
-    return {"XDG_RUNTIME_DIR": str(runtime), "NUDGER_DATA_DIR": str(tmp_path / "data")}
-
-
-@pytest.fixture
-def relay(env: dict[str, str]) -> Iterator[BrowserRelay]:
-    started = BrowserRelay.start(env)
-    yield started
-    started.close()
 
 
 def test_the_relay_keeps_what_the_extension_says_it_holds_and_only_counts(
@@ -117,7 +100,7 @@ def test_the_rules_for_ten_thousand_entries_fit_in_one_message_toward_the_browse
         def instruct(self, message: dict[str, Any]) -> None:
             sent.append(message)
 
-    companion = Companion(None, settings)
+    companion = Companion(None, settings, all_rules(settings))
     companion.relay = Relay()  # type: ignore[assignment]
     companion.tell(paused=False)
     (message,) = sent

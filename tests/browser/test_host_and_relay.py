@@ -78,20 +78,6 @@ class BrowserSide:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
-    return {"XDG_RUNTIME_DIR": str(runtime), "NUDGER_DATA_DIR": str(tmp_path / "data")}
-
-
-@pytest.fixture
-def relay(env: dict[str, str]) -> Iterator[BrowserRelay]:
-    started = BrowserRelay.start(env)
-    yield started
-    started.close()
-
-
-@pytest.fixture
 def browser(env: dict[str, str]) -> Iterator[BrowserSide]:
     side = BrowserSide(env)
     yield side

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from nudger.tray import TrayState, view_of
+from nudger.tray.base import TrayState, view_of
 from nudger.tray.pictures import PIXMAP_SIZES, pixmaps, png_file
 
 MODES = ("watching", "paused", "promised")

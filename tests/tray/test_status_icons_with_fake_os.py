@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from nudger.tray import TrayState, choose_status_icon, view_of
-from nudger.tray.base import Command
+from nudger.tray import choose_status_icon
+from nudger.tray.base import Command, TrayState, view_of
 from nudger.tray.macos import ACCESSORY, MacStatusItem
 from nudger.tray.pictures import pixmaps
 from nudger.tray.sni import StatusNotifierItem
