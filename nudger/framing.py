@@ -3,8 +3,9 @@ pipe share (the browser relay, Hyprland's event socket, swayidle's notices), wri
 
 A stream arrives in chunks that cut lines anywhere, so the unfinished end is kept until its
 newline comes. Whoever sends must not make the reader grow without end: a line longer than the
-reader allows is refused (LineTooLong) and forgotten, and the reader decides what that means
-(close the connection, stop following). Lines are bytes: a line need not be UTF-8, and saying so
+reader allows is refused (LineTooLong) and its bytes are dropped as they come, up to its
+newline; the reader decides what that means (close the connection, stop following, or go on
+with the next line). Lines are bytes: a line need not be UTF-8, and saying so
 is the parser's job, not the splitter's.
 
 The browser's native-messaging host (browser/host.py) keeps its own few lines of this on
@@ -36,19 +37,30 @@ class Lines:
     def __init__(self, max_line: int) -> None:
         self.max_line = max_line
         self._unread = bytearray()
+        self._skipping = False  # inside a line refused as too long: dropped up to its newline
 
     def feed(self, chunk: bytes) -> None:
+        if self._skipping:
+            end = chunk.find(NEWLINE)
+            if end < 0:
+                return
+            chunk, self._skipping = chunk[end + 1 :], False
         self._unread += chunk
 
     def next(self) -> bytes | None:
         """The next complete line without its newline, or None until one is complete.
 
         Raises LineTooLong when the next line is longer than `max_line`, whether its newline has
-        come or not; what was unread is then dropped."""
+        come or not; that line is dropped (what is still to come of it too), and the next call
+        goes on with the line after it."""
         end = self._unread.find(NEWLINE)
         length = len(self._unread) if end < 0 else end
         if length > self.max_line:
-            self._unread.clear()
+            if end < 0:
+                self._unread.clear()
+                self._skipping = True
+            else:
+                del self._unread[: end + 1]
             raise LineTooLong(f"a line of more than {self.max_line} bytes")
         if end < 0:
             return None

@@ -54,12 +54,17 @@ def test_a_line_of_exactly_the_limit_is_taken() -> None:
     assert lines.take() == [b"12345678"]
 
 
-def test_a_huge_line_without_its_newline_is_refused_and_forgotten() -> None:
+def test_a_huge_line_without_its_newline_is_refused_and_dropped_as_it_comes() -> None:
     lines = Lines(1024)
     lines.feed(b"x" * 1025)
     with pytest.raises(LineTooLong):
         lines.take()
     assert len(lines) == 0  # nothing of it is kept: the reader cannot be made to grow
+    for _ in range(100):
+        lines.feed(b"x" * 65536)  # the rest of it
+        assert len(lines) == 0
+    lines.feed(b"xxx\nnext\n")
+    assert lines.take() == [b"next"]  # the line after it comes whole
 
 
 def test_a_huge_line_that_came_whole_is_refused_too() -> None:
@@ -68,6 +73,7 @@ def test_a_huge_line_that_came_whole_is_refused_too() -> None:
     assert lines.has_line()
     with pytest.raises(LineTooLong):
         lines.next()
+    assert lines.next() == b"next"
 
 
 def test_a_huge_line_after_good_ones_is_refused_when_its_turn_comes() -> None:

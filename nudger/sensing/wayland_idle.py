@@ -66,12 +66,14 @@ class IdleWatch:
             chunk = stream.read()
             if chunk:
                 self._notices.feed(chunk)
-        try:
-            notices = self._notices.take()
-        except LineTooLong:
-            log.info("swayidle wrote a line that is no notice; skipped it")
-            return
-        for notice in notices:
+        while True:
+            try:
+                notice = self._notices.next()
+            except LineTooLong:
+                log.info("swayidle wrote a line that is no notice; skipped it")
+                continue
+            if notice is None:
+                return
             if notice.strip() == b"idle":
                 self._idle_since = time.monotonic()
             elif notice.strip() == b"active":
