@@ -37,6 +37,7 @@ from nudger.shell import i18n
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
 from nudger.shell.evening import EveningSummary
+from nudger.shell.guard import Guard
 from nudger.shell.history import FIRST_RUN_KEY
 from nudger.shell.instance import DaemonStatus, InstanceLock
 from nudger.shell.pause import PauseFile
@@ -96,6 +97,9 @@ class Daemon:
             self.watcher = Watcher(
                 settings, self.backend, self.store, rules=rules, tabs=self.companion.relay
             )
+            # Notes unguarded time (nudger stopped while the computer was in use, a clock
+            # step) for the summary.
+            self.guard = Guard(self.store, self.watcher.clock)
             self.notifier = choose_notifier()
             # The daemon's own: the coach writes a snooze to it, the evening and the browser's
             # companion are quiet while it holds a pause.
@@ -201,6 +205,7 @@ class Daemon:
             # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
             self.scheduler.shutdown(wait=True)
         saved = self.watcher.stop()
+        self.guard.beat()  # a clean stop: the next start knows when it was
         self.status_icon.close()
         self.companion.close()
         self.notifier.close()
@@ -269,6 +274,10 @@ class Daemon:
         # One lock around each job that uses the store, so that their writes never interleave.
         with self._lock:
             observed = self.watcher.tick()
+            try:
+                self.guard.seen(observed.reading, observed.clock_moved)
+            except Exception:  # the guard must never stop the counting either
+                log.exception("the guard failed; counting goes on")
             try:
                 self.coach.browser_pauses(observed.held_back)
                 self.coach.consider(

@@ -84,6 +84,8 @@ class Sample:
     step: Step
     open_visits: tuple[Visit, ...] = ()
     held_back: tuple[HeldBack, ...] = ()
+    # How the clocks moved since the last tick, when they disagreed (the guard notes a step).
+    clock_moved: ClockEvent | None = None
 
 
 class Watcher:
@@ -195,7 +197,8 @@ class Watcher:
         with self._lock:
             wall, mono = self.clock.wall(), self.clock.monotonic()
             steps: list[Step] = []
-            if self._clock_jumped(wall, mono, self.clock.boot()):
+            moved = self._clock_moved(wall, mono, self.clock.boot())
+            if moved is not None:
                 steps.append(self._interrupt())
             reading = self._with_tabs(self._read(mono), wall)
             hits: tuple[Hit, ...] = ()
@@ -234,6 +237,7 @@ class Watcher:
                 step,
                 tuple(self._tracker.open_visits()),
                 self._held_back(),
+                moved,
             )
 
     def flush(self, mono: float | None = None) -> bool:
@@ -278,7 +282,7 @@ class Watcher:
             self._sensor = None
             self._sensor_idle = None
 
-    def _clock_jumped(self, wall: float, mono: float, boot: float | None) -> bool:
+    def _clock_moved(self, wall: float, mono: float, boot: float | None) -> ClockEvent | None:
         moved = self._clock_events.event(wall, mono, boot)
         if moved is not None:
             log.info(
@@ -289,7 +293,7 @@ class Watcher:
                 _delta(moved.monotonic),
                 "unknown" if moved.boot is None else _delta(moved.boot),
             )
-        return moved is not None
+        return moved
 
     def _read(self, mono: float) -> Reading | None:
         if self._sensor is None:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
+from nudger.core.guard import GuardNote
 from nudger.core.translate import ENGLISH
 from nudger.core.types import NudgeRow, Source, Visit
 from nudger.errors import NudgerError, said_of
@@ -150,11 +151,54 @@ class Store:
         return [str(row[0]) for row in rows]
 
     def forget_before(self, cutoff: float) -> int:
-        """Delete visits and nudges from before `cutoff`; returns how many visits went."""
+        """Delete visits, nudges and the guard's notes from before `cutoff`; returns how many
+        visits went. Plans stay: they are the person's own words, not a record of their days."""
         with self._write() as db:
             count = db.execute("DELETE FROM visits WHERE ended_at < ?", (cutoff,)).rowcount
             db.execute("DELETE FROM nudges WHERE at < ?", (cutoff,))
+            db.execute("DELETE FROM guard WHERE ended_at < ?", (cutoff,))
         return count
+
+    # -- the guard ----------------------------------------------------------------------------
+
+    def add_guard_note(self, note: GuardNote) -> None:
+        """Keep one note; the same one written again (a retry) is kept once."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO guard (kind, started_at, ended_at, amount) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (kind, started_at) DO NOTHING",
+                (note.kind, note.started_at, note.ended_at, note.amount),
+            )
+
+    def guard_notes_between(self, start: float, end: float) -> list[GuardNote]:
+        """Notes that overlap [start, end), oldest first."""
+        rows = self._read(
+            "SELECT kind, started_at, ended_at, amount FROM guard "
+            "WHERE started_at < ? AND ended_at >= ? ORDER BY started_at",
+            (end, start),
+        )
+        return [GuardNote(row[0], float(row[1]), float(row[2]), float(row[3])) for row in rows]
+
+    # -- plans --------------------------------------------------------------------------------
+
+    def add_plan(self, text: str, at: float) -> int:
+        with self._write() as db:
+            cursor = db.execute("INSERT INTO plans (text, added_at) VALUES (?, ?)", (text, at))
+        return int(cursor.lastrowid or 0)
+
+    def plans(self) -> list[tuple[int, str]]:
+        """Every plan as (id, text), oldest first."""
+        rows = self._read("SELECT id, text FROM plans ORDER BY id", ())
+        return [(int(row[0]), str(row[1])) for row in rows]
+
+    def remove_plans(self, ids: Sequence[int] | None = None) -> int:
+        """Delete the plans with these ids (None: every plan); returns how many went."""
+        with self._write() as db:
+            if ids is None:
+                return int(db.execute("DELETE FROM plans").rowcount)
+            return sum(
+                int(db.execute("DELETE FROM plans WHERE id = ?", (i,)).rowcount) for i in ids
+            )
 
     # -- nudges -------------------------------------------------------------------------------
 

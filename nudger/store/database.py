@@ -63,6 +63,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 2: the part of a visit after a day boundary is marked, so it counts as time on that day
     # but not as a visit of its own.
     ("ALTER TABLE visits ADD COLUMN continued INTEGER NOT NULL DEFAULT 0",),
+    # 3: the guard's notes (unguarded time while the computer was in use) and the person's
+    # if-then plans, in their own words.
+    (
+        """CREATE TABLE guard (
+            id          INTEGER PRIMARY KEY,
+            kind        TEXT NOT NULL CHECK (kind IN ('not_running', 'clock_step', 'loosened')),
+            started_at  REAL NOT NULL,
+            ended_at    REAL NOT NULL CHECK (ended_at >= started_at),
+            amount      REAL NOT NULL DEFAULT 0,
+            UNIQUE (kind, started_at)
+        )""",
+        """CREATE TABLE plans (
+            id          INTEGER PRIMARY KEY,
+            text        TEXT NOT NULL,
+            added_at    REAL NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -237,6 +254,9 @@ def _views_for_older_schema(connection: sqlite3.Connection) -> None:
     version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     if version == 1:  # before `continued`: no visit was a continuation
         connection.execute("CREATE TEMP VIEW visits AS SELECT *, 0 AS continued FROM main.visits")
+    if version in (1, 2):  # before the guard and plans: none of either
+        for statement in MIGRATIONS[2]:
+            connection.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
 
 
 def move_aside(path: Path) -> Path:
