@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from nudger.core.days import LocalDays
+from nudger.core.guard import GuardNote
 from nudger.core.types import PAUSE_REASON, Kind, NudgeRow, Visit
 
 Rename = Callable[[Kind, str], str]
@@ -140,6 +141,9 @@ class DayReport:
     average_site_seconds: float | None  # over the 7 days before, where any were tracked
     nudges: NudgeCounts
     streak: Streak
+    # Unguarded time that day (core.guard), each stretch once, and the person's if-then plans.
+    guard: tuple[GuardNote, ...] = ()
+    plans: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +155,8 @@ class RangeSummary:
     hours: tuple[HourShare, ...]
     nudges: NudgeCounts
     streak: Streak
+    guard: tuple[GuardNote, ...] = ()
+    plans: tuple[str, ...] = ()
 
     @property
     def first(self) -> dt.date:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from nudger.core.guard import GuardNote
 from nudger.core.summary import HARD_DAY_VISITS, DayReport, NudgeCounts, Streak
 from nudger.core.translate import N_, Translator
 
@@ -151,6 +152,36 @@ def pause_sentence(t: Translator, nudges: NudgeCounts) -> str:
         "You stepped away once.", "You stepped away {count} times.", nudges.stepped_away
     ).format(count=nudges.stepped_away)
     return f"{held} {away}"
+
+
+def guard_sentence(t: Translator, note: GuardNote, tz: dt.tzinfo) -> str:
+    """One stretch of unguarded time, said plainly and without blame."""
+    if note.kind == "clock_step":
+        amount = duration(t, abs(note.amount))
+        at = _moment(note.started_at, note.started_at, tz)
+        if note.amount > 0:
+            return t._("The computer's clock was set forward by {amount} at {at}.").format(
+                amount=amount, at=at
+            )
+        return t._("The computer's clock was set back by {amount} at {at}.").format(
+            amount=amount, at=at
+        )
+    if note.kind == "loosened":
+        return t._("A loosening was applied at {at}.").format(
+            at=_moment(note.started_at, note.started_at, tz)
+        )
+    return t._("nudger was not running from {start} to {end}.").format(
+        start=_moment(note.started_at, note.ended_at, tz),
+        end=_moment(note.ended_at, note.started_at, tz),
+    )
+
+
+def _moment(at: float, beside: float, tz: dt.tzinfo) -> str:
+    """A clock time, with its date when the time beside it falls on another day."""
+    moment = dt.datetime.fromtimestamp(at, tz)
+    if moment.date() == dt.datetime.fromtimestamp(beside, tz).date():
+        return f"{moment:%H:%M}"
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def evening_sentence(t: Translator, report: DayReport) -> tuple[str, str]:

@@ -11,7 +11,13 @@ from html import escape
 
 from nudger.core.summary import DayReport, RangeSummary, hardest_hours
 from nudger.core.translate import Translator
-from nudger.core.words import duration, help_sentence, long_date, streak_sentence
+from nudger.core.words import (
+    duration,
+    guard_sentence,
+    help_sentence,
+    long_date,
+    streak_sentence,
+)
 from nudger.report import charts
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -125,11 +131,31 @@ def render(t: Translator, today: DayReport, month: RangeSummary, generated_at: d
 {charts.streak_calendar(t, month)}
 
 {_helping(t, today)}
+{_guard(t, month, generated_at.tzinfo)}
+{_plans(t, month.plans)}
 <footer>{escape(made)}
 {escape(private)}</footer>
 </body>
 </html>
 """
+
+
+def _guard(t: Translator, month: RangeSummary, tz: dt.tzinfo | None) -> str:
+    """Unguarded time over these days, each stretch once, plainly."""
+    if not month.guard or tz is None:
+        return ""
+    heading = t._("When nudger was not watching")
+    lines = "".join(f"<li>{escape(guard_sentence(t, note, tz))}</li>" for note in month.guard)
+    return f"<h2>{escape(heading)}</h2>\n<ul>{lines}</ul>"
+
+
+def _plans(t: Translator, plans: tuple[str, ...]) -> str:
+    """The person's if-then plans, in their own words."""
+    if not plans:
+        return ""
+    heading = t._("Your if-then plans")
+    lines = "".join(f"<li>{escape(plan)}</li>" for plan in plans)
+    return f"<h2>{escape(heading)}</h2>\n<ul>{lines}</ul>"
 
 
 def _helping(t: Translator, today: DayReport) -> str:

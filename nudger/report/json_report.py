@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from nudger.core.guard import GuardNote
 from nudger.core.summary import (
     DayReport,
     DaySummary,
@@ -46,6 +47,19 @@ def _nudges(counts: NudgeCounts) -> dict[str, int]:
     }
 
 
+def _guard(notes: tuple[GuardNote, ...], tz: dt.tzinfo) -> list[dict[str, Any]]:
+    """Unguarded time: what it was, from when to when, and how far a clock was set."""
+    return [
+        {
+            "kind": note.kind,
+            "from": _iso(note.started_at, tz),
+            "to": _iso(note.ended_at, tz),
+            **({"clock_moved_seconds": whole_seconds(note.amount)} if note.amount else {}),
+        }
+        for note in notes
+    ]
+
+
 def _streak(streak: Streak) -> dict[str, Any]:
     return {
         "days_without_blocklist": streak.current,
@@ -80,6 +94,8 @@ def day_document(report: DayReport, tz: dt.tzinfo) -> dict[str, Any]:
         },
         "nudges": _nudges(report.nudges),
         "streak": _streak(report.streak),
+        "guard": _guard(report.guard, tz),
+        "plans": list(report.plans),
     }
 
 
@@ -105,6 +121,8 @@ def range_document(summary: RangeSummary, tz: dt.tzinfo) -> dict[str, Any]:
         ],
         "nudges": _nudges(summary.nudges),
         "streak": _streak(summary.streak),
+        "guard": _guard(summary.guard, tz),
+        "plans": list(summary.plans),
     }
 
 

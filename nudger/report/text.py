@@ -18,6 +18,7 @@ from nudger.core.words import (
     clear_days_sentence,
     clock,
     duration,
+    guard_sentence,
     help_sentence,
     pause_sentence,
     streak_sentence,
@@ -152,13 +153,23 @@ def day_view(
         )
     if nudges.pauses:
         parts.append(Text(pause_sentence(t, nudges)))
+    parts += [Text(guard_sentence(t, note, tz)) for note in report.guard]
     parts.append(
         Text(streak_sentence(t, report, today), style="green" if report.streak.current else "")
     )
     helping = help_sentence(t, report)
     if helping:
         parts.append(Text(helping))
+    parts += _plans(t, report.plans)
     return Group(*parts)
+
+
+def _plans(t: Translator, plans: tuple[str, ...]) -> list[RenderableType]:
+    """The person's if-then plans, in their own words (printable: a plan is typed text)."""
+    if not plans:
+        return []
+    lines: list[RenderableType] = [Text(), Text(t._("Your if-then plans:"), style="bold")]
+    return lines + [Text(f"  · {printable(plan)}") for plan in plans]
 
 
 def range_view(
@@ -209,6 +220,8 @@ def range_view(
             + clear_days_sentence(t, streak)
         ),
     ]
+    parts += [Text(guard_sentence(t, note, tz)) for note in summary.guard]
+    parts += _plans(t, summary.plans)
     return Group(*parts)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from nudger.core.days import LocalDays
+from nudger.core.guard import once_each
 from nudger.core.summary import (
     DayIndex,
     DayReport,
@@ -89,6 +90,8 @@ class History:
             ),
             nudges=NudgeCounts.of(self.store.nudges_between(*index.bounds(day))),
             streak=self.streak(day),
+            guard=tuple(once_each(self.store.guard_notes_between(*index.bounds(day)))),
+            plans=self.plans(),
         )
 
     def range(self, first: dt.date, last: dt.date) -> RangeSummary:
@@ -107,4 +110,10 @@ class History:
             hours=hour_profile(distinct.values(), self.days.tz, start, end),
             nudges=NudgeCounts.of(self.store.nudges_between(start, end)),
             streak=self.streak(last),
+            guard=tuple(once_each(self.store.guard_notes_between(start, end))),
+            plans=self.plans(),
         )
+
+    def plans(self) -> tuple[str, ...]:
+        """The person's if-then plans, in their words, oldest first."""
+        return tuple(text for _id, text in self.store.plans())
