@@ -97,7 +97,7 @@ def day_view(
     )
     if unknown is not None and not summary.targets:
         # A day nudger did not watch has no totals: zeros there would read as a clear day.
-        return Group(heading, Text(), Text(unknown))
+        return Group(heading, Text(), Text(unknown), *_plans(t, report.plans))
     parts: list[RenderableType] = [heading, Text()]
     if summary.targets:
         parts.append(_targets_table(t, summary.targets, tz, with_clock=True))
