@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from nudger.core.guard import (
     LEAST_GAP_SECONDS,
     Beat,
@@ -10,6 +12,8 @@ from nudger.core.guard import (
     not_running,
     once_each,
 )
+from nudger.core.translate import ENGLISH
+from nudger.core.words import guard_sentence
 
 T = 1_780_000_000.0  # a wall time
 BOOT = "b1"
@@ -86,3 +90,20 @@ def test_each_stretch_is_told_once() -> None:
         GuardNote("not_running", T, T + 900),
         step,
     ]
+
+
+def test_each_kind_is_said_plainly_with_its_local_times() -> None:
+    utc = dt.UTC
+    at = dt.datetime(2026, 12, 3, 1, 10, tzinfo=utc).timestamp()
+    gap = GuardNote("not_running", at, at + 90 * 60)
+    assert guard_sentence(ENGLISH, gap, utc) == "nudger was not running from 01:10 to 02:40."
+    overnight = GuardNote("not_running", at - 3 * 3600, at)
+    assert guard_sentence(ENGLISH, overnight, utc) == (
+        "nudger was not running from 2026-12-02 22:10 to 2026-12-03 01:10."
+    )
+    step = GuardNote("clock_step", at, at, -7200.0)
+    assert guard_sentence(ENGLISH, step, utc) == (
+        "The computer's clock was set back by 2 h 00 min at 01:10."
+    )
+    loosened = GuardNote("loosened", at, at)
+    assert guard_sentence(ENGLISH, loosened, utc) == "A loosening was applied at 01:10."

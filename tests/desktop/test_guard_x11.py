@@ -6,12 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from nudger.shell.guard import HEARTBEAT_KEY
+from nudger import sensing
+from nudger.settings.catalogue import all_rules
+from nudger.settings.models import Settings
+from nudger.shell.guard import HEARTBEAT_KEY, Guard
+from nudger.shell.watcher import Watcher
+from nudger.store import Store
 from tests.desktop.rig import Desktop, wait_until
+from tests.desktop.test_clock_x11 import MovableClock
 from tests.nudger_process import NudgerDaemon, run_cli
 
 pytestmark = pytest.mark.desktop
@@ -86,3 +94,38 @@ def test_stopping_the_daemon_for_ten_minutes_while_in_use_shows_in_the_next_summ
     assert daemon.stop() == 0
     assert daemon.query("SELECT count(*) FROM guard") == [(1,)]
     assert run_cli(daemon.env, "summary").stdout.count("nudger was not running") == 1
+
+
+def test_a_clock_set_forward_is_noted_once_and_a_suspend_is_not(
+    desktop: Desktop, tmp_path: Path
+) -> None:
+    """The real watcher on the real X server, with its clock injected as the clock tests do:
+    the wall clock moved an hour with the boot-time clock standing still is a clock set; both
+    moving together is a suspend (faked at the clock: no machine here can sleep)."""
+    desktop.touch_input()
+    settings = Settings()
+    store = Store.open(tmp_path / "nudger.db")
+    clock = MovableClock()
+    watcher = Watcher(
+        settings, sensing.detect(desktop.env), store, clock, rules=all_rules(settings)
+    )
+    guard = Guard(store, clock)
+
+    def look(times: int = 3) -> None:
+        for _ in range(times):
+            sample = watcher.tick()
+            guard.seen(sample.reading, sample.clock_moved)
+            time.sleep(0.2)
+
+    look()
+    clock.slept += 1800.0
+    clock.offset += 1800.0
+    look()
+    assert store.guard_notes_between(-1e12, 1e12) == [], "a suspend is not a clock set"
+    clock.offset += 3600.0
+    look()
+    watcher.stop()
+    [note] = store.guard_notes_between(-1e12, 1e12)
+    assert note.kind == "clock_step"
+    assert abs(note.amount - 3600.0) < 2.0
+    store.close()
