@@ -18,7 +18,8 @@ from nudger.core.translate import Translator
 
 log = logging.getLogger(__name__)
 
-TABLES = ("visits", "nudges", "meta")
+# The person's plans too: their own words, which a damaged file must not take away.
+TABLES = ("visits", "nudges", "meta", "guard", "plans")
 _CHUNK = 512
 # Where to stop looking when the damaged file cannot even say its largest rowid.
 _ROWID_CEILING = 1 << 24

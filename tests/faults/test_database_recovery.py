@@ -49,7 +49,7 @@ def test_many_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path:
         assert results == [f"ok {SCHEMA_VERSION}"] * 12, results
         with sqlite3.connect(path) as check:
             tables = check.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
-            assert tables.fetchone()[0] == 3
+            assert tables.fetchone()[0] == 5  # visits, nudges, meta, guard, plans
 
 
 def sixty_days(path: Path) -> tuple[float, int]:
@@ -77,9 +77,19 @@ def sixty_days(path: Path) -> tuple[float, int]:
 
 def damage_one_page(path: Path) -> None:
     """Overwrite one page in the middle of the visits with noise, as a bad sector would."""
+    # SQLite's own map of its pages (dbstat) says which hold the visits' rows, whatever other
+    # tables the schema has.
+    with sqlite3.connect(path) as connection:
+        leaves = [
+            int(row[0])
+            for row in connection.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'visits' AND pagetype = 'leaf' "
+                "ORDER BY pageno"
+            )
+        ]
+    connection.close()
+    middle = leaves[len(leaves) // 2] - 1  # pages are numbered from 1
     data = bytearray(path.read_bytes())
-    pages = len(data) // PAGE
-    middle = pages // 2
     data[middle * PAGE : (middle + 1) * PAGE] = bytes((i * 7 + 13) % 251 for i in range(PAGE))
     path.write_bytes(bytes(data))
 
@@ -114,3 +124,21 @@ def test_one_damaged_page_costs_only_its_own_rows(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert '"tracked_since": "2026-09-01"' in shown.stdout
     time.sleep(0.1)
+
+
+def test_plans_are_carried_over_from_a_damaged_file(tmp_path: Path) -> None:
+    """A plan is the person's own words: a damaged page elsewhere must not take it away."""
+    database = tmp_path / "nudger.db"
+    sixty_days(database)
+    store = Store.open(database)
+    store.add_plan("If it's late, then I read.", time.time())
+    store.close()
+    with sqlite3.connect(database) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    damage_one_page(database)
+
+    store = Store.open(database)
+    assert store.moved_aside is not None, "the file was damaged"
+    assert [text for _number, text in store.plans()] == ["If it's late, then I read."]
+    store.close()
