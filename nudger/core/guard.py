@@ -8,10 +8,11 @@ What can be known honestly, and what cannot:
 - A heartbeat (wall, monotonic and boot-time clocks, and the boot's id) is stored while nudger
   runs. At the next start the clocks tell how long the machine was awake since then (the
   monotonic clock stops during a suspend) or, after a restart of the computer, since it booted.
-- Whether the person was *at* the computer comes from the desktop's idle time at the first look:
-  input after the last heartbeat is evidence of use. Without it (no desktop to read) nothing is
-  said. When within the gap the person was there, and for how long, cannot be known: the span
-  told is only when nudger was not running.
+- Whether the person was *at* the computer comes from the desktop's idle time at nudger's first
+  look (a second or so after it started): input after the last heartbeat is evidence of use.
+  Without it (no desktop to read) nothing is said. The idle time only gives the last input, so
+  when within the gap the person was there, and for how long, cannot be known: the span told is
+  only when nudger was not running.
 
 Pure: the shell reads the clocks and the idle time and passes them in.
 """
@@ -61,35 +62,36 @@ class GuardNote:
 
 def not_running(
     last: Beat | None,
-    now: Beat,
-    idle_seconds: float | None,
+    started: Beat,
+    last_input_at: float | None,
     *,
     least: float = LEAST_GAP_SECONDS,
 ) -> GuardNote | None:
-    """The time nudger was not running since its `last` heartbeat, when it is worth saying:
+    """The time nudger was not running, from its `last` heartbeat to this run's start, when it
+    is worth saying:
 
     - the computer was awake for at least `least` seconds of it (a suspend is not a gap, and
       neither is time before the computer was started again), and
-    - the desktop saw input after it began (`idle_seconds` at the first look now is shorter than
-      the time since then), so someone was using the computer.
+    - the desktop saw input after it began (`last_input_at`, from the idle time at this run's
+      first look), so someone was using the computer.
     """
-    if last is None or idle_seconds is None:
+    if last is None or last_input_at is None:
         return None
-    if now.same_boot_as(last):
+    if started.same_boot_as(last):
         began = last.wall
-        awake = now.monotonic - last.monotonic
+        awake = started.monotonic - last.monotonic
     else:
         # Restarted: the computer was off for a while. Count only from when it came back.
-        since_boot = now.boot if now.boot is not None else now.monotonic
-        began = max(last.wall, now.wall - since_boot)
-        awake = now.monotonic
-    ended = now.wall
+        since_boot = started.boot if started.boot is not None else started.monotonic
+        began = max(last.wall, started.wall - since_boot)
+        awake = started.monotonic
+    ended = started.wall
     span = ended - began
     if span <= 0:  # the wall clock went back meanwhile: a clock step tells that part
         return None
     if min(awake, span) < least:
         return None
-    if idle_seconds >= span:  # no input since it began: nobody was seen using the computer
+    if last_input_at <= began:  # no input since it began: nobody was seen using the computer
         return None
     return GuardNote("not_running", began, ended)
 

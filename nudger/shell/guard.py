@@ -41,8 +41,10 @@ class Guard:
         self._store = store
         self._clock: Clock = clock or SystemClock()
         self._boot_id = boot_id()
-        # The heartbeat the previous run left, read before this run writes its own.
+        # The heartbeat the previous run left, read before this run writes its own, and the
+        # clocks as this run starts: the gap between them is decided at the first look.
         self._last = self._stored_beat()
+        self._started = self._beat()
         self._looked = False
         self._beaten_at: float | None = None
 
@@ -57,7 +59,8 @@ class Guard:
             )
         if not self._looked and reading is not None:
             self._looked = True
-            self._note(not_running(self._last, now, reading.idle_seconds))
+            last_input_at = now.wall - reading.idle_seconds
+            self._note(not_running(self._last, self._started, last_input_at))
         if self._beaten_at is None or now.monotonic - self._beaten_at >= BEAT_EVERY_SECONDS:
             self.beat(now)
 

@@ -22,44 +22,45 @@ BOOT = "b1"
 def test_ten_minutes_stopped_while_in_use_is_said_from_the_last_heartbeat_to_now() -> None:
     last = Beat(T, 5_000.0, 5_000.0, BOOT)
     now = Beat(T + 600, 5_600.0, 5_600.0, BOOT)
-    assert not_running(last, now, idle_seconds=3.0) == GuardNote("not_running", T, T + 600)
+    assert not_running(last, now, last_input_at=T + 597) == GuardNote("not_running", T, T + 600)
 
 
 def test_a_short_restart_is_not_worth_a_line() -> None:
     last = Beat(T, 5_000.0, 5_000.0, BOOT)
     now = Beat(T + LEAST_GAP_SECONDS - 1, 5_000.0 + LEAST_GAP_SECONDS - 1, None, BOOT)
-    assert not_running(last, now, idle_seconds=0.0) is None
+    assert not_running(last, now, last_input_at=now.wall) is None
 
 
 def test_nobody_at_the_computer_since_it_stopped_is_not_said() -> None:
     last = Beat(T, 5_000.0, 5_000.0, BOOT)
     now = Beat(T + 3600, 8_600.0, 8_600.0, BOOT)
-    assert not_running(last, now, idle_seconds=3600.0) is None
-    assert not_running(last, now, idle_seconds=None) is None, "no desktop read: nothing known"
+    assert not_running(last, now, last_input_at=T) is None, "the last input was before it"
+    assert not_running(last, now, last_input_at=None) is None, "no desktop read: nothing known"
+    assert not_running(last, now, last_input_at=T + 1) is not None
 
 
 def test_a_suspend_is_not_a_gap() -> None:
     """Two hours by the wall and boot-time clocks, two minutes awake (monotonic)."""
     last = Beat(T, 5_000.0, 5_000.0, BOOT)
     now = Beat(T + 7200, 5_120.0, 12_200.0, BOOT)
-    assert not_running(last, now, idle_seconds=1.0) is None
+    assert not_running(last, now, last_input_at=now.wall - 1) is None
 
 
 def test_after_a_restart_of_the_computer_only_the_time_since_it_booted_counts() -> None:
     last = Beat(T, 50_000.0, 50_000.0, "old boot")
     booted_at = T + 8 * 3600
     now = Beat(booted_at + 900, 900.0, 900.0, "new boot")
-    assert not_running(last, now, idle_seconds=2.0) == GuardNote(
+    assert not_running(last, now, last_input_at=now.wall - 2) == GuardNote(
         "not_running", booted_at, booted_at + 900
     )
     soon = Beat(booted_at + 60, 60.0, 60.0, "new boot")
-    assert not_running(last, soon, idle_seconds=2.0) is None, "nudger started with the login"
+    assert not_running(last, soon, last_input_at=soon.wall) is None, "started with the login"
 
 
 def test_without_a_boot_id_a_monotonic_clock_running_backwards_means_a_restart() -> None:
     last = Beat(T, 50_000.0)
     now = Beat(T + 86_400, 1_000.0)
-    assert not_running(last, now, idle_seconds=0.0) == GuardNote(
+    assert not_running(last, now, last_input_at=now.wall) == GuardNote(
         "not_running", T + 86_400 - 1_000, T + 86_400
     )
 
@@ -67,11 +68,11 @@ def test_without_a_boot_id_a_monotonic_clock_running_backwards_means_a_restart()
 def test_a_wall_clock_set_back_meanwhile_says_no_gap() -> None:
     last = Beat(T, 5_000.0, 5_000.0, BOOT)
     now = Beat(T - 100, 5_900.0, 5_900.0, BOOT)
-    assert not_running(last, now, idle_seconds=0.0) is None
+    assert not_running(last, now, last_input_at=now.wall) is None
 
 
 def test_first_run_ever_has_nothing_to_compare_with() -> None:
-    assert not_running(None, Beat(T, 1.0), idle_seconds=0.0) is None
+    assert not_running(None, Beat(T, 1.0), last_input_at=T) is None
 
 
 def test_a_clock_set_forward_is_said_with_how_far_and_a_suspend_is_not() -> None:
