@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nudger.core.addresses import PausePlan, pause_plan
@@ -37,8 +37,8 @@ def settings_of(case: dict[str, Any]) -> Settings:
 
 
 def plan_of(case: dict[str, Any]) -> PausePlan:
-    settings = settings_of(case)
-    return pause_plan(all_rules(settings), sites=settings.browser.pause_sites)
+    chosen = settings_of(case)
+    return pause_plan(all_rules(chosen), sites=chosen.browser.pause_sites)
 
 
 def ids(cases: list[dict[str, Any]]) -> list[str]:
@@ -126,6 +126,8 @@ PLAN = pause_plan(
 )
 
 
+# No deadline: the machine the suite runs on is shared and loaded.
+@settings(deadline=None)
 @given(
     pause_seconds=st.floats(min_value=0, max_value=60),
     paused=st.booleans(),
@@ -146,15 +148,16 @@ HANDLE = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
                  min_size=1, max_size=30)  # fmt: skip
 
 
+@settings(max_examples=60, deadline=None)
 @given(entry=HANDLE, visited=HANDLE, path=st.sampled_from(["", "/", "/reels/", "?igsh=1"]))
 def test_a_profile_is_held_back_exactly_on_its_own_pages(
     entry: str, visited: str, path: str
 ) -> None:
     """Whatever the handle: its own pages in any case are held back, no one else's."""
-    settings = Settings.model_validate(
+    chosen = Settings.model_validate(
         {"blocklist": [{"name": "Ex", "match": [f"instagram.com/{entry}"]}]}
     )
-    plan = pause_plan(all_rules(settings), sites=False)
+    plan = pause_plan(all_rules(chosen), sites=False)
     url = f"https://www.instagram.com/{visited}{path}"
     same = visited.casefold() == entry.casefold()
     assert held_back(plan, url, pause_seconds=5, paused=False) is same
