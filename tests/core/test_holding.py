@@ -118,6 +118,9 @@ def test_the_table_covers_every_state_of_nudger_and_the_pause() -> None:
             assert (nudger, True, sites, nudger == "running") in seen
     assert ("running", False, False, False) in seen and ("running", False, True, False) in seen
     assert any(c["only_counted"] > 0 for c in CASES)
+    # The host's own word for a nudger that is not running, as these cases send it.
+    host = (EXTENSION.parent / "host.py").read_text(encoding="utf-8")
+    assert repr(STOPPED).replace("'", '"') in host
 
 
 PLAN = pause_plan(
