@@ -1,7 +1,9 @@
 """The settings models: every setting, its default, its bounds, and what makes it valid.
 
 Plain pydantic models: the core reads them, so they read nothing themselves (no file, no
-environment). Loading them from files and NUDGER_* variables is settings.py's job.
+environment). Loading them from files and NUDGER_* variables is loader.py's job. A validator
+raises a ValueError carrying a Said: the words are chosen by whoever shows the error, in the
+reader's language (loader.py keeps the Said in the ConfigError it raises).
 """
 
 from __future__ import annotations
