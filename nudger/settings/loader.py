@@ -259,17 +259,18 @@ def _pydantic_reason(first: Mapping[str, Any]) -> str | Said:
     """What a validator said (a ValueError carrying a Said), or pydantic's own words."""
     english = str(first["msg"]).removeprefix("Value error, ")
     context = first.get("ctx") or {}
-    said = getattr(context.get("error"), "said", None) or next(
-        iter(getattr(context.get("error"), "args", ())), None
-    )
+    error = context.get("error")  # what a validator raised: ValueError(Said(...)), say
+    said = getattr(error, "said", None)
+    if said is None and isinstance(error, BaseException) and error.args:
+        said = error.args[0]
     if isinstance(said, Said):
         return said
     template = _PYDANTIC_REASONS.get(str(first["type"]))
-    return english if template is None else _InPydanticsTerms(template, context, english=english)
+    return english if template is None else _PydanticReason(template, context, english=english)
 
 
 @dataclass(frozen=True, eq=False)
-class _InPydanticsTerms(Said):
+class _PydanticReason(Said):
     """One of pydantic's common errors in nudger's words, filled with pydantic's context
     (numbers written the reader's way). English, or a filling that does not fit, keeps
     pydantic's own words."""
