@@ -38,7 +38,7 @@ class ConfigError(NudgerError):
 
     exit_code = 2
 
-    def __init__(self, source: str, field: str | Said, reason: str | Said) -> None:
+    def __init__(self, source: str | Said, field: str | Said, reason: str | Said) -> None:
         self.source = source
         self.field = field
         self.reason = reason

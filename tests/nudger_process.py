@@ -94,7 +94,7 @@ class NudgerDaemon:
             return None
         return data
 
-    def wait_watching(self, timeout: float = 20) -> None:
+    def wait_watching(self, timeout: float = 30) -> None:
         def watching() -> bool:
             self._assert_alive()
             status = self.status()

@@ -117,7 +117,7 @@ def _configured_language(argv: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     from nudger.shell import i18n
 
-    t = i18n.setup(_configured_language(list(sys.argv[1:] if argv is None else argv)))
+    t = i18n.translator_for(_configured_language(list(sys.argv[1:] if argv is None else argv)))
     parser = build_parser(t)
     args = parser.parse_args(argv)
     if args.command is None:  # a bare `nudger`: say what it can do

@@ -332,19 +332,13 @@ def _test(t: Translator, args: argparse.Namespace) -> int:
 
 
 def _held_back(url: str, rules: Sequence[Rule], settings: Settings) -> bool:
-    """Whether the browser companion would pause before `url`, by the very rules it is sent,
-    on the address as the browser gives it to them."""
-    import re2
+    """Whether the browser companion would pause before `url`, by the very rules it is sent
+    while nudger runs (core/holding.py decides, as for the browsers)."""
+    from nudger.core.addresses import pause_plan
+    from nudger.core.holding import held_back
 
-    from nudger.core.addresses import browser_form, pause_plan
-
-    if settings.browser.pause_seconds <= 0:
-        return False
-    options = re2.Options()
-    options.case_sensitive = True  # as the browsers apply them (the rules spell both cases)
     plan = pause_plan(rules, sites=settings.browser.pause_sites)
-    form = browser_form(url)
-    return any(re2.compile(str(rule["regex"]), options).search(form) for rule in plan.rules)
+    return held_back(plan, url, pause_seconds=settings.browser.pause_seconds, paused=False)
 
 
 def _list_sites(t: Translator, args: argparse.Namespace) -> int:

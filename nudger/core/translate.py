@@ -91,34 +91,3 @@ def _in_language(value: object, t: Translator) -> object:
     if said is None and isinstance(value, BaseException) and value.args:
         said = value.args[0]  # ConnectionError(Said(...)), say
     return said.in_language(t) if isinstance(said, Said) else value
-
-
-# Transitional, to go before issue 27 step 2 is done: the process's translator, for the modules
-# not yet handed one (the settings' validators and loader, the sensing and notify edges). The shell
-# sets it once (nudger/shell/i18n.py `setup`); nothing new may read it. tests/i18n/
-# test_language_is_a_value.py lists what still does and fails once that list is out of date.
-_process: list[Translator] = [ENGLISH]
-
-
-def use(translator: Translator) -> None:
-    _process[0] = translator
-
-
-def current() -> Translator:
-    return _process[0]
-
-
-def _(message: str) -> str:
-    return _process[0]._(message)
-
-
-def ngettext(singular: str, plural: str, count: int) -> str:
-    return _process[0].ngettext(singular, plural, count)
-
-
-def language() -> str:
-    return _process[0].language
-
-
-def dates() -> Dates:
-    return _process[0].dates

@@ -22,8 +22,8 @@ from pydantic import (
 from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 from nudger.core.days import LocalDays
-from nudger.core.translate import N_, _, current, language, ngettext
-from nudger.errors import ConfigError
+from nudger.core.translate import N_, Said, Translator
+from nudger.errors import ConfigError, said_of
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
 from nudger.settings.locations import format_location
 from nudger.settings.models import Settings
@@ -103,7 +103,7 @@ def load_from(
     except ValidationError as error:
         raise _explain(error, user, user_file, str(defaults_file), environment) from None
     except ValueError as error:  # pydantic-settings raises this for an env value that is not JSON
-        raise ConfigError(_("the environment"), "NUDGER_*", str(error)) from None
+        raise ConfigError(Said(N_("the environment")), "NUDGER_*", str(error)) from None
     _check_patterns_compile(settings, user, user_file)
     return LoadedConfig(settings, user_file, tuple(files_read), env_keys, user, str(defaults_file))
 
@@ -121,11 +121,13 @@ def _check_patterns_compile(settings: Settings, user: Mapping[str, Any], user_fi
         entries = getattr(settings, section)
         index = next((i for i, e in enumerate(entries) if e.name == error.rule), None)
         if index is None:
-            raise ConfigError(str(user_file), section, str(error)) from None
+            raise ConfigError(str(user_file), section, said_of(error)) from None
         where = format_location((section, index, "match"), user)
         number = entries[index].match.index(error.pattern) + 1
         raise ConfigError(
-            str(user_file), where, _("pattern {number} {error}").format(number=number, error=error)
+            str(user_file),
+            where,
+            Said(N_("pattern {number} {error}"), {"number": number, "error": error}),
         ) from None
 
 
@@ -156,11 +158,13 @@ def _read_file(source: Path | Traversable, label: str) -> bytes:
         return read_regular_file(source) if isinstance(source, Path) else source.read_bytes()
     except NotARegularFile as error:
         raise ConfigError(
-            label, "(file)", _("cannot be read: {error}").format(error=error.in_language(current()))
+            label, "(file)", Said(N_("cannot be read: {error}"), {"error": error})
         ) from None
     except OSError as error:
         raise ConfigError(
-            label, "(file)", _("cannot be read: {value}").format(value=error.strerror or error)
+            label,
+            "(file)",
+            Said(N_("cannot be read: {value}"), {"value": error.strerror or str(error)}),
         ) from None
 
 
@@ -176,13 +180,15 @@ def _parse_toml(raw: bytes, label: str) -> dict[str, Any]:
             reason, _sep, position = reason.rpartition(" (at ")
             where = position.rstrip(")")
         raise ConfigError(
-            label, where, _("this is not valid TOML: {reason}").format(reason=reason)
+            label, where, Said(N_("this is not valid TOML: {reason}"), {"reason": reason})
         ) from None
     except UnicodeDecodeError as error:
-        raise ConfigError(label, f"byte {error.start}", _("this is not UTF-8 text")) from None
+        raise ConfigError(
+            label, f"byte {error.start}", Said(N_("this is not UTF-8 text"))
+        ) from None
     except RecursionError:
         raise ConfigError(
-            label, _("TOML syntax"), _("it is nested too deeply to be settings")
+            label, Said(N_("TOML syntax")), Said(N_("it is nested too deeply to be settings"))
         ) from None
 
 
@@ -201,20 +207,16 @@ def _explain(
     field = format_location(loc, user)
     reason = _pydantic_reason(first)
     if first["type"] == "extra_forbidden":
-        reason = _("is not a setting nudger knows (check the spelling)")
+        reason = Said(N_("is not a setting nudger knows (check the spelling)"))
         close = difflib.get_close_matches(str(loc[-1]), _known_keys(loc[:-1]), n=1)
         if close:
-            reason = _("is not a setting nudger knows; did you mean {close!r}?").format(
-                close=close[0]
+            reason = Said(
+                N_("is not a setting nudger knows; did you mean {close!r}?"), {"close": close[0]}
             )
     # One line keeps the message readable; the count saves a surprise after fixing this one.
     others = error.error_count() - 1
     if others:
-        reason += ngettext(
-            " (and {others} more problem after this one)",
-            " (and {others} more problems after this one)",
-            others,
-        ).format(others=others)
+        reason = _AndMore("{reason}", {"reason": reason}, others=others)
     candidates = (
         ENV_PREFIX + ENV_DELIMITER.join(str(part).upper() for part in loc[:2]),
         ENV_PREFIX + str(loc[0]).upper() if loc else "",
@@ -253,23 +255,58 @@ _PYDANTIC_REASONS = {
 }
 
 
-def _pydantic_reason(first: Mapping[str, Any]) -> str:
-    said = str(first["msg"]).removeprefix("Value error, ")
+def _pydantic_reason(first: Mapping[str, Any]) -> str | Said:
+    """What a validator said (a ValueError carrying a Said), or pydantic's own words."""
+    english = str(first["msg"]).removeprefix("Value error, ")
+    context = first.get("ctx") or {}
+    error = context.get("error")  # what a validator raised: ValueError(Said(...)), say
+    said = getattr(error, "said", None)
+    if said is None and isinstance(error, BaseException) and error.args:
+        said = error.args[0]
+    if isinstance(said, Said):
+        return said
     template = _PYDANTIC_REASONS.get(str(first["type"]))
-    if language() == "en" or template is None:
-        return said
-    from babel.numbers import format_decimal  # noqa: PLC0415 - only for a broken file
+    return english if template is None else _PydanticReason(template, context, english=english)
 
-    context = {
-        key: format_decimal(value, locale=language())
-        if isinstance(value, int | float) and not isinstance(value, bool)
-        else value
-        for key, value in (first.get("ctx") or {}).items()
-    }
-    try:
-        return _(template).format(**context)
-    except (KeyError, IndexError, ValueError):
-        return said
+
+@dataclass(frozen=True, eq=False)
+class _PydanticReason(Said):
+    """One of pydantic's common errors in nudger's words, filled with pydantic's context
+    (numbers written the reader's way). English, or a filling that does not fit, keeps
+    pydantic's own words."""
+
+    english: str = ""
+
+    def in_language(self, t: Translator) -> str:
+        if t.language == "en":
+            return self.english
+        from babel.numbers import format_decimal  # noqa: PLC0415 - only for a broken file
+
+        context = {
+            key: format_decimal(value, locale=t.language)
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else value
+            for key, value in self.values.items()
+        }
+        try:
+            return t._(self.text).format(**context)
+        except (KeyError, IndexError, ValueError):
+            return self.english
+
+
+@dataclass(frozen=True, eq=False)
+class _AndMore(Said):
+    """A reason ("{reason}", filled like any Said), and how many more problems follow it,
+    counted in the reader's language."""
+
+    others: int = 0
+
+    def in_language(self, t: Translator) -> str:
+        return super().in_language(t) + t.ngettext(
+            " (and {others} more problem after this one)",
+            " (and {others} more problems after this one)",
+            self.others,
+        ).format(others=self.others)
 
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:

@@ -1,7 +1,9 @@
 """The settings models: every setting, its default, its bounds, and what makes it valid.
 
 Plain pydantic models: the core reads them, so they read nothing themselves (no file, no
-environment). Loading them from files and NUDGER_* variables is settings.py's job.
+environment). Loading them from files and NUDGER_* variables is loader.py's job. A validator
+raises a ValueError carrying a Said: the words are chosen by whoever shows the error, in the
+reader's language (loader.py keeps the Said in the ConfigError it raises).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from nudger.core.clock import pulse_for
 from nudger.core.messages import PLACEHOLDERS, Message, placeholders_in
 from nudger.core.policy import NudgeRules
 from nudger.core.printable import printable
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 from nudger.core.types import ClockSpan, Kind, MessageKind, MessageTime, Rule
 from nudger.settings.zones import zone_named
 
@@ -43,14 +45,17 @@ def clock_time(value: Any) -> Any:
     if isinstance(value, dt.time):
         if value.tzinfo is not None:
             raise ValueError(
-                _('"{value}" has a UTC offset; write a local time such as "04:00"').format(
-                    value=value
+                Said(
+                    N_('"{value}" has a UTC offset; write a local time such as "04:00"'),
+                    {"value": value},
                 )
             )
         return value
     if not isinstance(value, str) or not _CLOCK.fullmatch(value.strip()):
         raise ValueError(
-            _('{shown} is not a time of day like "04:00" or "21:30"').format(shown=_shown(value))
+            Said(
+                N_('{shown} is not a time of day like "04:00" or "21:30"'), {"shown": _shown(value)}
+            )
         )
     return dt.time.fromisoformat(
         value.strip().zfill(5) if len(value.strip()) == 4 else value.strip()
@@ -98,10 +103,10 @@ class RuleSettings(_Section):
     def _name_is_text(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError(_("the name is empty"))
+            raise ValueError(Said(N_("the name is empty")))
         if any(unicodedata.category(char) == "Cc" for char in value):
             raise ValueError(
-                _("the name {value!r} has a control character in it").format(value=value)
+                Said(N_("the name {value!r} has a control character in it"), {"value": value})
             )
         return value
 
@@ -113,8 +118,9 @@ class RuleSettings(_Section):
                 patterns.check(pattern)
             except patterns.PatternError as error:
                 raise ValueError(
-                    _("pattern {value} ('{printable}'): {error}").format(
-                        value=index + 1, printable=printable(pattern), error=error
+                    Said(
+                        N_("pattern {value} ('{printable}'): {error}"),
+                        {"value": index + 1, "printable": printable(pattern), "error": error},
                     )
                 ) from None
         return values
@@ -126,10 +132,13 @@ class RuleSettings(_Section):
             holders = [part for part in template.split("/") if "{name}" in part]
             if not template.startswith("/") or len(holders) != 1 or template.count("{name}") != 1:
                 raise ValueError(
-                    _(
-                        "profile path {value} ('{printable}') must start with \"/\" and "
-                        "hold {{name}} once"
-                    ).format(value=index + 1, printable=printable(template))
+                    Said(
+                        N_(
+                            "profile path {value} ('{printable}') must start with \"/\" and "
+                            "hold {{name}} once"
+                        ),
+                        {"value": index + 1, "printable": printable(template)},
+                    )
                 )
         return values
 
@@ -138,15 +147,16 @@ class RuleSettings(_Section):
     def _apps_are_names(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         for index, app in enumerate(values):
             if not app.strip():
-                raise ValueError(_("app {value} is empty").format(value=index + 1))
+                raise ValueError(Said(N_("app {value} is empty"), {"value": index + 1}))
         return tuple(app.strip() for app in values)
 
     @model_validator(mode="after")
     def _matches_something(self) -> RuleSettings:
         if not self.match and not self.apps:
             raise ValueError(
-                _('"{name}" has no match patterns and no apps, so it can never match').format(
-                    name=self.name
+                Said(
+                    N_('"{name}" has no match patterns and no apps, so it can never match'),
+                    {"name": self.name},
                 )
             )
         return self
@@ -244,8 +254,9 @@ class NudgeSettings(_Section):
                 return {"start": clock_time(start.strip()), "end": clock_time(end.strip())}
             except ValueError:
                 raise ValueError(
-                    _('{shown} is not "HH:MM-HH:MM", for example "23:00-07:00"').format(
-                        shown=_shown(value)
+                    Said(
+                        N_('{shown} is not "HH:MM-HH:MM", for example "23:00-07:00"'),
+                        {"shown": _shown(value)},
                     )
                 ) from None
         return value
@@ -261,8 +272,9 @@ class SupportSettings(_Section):
         value = value.strip().upper()
         if value and not re.fullmatch(r"[A-Z]{2}", value):
             raise ValueError(
-                _('{shown} is not a two-letter country code such as "GB"').format(
-                    shown=_shown(value)
+                Said(
+                    N_('{shown} is not a two-letter country code such as "GB"'),
+                    {"shown": _shown(value)},
                 )
             )
         return "GB" if value == "UK" else value
@@ -304,12 +316,13 @@ class MessageSettings(_Section):
             unknown = placeholders_in(text) - PLACEHOLDERS
         except ValueError as error:  # a lone "{" or "}"
             raise ValueError(
-                _("{error}; write {{{{ and }}}} for literal braces").format(error=error)
+                Said(N_("{error}; write {{{{ and }}}} for literal braces"), {"error": error})
             ) from None
         if unknown:
             raise ValueError(
-                _("unknown placeholder {{{sorted}}}; use {{site}} or {{minutes}}").format(
-                    sorted=sorted(unknown)[0]
+                Said(
+                    N_("unknown placeholder {{{sorted}}}; use {{site}} or {{minutes}}"),
+                    {"sorted": sorted(unknown)[0]},
                 )
             )
         # The text as it will be shown, not the template: a format spec such as {site:d} fails
@@ -322,17 +335,18 @@ class MessageSettings(_Section):
         ]
         if any(width > _RENDERED_LIMITS["body"] for width in widths):
             raise ValueError(
-                _("a width of {max} cannot fit in a notification").format(max=max(widths))
+                Said(N_("a width of {max} cannot fit in a notification"), {"max": max(widths)})
             )
         try:
             shown = text.format_map(_SAMPLE_FILLING)
         except (ValueError, TypeError, OverflowError) as error:
-            raise ValueError(_("cannot be filled in: {error}").format(error=error)) from None
+            raise ValueError(Said(N_("cannot be filled in: {error}"), {"error": error})) from None
         limit = _RENDERED_LIMITS[str(info.field_name)]
         if len(shown) > limit:
             raise ValueError(
-                _("is {len} characters long once filled in; keep it under {limit}").format(
-                    len=len(shown), limit=limit
+                Said(
+                    N_("is {len} characters long once filled in; keep it under {limit}"),
+                    {"len": len(shown), "limit": limit},
                 )
             )
         return text
@@ -362,9 +376,11 @@ class MessagesSettings(_Section):
     def _something_to_say(self) -> MessagesSettings:
         if not self.builtin and not self.own:
             raise ValueError(
-                _(
-                    "builtin = false needs texts of your own ([[messages.own]]); without "
-                    "them there is nothing to say"
+                Said(
+                    N_(
+                        "builtin = false needs texts of your own ([[messages.own]]); without "
+                        "them there is nothing to say"
+                    )
                 )
             )
         return self
@@ -396,8 +412,9 @@ class Settings(BaseModel):
             key = rule.name.casefold()
             if key in seen:
                 raise ValueError(
-                    _('the name "{name}" is used twice; each entry needs its own name').format(
-                        name=rule.name
+                    Said(
+                        N_('the name "{name}" is used twice; each entry needs its own name'),
+                        {"name": rule.name},
                     )
                 )
             seen.add(key)

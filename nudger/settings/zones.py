@@ -15,7 +15,7 @@ import os
 from zoneinfo import ZoneInfo
 
 from nudger.core.printable import printable
-from nudger.core.translate import _
+from nudger.core.translate import N_, Said
 
 log = logging.getLogger(__name__)
 
@@ -23,22 +23,21 @@ _LONGEST_NAME = 64  # the longest IANA name is about 32 characters
 
 
 class UnknownZone(ValueError):
-    pass
+    """Raised with a Said: the reader's language is chosen where it is shown."""
 
 
 def zone_named(name: str) -> dt.tzinfo:
     """The IANA zone `name` ("Europe/Berlin"); UnknownZone for anything else."""
     shown = printable(name[:_LONGEST_NAME]) + ("..." if len(name) > _LONGEST_NAME else "")
+    unknown = Said(
+        N_('unknown time zone "{shown}" (use a name like "Europe/Berlin")'), {"shown": shown}
+    )
     if len(name) > _LONGEST_NAME:
-        raise UnknownZone(
-            _('unknown time zone "{shown}" (use a name like "Europe/Berlin")').format(shown=shown)
-        )
+        raise UnknownZone(unknown)
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError, OSError):  # not found (a KeyError), not a normal name, a folder
-        raise UnknownZone(
-            _('unknown time zone "{shown}" (use a name like "Europe/Berlin")').format(shown=shown)
-        ) from None
+        raise UnknownZone(unknown) from None
 
 
 def local_zone() -> dt.tzinfo:

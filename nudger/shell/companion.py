@@ -1,9 +1,9 @@
 """The daemon's side of the browser companion: what the browsers are told, and when.
 
-The relay (browser/relay.py) carries messages; this part decides what they say. The browsers
-hold back the pages that `[browser]` and the rules ask for, unless nudger is paused (a pause
-must quiet the browser too) or `pause_seconds` is 0. They are told again whenever that changes,
-and every browser that connects later hears it at once.
+The relay (browser/relay.py) carries messages; this part tells the browsers what core/holding.py
+decides they hold back: the pages that `[browser]` and the rules ask for, unless nudger is paused
+(a pause must quiet the browser too) or `pause_seconds` is 0. They are told again whenever that
+changes, and every browser that connects later hears it at once.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from nudger.browser.relay import BrowserRelay, Contact
 from nudger.core.addresses import pause_plan
+from nudger.core.holding import holding
 from nudger.core.types import Rule
 from nudger.settings.models import Settings
 
@@ -51,18 +52,22 @@ class Companion:
         """Send the browsers what to hold back, when it differs from what they were told."""
         if self.relay is None:
             return
-        holding = self._settings.pause_seconds > 0 and not paused
-        message = {
-            "type": "pause_rules",
-            "pause_seconds": self._settings.pause_seconds,
-            "pause_again_minutes": self._settings.pause_again_minutes,
-            "rules": list(self._plan.rules) if holding else [],
-            # Addresses beyond the browsers' limits: counted, never held back (and said so).
-            "only_counted": self._plan.only_counted if holding else 0,
-        }
+        message = self.message(paused=paused)
         if message != self._told:
             self._told = message
             self.relay.instruct(message)
+
+    def message(self, *, paused: bool) -> dict[str, Any]:
+        """What the browsers are told to hold back (core/holding.py decides what)."""
+        held = holding(self._plan, pause_seconds=self._settings.pause_seconds, paused=paused)
+        return {
+            "type": "pause_rules",
+            "pause_seconds": self._settings.pause_seconds,
+            "pause_again_minutes": self._settings.pause_again_minutes,
+            "rules": list(held.rules),
+            # Addresses beyond the browsers' limits: counted, never held back (and said so).
+            "only_counted": held.only_counted,
+        }
 
     def contacts(self) -> list[Contact]:
         return [] if self.relay is None else self.relay.contacts()

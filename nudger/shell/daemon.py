@@ -89,7 +89,7 @@ class Daemon:
         self.lock.acquire()
         try:
             settings = self.config.settings
-            self.translator = i18n.setup(settings.ui.language)
+            self.translator = i18n.translator_for(settings.ui.language)
             self.store = Store.open(self.data_dir / paths.DATABASE_NAME)
             self.backend = sensing.detect()
             rules = all_rules(settings)  # made once, for the watcher and the browsers alike
@@ -382,7 +382,7 @@ class Daemon:
         try:
             fresh = settings_module.load(self.config.user_file)
         except ConfigError as error:
-            self._config_problem = str(error)
+            self._config_problem = error.in_language(self.translator)
             log.error("the new config is not used: %s; keeping the last good one", error)
             return False
         self._config_problem = None
@@ -390,7 +390,7 @@ class Daemon:
         self.config = fresh
         settings = fresh.settings
         with self._lock:
-            self.translator = i18n.setup(settings.ui.language)
+            self.translator = i18n.translator_for(settings.ui.language)
             rules = all_rules(settings)
             self.watcher.apply(settings, rules)
             self.coach.apply(settings, self.watcher.days, self.translator)

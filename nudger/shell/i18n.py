@@ -11,20 +11,13 @@ import gettext
 import os
 import re
 from collections.abc import Mapping
-from importlib.resources import as_file, files
-from pathlib import Path
+from importlib.resources import files
 
-from nudger.core import translate
 from nudger.core.translate import ENGLISH, ENGLISH_DATES, Dates, Translator
 
 DOMAIN = "nudger"
 LANGUAGES = ("en", "de", "es")
 _CODE = re.compile(r"^([a-zA-Z]{2,3})(?:[_-][a-zA-Z0-9]+)?(?:[.@].*)?$")
-
-
-def locale_dir() -> Path:
-    with as_file(files("nudger") / "locale") as path:
-        return Path(path)
 
 
 def choose_language(configured: str = "", environ: Mapping[str, str] | None = None) -> str:
@@ -48,10 +41,18 @@ def translator_for(configured: str = "", environ: Mapping[str, str] | None = Non
     language = choose_language(configured, environ)
     if language == "en":
         return ENGLISH
-    catalogue = gettext.translation(
-        DOMAIN, localedir=str(locale_dir()), languages=[language], fallback=True
-    )
-    return Translator(catalogue, language, _dates_in(language))
+    return Translator(_catalogue(language), language, _dates_in(language))
+
+
+def _catalogue(language: str) -> gettext.NullTranslations:
+    """The language's compiled catalogue, read through importlib.resources while it is open:
+    the package may be a zip or a wheel on no file system, so no path to it is kept."""
+    compiled = files("nudger") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with compiled.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except OSError:  # no catalogue (yet) for a language: English stands, as gettext's fallback
+        return gettext.NullTranslations()
 
 
 def _dates_in(language: str) -> Dates:
@@ -67,11 +68,3 @@ def _dates_in(language: str) -> Dates:
         weekday=lambda day: format_date(day, "EEE", locale=language),
         full=lambda day: format_date(day, "full", locale=language),
     )
-
-
-def setup(configured: str = "", environ: Mapping[str, str] | None = None) -> Translator:
-    """The chosen language's translator, also made the process's for the modules not yet handed
-    one (transitional: see nudger/core/translate.py)."""
-    chosen = translator_for(configured, environ)
-    translate.use(chosen)
-    return chosen

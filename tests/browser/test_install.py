@@ -46,7 +46,12 @@ def test_the_extension_id_follows_from_the_manifests_key() -> None:
     assert manifest["browser_specific_settings"]["gecko"]["id"] == FIREFOX_ID
     assert manifest["manifest_version"] == 3
     # Every file the manifest names ships beside it.
-    for name in ("background.js", "pause.html", "pause.js", "pause.css"):
+    for name in (
+        *extension_manifest()["background"]["scripts"],
+        "pause.html",
+        "pause.js",
+        "pause.css",
+    ):
         assert (extension_dir() / name).is_file()
 
 
@@ -128,7 +133,8 @@ def test_firefox_gets_a_package_of_the_extension(tmp_path: Path) -> None:
     with zipfile.ZipFile(installer.firefox_package) as package:
         names = set(package.namelist())
         manifest = json.loads(package.read("manifest.json"))
-    assert {"manifest.json", "background.js", "pause.html", "pause.js", "pause.css"} <= names
+    assert {"manifest.json", "addresses.js", "holding.js", "background.js", "pause.html"} <= names
+    assert {"pause.js", "pause.css"} <= names
     assert {f"_locales/{lang}/messages.json" for lang in ("en", "de", "es")} <= names
     assert manifest["browser_specific_settings"]["gecko"]["id"] == FIREFOX_ID
 
@@ -249,3 +255,14 @@ def test_the_extension_asks_for_the_host_by_the_name_it_is_installed_under() -> 
         Path(__file__).resolve().parents[2] / "nudger" / "browser" / "extension" / "background.js"
     ).read_text(encoding="utf-8")
     assert f'const HOST = "{NAME}";' in background
+
+
+def test_chromium_and_firefox_load_the_same_scripts_before_the_background() -> None:
+    """Firefox loads the manifest's scripts in order; Chromium's service worker imports them
+    itself (importScripts). A file added to one list alone breaks the other browser."""
+    scripts = extension_manifest()["background"]["scripts"]
+    assert scripts[-1] == "background.js"
+    background = (extension_dir() / "background.js").read_text(encoding="utf-8")
+    imported = re.search(r"importScripts\(([^)]*)\)", background)
+    assert imported is not None
+    assert [name.strip().strip('"') for name in imported.group(1).split(",")] == scripts[:-1]

@@ -16,10 +16,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "nudger"
 MODULES = sorted(PACKAGE.rglob("*.py"))
-# Transitional (issue 27 step 2, under way): the process's translator that the modules not yet
-# handed one still read (see nudger/core/translate.py). The test of it is an expected failure
-# until it goes; strict, so that removing it without removing this mark fails too.
-SHIM = PACKAGE / "core" / "translate.py"
 # Module settings that a library documents as the way to configure it.
 DOCUMENTED = {"logging.raiseExceptions"}
 
@@ -125,21 +121,7 @@ def _module_state_changed(tree: ast.Module, where: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            marks=pytest.mark.xfail(
-                reason="transitional process translator (issue 27 step 2)", strict=True
-            ),
-        )
-        if path == SHIM
-        else path
-        for path in MODULES
-    ],
-    ids=shown,
-)
+@pytest.mark.parametrize("path", MODULES, ids=shown)
 def test_no_module_keeps_language_state_or_patches_a_library(path: Path) -> None:
     assert problems(path.read_text(encoding="utf-8"), shown(path)) == []
 
@@ -168,39 +150,3 @@ def test_the_scan_finds_a_patched_module_and_a_module_language() -> None:
         "probe.py:12: assigns translate.x",
         "probe.py:9: use() changes module state _state[0]",
     ]
-
-
-# The modules that still read the process's translator rather than being handed one: issue 27
-# step 2 is done when this is empty (and the shim in translate.py goes with it).
-STILL_READING = {
-    "nudger/settings/loader.py",
-    "nudger/settings/models.py",
-    "nudger/settings/zones.py",
-    "nudger/shell/i18n.py",
-}
-PROCESS_WIDE = {"_", "ngettext", "language", "dates", "current", "use"}
-
-
-def reads_the_process_translator(path: Path) -> bool:
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (
-            isinstance(node, ast.ImportFrom)
-            and node.module == "nudger.core.translate"
-            and PROCESS_WIDE & {alias.name for alias in node.names}
-        ):
-            return True
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "translate"
-            and node.attr in PROCESS_WIDE
-        ):
-            return True
-    return False
-
-
-def test_only_the_known_modules_still_read_the_process_translator() -> None:
-    reading = {
-        shown(path) for path in MODULES if path != SHIM and reads_the_process_translator(path)
-    }
-    assert reading == STILL_READING

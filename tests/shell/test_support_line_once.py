@@ -16,7 +16,7 @@ from nudger.settings.models import RuleSettings, Settings
 from nudger.shell.coach import Coach
 from nudger.shell.pause import PauseFile
 from nudger.store import Store
-from tests.shell.test_notifiers_with_fake_os import FakeOsascript
+from tests.notify.test_notifiers_with_fake_os import FakeOsascript
 
 LINE = "Sam: 555-0100"
 SETTINGS = Settings(

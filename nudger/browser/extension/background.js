@@ -2,11 +2,13 @@
 // blocklist back for a slow breath. It talks to nothing but nudger's own native-messaging host.
 "use strict";
 
-// Chromium runs this as a service worker (importScripts); Firefox loads addresses.js first.
-if (typeof importScripts === "function" && !globalThis.nudgerAddresses) {
-  importScripts("addresses.js");
+// Chromium runs this as a service worker (importScripts); Firefox loads addresses.js and
+// holding.js first.
+if (typeof importScripts === "function" && !globalThis.nudgerHolding) {
+  importScripts("addresses.js", "holding.js");
 }
-const { ruleFor } = globalThis.nudgerAddresses;
+// What to hold back is decided in holding.js, by the same table of cases as nudger's own.
+const { holding, ruleHolding } = globalThis.nudgerHolding;
 const api = globalThis.browser ?? globalThis.chrome;
 const HOST = "app.nudger.companion";
 const IDLE_SECONDS = 60; // nudger adds this back: "idle" is said once input stopped this long ago
@@ -97,16 +99,18 @@ const allowedUntil = (tabId) => sessionValue(`allowed:${tabId}`, 0);
 
 async function fromNudger(message) {
   if (message.type === "pause_rules") {
+    const toHold = holding(message);
     await api.storage.local.set({
       pauseSeconds: message.pause_seconds,
       pauseAgainMinutes: message.pause_again_minutes,
-      onlyCounted: message.pause_seconds > 0 ? (message.only_counted ?? 0) : 0,
+      onlyCounted: toHold.onlyCounted,
     });
-    await installPauseRules(message.rules, message.pause_seconds > 0);
+    await installPauseRules(toHold.rules);
   } else if (message.type === "nudger_stopped") {
     // nudger is not running (or was stopped on purpose): hold nothing back until it is again.
-    await api.storage.local.set({ onlyCounted: 0 });
-    await installPauseRules([], false);
+    const toHold = holding(message);
+    await api.storage.local.set({ onlyCounted: toHold.onlyCounted });
+    await installPauseRules(toHold.rules);
   }
 }
 
@@ -123,12 +127,12 @@ async function regexSupported(regex) {
   }
 }
 
-async function installPauseRules(rules, enabled) {
+async function installPauseRules(rules) {
   // Each rule as the browser takes it; one it refuses (too big for its budget) is left out
   // rather than failing them all, and counted as left out.
   const accepted = [];
   let refused = 0;
-  for (const rule of enabled ? rules : []) {
+  for (const rule of rules) {
     if (await regexSupported(rule.regex)) {
       accepted.push(rule);
     } else {
@@ -156,7 +160,7 @@ async function installPauseRules(rules, enabled) {
     // The browser refused them all (a limit it has and nudger did not know): say so, and keep
     // nothing half-installed that nudger would not know about.
     installed = [];
-    refused = (enabled ? rules : []).reduce((sum, rule) => sum + (rule.entries ?? 1), 0);
+    refused = rules.reduce((sum, rule) => sum + (rule.entries ?? 1), 0);
     try {
       const existing = await api.declarativeNetRequest.getDynamicRules();
       await api.declarativeNetRequest.updateDynamicRules({
@@ -211,7 +215,7 @@ async function opening(tabId, url) {
   if (tabId < 0 || isOurs(url) || (await allowedUntil(tabId)) > Date.now()) {
     return null;
   }
-  const rule = ruleFor(await currentRules(), url);
+  const rule = ruleHolding(await currentRules(), url);
   const earlier = await heldIn(tabId);
   if (!rule) {
     if (earlier?.shown) {

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from nudger.core.translate import ENGLISH
 from nudger.errors import ConfigError
 from nudger.settings.loader import load
+from nudger.shell.i18n import translator_for
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -112,7 +114,7 @@ def test_errors_name_the_file_the_field_and_the_reason(
     error = caught.value
     assert error.source == str(path)
     assert error.field.startswith(field), error.field
-    assert reason.lower() in error.reason.lower(), error.reason
+    assert reason.lower() in str(error.reason).lower(), error.reason
     assert error.exit_code == 2
     assert "\n" not in str(error)
 
@@ -126,7 +128,7 @@ def test_one_line_names_the_first_problem_and_counts_the_others(tmp_path: Path) 
     with pytest.raises(ConfigError) as caught:
         load(path, env={})
     assert caught.value.field == "watch.poll_seconds"
-    assert caught.value.reason.endswith("(and 2 more problems after this one)")
+    assert str(caught.value.reason).endswith("(and 2 more problems after this one)")
     assert "\n" not in str(caught.value)
 
 
@@ -137,6 +139,57 @@ def test_an_error_from_the_environment_names_the_variable(
     with pytest.raises(ConfigError) as caught:
         load(tmp_path / "missing.toml")
     assert caught.value.source == "environment variable NUDGER_WATCH__POLL_SECONDS"
+
+
+# One error, three readers: the loader says what is wrong as a value, and each reader's
+# translator puts it into words (issue 27: no language of the process's own).
+@pytest.mark.parametrize(
+    ("text", "english", "german"),
+    [
+        (
+            "[watch]\npoll_seconds = 0\nidle_seconds = -1\n",
+            "watch.poll_seconds: Input should be greater than or equal to 0.2 (and 1 more "
+            "problem after this one)",
+            "watch.poll_seconds: sollte mindestens 0,2 sein (und 1 weiteres Problem danach)",
+        ),
+        (
+            '[[blocklist]]\nname = "Alex"\nmatch = ["a b"]\n[[blocklist]]\nname = "alex"\n'
+            'match = ["c d"]\n',
+            'blocklist: the name "alex" is used twice; each entry needs its own name',
+            "blocklist: der Name „alex“ kommt zweimal vor; jeder Eintrag braucht einen eigenen "
+            "Namen",
+        ),
+        (
+            '[summary]\ntimezone = "Mars/Olympus"\n',
+            'summary.timezone: unknown time zone "Mars/Olympus" (use a name like "Europe/Berlin")',
+            "summary.timezone: unbekannte Zeitzone „Mars/Olympus“ (nimm einen Namen wie "
+            "„Europe/Berlin“)",
+        ),
+        (
+            "[watch\n",
+            "line 1, column 7: this is not valid TOML:",
+            "line 1, column 7: das ist kein gültiges TOML:",
+        ),
+    ],
+    ids=["a bound", "a validator", "a time zone", "the file"],
+)
+def test_an_error_is_said_in_the_language_of_whoever_shows_it(
+    tmp_path: Path, text: str, english: str, german: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load(path, env={})
+    error = caught.value
+    assert error.in_language(translator_for("de")).startswith(f"{path}: {german}")
+    assert error.in_language(ENGLISH).startswith(f"{path}: {english}")
+    assert str(error).startswith(f"{path}: {english}")  # the log's English
+
+
+def test_the_environment_is_named_in_the_readers_language(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path / "missing.toml", env={"NUDGER_WATCH": "not json"})
+    assert caught.value.in_language(translator_for("es")).startswith("el entorno: NUDGER_*: ")
+    assert str(caught.value).startswith("the environment: NUDGER_*: ")
 
 
 def test_quiet_hours_across_midnight(tmp_path: Path) -> None:
