@@ -39,7 +39,7 @@ def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedC
     from nudger.settings import last_good
 
     try:
-        return load_config(args)
+        return in_force(load_config(args))
     except ConfigError as error:
         print(
             t._(
@@ -49,4 +49,15 @@ def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedC
             file=sys.stderr,
         )
         path = user_file(args)
-        return last_good.load_instead(path or user_config_file(), os.environ)
+        return in_force(last_good.load_instead(path or user_config_file(), os.environ), fresh=False)
+
+
+def in_force(loaded: LoadedConfig, *, fresh: bool = True) -> LoadedConfig:
+    """The settings in force: while a promise runs, a loosening of the file waits (see
+    shell/promise.py). Never waits itself: a state it cannot read now leaves `loaded` as it is."""
+    import time
+
+    from nudger import paths
+    from nudger.shell.promise import Keeper
+
+    return Keeper(loaded.user_file, paths.data_dir()).keep(loaded, time.time(), fresh=fresh)

@@ -13,6 +13,7 @@ deletes their settings folder to be rid of a name should be rid of every copy wi
 from __future__ import annotations
 
 import contextlib
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,9 +28,17 @@ def copy_path(user_file: Path) -> Path:
     return user_file.with_name(f".{user_file.name}.last-good")
 
 
+def promise_path(user_file: Path) -> Path:
+    """A promise's state (shell/promise.py). While there is one, the copy holds the settings in
+    force, which the promise writes, never the file as it was last read."""
+    return user_file.with_name(f".{user_file.name}.promise")
+
+
 def remember(loaded: settings_module.LoadedConfig) -> None:
     """Keep the user's file as it was just read and found good (only when it changed)."""
     path = copy_path(loaded.user_file)
+    if os.path.lexists(promise_path(loaded.user_file)):
+        return
     text = loaded.user_text or b""
     if not path.parent.is_dir() or (not text and not path.exists()):
         return  # no settings folder, or nothing of the user's to keep

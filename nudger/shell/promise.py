@@ -1,0 +1,256 @@
+"""Keeping a promise: its state file, the settings in force, and what waits.
+
+The state lives beside the settings file (`.config.toml.promise`, 0600), with the settings in
+force inside it. The settings in force are also written to the last good copy, so that a
+damaged state file loses nothing: it is read as a request to end the promise, which waits the
+longest cool-off (the real one is not known any more), with the last good copy in force.
+The rule itself (what loosens, what is due) is the core's: nudger/core/promise.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from nudger.core import promise as rule
+from nudger.core.promise import Change, Promise, Waiting
+from nudger.oslock import FileLock, Locked
+from nudger.paths import read_regular_file, write_private_atomic
+from nudger.settings import last_good
+from nudger.settings.loader import LoadedConfig
+from nudger.settings.models import Settings
+from nudger.shell.pause import Pause, PauseFile
+
+log = logging.getLogger(__name__)
+
+# How long a command waits for another to finish with the state; `status` and the daemon then
+# carry on with what they have rather than wait.
+LOCK_SECONDS = 2.0
+
+
+def state_path(user_file: Path) -> Path:
+    return last_good.promise_path(user_file)
+
+
+class Damaged(ValueError):
+    """The state file is there but cannot be read as a promise."""
+
+
+def settings_data(settings: Settings) -> dict[str, Any]:
+    return settings.model_dump(mode="json")
+
+
+class Keeper:
+    """The promise of one settings file, for the daemon and the commands alike."""
+
+    def __init__(self, user_file: Path, data_dir: Path) -> None:
+        self.user_file = user_file
+        self.path = state_path(user_file)
+        self.pauses = PauseFile(data_dir)
+        self._next_look: float | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    # -- reading and writing ------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.path.exists() or self.path.is_symlink()
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        lock = FileLock(self.path.with_name(f"{self.path.name}.lock"))
+        lock.acquire(timeout=LOCK_SECONDS)
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def read(self) -> Promise | None:
+        """The promise, None without one; Damaged when the file cannot be read as one."""
+        if not self.exists():
+            return None
+        try:
+            return _from_json(json.loads(read_regular_file(self.path, limit=1 << 22)))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise Damaged(str(error)) from None
+
+    def write(self, promise: Promise | None) -> None:
+        if promise is None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            return
+        write_private_atomic(self.path, json.dumps(_to_json(promise), indent=1))
+        # The settings in force, where a damaged state finds them again.
+        with contextlib.suppress(OSError):
+            write_private_atomic(
+                last_good.copy_path(self.user_file), _toml_of(promise.in_force), durable=False
+            )
+
+    def repaired(self, now: float) -> Promise:
+        """A damaged state, read as a request to end: the last good settings stay in force
+        while the longest cool-off passes."""
+        in_force = last_good.load_instead(self.user_file, {}).settings
+        cool_off = float(rule.LONGEST_COOL_OFF)
+        made = rule.begin(settings_data(in_force), now, cool_off + 1, cool_off)
+        return rule.ask(made, "end", now)
+
+    def current(self, now: float) -> tuple[Promise | None, bool]:
+        """The promise as it stands (not stepped), and whether its state had to be repaired."""
+        try:
+            return self.read(), False
+        except Damaged as error:
+            log.warning("the promise's state is damaged (%s); it ends after its cool-off", error)
+            promise = self.repaired(now)
+            self.write(promise)
+            return promise, True
+
+    # -- stepping -----------------------------------------------------------------------------
+
+    def keep(self, loaded: LoadedConfig, now: float, *, fresh: bool = True) -> LoadedConfig:
+        """`loaded` with the settings in force while a promise runs (as it is without one).
+
+        `fresh`: the settings file itself just loaded, so what it says is what is wanted; the
+        last good copy instead (a broken file) asks for nothing. Never raises for a file it
+        cannot read or a lock it cannot take: the settings as they stand are used then."""
+        if not self.exists():
+            self._next_look = None
+            return loaded
+        try:
+            with self.held():
+                promise, _repaired = self.current(now)
+                if promise is None:
+                    return loaded
+                if fresh:
+                    promise = self.step(promise, settings_data(loaded.settings), now)
+                in_force = promise.in_force if promise is not None else None
+        except (Locked, OSError) as error:
+            log.warning("cannot read the promise now (%s); the settings as they are stay", error)
+            return loaded
+        if in_force is None:
+            return loaded
+        try:
+            settings = Settings.model_validate(in_force)
+        except ValueError as error:  # a bug, never the person's doing: keep counting
+            log.error("the settings in force do not load (%s); the file's are used", error)
+            return loaded
+        return dataclasses.replace(loaded, settings=settings)
+
+    def step(self, promise: Promise, wanted: Mapping[str, Any], now: float) -> Promise | None:
+        """One step of the core's rule, carried out: due pauses start, the state is written."""
+        outcome = rule.step(promise, wanted, now)
+        for waiting in outcome.pauses:
+            self.pauses.set(Pause(until=now + waiting.seconds, set_at=now))
+        if outcome.promise != promise:
+            self.write(outcome.promise)
+        self._note(outcome.promise)
+        return outcome.promise
+
+    def _note(self, promise: Promise | None) -> None:
+        """When the daemon should look again even if nothing changes on disk."""
+        if promise is None:
+            self._next_look = None
+        else:
+            dues = [w.due for w in promise.waiting]
+            self._next_look = min([promise.ends_at, *dues])
+        with contextlib.suppress(OSError):
+            info = self.path.stat()
+            self._stamp = (info.st_ino, info.st_mtime_ns)
+
+    def needs_look(self, now: float) -> bool:
+        """For the daemon's check: something is due, or the state changed (a command)."""
+        try:
+            info = self.path.stat()
+            stamp: tuple[int, int] | None = (info.st_ino, info.st_mtime_ns)
+        except OSError:
+            stamp = None
+        if stamp != self._stamp:
+            return True
+        return self._next_look is not None and now >= self._next_look
+
+
+def description(change: Change | None) -> tuple[str, dict[str, Any]]:
+    """Which sentence says what a waiting change is, and its values (translated by the door)."""
+    if change is None:
+        return "", {}
+    if change.part:
+        return "part", {"item": change.item, "name": change.name, "field": change.field}
+    if change.field in {"blocklist", "sites"}:
+        return "entry", {"name": change.name, "field": change.field}
+    if change.name:
+        return "item", {"item": change.name, "field": change.field}
+    return "setting", {"field": change.field, "value": change.value}
+
+
+# -- the state as JSON ------------------------------------------------------------------------
+
+
+def _to_json(promise: Promise) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "started_at": promise.started_at,
+        "ends_at": promise.ends_at,
+        "cool_off": promise.cool_off,
+        "in_force": dict(promise.in_force),
+        "passes": list(promise.passes),
+        "next_id": promise.next_id,
+        "waiting": [
+            {
+                "id": w.id,
+                "kind": w.kind,
+                "since": w.since,
+                "due": w.due,
+                "seconds": w.seconds,
+                "change": dataclasses.asdict(w.change) if w.change is not None else None,
+            }
+            for w in promise.waiting
+        ],
+    }
+
+
+def _from_json(data: Mapping[str, Any]) -> Promise:
+    if data.get("version") != 1 or not isinstance(data["in_force"], dict):
+        raise ValueError("not a promise nudger knows")
+    Settings.model_validate(data["in_force"])  # a damaged copy of the settings is damage too
+    waiting = tuple(
+        Waiting(
+            int(item["id"]),
+            item["kind"],
+            float(item["since"]),
+            float(item["due"]),
+            Change(**item["change"]) if item.get("change") else None,
+            float(item.get("seconds", 0.0)),
+        )
+        for item in data["waiting"]
+    )
+    if any(w.kind not in {"change", "pause", "end", "cool_off"} for w in waiting):
+        raise ValueError("a waiting change of an unknown kind")
+    return Promise(
+        started_at=float(data["started_at"]),
+        ends_at=float(data["ends_at"]),
+        cool_off=float(data["cool_off"]),
+        in_force=data["in_force"],
+        waiting=waiting,
+        passes=tuple(float(used) for used in data["passes"]),
+        next_id=int(data["next_id"]),
+    )
+
+
+def _toml_of(data: Mapping[str, Any]) -> str:
+    """Settings data as a settings file: "" where the data says None (a time or hours off)."""
+
+    def plain(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, Mapping):
+            return {key: plain(inner) for key, inner in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(inner) for inner in value]
+        return value
+
+    return tomlkit.dumps(plain(data))
