@@ -30,7 +30,9 @@ def load_config(args: argparse.Namespace) -> LoadedConfig:
     return loaded
 
 
-def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedConfig:
+def load_config_or_last_good(
+    t: Translator, args: argparse.Namespace, *, promise: bool = True
+) -> LoadedConfig:
     """The settings, or when the file is broken, the last ones that loaded (or the defaults),
     with one line on stderr that says what is wrong. For commands that read, never write: a
     typo must not take away a summary, a pause or the status."""
@@ -39,7 +41,8 @@ def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedC
     from nudger.settings import last_good
 
     try:
-        return in_force(load_config(args))
+        loaded = load_config(args)
+        return in_force(loaded) if promise else loaded
     except ConfigError as error:
         print(
             t._(
@@ -49,7 +52,8 @@ def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedC
             file=sys.stderr,
         )
         path = user_file(args)
-        return in_force(last_good.load_instead(path or user_config_file(), os.environ), fresh=False)
+        instead = last_good.load_instead(path or user_config_file(), os.environ)
+        return in_force(instead, fresh=False) if promise else instead
 
 
 def in_force(loaded: LoadedConfig, *, fresh: bool = True) -> LoadedConfig:

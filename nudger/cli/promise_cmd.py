@@ -126,17 +126,12 @@ def _status(t: Translator, args: argparse.Namespace) -> int:
     loaded = load_config_or_last_good(t, args)  # steps the promise: what is due applies
     tz = _zone(loaded.settings)
     keeper, now = keeper_for(args), time.time()
-    promise, repaired = keeper.current(now)
+    promise, _repaired = keeper.current(now)
     if promise is None:
         print(t._("No promise is running. `nudger promise 7d` makes one, whenever you want it."))
         return 0
-    if repaired:
-        print(
-            t._(
-                "The promise's saved state was damaged, so it is read as a wish to end it; "
-                "that waits the cool-off like any other."
-            )
-        )
+    if promise.from_damage:
+        print(damage_said(t))
     print(
         t._("Your promise runs until {until}; changes that do less wait {cool_off}.").format(
             until=_when(t, promise.ends_at, now, tz), cool_off=duration(t, promise.cool_off)
@@ -153,6 +148,13 @@ def _status(t: Translator, args: argparse.Namespace) -> int:
             )
     _say_pass(t, promise, now, tz)
     return 0
+
+
+def damage_said(t: Translator) -> str:
+    return t._(
+        "The promise's saved state was damaged, so it is read as a wish to end it; "
+        "that waits the cool-off like any other change."
+    )
 
 
 def _say_pass(t: Translator, promise: Promise, now: float, tz: dt.tzinfo) -> None:

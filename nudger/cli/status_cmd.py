@@ -54,7 +54,9 @@ def run(t: Translator, args: argparse.Namespace) -> int:
     from nudger.shell.instance import is_locked, read_status
     from nudger.shell.pause import PauseFile, until_text
 
-    settings = load_config_or_last_good(t, args).settings
+    # Only the time zone and the day's start are read (a promise never holds those back), so a
+    # promise's state is not waited for here.
+    settings = load_config_or_last_good(t, args, promise=False).settings
     data_dir = paths.data_dir()
     tz = timezone_of(settings)
     now = time.time()
@@ -75,7 +77,7 @@ def run(t: Translator, args: argparse.Namespace) -> int:
 
 def _print_promise(t: Translator, args: argparse.Namespace, tz: dt.tzinfo, now: float) -> None:
     """One line while a promise runs; never waits for it (a state it cannot read is said)."""
-    from nudger.cli.promise_cmd import keeper_for
+    from nudger.cli.promise_cmd import damage_said, keeper_for
     from nudger.shell.pause import until_text
 
     try:
@@ -92,6 +94,8 @@ def _print_promise(t: Translator, args: argparse.Namespace, tz: dt.tzinfo, now: 
             waiting,
         ).format(until=until_text(t, promise.ends_at, now, tz), count=waiting)
     )
+    if promise.from_damage:
+        print(damage_said(t))
 
 
 def _print_daemon(

@@ -318,6 +318,8 @@ class Promise:
     waiting: tuple[Waiting, ...] = ()
     passes: tuple[float, ...] = ()  # when each pass was used
     next_id: int = 1
+    # Made again from a damaged state, as a request to end (said by `status`).
+    from_damage: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,14 +98,14 @@ class Keeper:
         in_force = last_good.load_instead(self.user_file, {}).settings
         cool_off = float(rule.LONGEST_COOL_OFF)
         made = rule.begin(settings_data(in_force), now, cool_off + 1, cool_off)
-        return rule.ask(made, "end", now)
+        return dataclasses.replace(rule.ask(made, "end", now), from_damage=True)
 
     def current(self, now: float) -> tuple[Promise | None, bool]:
         """The promise as it stands (not stepped), and whether its state had to be repaired."""
         try:
             return self.read(), False
         except Damaged as error:
-            log.warning("the promise's state is damaged (%s); it ends after its cool-off", error)
+            log.info("the promise's state is damaged (%s); it ends after its cool-off", error)
             promise = self.repaired(now)
             self.write(promise)
             return promise, True
@@ -130,7 +130,7 @@ class Keeper:
                     promise = self.step(promise, settings_data(loaded.settings), now)
                 in_force = promise.in_force if promise is not None else None
         except (Locked, OSError) as error:
-            log.warning("cannot read the promise now (%s); the settings as they are stay", error)
+            log.info("cannot read the promise now (%s); the settings as they are stay", error)
             return loaded
         if in_force is None:
             return loaded
@@ -199,6 +199,7 @@ def _to_json(promise: Promise) -> dict[str, Any]:
         "in_force": dict(promise.in_force),
         "passes": list(promise.passes),
         "next_id": promise.next_id,
+        "from_damage": promise.from_damage,
         "waiting": [
             {
                 "id": w.id,
@@ -238,6 +239,7 @@ def _from_json(data: Mapping[str, Any]) -> Promise:
         waiting=waiting,
         passes=tuple(float(used) for used in data["passes"]),
         next_id=int(data["next_id"]),
+        from_damage=bool(data.get("from_damage", False)),
     )
 
 

@@ -1,0 +1,99 @@
+"""A promise never stands in the way of help: `help-now`, `status` and `resume` answer at once
+during a promise, with a broken settings file, and while another command holds the promise.
+A damaged promise state is a request to end it, which waits its cool-off."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from nudger.core import promise as rule
+from nudger.oslock import FileLock
+from nudger.settings import loader
+from nudger.shell.pause import PauseFile
+from nudger.shell.promise import Keeper, state_path
+from tests.nudger_process import headless_env, run_cli
+
+ALEX = '[[blocklist]]\nname = "Alex"\nmatch = ["Alex Doe"]\n'
+
+
+def test_help_now_status_and_resume_at_once_during_a_promise_with_a_broken_file(
+    tmp_path: Path,
+) -> None:
+    env = headless_env(tmp_path)
+    config = Path(env["NUDGER_CONFIG"])
+    config.write_text(ALEX, encoding="utf-8")
+    assert run_cli(env, "promise", "3d", "--cool-off", "2h").returncode == 0
+    assert run_cli(env, "block", "remove", "Alex").returncode == 0
+    PauseFile(Path(env["NUDGER_DATA_DIR"])).path.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[[[ this is not TOML\n", encoding="utf-8")
+    # Another command holds the promise's state the whole time.
+    lock = FileLock(state_path(config).with_name(f"{state_path(config).name}.lock"))
+    lock.acquire()
+    try:
+        for command, code, said in (
+            (("help-now",), 0, ""),
+            (("status",), 3, "Your promise runs until"),
+            (("resume",), 0, "Nudges were not paused."),
+        ):
+            began = time.monotonic()
+            result = run_cli(env, *command, timeout=30)
+            took = time.monotonic() - began
+            assert result.returncode == code, result.stderr
+            assert said in result.stdout
+            assert result.stdout.strip(), "something useful is said"
+            # "At once": no wait for the promise (its lock is held) beyond starting Python.
+            assert took < 1.5 + startup(env), f"{command} took {took:.1f} s"
+    finally:
+        lock.release()
+    # With the file broken, the settings in force are still the promise's: Alex stays.
+    assert "Alex" in run_cli(env, "block", "list").stdout
+
+
+def startup(env: dict[str, str]) -> float:
+    """How long a command that does almost nothing takes here (the machine is shared)."""
+    began = time.monotonic()
+    run_cli(env, "--version")
+    return time.monotonic() - began
+
+
+def test_a_damaged_promise_state_ends_the_promise_only_after_its_cool_off(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(ALEX, encoding="utf-8")
+    with_alex = loader.load(config)
+    keeper = Keeper(config, tmp_path / "data")
+    start = 1_000_000.0
+    keeper.write(rule.begin(with_alex.settings.model_dump(mode="json"), start, 7 * 86400, 3600))
+    config.write_text("", encoding="utf-8")  # Alex removed by hand ...
+    without_alex = loader.load(config)
+    state_path(config).write_text("{ damaged", encoding="utf-8")  # ... and the state damaged
+
+    def names(now: float) -> list[str]:
+        return [entry.name for entry in keeper.keep(without_alex, now).settings.blocklist]
+
+    assert names(start + 10) == ["Alex"], "damage gains nothing: Alex stays in force"
+    promise = keeper.read()
+    assert promise is not None
+    (end,) = [w for w in promise.waiting if w.kind == "end"]
+    assert end.due == start + 10 + rule.LONGEST_COOL_OFF
+    assert names(end.due - 1) == ["Alex"]
+    assert keeper.read() is not None
+    assert names(end.due) == [], "after the cool-off the promise is over and the file applies"
+    assert not state_path(config).exists()
+
+
+def test_promise_status_says_kindly_that_a_damaged_state_is_read_as_ending(
+    tmp_path: Path,
+) -> None:
+    env = headless_env(tmp_path)
+    config = Path(env["NUDGER_CONFIG"])
+    config.write_text(ALEX, encoding="utf-8")
+    assert run_cli(env, "promise", "3d").returncode == 0
+    state_path(config).write_bytes(b"\x00\x01 not json")
+    result = run_cli(env, "promise", "status")
+    assert result.returncode == 0, result.stderr
+    assert "damaged" in result.stdout and "ending the promise" in result.stdout
+    assert "Alex" in run_cli(env, "block", "list").stdout
+    assert "damaged" in run_cli(env, "status").stdout
