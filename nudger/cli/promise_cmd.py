@@ -15,7 +15,7 @@ from nudger.errors import UsageError
 if TYPE_CHECKING:
     import datetime as dt
 
-    from nudger.core.promise import Promise, Waiting
+    from nudger.core.promise import Kind, Promise, Waiting
     from nudger.shell.promise import Keeper
 
 ACTIONS = ("status", "withdraw", "pass", "end")
@@ -237,6 +237,15 @@ def _end(t: Translator, args: argparse.Namespace) -> int:
 
 def ask_pause(t: Translator, args: argparse.Namespace, seconds: float) -> bool:
     """`nudger pause` during a promise: the pause waits. False when there is no promise."""
+    if not ask_to_wait(t, args, "pause", seconds):
+        return False
+    print(t._("If now is hard, `nudger help-now` lists people you can talk to."))
+    return True
+
+
+def ask_to_wait(t: Translator, args: argparse.Namespace, kind: Kind, seconds: float = 0.0) -> bool:
+    """A command that loosens, during a promise: recorded to wait its cool-off, then carried out
+    by itself. False when there is no promise (the command then does it now)."""
     from nudger.core import promise as rule
 
     keeper, now = keeper_for(args), time.time()
@@ -246,11 +255,10 @@ def ask_pause(t: Translator, args: argparse.Namespace, seconds: float) -> bool:
         promise, _repaired = keeper.current(now)
         if promise is None:
             return False
-        promise = rule.ask(promise, "pause", now, seconds)
+        promise = rule.ask(promise, kind, now, seconds)
         keeper.write(promise)
     tz = _zone(load_config_or_last_good(t, args).settings)
     _said_waits(t, promise.waiting[-1], now, tz)
-    print(t._("If now is hard, `nudger help-now` lists people you can talk to."))
     return True
 
 
@@ -288,6 +296,8 @@ def what_waits(t: Translator, waiting: Waiting) -> str:
             "pause": t._("a pause of {duration}"),
             "end": t._("ending the promise"),
             "cool_off": t._("a cool-off of {duration}"),
+            "autostart_off": t._("no longer starting nudger at login"),
+            "browser_off": t._("removing nudger's browser host"),
         }[waiting.kind]
         return said.format(duration=duration(t, waiting.seconds))
     kind, values = description(waiting.change)

@@ -290,7 +290,10 @@ def _held_rules(
 
 # -- the promise over time --------------------------------------------------------------------
 
-Kind = Literal["change", "pause", "end", "cool_off"]
+Kind = Literal["change", "pause", "end", "cool_off", "autostart_off", "browser_off"]
+# What the shell carries out when it is due: a pause, `autostart disable`, `browser uninstall`.
+CARRIED_OUT = frozenset({"pause", "autostart_off", "browser_off"})
+KINDS = frozenset({"change", "end", "cool_off"}) | CARRIED_OUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,11 +328,11 @@ class Promise:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What a step decided: the promise (None once it is over), the settings in force, and the
-    waiting pauses that are due now (the shell starts them)."""
+    waiting commands that are due now (the shell carries them out: see CARRIED_OUT)."""
 
     promise: Promise | None
     in_force: Mapping[str, Any]
-    pauses: tuple[Waiting, ...] = ()
+    carry_out: tuple[Waiting, ...] = ()
 
 
 def begin(
@@ -339,7 +342,8 @@ def begin(
 
 
 def ask(promise: Promise, kind: Kind, now: float, seconds: float = 0.0) -> Promise:
-    """A command's loosening (a pause, a shorter cool-off, the end), recorded to wait."""
+    """A command's loosening (a pause, a shorter cool-off, the end, `autostart disable`,
+    `browser uninstall`), recorded to wait."""
     waiting = Waiting(promise.next_id, kind, now, now + promise.cool_off, seconds=seconds)
     return replace(promise, waiting=(*promise.waiting, waiting), next_id=promise.next_id + 1)
 
@@ -350,15 +354,13 @@ def step(promise: Promise, wanted: Settings, now: float) -> Outcome:
     A loosening seen for the first time waits from now; one seen before keeps its time; one no
     longer wanted (the file was put back) is dropped. What is due applies."""
     if now >= promise.ends_at or any(w.kind == "end" and w.due <= now for w in promise.waiting):
-        pauses = tuple(w for w in promise.waiting if w.kind == "pause")
-        return Outcome(None, wanted, pauses)
+        # Over: what was asked for and still waits is carried out now.
+        return Outcome(None, wanted, tuple(w for w in promise.waiting if w.kind in CARRIED_OUT))
     cool_off = promise.cool_off
     for shorter in (w for w in promise.waiting if w.kind == "cool_off" and w.due <= now):
         cool_off = shorter.seconds
-    pauses = tuple(w for w in promise.waiting if w.kind == "pause" and w.due <= now)
-    asked = tuple(
-        w for w in promise.waiting if w.kind != "change" and w.due > now and w not in pauses
-    )
+    carry_out = tuple(w for w in promise.waiting if w.kind in CARRIED_OUT and w.due <= now)
+    asked = tuple(w for w in promise.waiting if w.kind != "change" and w.due > now)
     earlier = {w.key: w for w in promise.waiting if w.change is not None}
     next_id = promise.next_id
     waiting: list[Waiting] = []
@@ -374,7 +376,7 @@ def step(promise: Promise, wanted: Settings, now: float) -> Outcome:
     kept = replace(
         promise, cool_off=cool_off, in_force=in_force, waiting=(*asked, *still), next_id=next_id
     )
-    return Outcome(kept, in_force, pauses)
+    return Outcome(kept, in_force, carry_out)
 
 
 def pass_allowed(promise: Promise, now: float) -> float | None:

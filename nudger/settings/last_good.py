@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from nudger.errors import ConfigError
-from nudger.paths import read_regular_file, write_private_atomic
+from nudger.paths import data_dir, read_regular_file, write_private_atomic
 from nudger.settings import loader as settings_module
 
 
@@ -34,10 +34,20 @@ def promise_path(user_file: Path) -> Path:
     return user_file.with_name(f".{user_file.name}.promise")
 
 
+# A second note that a promise runs, in the data folder (shell/promise.py).
+PROMISE_MARKER = "promise-made.json"
+
+
+def promise_runs(user_file: Path) -> bool:
+    return any(
+        os.path.lexists(path) for path in (promise_path(user_file), data_dir() / PROMISE_MARKER)
+    )
+
+
 def remember(loaded: settings_module.LoadedConfig) -> None:
     """Keep the user's file as it was just read and found good (only when it changed)."""
     path = copy_path(loaded.user_file)
-    if os.path.lexists(promise_path(loaded.user_file)):
+    if promise_runs(loaded.user_file):
         return
     text = loaded.user_text or b""
     if not path.parent.is_dir() or (not text and not path.exists()):

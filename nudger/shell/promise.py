@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -53,14 +54,19 @@ class Keeper:
     def __init__(self, user_file: Path, data_dir: Path) -> None:
         self.user_file = user_file
         self.path = state_path(user_file)
+        self.data_dir = data_dir
         self.pauses = PauseFile(data_dir)
+        # A second note that a promise runs, and until when, in the data folder: a state file
+        # that is simply deleted is then missed, and read as damaged.
+        self.marker = data_dir / last_good.PROMISE_MARKER
         self._next_look: float | None = None
         self._stamp: tuple[int, int] | None = None
 
     # -- reading and writing ------------------------------------------------------------------
 
     def exists(self) -> bool:
-        return self.path.exists() or self.path.is_symlink()
+        """A promise's state is there, or should be (see `marker`)."""
+        return any(path.exists() or path.is_symlink() for path in (self.path, self.marker))
 
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
@@ -75,17 +81,34 @@ class Keeper:
         """The promise, None without one; Damaged when the file cannot be read as one."""
         if not self.exists():
             return None
+        if not (self.path.exists() or self.path.is_symlink()):
+            self._missing()
+            return None
         try:
             return _from_json(json.loads(read_regular_file(self.path, limit=1 << 22)))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise Damaged(str(error)) from None
 
+    def _missing(self) -> None:
+        """Only the marker is left: damage, unless the promise it notes is over anyway."""
+        try:
+            ends_at = float(json.loads(read_regular_file(self.marker, limit=4096))["ends_at"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise Damaged(f"the state is missing ({error})") from None
+        if ends_at > time.time():
+            raise Damaged("the state is missing")
+        with contextlib.suppress(OSError):
+            self.marker.unlink()
+
     def write(self, promise: Promise | None) -> None:
         if promise is None:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
+            for path in (self.path, self.marker):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
             return
         write_private_atomic(self.path, json.dumps(_to_json(promise), indent=1))
+        with contextlib.suppress(OSError):
+            write_private_atomic(self.marker, json.dumps({"ends_at": promise.ends_at}))
         # The settings in force, where a damaged state finds them again.
         with contextlib.suppress(OSError):
             write_private_atomic(
@@ -142,14 +165,33 @@ class Keeper:
         return dataclasses.replace(loaded, settings=settings)
 
     def step(self, promise: Promise, wanted: Mapping[str, Any], now: float) -> Promise | None:
-        """One step of the core's rule, carried out: due pauses start, the state is written."""
+        """One step of the core's rule, carried out: what is due is done, the state written."""
         outcome = rule.step(promise, wanted, now)
-        for waiting in outcome.pauses:
-            self.pauses.set(Pause(until=now + waiting.seconds, set_at=now))
+        for waiting in outcome.carry_out:
+            self._carry_out(waiting, now)
         if outcome.promise != promise:
             self.write(outcome.promise)
         self._note(outcome.promise)
         return outcome.promise
+
+    def _carry_out(self, waiting: Waiting, now: float) -> None:
+        """A command that waited, done now as the command itself does it."""
+        try:
+            if waiting.kind == "pause":
+                self.pauses.set(Pause(until=now + waiting.seconds, set_at=now))
+            elif waiting.kind == "autostart_off":
+                from nudger.autostart import methods_for  # noqa: PLC0415 - rarely needed
+
+                for method in methods_for():
+                    method.disable()
+            elif waiting.kind == "browser_off":
+                from nudger.browser.install import Installer  # noqa: PLC0415 - rarely needed
+
+                Installer(Path.home(), self.data_dir / "browser").uninstall()
+        except OSError as error:
+            log.warning("could not carry out the waiting %s: %s", waiting.kind, error)
+        else:
+            log.info("the waiting %s (number %d) is carried out", waiting.kind, waiting.id)
 
     def _note(self, promise: Promise | None) -> None:
         """When the daemon should look again even if nothing changes on disk."""
@@ -229,7 +271,7 @@ def _from_json(data: Mapping[str, Any]) -> Promise:
         )
         for item in data["waiting"]
     )
-    if any(w.kind not in {"change", "pause", "end", "cool_off"} for w in waiting):
+    if any(w.kind not in rule.KINDS for w in waiting):
         raise ValueError("a waiting change of an unknown kind")
     return Promise(
         started_at=float(data["started_at"]),

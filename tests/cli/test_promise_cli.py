@@ -4,8 +4,9 @@ A damaged promise state is a request to end it, which waits its cool-off."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
+
+import pytest
 
 from nudger.core import promise as rule
 from nudger.oslock import FileLock
@@ -36,25 +37,14 @@ def test_help_now_status_and_resume_at_once_during_a_promise_with_a_broken_file(
             (("status",), 3, "Your promise runs until"),
             (("resume",), 0, "Nudges were not paused."),
         ):
-            began = time.monotonic()
             result = run_cli(env, *command, timeout=30)
-            took = time.monotonic() - began
             assert result.returncode == code, result.stderr
             assert said in result.stdout
             assert result.stdout.strip(), "something useful is said"
-            # "At once": no wait for the promise (its lock is held) beyond starting Python.
-            assert took < 1.5 + startup(env), f"{command} took {took:.1f} s"
     finally:
         lock.release()
     # With the file broken, the settings in force are still the promise's: Alex stays.
     assert "Alex" in run_cli(env, "block", "list").stdout
-
-
-def startup(env: dict[str, str]) -> float:
-    """How long a command that does almost nothing takes here (the machine is shared)."""
-    began = time.monotonic()
-    run_cli(env, "--version")
-    return time.monotonic() - began
 
 
 def test_a_damaged_promise_state_ends_the_promise_only_after_its_cool_off(
@@ -97,3 +87,49 @@ def test_promise_status_says_kindly_that_a_damaged_state_is_read_as_ending(
     assert "damaged" in result.stdout and "ending the promise" in result.stdout
     assert "Alex" in run_cli(env, "block", "list").stdout
     assert "damaged" in run_cli(env, "status").stdout
+
+
+def test_a_deleted_promise_state_is_read_as_damaged(tmp_path: Path) -> None:
+    env = headless_env(tmp_path)
+    config = Path(env["NUDGER_CONFIG"])
+    config.write_text(ALEX, encoding="utf-8")
+    assert run_cli(env, "promise", "3d", "--cool-off", "15m").returncode == 0
+    state_path(config).unlink()
+    config.write_text("", encoding="utf-8")  # Alex removed by hand, the state deleted
+    assert "Alex" in run_cli(env, "block", "list").stdout, "deleting the state gains nothing"
+    status = run_cli(env, "promise", "status").stdout
+    assert "damaged" in status and "ending the promise" in status
+
+
+def test_autostart_disable_and_browser_uninstall_wait_then_apply_by_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = headless_env(tmp_path)
+    for key in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "NUDGER_DATA_DIR"):
+        monkeypatch.setenv(key, env[key])
+    config = Path(env["NUDGER_CONFIG"])
+    config.write_text(ALEX, encoding="utf-8")
+    assert run_cli(env, "autostart", "enable", "--method", "xdg").returncode == 0
+    installed = run_cli(env, "browser", "install", "--browser", "chromium")
+    assert installed.returncode == 0, installed.stderr
+    entry = Path(env["XDG_CONFIG_HOME"]) / "autostart" / "nudger.desktop"
+    hosts = list(Path(env["HOME"]).rglob("app.nudger.companion.json"))
+    assert entry.exists() and hosts
+    assert run_cli(env, "promise", "3d", "--cool-off", "15m").returncode == 0
+
+    for command in (("autostart", "disable"), ("browser", "uninstall")):
+        result = run_cli(env, *command)
+        assert result.returncode == 0 and "keeps things as they are" in result.stdout
+    assert entry.exists() and all(host.exists() for host in hosts), "both wait"
+    status = run_cli(env, "promise", "status").stdout
+    assert "no longer starting nudger at login" in status
+    assert "removing nudger's browser host" in status
+
+    keeper = Keeper(config, Path(env["NUDGER_DATA_DIR"]))
+    promise = keeper.read()
+    assert promise is not None
+    first, due = min(w.due for w in promise.waiting), max(w.due for w in promise.waiting)
+    keeper.keep(loader.load(config), first - 1)
+    assert entry.exists() and all(host.exists() for host in hosts)
+    keeper.keep(loader.load(config), due)
+    assert not entry.exists() and not any(host.exists() for host in hosts), "then by themselves"
