@@ -18,8 +18,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from nudger.core import promise as rule
 from nudger.core.promise import Change, Promise, Waiting
 from nudger.oslock import FileLock, Locked
@@ -287,6 +285,8 @@ def _from_json(data: Mapping[str, Any]) -> Promise:
 
 def _toml_of(data: Mapping[str, Any]) -> str:
     """Settings data as a settings file: "" where the data says None (a time or hours off)."""
+    # Imported here: the daemon keeps tomlkit out of memory until a promise is written.
+    import tomlkit  # noqa: PLC0415
 
     def plain(value: Any) -> Any:
         if value is None:
