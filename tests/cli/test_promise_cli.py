@@ -133,3 +133,12 @@ def test_autostart_disable_and_browser_uninstall_wait_then_apply_by_themselves(
     assert entry.exists() and all(host.exists() for host in hosts)
     keeper.keep(loader.load(config), due)
     assert not entry.exists() and not any(host.exists() for host in hosts), "then by themselves"
+
+
+def test_doctor_says_a_damaged_promise_state(tmp_path: Path) -> None:
+    env = headless_env(tmp_path)
+    Path(env["NUDGER_CONFIG"]).write_text(ALEX, encoding="utf-8")
+    assert run_cli(env, "promise", "3d").returncode == 0
+    assert "damaged" not in run_cli(env, "doctor").stdout
+    state_path(Path(env["NUDGER_CONFIG"])).write_text("[]", encoding="utf-8")
+    assert "damaged" in run_cli(env, "doctor").stdout
