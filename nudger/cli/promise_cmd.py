@@ -317,6 +317,28 @@ def what_waits(t: Translator, waiting: Waiting) -> str:
     return said.format(**values)
 
 
+def print_promise_line(t: Translator, args: argparse.Namespace, tz: dt.tzinfo, now: float) -> None:
+    """For `status` and `summary`: one line while a promise runs. Never waits for its lock."""
+    from nudger.shell.pause import until_text
+
+    try:
+        promise, _repaired = keeper_for(args).current(now)
+    except OSError:
+        return
+    if promise is None:
+        return
+    waiting = len(promise.waiting)
+    print(
+        t.ngettext(
+            "Your promise runs until {until}; {count} change waits (`nudger promise status`).",
+            "Your promise runs until {until}; {count} changes wait (`nudger promise status`).",
+            waiting,
+        ).format(until=until_text(t, promise.ends_at, now, tz), count=waiting)
+    )
+    if promise.from_damage:
+        print(damage_said(t))
+
+
 def _promise_or_say(t: Translator, keeper: Keeper, now: float) -> Promise:
     promise, _repaired = keeper.current(now)
     if promise is None:

@@ -71,31 +71,10 @@ def run(t: Translator, args: argparse.Namespace) -> int:
             else t._("Nudges are paused until {until}.")
         )
         print(resting.format(until=until_text(t, pause.until, now, tz)))
-    _print_promise(t, args, tz, now)
+    from nudger.cli.promise_cmd import print_promise_line
+
+    print_promise_line(t, args, tz, now)
     return 0 if running else NOT_RUNNING
-
-
-def _print_promise(t: Translator, args: argparse.Namespace, tz: dt.tzinfo, now: float) -> None:
-    """One line while a promise runs; never waits for it (a state it cannot read is said)."""
-    from nudger.cli.promise_cmd import damage_said, keeper_for
-    from nudger.shell.pause import until_text
-
-    try:
-        promise, _repaired = keeper_for(args).current(now)
-    except OSError:
-        return
-    if promise is None:
-        return
-    waiting = len(promise.waiting)
-    print(
-        t.ngettext(
-            "Your promise runs until {until}; {count} change waits (`nudger promise status`).",
-            "Your promise runs until {until}; {count} changes wait (`nudger promise status`).",
-            waiting,
-        ).format(until=until_text(t, promise.ends_at, now, tz), count=waiting)
-    )
-    if promise.from_damage:
-        print(damage_said(t))
 
 
 def _print_daemon(

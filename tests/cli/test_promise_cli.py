@@ -18,7 +18,7 @@ from tests.nudger_process import headless_env, run_cli
 ALEX = '[[blocklist]]\nname = "Alex"\nmatch = ["Alex Doe"]\n'
 
 
-def test_help_now_status_and_resume_at_once_during_a_promise_with_a_broken_file(
+def test_help_now_status_summary_and_resume_at_once_during_a_promise_with_a_broken_file(
     tmp_path: Path,
 ) -> None:
     env = headless_env(tmp_path)
@@ -36,6 +36,7 @@ def test_help_now_status_and_resume_at_once_during_a_promise_with_a_broken_file(
             (("help-now",), 0, ""),
             (("status",), 3, "Your promise runs until"),
             (("resume",), 0, "Nudges were not paused."),
+            (("summary",), 0, "Your promise runs until"),
         ):
             result = run_cli(env, *command, timeout=30)
             assert result.returncode == code, result.stderr
