@@ -20,6 +20,8 @@ from typing import Any
 
 from nudger.core import promise as rule
 from nudger.core.promise import Change, Promise, Waiting
+from nudger.core.translate import N_, Said
+from nudger.errors import NudgerError
 from nudger.oslock import FileLock, Locked
 from nudger.paths import read_regular_file, write_private_atomic
 from nudger.settings import last_good
@@ -36,6 +38,10 @@ LOCK_SECONDS = 2.0
 
 def state_path(user_file: Path) -> Path:
     return last_good.promise_path(user_file)
+
+
+class Busy(NudgerError):
+    """Another nudger command has the promise's state in hand."""
 
 
 class Damaged(ValueError):
@@ -69,7 +75,12 @@ class Keeper:
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
         lock = FileLock(self.path.with_name(f"{self.path.name}.lock"))
-        lock.acquire(timeout=LOCK_SECONDS)
+        try:
+            lock.acquire(timeout=LOCK_SECONDS)
+        except Locked:
+            raise Busy(
+                Said(N_("another nudger command is busy with your promise; try again in a moment"))
+            ) from None
         try:
             yield
         finally:
@@ -150,7 +161,7 @@ class Keeper:
                 if fresh:
                     promise = self.step(promise, settings_data(loaded.settings), now)
                 in_force = promise.in_force if promise is not None else None
-        except (Locked, OSError) as error:
+        except (Busy, OSError) as error:
             log.info("cannot read the promise now (%s); the settings as they are stay", error)
             return loaded
         if in_force is None:
