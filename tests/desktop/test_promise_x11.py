@@ -83,6 +83,13 @@ def test_during_a_promise_loosening_waits_tightening_applies_and_a_pass_applies_
     removal_id = waiting_line(status, 'removing "Alex" from the blocklist').group(1)
     waiting_line(status, "a pause of")
 
+    # A daemon started later keeps the settings in force too.
+    assert daemon.stop() == 0
+    daemon.start().wait_watching()
+    started = [line for line in daemon.log().splitlines() if "watching for" in line]
+    assert "1 blocklist entry" in started[-1], "from its first look, not after a reload"
+    still_counted_and_nudged(desktop, daemon, "a restart")
+
     # Adding applies at once.
     added = run_cli(daemon.env, "block", "add", "Sam", "--match", "Sam Rivers")
     assert added.returncode == 0 and "keeps things" not in added.stdout, added.stderr
