@@ -178,14 +178,31 @@ def _withdraw(t: Translator, args: argparse.Namespace) -> int:
     with keeper.held():
         promise = _promise_or_say(t, keeper, now)
         waiting = _find(t, promise, args.id)
-        if waiting.kind == "change":
-            print(
-                t._("That change is in your settings file; put it back there and it stops waiting.")
+        if waiting.change is not None:
+            _put_back(t, args, waiting, promise)
+        else:
+            keeper.write(rule.withdraw(promise, waiting.id))
+    if waiting.change is not None:
+        load_config_or_last_good(t, args)  # the file has it back: it waits no more
+        print(
+            t._("Withdrawn: {what}. Your settings file has it back.").format(
+                what=what_waits(t, waiting)
             )
-            return 1
-        keeper.write(rule.withdraw(promise, waiting.id))
-    print(t._("Withdrawn: {what}.").format(what=what_waits(t, waiting)))
+        )
+    else:
+        print(t._("Withdrawn: {what}.").format(what=what_waits(t, waiting)))
     return 0
+
+
+def _put_back(t: Translator, args: argparse.Namespace, waiting: Waiting, promise: Promise) -> None:
+    """A waiting change of the settings file, undone in the file (as `block add` writes it)."""
+    from nudger.cli.block_cmd import _editing, _save
+    from nudger.settings.put_back import put_back
+
+    assert waiting.change is not None
+    with _editing(t, args) as config:
+        put_back(config, waiting.change, promise.in_force)
+        _save(t, config)
 
 
 def _pass(t: Translator, args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ A damaged promise state is a request to end it, which waits its cool-off."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,26 @@ def test_doctor_says_a_damaged_promise_state(tmp_path: Path) -> None:
     assert "damaged" not in run_cli(env, "doctor").stdout
     state_path(Path(env["NUDGER_CONFIG"])).write_text("[]", encoding="utf-8")
     assert "damaged" in run_cli(env, "doctor").stdout
+
+
+def test_withdraw_puts_a_waiting_change_back_into_the_file(tmp_path: Path) -> None:
+    env = headless_env(tmp_path)
+    config = Path(env["NUDGER_CONFIG"])
+    config.write_text("# mine\n" + ALEX + "\n[nudges]\nsession_minutes = 15\n", encoding="utf-8")
+    assert run_cli(env, "promise", "3d", "--cool-off", "1h").returncode == 0
+    assert run_cli(env, "block", "remove", "Alex").returncode == 0
+    assert run_cli(env, "sites", "disable", "Instagram").returncode == 0
+    config.write_text(config.read_text().replace("= 15", "= 90"), encoding="utf-8")
+    status = run_cli(env, "promise", "status").stdout
+    numbers = {
+        what: next(line.split()[0] for line in status.splitlines() if what in line)
+        for what in ('removing "Alex"', 'switching off "Instagram"', "nudges.session_minutes")
+    }
+    for number in numbers.values():
+        result = run_cli(env, "promise", "withdraw", number)
+        assert result.returncode == 0 and "has it back" in result.stdout, result.stderr
+    text = config.read_text()
+    assert text.startswith("# mine\n") and 'name = "Alex"' in text and "Alex Doe" in text
+    assert "session_minutes = 15" in text
+    assert tomllib.loads(text).get("catalogue", {}).get("disabled", []) == []
+    assert "Nothing is waiting." in run_cli(env, "promise", "status").stdout
