@@ -196,13 +196,17 @@ def _withdraw(t: Translator, args: argparse.Namespace) -> int:
 
 def _put_back(t: Translator, args: argparse.Namespace, waiting: Waiting, promise: Promise) -> None:
     """A waiting change of the settings file, undone in the file (as `block add` writes it)."""
-    from nudger.cli.block_cmd import _editing, _save
+    from nudger import paths
+    from nudger.settings.edits import UserConfig, edit_lock
     from nudger.settings.put_back import put_back
 
     assert waiting.change is not None
-    with _editing(t, args) as config:
+    path = user_file(args) or paths.user_config_file()
+    with edit_lock(path):
+        load_config(args)  # a broken file is said first, and nothing is changed
+        config = UserConfig(path)
         put_back(config, waiting.change, promise.in_force)
-        _save(t, config)
+        config.save()
 
 
 def _pass(t: Translator, args: argparse.Namespace) -> int:
