@@ -267,19 +267,11 @@ def ask_pause(t: Translator, args: argparse.Namespace, seconds: float) -> bool:
 def ask_to_wait(t: Translator, args: argparse.Namespace, kind: Kind, seconds: float = 0.0) -> bool:
     """A command that loosens, during a promise: recorded to wait its cool-off, then carried out
     by itself. False when there is no promise (the command then does it now)."""
-    from nudger.core import promise as rule
-
-    keeper, now = keeper_for(args), time.time()
-    if not keeper.exists():
+    now = time.time()
+    waiting = keeper_for(args).ask(kind, now, seconds)
+    if waiting is None:
         return False
-    with keeper.held():
-        promise, _repaired = keeper.current(now)
-        if promise is None:
-            return False
-        promise = rule.ask(promise, kind, now, seconds)
-        keeper.write(promise)
-    tz = _zone(load_config_or_last_good(t, args).settings)
-    _said_waits(t, promise.waiting[-1], now, tz)
+    _said_waits(t, waiting, now, _zone(load_config_or_last_good(t, args).settings))
     return True
 
 

@@ -142,6 +142,19 @@ class Keeper:
             self.write(promise)
             return promise, True
 
+    def ask(self, kind: rule.Kind, now: float, seconds: float = 0.0) -> Waiting | None:
+        """A command that loosens, recorded to wait while a promise runs (returned); None
+        without a promise (the command then does it now)."""
+        if not self.exists():
+            return None
+        with self.held():
+            promise, _repaired = self.current(now)
+            if promise is None:
+                return None
+            promise = rule.ask(promise, kind, now, seconds)
+            self.write(promise)
+        return promise.waiting[-1]
+
     # -- stepping -----------------------------------------------------------------------------
 
     def keep(self, loaded: LoadedConfig, now: float, *, fresh: bool = True) -> LoadedConfig:
