@@ -59,6 +59,10 @@ def run(t: Translator, args: argparse.Namespace) -> int:
     # Without --method, look wherever an entry may be: one made with --method must be found.
     methods = [method_for(args.method)] if args.method else methods_for()
     if args.autostart_action == "disable":
+        from nudger.cli.promise_cmd import ask_to_wait
+
+        if ask_to_wait(t, args, "autostart_off"):  # a promise runs: this waits its cool-off
+            return 0
         return _disable(t, [(m.disable(), m.status()) for m in methods])
     return _status(t, [m.name for m in methods], [e for m in methods if (e := m.status())])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import time
 from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -189,6 +190,13 @@ def _save(t: Translator, config: UserConfig) -> None:
         ) from None
 
 
+def _promise_note(t: Translator, args: argparse.Namespace, since: float) -> None:
+    """While a promise runs, what of this edit waits (the file has it; the promise holds it)."""
+    from nudger.cli.promise_cmd import say_what_waits
+
+    say_what_waits(t, args, since)
+
+
 def _warn_broad(t: Translator, values: list[str]) -> None:
     from nudger.core import patterns
 
@@ -220,6 +228,7 @@ def _add(t: Translator, args: argparse.Namespace, kind: RuleKind) -> int:
 def _remove(t: Translator, args: argparse.Namespace, kind: RuleKind) -> int:
     from nudger.settings.catalogue import builtin_sites
 
+    began = time.time()
     built_in = any(site.name.casefold() == args.name.casefold() for site in builtin_sites())
     with _editing(t, args) as config:
         if kind == "sites" and config.find("sites", args.name) is None and built_in:
@@ -237,10 +246,12 @@ def _remove(t: Translator, args: argparse.Namespace, kind: RuleKind) -> int:
             printable=printable(removed), printable2=printable(str(config.path))
         )
     )
+    _promise_note(t, args, began)
     return 0
 
 
 def _edit(t: Translator, args: argparse.Namespace) -> int:
+    began = time.time()
     with _editing(t, args) as config:
         config.edit_rule(
             "blocklist",
@@ -260,6 +271,7 @@ def _edit(t: Translator, args: argparse.Namespace) -> int:
             printable=printable(args.rename or args.name), printable2=printable(str(config.path))
         )
     )
+    _promise_note(t, args, began)
     return 0
 
 
@@ -380,6 +392,7 @@ def _list_sites(t: Translator, args: argparse.Namespace) -> int:
 def _switch_site(t: Translator, args: argparse.Namespace, enabled: bool) -> int:
     from nudger.settings.catalogue import builtin_sites
 
+    began = time.time()
     with _editing(t, args) as config:
         settings = config.validate()
         known = [s.name for s in builtin_sites()] + [s.name for s in settings.sites]
@@ -400,4 +413,5 @@ def _switch_site(t: Translator, args: argparse.Namespace, enabled: bool) -> int:
     else:
         said = t._("{name} is off.") if changed else t._("{name} is off already.")
     print(said.format(name=printable(name)))
+    _promise_note(t, args, began)
     return 0

@@ -80,6 +80,10 @@ def run(t: Translator, args: argparse.Namespace) -> int:
         return print_status(t)
     chosen = installer()
     if args.browser_action == "uninstall":
+        from nudger.cli.promise_cmd import ask_to_wait
+
+        if ask_to_wait(t, args, "browser_off"):  # a promise runs: this waits its cool-off
+            return 0
         removed = chosen.uninstall()
         for location in removed:
             print(t._("Removed {location}").format(location=location))

@@ -30,7 +30,9 @@ def load_config(args: argparse.Namespace) -> LoadedConfig:
     return loaded
 
 
-def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedConfig:
+def load_config_or_last_good(
+    t: Translator, args: argparse.Namespace, *, promise: bool = True
+) -> LoadedConfig:
     """The settings, or when the file is broken, the last ones that loaded (or the defaults),
     with one line on stderr that says what is wrong. For commands that read, never write: a
     typo must not take away a summary, a pause or the status."""
@@ -39,7 +41,8 @@ def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedC
     from nudger.settings import last_good
 
     try:
-        return load_config(args)
+        loaded = load_config(args)
+        return in_force(loaded) if promise else loaded
     except ConfigError as error:
         print(
             t._(
@@ -49,4 +52,16 @@ def load_config_or_last_good(t: Translator, args: argparse.Namespace) -> LoadedC
             file=sys.stderr,
         )
         path = user_file(args)
-        return last_good.load_instead(path or user_config_file(), os.environ)
+        instead = last_good.load_instead(path or user_config_file(), os.environ)
+        return in_force(instead, fresh=False) if promise else instead
+
+
+def in_force(loaded: LoadedConfig, *, fresh: bool = True) -> LoadedConfig:
+    """The settings in force: while a promise runs, a loosening of the file waits (see
+    shell/promise.py). Never waits itself: a state it cannot read now leaves `loaded` as it is."""
+    import time
+
+    from nudger import paths
+    from nudger.shell.promise import Keeper
+
+    return Keeper(loaded.user_file, paths.data_dir()).keep(loaded, time.time(), fresh=fresh)

@@ -38,10 +38,23 @@ def run(t: Translator, args: argparse.Namespace) -> int:
         notifications_ok = _send_test_notification(t) and notifications_ok
     _check_status_icon(t)
     browsers_ok = _check_browsers(t)
+    _check_promise(t, args)
     if not windows_ok and browsers_ok:
         print(t._("The browser companion is connected: nudger sees your pages through it, even"))
         print(t._("where it cannot read the window in front."))
     return 0 if (windows_ok or browsers_ok) and notifications_ok else 1
+
+
+def _check_promise(t: Translator, args: argparse.Namespace) -> None:
+    """A promise's state that was damaged (and is now a request to end) is said here too."""
+    from nudger.cli.promise_cmd import damage_said, keeper_for
+
+    try:
+        promise, _repaired = keeper_for(args).current(time.time())
+    except OSError:
+        return
+    if promise is not None and promise.from_damage:
+        print(damage_said(t))
 
 
 def _check_browsers(t: Translator) -> bool:

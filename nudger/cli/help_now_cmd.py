@@ -37,7 +37,8 @@ def run(t: Translator, args: argparse.Namespace) -> int:
 
     # Like pause: a typo in the settings must never stand between someone and this list.
     try:
-        settings = load_config_or_last_good(t, args).settings
+        # Nor a promise: only the support line is read, which a promise never holds back.
+        settings = load_config_or_last_good(t, args, promise=False).settings
         own_line, configured = settings.support.line, settings.support.country
     except Exception:  # noqa: BLE001 - whatever went wrong, the list still prints
         own_line, configured = "", ""

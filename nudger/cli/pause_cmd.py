@@ -59,6 +59,10 @@ def run_pause(t: Translator, args: argparse.Namespace) -> int:
             until = now + parse_duration(t, args.duration or "1h").total_seconds()
         except ValueError as error:
             raise UsageError(str(error)) from None
+    from nudger.cli.promise_cmd import ask_pause
+
+    if ask_pause(t, args, until - now):  # a promise runs: the pause waits its cool-off
+        return 0
     PauseFile(paths.data_dir()).set(Pause(until=until, set_at=now))
     shown = until_text(t, until, now, timezone_of(settings))
     print(

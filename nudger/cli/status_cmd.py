@@ -54,7 +54,9 @@ def run(t: Translator, args: argparse.Namespace) -> int:
     from nudger.shell.instance import is_locked, read_status
     from nudger.shell.pause import PauseFile, until_text
 
-    settings = load_config_or_last_good(t, args).settings
+    # Only the time zone and the day's start are read (a promise never holds those back), so a
+    # promise's state is not waited for here.
+    settings = load_config_or_last_good(t, args, promise=False).settings
     data_dir = paths.data_dir()
     tz = timezone_of(settings)
     now = time.time()
@@ -69,6 +71,9 @@ def run(t: Translator, args: argparse.Namespace) -> int:
             else t._("Nudges are paused until {until}.")
         )
         print(resting.format(until=until_text(t, pause.until, now, tz)))
+    from nudger.cli.promise_cmd import print_promise_line
+
+    print_promise_line(t, args, tz, now)
     return 0 if running else NOT_RUNNING
 
 

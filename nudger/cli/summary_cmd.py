@@ -91,7 +91,8 @@ def _open(t: Translator, args: argparse.Namespace) -> tuple[Reporting, Store]:
     from nudger.shell.reporting import Reporting
     from nudger.store import Store
 
-    settings = load_config_or_last_good(t, args).settings
+    # A summary never waits for a promise: it reads, and the days and names are never held back.
+    settings = load_config_or_last_good(t, args, promise=False).settings
     store = Store.open_for_reading(paths.database_file())
     return Reporting.open(settings, store, t), store
 
@@ -137,6 +138,10 @@ def run_summary(t: Translator, args: argparse.Namespace) -> int:
     print(output, end="" if output.endswith("\n") else "\n")
     if args.html and not args.json:
         print(t._("Report written to {html}").format(html=args.html))
+    if not args.json:
+        from nudger.cli.promise_cmd import print_promise_line
+
+        print_promise_line(t, args, reporting.tz, time.time())
     return 0
 
 

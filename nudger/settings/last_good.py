@@ -13,13 +13,14 @@ deletes their settings folder to be rid of a name should be rid of every copy wi
 from __future__ import annotations
 
 import contextlib
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from nudger.errors import ConfigError
-from nudger.paths import read_regular_file, write_private_atomic
+from nudger.paths import data_dir, read_regular_file, write_private_atomic
 from nudger.settings import loader as settings_module
 
 
@@ -27,9 +28,27 @@ def copy_path(user_file: Path) -> Path:
     return user_file.with_name(f".{user_file.name}.last-good")
 
 
+def promise_path(user_file: Path) -> Path:
+    """A promise's state (shell/promise.py). While there is one, the copy holds the settings in
+    force, which the promise writes, never the file as it was last read."""
+    return user_file.with_name(f".{user_file.name}.promise")
+
+
+# A second note that a promise runs, in the data folder (shell/promise.py).
+PROMISE_MARKER = "promise-made.json"
+
+
+def promise_runs(user_file: Path) -> bool:
+    return any(
+        os.path.lexists(path) for path in (promise_path(user_file), data_dir() / PROMISE_MARKER)
+    )
+
+
 def remember(loaded: settings_module.LoadedConfig) -> None:
     """Keep the user's file as it was just read and found good (only when it changed)."""
     path = copy_path(loaded.user_file)
+    if promise_runs(loaded.user_file):
+        return
     text = loaded.user_text or b""
     if not path.parent.is_dir() or (not text and not path.exists()):
         return  # no settings folder, or nothing of the user's to keep

@@ -41,6 +41,7 @@ from nudger.shell.guard import Guard
 from nudger.shell.history import FIRST_RUN_KEY
 from nudger.shell.instance import DaemonStatus, InstanceLock
 from nudger.shell.pause import PauseFile
+from nudger.shell.promise import Keeper
 from nudger.shell.scheduling import ClockSafeScheduler
 from nudger.shell.signals import RELOAD, WAKE, SignalInbox
 from nudger.shell.status_icon import StatusIconFeed
@@ -88,6 +89,9 @@ class Daemon:
         self.lock = InstanceLock(self.data_dir)
         self.lock.acquire()
         try:
+            # A promise keeps the settings in force; without one, this is the file's.
+            self.promise = Keeper(config.user_file, self.data_dir)
+            self.config = self.promise.keep(config, time.time())
             settings = self.config.settings
             self.translator = i18n.translator_for(settings.ui.language)
             self.store = Store.open(self.data_dir / paths.DATABASE_NAME)
@@ -370,7 +374,7 @@ class Daemon:
     def _check_config(self) -> None:
         """A job: when the file changed, ask the main thread to reload (as SIGHUP does)."""
         stamp = _stamp(self.config.user_file)
-        if stamp == self._config_stamp:
+        if stamp == self._config_stamp and not self.promise.needs_look(time.time()):
             return
         self._config_stamp = stamp
         self.signals.request_reload()
@@ -387,6 +391,7 @@ class Daemon:
             return False
         self._config_problem = None
         last_good.remember(fresh)
+        fresh = self.promise.keep(fresh, time.time())
         self.config = fresh
         settings = fresh.settings
         with self._lock:

@@ -22,6 +22,7 @@ from nudger import paths
 from nudger.core.days import LocalDays
 from nudger.core.summary import DayIndex, summarize_day
 from nudger.core.translate import ENGLISH, Translator
+from nudger.errors import NudgerError
 from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
 from nudger.store import Store, StoreError
 from nudger.tray.base import COMMANDS, Command, Mode, StatusIcon, TrayState, view_of
@@ -130,14 +131,29 @@ class StatusIconFeed:
         chosen: Command = command  # type: ignore[assignment]
         now = time.time()
         if chosen == "pause":
-            self.pause_file.set(Pause(until=now + PAUSE_SECONDS, set_at=now))
-            log.info("paused for an hour from the status icon")
+            self._pause(now)
         elif chosen == "resume":
             self.pause_file.clear()
             log.info("resumed from the status icon")
         else:
             self._run_child(_CHILD_COMMANDS[chosen])
         self.update(now)
+
+    def _pause(self, now: float) -> None:
+        """An hour's pause; while a promise runs, it waits the cool-off as `nudger pause` does."""
+        from nudger.shell.promise import Keeper  # noqa: PLC0415 - only for a click
+
+        try:
+            waiting = Keeper(self.config_file, self.data_dir).ask("pause", now, PAUSE_SECONDS)
+        except (OSError, NudgerError) as error:
+            # A promise is there but cannot be read now: no pause rather than one it holds.
+            log.warning("cannot record the pause with the promise now: %s", error)
+            return
+        if waiting is not None:
+            log.info("the pause from the status icon waits for the promise's cool-off")
+            return
+        self.pause_file.set(Pause(until=now + PAUSE_SECONDS, set_at=now))
+        log.info("paused for an hour from the status icon")
 
     def close(self) -> None:
         if self.started:

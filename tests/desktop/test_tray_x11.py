@@ -216,3 +216,21 @@ def test_turning_the_icon_off_and_on_in_the_settings_takes_it_down_and_up(
     wait_until(lambda: len(host.registered) == 2, 30, "the icon to register again")
     assert host.properties()["IconName"] == "nudger-watching"
     assert daemon.stop() == 0
+
+
+def test_during_a_promise_the_icons_pause_waits_its_cool_off(
+    desktop: Desktop, host: TrayHost, daemon_factory: object
+) -> None:
+    daemon: NudgerDaemon = daemon_factory(desktop, CONFIG)  # type: ignore[operator]
+    daemon.start()
+    wait_until(lambda: host.registered, 60, "the icon to register with the watcher")
+    assert run_cli(daemon.env, "promise", "7d", "--cool-off", "1h").returncode == 0
+    host.click(host.layout()["Pause 1 hour"])
+    wait_until(
+        lambda: "a pause of 1 h" in run_cli(daemon.env, "promise", "status").stdout,
+        30,
+        "the icon's pause to wait with the promise",
+    )
+    assert "paused" not in _status(daemon)
+    assert host.properties()["IconName"] == "nudger-watching"
+    assert daemon.stop() == 0
