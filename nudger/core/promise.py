@@ -327,12 +327,14 @@ class Promise:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What a step decided: the promise (None once it is over), the settings in force, and the
-    waiting commands that are due now (the shell carries them out: see CARRIED_OUT)."""
+    """What a step decided: the promise (None once it is over), the settings in force, the
+    waiting commands that are due now (the shell carries them out: see CARRIED_OUT), and every
+    loosening that took effect at this step (for the guard's record)."""
 
     promise: Promise | None
     in_force: Mapping[str, Any]
     carry_out: tuple[Waiting, ...] = ()
+    applied: tuple[Waiting, ...] = ()
 
 
 def begin(
@@ -353,9 +355,12 @@ def step(promise: Promise, wanted: Settings, now: float) -> Outcome:
 
     A loosening seen for the first time waits from now; one seen before keeps its time; one no
     longer wanted (the file was put back) is dropped. What is due applies."""
-    if now >= promise.ends_at or any(w.kind == "end" and w.due <= now for w in promise.waiting):
-        # Over: what was asked for and still waits is carried out now.
-        return Outcome(None, wanted, tuple(w for w in promise.waiting if w.kind in CARRIED_OUT))
+    ended = tuple(w for w in promise.waiting if w.kind == "end" and w.due <= now)
+    if now >= promise.ends_at or ended:
+        # Over: what was asked for and still waits is carried out now. Only an end that waited
+        # out its cool-off is a loosening; a promise that ran its course simply ends.
+        carried = tuple(w for w in promise.waiting if w.kind in CARRIED_OUT)
+        return Outcome(None, wanted, carried, (*ended, *carried) if ended else ())
     cool_off = promise.cool_off
     for shorter in (w for w in promise.waiting if w.kind == "cool_off" and w.due <= now):
         cool_off = shorter.seconds
@@ -376,7 +381,9 @@ def step(promise: Promise, wanted: Settings, now: float) -> Outcome:
     kept = replace(
         promise, cool_off=cool_off, in_force=in_force, waiting=(*asked, *still), next_id=next_id
     )
-    return Outcome(kept, in_force, carry_out)
+    applied = (*carry_out, *(w for w in waiting if w.key in due))
+    applied += tuple(w for w in promise.waiting if w.kind == "cool_off" and w.due <= now)
+    return Outcome(kept, in_force, carry_out, applied)
 
 
 def pass_allowed(promise: Promise, now: float) -> float | None:

@@ -104,6 +104,7 @@ class Daemon:
             # Notes unguarded time (nudger stopped while the computer was in use, a clock
             # step) for the summary.
             self.guard = Guard(self.store, self.watcher.clock)
+            self._note_loosenings()
             self.notifier = choose_notifier()
             # The daemon's own: the coach writes a snooze to it, the evening and the browser's
             # companion are quiet while it holds a pause.
@@ -379,6 +380,11 @@ class Daemon:
         self._config_stamp = stamp
         self.signals.request_reload()
 
+    def _note_loosenings(self) -> None:
+        """Each loosening a promise let through is told once in the summary, like a gap."""
+        for at in self.promise.take_applied():
+            self.guard.note_loosening(at)
+
     def reload(self) -> bool:
         """Load the config again. A broken file is logged and the last good config stays.
 
@@ -395,6 +401,7 @@ class Daemon:
         self.config = fresh
         settings = fresh.settings
         with self._lock:
+            self._note_loosenings()
             self.translator = i18n.translator_for(settings.ui.language)
             rules = all_rules(settings)
             self.watcher.apply(settings, rules)

@@ -65,6 +65,8 @@ class Keeper:
         self.marker = data_dir / last_good.PROMISE_MARKER
         self._next_look: float | None = None
         self._stamp: tuple[int, int] | None = None
+        # When each loosening took effect, until the daemon takes them for the guard's record.
+        self._applied: list[float] = []
 
     # -- reading and writing ------------------------------------------------------------------
 
@@ -191,6 +193,7 @@ class Keeper:
         outcome = rule.step(promise, wanted, now)
         for waiting in outcome.carry_out:
             self._carry_out(waiting, now)
+        self._applied.extend(now for _ in outcome.applied)
         if outcome.promise != promise:
             self.write(outcome.promise)
         self._note(outcome.promise)
@@ -225,6 +228,11 @@ class Keeper:
         with contextlib.suppress(OSError):
             info = self.path.stat()
             self._stamp = (info.st_ino, info.st_mtime_ns)
+
+    def take_applied(self) -> list[float]:
+        """When each loosening took effect since the last call (once each)."""
+        applied, self._applied = self._applied, []
+        return applied
 
     def needs_look(self, now: float) -> bool:
         """For the daemon's check: something is due, or the state changed (a command)."""

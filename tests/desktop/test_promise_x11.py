@@ -106,6 +106,7 @@ def test_during_a_promise_loosening_waits_tightening_applies_and_a_pass_applies_
         30,
         "Alex to leave the settings in force",
     )
+
     again = run_cli(daemon.env, "promise", "pass", pause_id)
     assert again.returncode == 1, again.stderr
     assert "already used" in again.stdout and "free from" in again.stdout

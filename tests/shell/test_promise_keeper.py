@@ -59,3 +59,24 @@ def test_when_the_promise_is_over_the_file_is_in_force_and_the_state_gone(
     assert keeper.keep(loader.load(config), START + 86399).settings.blocklist
     assert keeper.keep(loader.load(config), START + 86400).settings.blocklist == ()
     assert not state_path(config).exists() and not keeper.exists()
+
+
+def test_each_loosening_that_takes_effect_is_handed_once_to_the_guard(tmp_path: Path) -> None:
+    """A removal that waited out its cool-off, and a pause asked for, are each told once; a
+    promise that runs its course is no loosening."""
+    config, keeper = made(tmp_path)
+    config.write_text("", encoding="utf-8")  # Alex's entry removed: a loosening that waits
+    keeper.keep(loader.load(config), START + 10)
+    assert keeper.take_applied() == []
+    keeper.keep(loader.load(config), START + 3000)
+    assert keeper.take_applied() == []
+    keeper.keep(loader.load(config), START + 3610)
+    assert keeper.take_applied() == [START + 3610]
+    assert keeper.take_applied() == []
+    promise = keeper.read()
+    assert promise is not None
+    keeper.write(rule.ask(promise, "pause", START + 4000, seconds=600))
+    keeper.keep(loader.load(config), START + 4000 + 3600)
+    assert keeper.take_applied() == [START + 7600]
+    keeper.keep(loader.load(config), START + 86400)  # over by its own time
+    assert keeper.take_applied() == []
