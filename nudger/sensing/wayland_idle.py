@@ -16,6 +16,8 @@ import subprocess
 import time
 from collections.abc import Mapping
 
+from nudger.core.translate import N_
+
 log = logging.getLogger(__name__)
 
 
@@ -35,8 +37,10 @@ class IdleWatch:
         program = shutil.which("swayidle")
         if program is None:
             log.warning(
-                "swayidle is not installed, so idle time is not known on this Wayland desktop; "
-                "time away from the keyboard will be counted (install the swayidle package)"
+                N_(
+                    "swayidle is not installed, so idle time is not known on this Wayland desktop; "
+                    "time away from the keyboard will be counted (install the swayidle package)"
+                )
             )
             return None
         seconds = str(max(1, round(threshold_seconds)))

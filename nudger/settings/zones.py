@@ -15,7 +15,7 @@ import os
 from zoneinfo import ZoneInfo
 
 from nudger.core.printable import printable
-from nudger.core.translate import _
+from nudger.core.translate import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,10 @@ def local_zone() -> dt.tzinfo:
         if tz not in _warned_about:  # once per process, however often the zone is asked for
             _warned_about.add(tz)
             log.warning(
-                "cannot read the computer's time zone (TZ=%s: %s); using its current offset, UTC%s",
+                N_(
+                    "cannot read the computer's time zone (TZ=%s: %s); "
+                    "using its current offset, UTC%s"
+                ),
                 printable(tz[:_LONGEST_NAME]) + ("..." if len(tz) > _LONGEST_NAME else ""),
                 type(error).__name__,
                 now.strftime("%z") or "+0000",

@@ -25,14 +25,14 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
-from nudger.core.translate import Translator
-from nudger.errors import ConfigError
+from nudger.core.translate import N_, Said, Translator
+from nudger.errors import ConfigError, said_of
 from nudger.notify import choose_notifier
 from nudger.settings import last_good
 from nudger.settings import loader as settings_module
 from nudger.settings.loader import LoadedConfig, timezone_of
 from nudger.settings.models import Settings
-from nudger.shell import i18n
+from nudger.shell import i18n, logs
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
 from nudger.shell.evening import EveningSummary
@@ -69,7 +69,7 @@ class Daemon:
         self.data_dir = data_dir or paths.data_dir()
         self.started_at = time.time()
         self._config_stamp = _stamp(config.user_file)
-        self._config_problem: str | None = None
+        self._config_problem: Said | str | None = None
         # Jobs whose timing comes from the settings, as last handed to the scheduler. Read
         # from these objects, never through the scheduler's API, which jobs must not call.
         self._jobs: dict[str, Job] = {}
@@ -125,21 +125,22 @@ class Daemon:
                 translator=lambda: self.translator,
             )
             _note_first_run(self.store)
+            logs.speak(self.translator)
+            # The language comes first: a line in it leads back to the English in the catalogue.
             log.info(
-                "nudger started (pid %s); data in %s; config from %s",
+                N_("nudger started (language %s, pid %s); data in %s; config from %s"),
+                self.translator.language,
                 os.getpid(),
                 self.data_dir,
                 ", ".join(self.config.files_read),
             )
             sites, entries = self.watcher.rule_counts()
             log.info(
-                "watching for %s and %s",
-                _english_count(sites, "social site", "social sites"),
-                _english_count(entries, "blocklist entry", "blocklist entries"),
+                N_("watching for social sites (%d) and blocklist entries (%d)"), sites, entries
             )
-            log.info("window backend: %s (%s)", self.backend.name, self.backend.reason)
+            log.info(N_("window backend: %s (%s)"), self.backend.name, self.backend.reason)
             if sys.stderr.isatty():
-                log.info("press Ctrl-C to stop; the visit in progress is saved first")
+                log.info(N_("press Ctrl-C to stop; the visit in progress is saved first"))
 
             self.scheduler = ClockSafeScheduler(
                 executors={"default": ThreadPoolExecutor(max_workers=2)},
@@ -177,9 +178,10 @@ class Daemon:
                     self._take_signals()
             finally:
                 saved = self.stop_parts()
-            log.info(
-                "stopped; %s", "all visits saved" if saved else "some visits could not be saved"
-            )
+            if saved:
+                log.info(N_("stopped; all visits saved"))
+            else:
+                log.info(N_("stopped; some visits could not be saved"))
             return 0
         finally:
             self.lock.release()
@@ -273,7 +275,7 @@ class Daemon:
                 self.companion.tell(paused=self.coach.paused)
                 self.status_icon.update(observed.at, read_today=True)
             except Exception:  # a nudge bug must never stop the counting
-                log.exception("deciding on a nudge failed; counting goes on")
+                log.exception(N_("deciding on a nudge failed; counting goes on"))
         # `nudger status` right after start (or after the desktop comes or goes) should say
         # what is true now, not what the status said before the first look.
         seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
@@ -293,10 +295,12 @@ class Daemon:
             try:
                 removed = self.store.forget_before(time.time() - keep_days * 86400)
             except StoreError as error:
-                log.warning("cannot delete old visits now: %s; will try again later", error)
+                log.warning(N_("cannot delete old visits now: %s; will try again later"), error)
                 return
         if removed:
-            log.info("deleted %d visits older than %d days (privacy.keep_days)", removed, keep_days)
+            log.info(
+                N_("deleted %d visits older than %d days (privacy.keep_days)"), removed, keep_days
+            )
 
     def _evening(self) -> None:
         with self._lock:
@@ -369,8 +373,8 @@ class Daemon:
         try:
             fresh = settings_module.load(self.config.user_file)
         except ConfigError as error:
-            self._config_problem = str(error)
-            log.error("the new config is not used: %s; keeping the last good one", error)
+            self._config_problem = said_of(error)  # put into words when `status` shows it
+            log.error(N_("the new config is not used: %s; keeping the last good one"), error)
             return False
         self._config_problem = None
         last_good.remember(fresh)
@@ -378,6 +382,7 @@ class Daemon:
         settings = fresh.settings
         with self._lock:
             self.translator = i18n.setup(settings.ui.language)
+            logs.speak(self.translator)
             self.watcher.apply(settings)
             self.coach.apply(settings, self.watcher.days, self.translator)
             self.companion.apply(settings)
@@ -386,10 +391,10 @@ class Daemon:
         self.status_icon.apply(settings.ui.status_icon)
         self._publish_status()
         log.info(
-            "config reloaded from %s: %s, %s of your own",
+            N_("config reloaded from %s (blocklist entries: %d, sites of your own: %d)"),
             ", ".join(fresh.files_read),
-            _english_count(len(settings.blocklist), "blocklist entry", "blocklist entries"),
-            _english_count(len(settings.sites), "site", "sites"),
+            len(settings.blocklist),
+            len(settings.sites),
         )
         return True
 
@@ -427,7 +432,7 @@ class Daemon:
                 self._config_stamp = _stamp(self.config.user_file)
                 self.reload()
                 continue
-            log.info("received %s; saving and stopping", signal.Signals(signum).name)
+            log.info(N_("received %s; saving and stopping"), signal.Signals(signum).name)
             return
 
 
@@ -452,12 +457,7 @@ def _note_first_run(store: Store) -> None:
         if store.get_meta(FIRST_RUN_KEY) is None:
             store.set_meta(FIRST_RUN_KEY, str(time.time()))
     except StoreError as error:
-        log.warning("cannot note the first run in the database: %s", error)
-
-
-def _english_count(count: int, one: str, many: str) -> str:
-    """For the log, which stays in English: it is read alongside the code and in bug reports."""
-    return f"{count} {one if count == 1 else many}"
+        log.warning(N_("cannot note the first run in the database: %s"), error)
 
 
 def _note_late_job(event: JobSubmissionEvent) -> None:
@@ -466,7 +466,9 @@ def _note_late_job(event: JobSubmissionEvent) -> None:
     Runs never pile up (one at a time, coalesced): the next run takes over, and a sample covers
     the time since the last one (vouched for by the desktop where it follows events)."""
     log.info(
-        "the %s job was still running when it was due again (a busy machine?); "
-        "its next run covers the time between",
+        N_(
+            "the %s job was still running when it was due again (a busy machine?); "
+            "its next run covers the time between"
+        ),
         event.job_id,
     )

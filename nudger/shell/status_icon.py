@@ -21,7 +21,7 @@ from pathlib import Path
 from nudger import paths
 from nudger.core.days import LocalDays
 from nudger.core.summary import DayIndex, summarize_day
-from nudger.core.translate import ENGLISH, Translator
+from nudger.core.translate import ENGLISH, N_, Translator
 from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
 from nudger.store import Store, StoreError
 from nudger.tray import COMMANDS, Command, Mode, StatusIcon, TrayState, view_of
@@ -78,7 +78,7 @@ class StatusIconFeed:
         if enabled and not self.started:
             if self.icon.needs_main_thread and self._applied:
                 # macOS: the main thread's run loop runs only if the icon was there at start.
-                log.info("the status icon appears at nudger's next start")
+                log.info(N_("the status icon appears at nudger's next start"))
                 return
             self._start()
         elif not enabled and self.started:
@@ -95,7 +95,7 @@ class StatusIconFeed:
             self.icon.start(self._post)
         except Exception as error:  # noqa: BLE001 - no icon is never a reason not to watch
             # Said, not warned: a desktop without a session bus or a tray is not a fault.
-            log.info("no status icon: %s", error)
+            log.info(N_("no status icon: %s"), error)
             return
         self.started = True
         self.update(time.time())
@@ -125,16 +125,16 @@ class StatusIconFeed:
     def carry_out(self, command: str) -> None:
         """Do what the menu asked. On the daemon's main thread."""
         if command not in COMMANDS:
-            log.warning("the status icon asked for something unknown: %r", command)
+            log.warning(N_("the status icon asked for something unknown: %r"), command)
             return
         chosen: Command = command  # type: ignore[assignment]
         now = time.time()
         if chosen == "pause":
             self.pause_file.set(Pause(until=now + PAUSE_SECONDS, set_at=now))
-            log.info("paused for an hour from the status icon")
+            log.info(N_("paused for an hour from the status icon"))
         elif chosen == "resume":
             self.pause_file.clear()
-            log.info("resumed from the status icon")
+            log.info(N_("resumed from the status icon"))
         else:
             self._run_child(_CHILD_COMMANDS[chosen])
         self.update(now)
@@ -174,4 +174,4 @@ class StatusIconFeed:
                 )
             )
         except OSError as error:
-            log.warning("cannot run nudger %s: %s", " ".join(arguments), error)
+            log.warning(N_("cannot run nudger %s: %s"), " ".join(arguments), error)
