@@ -88,6 +88,16 @@ class Daemon:
         try:
             settings = self.config.settings
             self.translator = i18n.setup(settings.ui.language)
+            logs.speak(self.translator)
+            # The log's first line names its language: with it, any line leads back to its
+            # English in the catalogue.
+            log.info(
+                N_("nudger started (language %s, pid %s); data in %s; config from %s"),
+                self.translator.language,
+                os.getpid(),
+                self.data_dir,
+                ", ".join(self.config.files_read),
+            )
             self.store = Store.open(self.data_dir / paths.DATABASE_NAME)
             self.backend = sensing.detect()
             self.companion = Companion.open(settings)
@@ -125,15 +135,6 @@ class Daemon:
                 translator=lambda: self.translator,
             )
             _note_first_run(self.store)
-            logs.speak(self.translator)
-            # The language comes first: a line in it leads back to the English in the catalogue.
-            log.info(
-                N_("nudger started (language %s, pid %s); data in %s; config from %s"),
-                self.translator.language,
-                os.getpid(),
-                self.data_dir,
-                ", ".join(self.config.files_read),
-            )
             sites, entries = self.watcher.rule_counts()
             log.info(
                 N_("watching for social sites (%d) and blocklist entries (%d)"), sites, entries
