@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -121,11 +122,15 @@ def _check_patterns_compile(settings: Settings, user: Mapping[str, Any], user_fi
         entries = getattr(settings, section)
         index = next((i for i, e in enumerate(entries) if e.name == error.rule), None)
         if index is None:
-            raise ConfigError(str(user_file), section, str(error)) from None
+            raise ConfigError(str(user_file), section, error.said) from None
         where = format_location((section, index, "match"), user)
         number = entries[index].match.index(error.pattern) + 1
         raise ConfigError(
-            str(user_file), where, _("pattern {number} {error}").format(number=number, error=error)
+            str(user_file),
+            where,
+            _("pattern {number} {error}").format(
+                number=number, error=error.said.in_language(current())
+            ),
         ) from None
 
 
@@ -171,15 +176,19 @@ def _parse_toml(raw: bytes, label: str) -> dict[str, Any]:
         return tomllib.loads(raw.decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         reason = str(error)
-        where = "TOML syntax"
-        if "(at line" in reason:
-            reason, _sep, position = reason.rpartition(" (at ")
-            where = position.rstrip(")")
+        where = _("TOML syntax")
+        place = re.search(r" \(at line (\d+), column (\d+)\)$", reason)
+        if place:
+            reason = reason[: place.start()]
+            # tomllib's own words are English: the place is said in the person's.
+            where = _("line {line}, column {column}").format(line=place[1], column=place[2])
         raise ConfigError(
             label, where, _("this is not valid TOML: {reason}").format(reason=reason)
         ) from None
     except UnicodeDecodeError as error:
-        raise ConfigError(label, f"byte {error.start}", _("this is not UTF-8 text")) from None
+        raise ConfigError(
+            label, _("byte {number}").format(number=error.start), _("this is not UTF-8 text")
+        ) from None
     except RecursionError:
         raise ConfigError(
             label, _("TOML syntax"), _("it is nested too deeply to be settings")
@@ -221,7 +230,7 @@ def _explain(
     )
     from_env = next((name for name in candidates if name in env), None)
     if from_env:
-        label = f"environment variable {from_env}"
+        label = _("environment variable {name}").format(name=from_env)
     elif loc and loc[0] in user:
         label = str(user_file)
     else:

@@ -26,7 +26,7 @@ from nudger.core.clock import pulse_for
 from nudger.core.messages import PLACEHOLDERS, Message, placeholders_in
 from nudger.core.policy import NudgeRules
 from nudger.core.printable import printable
-from nudger.core.translate import _
+from nudger.core.translate import _, current
 from nudger.core.types import ClockSpan, Kind, MessageKind, MessageTime, Rule
 from nudger.settings.zones import zone_named
 
@@ -114,7 +114,9 @@ class RuleSettings(_Section):
             except patterns.PatternError as error:
                 raise ValueError(
                     _("pattern {value} ('{printable}'): {error}").format(
-                        value=index + 1, printable=printable(pattern), error=error
+                        value=index + 1,
+                        printable=printable(pattern),
+                        error=error.said.in_language(current()),
                     )
                 ) from None
         return values
