@@ -28,6 +28,7 @@ from nudger.errors import ConfigError
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
 from nudger.settings.locations import format_location
 from nudger.settings.models import Settings
+from nudger.settings.toml_words import toml_reason
 from nudger.settings.zones import local_zone, zone_named
 
 ENV_PREFIX = "NUDGER_"
@@ -177,13 +178,18 @@ def _parse_toml(raw: bytes, label: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         reason = str(error)
         where = _("TOML syntax")
-        place = re.search(r" \(at line (\d+), column (\d+)\)$", reason)
+        # tomllib's words are English: the place and the reason are said in the person's.
+        place = re.search(r" \(at (?:line (\d+), column (\d+)|end of document)\)$", reason)
         if place:
             reason = reason[: place.start()]
-            # tomllib's own words are English: the place is said in the person's.
-            where = _("line {line}, column {column}").format(line=place[1], column=place[2])
+            where = (
+                _("line {line}, column {column}").format(line=place[1], column=place[2])
+                if place[1]
+                else _("the end of the file")
+            )
+        said = toml_reason(reason).in_language(current())
         raise ConfigError(
-            label, where, _("this is not valid TOML: {reason}").format(reason=reason)
+            label, where, _("this is not valid TOML: {reason}").format(reason=said)
         ) from None
     except UnicodeDecodeError as error:
         raise ConfigError(

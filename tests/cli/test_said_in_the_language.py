@@ -110,6 +110,32 @@ def test_config_check_and_status_in_the_language(tmp_path: Path, lang: str) -> N
     assert not english_in(status.stdout + status.stderr, lang[:2]), status.stdout + status.stderr
 
 
+# Every kind of config error: tomllib's (English) reasons, a regex RE2 refuses, a variable.
+CONFIG_FAULTS = {
+    "table": ("[watch\npoll_seconds = 3\n", {}),
+    "unquoted": ("[ui]\nlanguage = de\n", {}),
+    "twice": ('[ui]\nlanguage = "de"\nlanguage = "es"\n', {}),
+    "unclosed": ("a = [1, 2\n", {}),
+    "two on a line": ("[watch]\npoll_seconds = 3 idle_seconds = 4\n", {}),
+    "regex": ('[[blocklist]]\nname = "Kim"\nmatch = ["re:(?=x)"]\n', {}),
+    "environment": ("", {"NUDGER_WATCH__POLL_SECONDS": "0"}),
+}
+
+
+@pytest.mark.parametrize("lang", ["de_DE.UTF-8", "es_ES.UTF-8"])
+@pytest.mark.parametrize("fault", CONFIG_FAULTS)
+def test_every_kind_of_config_error_is_in_the_language(
+    tmp_path: Path, lang: str, fault: str
+) -> None:
+    text, variables = CONFIG_FAULTS[fault]
+    env = env_in(tmp_path, lang, **variables)
+    Path(env["NUDGER_CONFIG"]).write_text(text)
+    checked = run_cli(env, "config", "check")
+    assert checked.returncode == 2, checked.stdout + checked.stderr
+    assert not english_in(checked.stderr, lang[:2]), checked.stderr
+    assert not re.search(r"\b(line|column|environment variable|Expected|Invalid)\b", checked.stderr)
+
+
 def test_the_english_help_never_names_the_topic(tmp_path: Path) -> None:
     env = env_in(tmp_path, "en_GB.UTF-8")
     for args in (("--help",), ("browser", "--help")):
