@@ -103,7 +103,7 @@ def _print_daemon(
         if status.database_salvaged:
             print(
                 t._("  From it, nudger {database_salvaged}.").format(
-                    database_salvaged=status.database_salvaged
+                    database_salvaged=_said(t, status.database_salvaged)
                 )
             )
     if status.config_problem:

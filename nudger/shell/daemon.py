@@ -327,9 +327,7 @@ class Daemon:
                     database_moved_aside=str(self.store.moved_aside)
                     if self.store.moved_aside
                     else None,
-                    database_salvaged=self.store.salvaged.describe(self.translator)
-                    if self.store.salvaged
-                    else None,
+                    database_salvaged=self.store.salvaged.said() if self.store.salvaged else None,
                     config_problem=self._config_problem,
                     settings_in_use=self.settings_in_use(),
                     browsers=tuple(

@@ -38,7 +38,7 @@ class DaemonStatus:
     # fillings) so that `status` shows them in the language of whoever reads them.
     notes: tuple[Said | str, ...] = ()
     database_moved_aside: str | None = None
-    database_salvaged: str | None = None  # what was carried over from it
+    database_salvaged: Said | str | None = None  # what was carried over from it
     config_problem: Said | str | None = None
     # Each setting as the parts of the daemon that act on it hold it (see Daemon.settings_in_use).
     settings_in_use: dict[str, list[Any]] | None = None
@@ -83,9 +83,10 @@ class InstanceLock:
         self._lock.release()
 
     def write_status(self, status: DaemonStatus) -> None:
-        data = asdict(replace(status, notes=(), config_problem=None))
+        data = asdict(replace(status, notes=(), config_problem=None, database_salvaged=None))
         data["notes"] = [_stored(note) for note in status.notes]
         data["config_problem"] = _stored(status.config_problem)
+        data["database_salvaged"] = _stored(status.database_salvaged)
         write_private_atomic(self._status_file, json.dumps(data), durable=False)
 
 
@@ -103,6 +104,7 @@ def read_status(data_dir: Path) -> DaemonStatus | None:
                 **data,
                 "notes": tuple(_read_back(note) for note in data.get("notes", ())),
                 "config_problem": _read_back(data.get("config_problem")),
+                "database_salvaged": _read_back(data.get("database_salvaged")),
                 "in_front": tuple(data.get("in_front", ())),
                 "browsers": tuple(data.get("browsers", ())),
             }

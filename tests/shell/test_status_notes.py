@@ -19,6 +19,7 @@ from nudger.shell import i18n
 from nudger.shell.faults import FaultLog
 from nudger.shell.instance import DaemonStatus, InstanceLock, read_status
 from nudger.store import StoreError
+from nudger.store.salvage import Salvaged
 
 LOCKED = StoreError(
     Said(N_("{path} stayed locked by another program"), {"path": Path("/data/nudger.db")})
@@ -126,3 +127,18 @@ def test_a_note_of_an_older_nudger_is_shown_as_it_was_written(
     shown = capsys.readouterr().out
     assert "cannot see the desktop: {no display}" in shown
     assert "cannot record a nudge: {error}" in shown
+
+
+def test_what_was_saved_from_a_damaged_database_is_shown_in_the_readers_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = Salvaged({"visits": 3, "nudges": 1}, 2).said()
+    status = written_and_read(
+        tmp_path, database_moved_aside="/data/old.db", database_salvaged=saved
+    )
+    status_cmd._print_daemon(i18n.translator_for("de"), status, True, dt.UTC, time.time())
+    shown = capsys.readouterr().out
+    assert (
+        "Aus der alten Datei hat nudger übernommen: visits: 3, nudges: 1; "
+        "2 beschädigte Zeilen blieben zurück." in shown
+    ), shown
