@@ -41,6 +41,7 @@ from nudger.browser.host import (
     socket_path,
 )
 from nudger.core.browsing import PauseAnswer, PauseReport, TabReport
+from nudger.core.translate import N_
 from nudger.framing import Lines, LineTooLong, NotAnObject, json_line, parse_object
 from nudger.paths import PRIVATE_FILE, ensure_private_dir, socket_folder
 
@@ -215,7 +216,7 @@ class BrowserRelay:
         try:
             self._serve(peer, events)
         except Exception:
-            log.exception("the browser companion's relay failed with one connection; closed it")
+            log.exception(N_("the browser companion's relay failed with one connection; closed it"))
             self._hang_up(peer)
 
     def _timeout(self) -> float:
@@ -235,8 +236,10 @@ class BrowserRelay:
                 self._refused += 1
                 if self._refused in {1, 100, 10_000}:
                     log.warning(
-                        "more than %d programs connected to the browser companion's socket; "
-                        "%d refused so far",
+                        N_(
+                            "more than %d programs connected to the browser companion's socket; "
+                            "%d refused so far"
+                        ),
                         _MAX_CONNECTIONS,
                         self._refused,
                     )
@@ -402,7 +405,9 @@ class BrowserRelay:
                 self._pauses.append(_pause_report(message, now))
         if not peer.said_cut and _too_long(message):
             peer.said_cut = True
-            log.info("a browser reported an address over %d characters; kept its start", MAX_TEXT)
+            log.info(
+                N_("a browser reported an address over %d characters; kept its start"), MAX_TEXT
+            )
 
 
 def _pid(value: Any) -> int | None:

@@ -125,9 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:  # a bare `nudger`: say what it can do
         parser.print_help()
         return 0
-    # Warnings from the machinery (a time zone it cannot read, say) as one plain line each;
-    # `nudger run` sets up its own logging.
-    logging.basicConfig(format="nudger: %(message)s", level=logging.WARNING)
+    # Warnings from the machinery (a time zone it cannot read, say) as one plain line each, in
+    # the person's language; `nudger run` sets up its own logging.
+    from nudger.shell import logs
+
+    logging.basicConfig(level=logging.WARNING, handlers=[logs.plain_stderr(t)])
     try:
         code: int = args.handler(args)
     except AlreadyRunning as error:

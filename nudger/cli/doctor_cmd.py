@@ -156,7 +156,9 @@ def _check_windows(t: Translator) -> bool:
     from nudger.sensing import SensorUnavailable
 
     backend = sensing.detect()
-    print(t._("Session: {value}").format(value=backend.session or t._("unknown")))
+    # sensing says "unknown" when no session type is set: a word for the person, not a name.
+    session = backend.session if backend.session not in {"", "unknown"} else t._("unknown")
+    print(t._("Session: {value}").format(value=session))
     # The reason on a line of its own: it may hold brackets of its own.
     print(t._("Window backend: {name}").format(name=backend.name))
     print(t._("  chosen because of: {reason}").format(reason=backend.reason.in_language(t)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from typing import Any
 
 from nudger.cli.common import load_config
@@ -22,10 +23,10 @@ def register(t: Translator, commands: Any) -> None:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help=t._("log every detail to stderr")
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=partial(run, t))
 
 
-def run(args: argparse.Namespace) -> int:
+def run(t: Translator, args: argparse.Namespace) -> int:
     # The daemon never opens a network connection, so it does not even load the TLS module:
     # an `import ssl` anywhere in it fails, and libssl is never mapped into the process.
     # (It is also 4 MB lighter: pydantic-settings imports asyncio, which imports ssl if it can.)
@@ -42,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
         from nudger.shell.daemon import Daemon
 
         config = load_config(args)
-        logs.configure(verbose=args.verbose, log_dir=paths.log_dir())
+        # In the command's language until the daemon has chosen its own (the same, from the
+        # same settings) and hands it to the log.
+        logs.configure(verbose=args.verbose, log_dir=paths.log_dir(), translator=t)
         return Daemon(config, signals=signals).run()
     finally:
         signals.close()

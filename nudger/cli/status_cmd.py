@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nudger.cli.common import load_config_or_last_good
 from nudger.core.printable import printable
-from nudger.core.translate import Translator
+from nudger.core.translate import Said, Translator
 
 if TYPE_CHECKING:
     from nudger.settings.models import Settings
@@ -101,19 +101,28 @@ def _print_daemon(
     else:
         _print_look(t, status, tz)
     for note in status.notes:
-        print(f"  {printable(note)}")
+        print(f"  {printable(_said(t, note))}")
     if status.database_moved_aside:
         print(t._("The database was damaged, so a new one was started. The damaged file is kept"))
         print(t._("  at {printable}.").format(printable=printable(status.database_moved_aside)))
         if status.database_salvaged:
             print(
                 t._("  From it, nudger {database_salvaged}.").format(
-                    database_salvaged=status.database_salvaged
+                    database_salvaged=_said(t, status.database_salvaged)
                 )
             )
     if status.config_problem:
         print(t._("Your config has a problem, so the last good one is in use:"))
-        print(f"  {printable(status.config_problem)}")
+        print(f"  {printable(_said(t, status.config_problem))}")
+
+
+def _said(t: Translator, note: Said | str) -> str:
+    """A note of the daemon's in the reader's language; one that does not fit its fillings (a
+    status file from another nudger) in the words it was stored in."""
+    try:
+        return t.say(note)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return note.text if isinstance(note, Said) else note
 
 
 def _print_today(t: Translator, settings: Settings, tz: dt.tzinfo, now: float) -> None:

@@ -85,6 +85,12 @@ class Said:
         return self.in_language(ENGLISH)
 
 
+def in_language(value: object, t: Translator) -> object:
+    """A filling in t's language (a Said, or an error carrying one); anything else as it is.
+    The log puts its values into words with it."""
+    return _in_language(value, t)
+
+
 def _in_language(value: object, t: Translator) -> object:
     """A filling in t's language: a Said, or an error that carries one (`error.said`)."""
     said = value if isinstance(value, Said) else getattr(value, "said", None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from nudger.core.translate import N_
 from nudger.notify.base import ACTIONS, Delivery, Feedback, Notification, Notifier
 
 __all__ = ["ACTIONS", "Delivery", "Feedback", "Notification", "Notifier", "choose_notifier"]
@@ -34,5 +35,5 @@ def _windows_notifier() -> Notifier:
 
         return FirstThatWorks([ToastNotifier(), PlyerNotifier()])
     except Exception as error:  # noqa: BLE001 - no WinRT (Windows older than 10, say)
-        log.info("toast notifications are not available (%s); using plyer's balloon", error)
+        log.info(N_("toast notifications are not available (%s); using plyer's balloon"), error)
         return PlyerNotifier()

@@ -16,8 +16,8 @@ __all__ = ["Backend", "Reading", "Sensor", "SensorUnavailable", "Why", "Window",
 Opener = Callable[[float], Sensor]  # takes the idle threshold in seconds
 
 
-# Why a backend was chosen, kept as a value: English for the log (which stays English), the
-# person's language where shown (`in_language`), translated then and never before.
+# Why a backend was chosen, kept as a value: put into the person's words where it is shown (the
+# log, `doctor`), translated then and never before.
 Why = Said
 
 

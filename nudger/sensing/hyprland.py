@@ -139,7 +139,7 @@ class HyprlandSensor:
             self._wakeup.follow(self._events.fileno(), self._on_events)
         except (OSError, ValueError) as error:
             # The sampler carries on without glances; a lost request socket is said there.
-            log.info("stopped following Hyprland's events (%s); sampling goes on", error)
+            log.info(N_("stopped following Hyprland's events (%s); sampling goes on"), error)
 
     def _on_events(self, at: float) -> None:
         assert self._events is not None
@@ -188,6 +188,6 @@ def event_socket(path: Path | None) -> socket.socket | None:
         connection.connect(str(path))
     except OSError as error:
         connection.close()
-        log.info("cannot follow Hyprland's events at %s (%s); sampling only", path, error)
+        log.info(N_("cannot follow Hyprland's events at %s (%s); sampling only"), path, error)
         return None
     return connection

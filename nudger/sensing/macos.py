@@ -86,7 +86,7 @@ class MacSensor:
         try:
             self._stop_following: Callable[[], None] | None = system.follow(self._changed)
         except Exception as error:  # noqa: BLE001 - pyobjc raises objc.error and friends
-            log.info("cannot follow app switches as they happen (%s); sampling only", error)
+            log.info(N_("cannot follow app switches as they happen (%s); sampling only"), error)
             self._stop_following = None
 
     def _changed(self) -> None:

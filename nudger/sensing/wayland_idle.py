@@ -16,6 +16,7 @@ import subprocess
 import time
 from collections.abc import Mapping
 
+from nudger.core.translate import N_
 from nudger.framing import Lines, LineTooLong
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,10 @@ class IdleWatch:
         program = shutil.which("swayidle")
         if program is None:
             log.warning(
-                "swayidle is not installed, so idle time is not known on this Wayland desktop; "
-                "time away from the keyboard will be counted (install the swayidle package)"
+                N_(
+                    "swayidle is not installed, so idle time is not known on this Wayland desktop; "
+                    "time away from the keyboard will be counted (install the swayidle package)"
+                )
             )
             return None
         seconds = str(max(1, round(threshold_seconds)))
@@ -70,7 +73,7 @@ class IdleWatch:
             try:
                 notice = self._notices.next()
             except LineTooLong:
-                log.info("swayidle wrote a line that is no notice; skipped it")
+                log.info(N_("swayidle wrote a line that is no notice; skipped it"))
                 continue
             if notice is None:
                 return

@@ -59,7 +59,7 @@ class WindowsSensor:
         try:
             self._unhook: Callable[[], None] | None = user32.follow(self._heard)
         except OSError as error:
-            log.info("cannot follow window changes as they happen (%s); sampling only", error)
+            log.info(N_("cannot follow window changes as they happen (%s); sampling only"), error)
             self._unhook = None
 
     def _heard(self, event: int, hwnd: int, object_id: int, child_id: int) -> None:

@@ -47,13 +47,15 @@ class X11Sensor:
             ) from None
         self._reader = WindowReader(self._display, self._display_name)
         if not self._reader.has_idle:
-            log.warning("this X server has no MIT-SCREEN-SAVER extension; idle time is not known")
+            log.warning(
+                N_("this X server has no MIT-SCREEN-SAVER extension; idle time is not known")
+            )
         self._follower: FocusFollower | None = None
         self._last_read: float | None = None
         try:
             self._follower = FocusFollower(self._display_name)
         except (*CONNECTION_ERRORS, error.XError) as exc:
-            log.info("cannot follow focus changes as they happen (%s); sampling only", exc)
+            log.info(N_("cannot follow focus changes as they happen (%s); sampling only"), exc)
 
     def read(self) -> Reading:
         # First the follower catches up, then the window is read: a change in between shows as a

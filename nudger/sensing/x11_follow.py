@@ -35,6 +35,7 @@ from typing import Any
 
 from Xlib import X, Xatom, display
 
+from nudger.core.translate import N_
 from nudger.sensing.base import Glance, Window
 from nudger.sensing.listening import GlanceBuffer, Wakeup
 from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
@@ -119,7 +120,7 @@ class FocusFollower:
             if not self._stopping.is_set():
                 log.debug("stopped following focus changes: the X connection closed (%s)", error)
         except Exception:  # a bug here must not take the daemon down: polling carries on
-            log.exception("stopped following focus changes; sampling goes on without it")
+            log.exception(N_("stopped following focus changes; sampling goes on without it"))
 
     def _burst(self) -> None:
         """Events are waiting: read the first change at once, the rest once they settle."""
@@ -230,8 +231,10 @@ class FocusFollower:
         self._since = None
         if self._muted_until is None:
             log.info(
-                "a window changes its title hundreds of times a second; its title is sampled "
-                "instead of followed for %.0f s",
+                N_(
+                    "a window changes its title hundreds of times a second; its title is sampled "
+                    "instead of followed for %.0f s"
+                ),
                 _MUTE_SECONDS,
             )
         self._muted_until = time.monotonic() + _MUTE_SECONDS

@@ -13,6 +13,8 @@ import ctypes.util
 import logging
 from typing import Any
 
+from nudger.core.translate import N_
+
 log = logging.getLogger(__name__)
 
 _SUCCESS = 0
@@ -77,12 +79,14 @@ class CompoundTextDecoder:
         self._failed = True  # until proven otherwise: try once, not every sample
         name = ctypes.util.find_library("X11")
         if not name:
-            log.info("libX11 not found; COMPOUND_TEXT titles will be decoded approximately")
+            log.info(N_("libX11 not found; COMPOUND_TEXT titles will be decoded approximately"))
             return False
         lib = ctypes.CDLL(name)
         if not hasattr(lib, "XSetIOErrorExitHandler"):
             # Without it a dying X server would make libX11 exit() the whole daemon.
-            log.info("libX11 is older than 1.8; COMPOUND_TEXT titles will be decoded approximately")
+            log.info(
+                N_("libX11 is older than 1.8; COMPOUND_TEXT titles will be decoded approximately")
+            )
             return False
         lib.XOpenDisplay.restype = ctypes.c_void_p
         lib.XOpenDisplay.argtypes = (ctypes.c_char_p,)

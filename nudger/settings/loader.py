@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from nudger.errors import ConfigError, said_of
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
 from nudger.settings.locations import format_location
 from nudger.settings.models import Settings
+from nudger.settings.toml_words import toml_reason
 from nudger.settings.zones import local_zone, zone_named
 
 ENV_PREFIX = "NUDGER_"
@@ -175,16 +177,26 @@ def _parse_toml(raw: bytes, label: str) -> dict[str, Any]:
         return tomllib.loads(raw.decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         reason = str(error)
-        where = "TOML syntax"
-        if "(at line" in reason:
-            reason, _sep, position = reason.rpartition(" (at ")
-            where = position.rstrip(")")
+        where = Said(N_("TOML syntax"))
+        # tomllib's words are English: the place and the reason are said in the person's.
+        place = re.search(r" \(at (?:line (\d+), column (\d+)|end of document)\)$", reason)
+        if place:
+            reason = reason[: place.start()]
+            where = (
+                Said(N_("line {line}, column {column}"), {"line": place[1], "column": place[2]})
+                if place[1]
+                else Said(N_("the end of the file"))
+            )
         raise ConfigError(
-            label, where, Said(N_("this is not valid TOML: {reason}"), {"reason": reason})
+            label,
+            where,
+            Said(N_("this is not valid TOML: {reason}"), {"reason": toml_reason(reason)}),
         ) from None
     except UnicodeDecodeError as error:
         raise ConfigError(
-            label, f"byte {error.start}", Said(N_("this is not UTF-8 text"))
+            label,
+            Said(N_("byte {number}"), {"number": error.start}),
+            Said(N_("this is not UTF-8 text")),
         ) from None
     except RecursionError:
         raise ConfigError(
@@ -222,8 +234,9 @@ def _explain(
         ENV_PREFIX + str(loc[0]).upper() if loc else "",
     )
     from_env = next((name for name in candidates if name in env), None)
+    label: str | Said
     if from_env:
-        label = f"environment variable {from_env}"
+        label = Said(N_("environment variable {name}"), {"name": from_env})
     elif loc and loc[0] in user:
         label = str(user_file)
     else:

@@ -53,7 +53,10 @@ def local_zone() -> dt.tzinfo:
         if tz not in _warned_about:  # once per process, however often the zone is asked for
             _warned_about.add(tz)
             log.warning(
-                "cannot read the computer's time zone (TZ=%s: %s); using its current offset, UTC%s",
+                N_(
+                    "cannot read the computer's time zone (TZ=%s: %s); "
+                    "using its current offset, UTC%s"
+                ),
                 printable(tz[:_LONGEST_NAME]) + ("..." if len(tz) > _LONGEST_NAME else ""),
                 type(error).__name__,
                 now.strftime("%z") or "+0000",

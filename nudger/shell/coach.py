@@ -29,7 +29,7 @@ from nudger.core.outcomes import (
 )
 from nudger.core.policy import PAUSE_MESSAGE_ID, Moment, Nudge, Policy, PolicyState
 from nudger.core.support import any_time_number
-from nudger.core.translate import ENGLISH, Translator
+from nudger.core.translate import ENGLISH, N_, Said, Translator
 from nudger.core.types import PAUSE_REASON, Hit, Visit
 from nudger.notify.base import Delivery, Notification, Notifier
 from nudger.sensing import Reading
@@ -51,10 +51,12 @@ _OPEN_PAUSES_KEPT = 64
 SUPPORT_SHOWN_KEY = "support_shown"
 
 
-def _pause_outcome(pause: PauseReport) -> str:
+def _pause_outcome(pause: PauseReport) -> Said:
     if pause.answer is None:
-        return "waiting for an answer"
-    return "the person stepped away" if pause.answer == "away" else "the person went on"
+        return Said(N_("waiting for an answer"))
+    if pause.answer == "away":
+        return Said(N_("the person stepped away"))
+    return Said(N_("the person went on"))
 
 
 class Coach:
@@ -122,7 +124,7 @@ class Coach:
     def is_quiet(self, local_time: dt.time) -> bool:
         return self.policy.is_quiet(local_time)
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Said]:
         """What is wrong right now (no notification server, say), for `nudger status`."""
         return self.faults.messages()
 
@@ -222,7 +224,7 @@ class Coach:
                     heeded=pause_heeded(pause.answer),
                 )
                 self._record(answered)
-            log.info("a page was held back for a breath; %s", _pause_outcome(pause))
+            log.info(N_("a page was held back for a breath; %s"), _pause_outcome(pause))
 
     def _record_pause(self, pause: PauseReport, hits: Sequence[Hit]) -> int | None:
         kind, target = pause_owner(hits)
@@ -249,7 +251,12 @@ class Coach:
         for answer in self._answers.read(self.notifier.feedback()):
             if answer.outcome == "failed":
                 # Taken, then refused by the system: recorded as undelivered, with the reason.
-                self.faults.fault(_NOTIFY_FAULT, f"a notification was not shown: {answer.problem}")
+                self.faults.fault(
+                    _NOTIFY_FAULT,
+                    Said(
+                        N_("a notification was not shown: {problem}"), {"problem": answer.problem}
+                    ),
+                )
                 self._record(partial(self.store.mark_undelivered, answer.row_id))
                 continue
             # A button is the clearest answer there is: stepping away heeds the nudge.
@@ -257,7 +264,7 @@ class Coach:
             if answer.outcome == "snooze":
                 # The snooze first: it is what the person asked for, and the record can wait.
                 self.pause_file.set(Pause(until=at + SNOOZE_SECONDS, set_at=at, reason="snooze"))
-                log.info("nudges snoozed for an hour")
+                log.info(N_("nudges snoozed for an hour"))
             self._record(partial(self.store.update_nudge, answer.row_id, action=answer.outcome))
 
     def _send(self, nudge: Nudge) -> Delivery:
@@ -289,8 +296,13 @@ class Coach:
         else:
             self.faults.fault(
                 _NOTIFY_FAULT,
-                f"could not show a notification: {delivery.problem}; "
-                "recorded it as undelivered and will try again",
+                Said(
+                    N_(
+                        "could not show a notification: {problem}; "
+                        "recorded it as undelivered and will try again"
+                    ),
+                    {"problem": delivery.problem},
+                ),
             )
             self._undelivered = Undelivered(nudge, row_id, nudge.at)
 
@@ -314,10 +326,13 @@ class Coach:
             self._shown(pending.nudge, pending.row_id, delivery)
 
     def _shown(self, nudge: Nudge, row_id: int | None, delivery: Delivery) -> None:
-        self.faults.recovered(_NOTIFY_FAULT, f"notifications work again ({delivery.channel})")
+        self.faults.recovered(
+            _NOTIFY_FAULT,
+            Said(N_("notifications work again ({channel})"), {"channel": delivery.channel}),
+        )
         # Which kind of nudge and which text, never the target: a log is read by others too.
         log.info(
-            "nudge shown: %s (%s), message %s, through %s",
+            N_("nudge shown: %s (%s), message %s, through %s"),
             nudge.kind,
             nudge.reason,
             nudge.message_id,
@@ -355,7 +370,9 @@ class Coach:
         try:
             return self.store.visits_between(start, end, source="front")
         except StoreError as error:
-            self.faults.fault(_RECORD_FAULT, f"cannot read today's visits: {error}")
+            self.faults.fault(
+                _RECORD_FAULT, Said(N_("cannot read today's visits: {error}"), {"error": error})
+            )
             return []
 
     def _record(self, write: Callable[[], T]) -> T | None:
@@ -363,9 +380,11 @@ class Coach:
         try:
             result = write()
         except StoreError as error:
-            self.faults.fault(_RECORD_FAULT, f"cannot record a nudge: {error}")
+            self.faults.fault(
+                _RECORD_FAULT, Said(N_("cannot record a nudge: {error}"), {"error": error})
+            )
             return None
-        self.faults.recovered(_RECORD_FAULT, "nudges are recorded again")
+        self.faults.recovered(_RECORD_FAULT, Said(N_("nudges are recorded again")))
         return result
 
 

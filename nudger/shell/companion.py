@@ -16,6 +16,7 @@ from typing import Any
 from nudger.browser.relay import BrowserRelay, Contact
 from nudger.core.addresses import pause_plan
 from nudger.core.holding import holding
+from nudger.core.translate import N_
 from nudger.core.types import Rule
 from nudger.settings.models import Settings
 
@@ -39,9 +40,11 @@ class Companion:
         try:
             relay = BrowserRelay.start(os.environ if env is None else env)
         except OSError as error:
-            log.warning("cannot listen for the browser companion: %s; watching windows only", error)
+            log.warning(
+                N_("cannot listen for the browser companion: %s; watching windows only"), error
+            )
             return cls(None, settings, rules)
-        log.info("listening for the browser companion at %s", relay.path)
+        log.info(N_("listening for the browser companion at %s"), relay.path)
         return cls(relay, settings, rules)
 
     def apply(self, settings: Settings, rules: Sequence[Rule]) -> None:

@@ -25,15 +25,15 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
-from nudger.core.translate import Translator
-from nudger.errors import ConfigError
+from nudger.core.translate import N_, Said, Translator
+from nudger.errors import ConfigError, said_of
 from nudger.notify import choose_notifier
 from nudger.settings import last_good
 from nudger.settings import loader as settings_module
 from nudger.settings.catalogue import all_rules
 from nudger.settings.loader import LoadedConfig, timezone_of
 from nudger.settings.models import Settings
-from nudger.shell import i18n
+from nudger.shell import i18n, logs
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
 from nudger.shell.evening import EveningSummary
@@ -72,7 +72,7 @@ class Daemon:
         self.data_dir = data_dir or paths.data_dir()
         self.started_at = time.time()
         self._config_stamp = _stamp(config.user_file)
-        self._config_problem: str | None = None
+        self._config_problem: Said | str | None = None
         # Jobs whose timing comes from the settings, as last handed to the scheduler. Read
         # from these objects, never through the scheduler's API, which jobs must not call.
         self._jobs: dict[str, Job] = {}
@@ -94,6 +94,16 @@ class Daemon:
             self.config = self.promise.keep(config, time.time())
             settings = self.config.settings
             self.translator = i18n.translator_for(settings.ui.language)
+            logs.speak(self.translator)
+            # The log's first line names its language: with it, any line leads back to its
+            # English in the catalogue.
+            log.info(
+                N_("nudger started (language %s, pid %s); data in %s; config from %s"),
+                self.translator.language,
+                os.getpid(),
+                self.data_dir,
+                ", ".join(self.config.files_read),
+            )
             self.store = Store.open(self.data_dir / paths.DATABASE_NAME)
             self.backend = sensing.detect()
             rules = all_rules(settings)  # made once, for the watcher and the browsers alike
@@ -138,21 +148,13 @@ class Daemon:
                 translator=lambda: self.translator,
             )
             _note_first_run(self.store)
-            log.info(
-                "nudger started (pid %s); data in %s; config from %s",
-                os.getpid(),
-                self.data_dir,
-                ", ".join(self.config.files_read),
-            )
             sites, entries = self.watcher.rule_counts()
             log.info(
-                "watching for %s and %s",
-                _english_count(sites, "social site", "social sites"),
-                _english_count(entries, "blocklist entry", "blocklist entries"),
+                N_("watching for social sites (%d) and blocklist entries (%d)"), sites, entries
             )
-            log.info("window backend: %s (%s)", self.backend.name, self.backend.reason)
+            log.info(N_("window backend: %s (%s)"), self.backend.name, self.backend.reason)
             if sys.stderr.isatty():
-                log.info("press Ctrl-C to stop; the visit in progress is saved first")
+                log.info(N_("press Ctrl-C to stop; the visit in progress is saved first"))
 
             self.scheduler = ClockSafeScheduler(
                 executors={"default": ThreadPoolExecutor(max_workers=2)},
@@ -190,9 +192,10 @@ class Daemon:
                     self._take_signals()
             finally:
                 saved = self.stop_parts()
-            log.info(
-                "stopped; %s", "all visits saved" if saved else "some visits could not be saved"
-            )
+            if saved:
+                log.info(N_("stopped; all visits saved"))
+            else:
+                log.info(N_("stopped; some visits could not be saved"))
             return 0
         finally:
             self.lock.release()
@@ -282,7 +285,7 @@ class Daemon:
             try:
                 self.guard.seen(observed.reading, observed.clock_moved)
             except Exception:  # the guard must never stop the counting either
-                log.exception("the guard failed; counting goes on")
+                log.exception(N_("the guard failed; counting goes on"))
             try:
                 self.coach.browser_pauses(observed.held_back)
                 self.coach.consider(
@@ -291,7 +294,7 @@ class Daemon:
                 self.companion.tell(paused=self.coach.paused)
                 self.status_icon.update(observed.at, read_today=True)
             except Exception:  # a nudge bug must never stop the counting
-                log.exception("deciding on a nudge failed; counting goes on")
+                log.exception(N_("deciding on a nudge failed; counting goes on"))
         # `nudger status` right after start (or after the desktop comes or goes) should say
         # what is true now, not what the status said before the first look.
         seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
@@ -311,10 +314,12 @@ class Daemon:
             try:
                 removed = self.store.forget_before(time.time() - keep_days * 86400)
             except StoreError as error:
-                log.warning("cannot delete old visits now: %s; will try again later", error)
+                log.warning(N_("cannot delete old visits now: %s; will try again later"), error)
                 return
         if removed:
-            log.info("deleted %d visits older than %d days (privacy.keep_days)", removed, keep_days)
+            log.info(
+                N_("deleted %d visits older than %d days (privacy.keep_days)"), removed, keep_days
+            )
 
     def _evening(self) -> None:
         with self._lock:
@@ -340,9 +345,7 @@ class Daemon:
                     database_moved_aside=str(self.store.moved_aside)
                     if self.store.moved_aside
                     else None,
-                    database_salvaged=self.store.salvaged.describe(self.translator)
-                    if self.store.salvaged
-                    else None,
+                    database_salvaged=self.store.salvaged.said() if self.store.salvaged else None,
                     config_problem=self._config_problem,
                     settings_in_use=self.settings_in_use(),
                     browsers=tuple(
@@ -392,8 +395,8 @@ class Daemon:
         try:
             fresh = settings_module.load(self.config.user_file)
         except ConfigError as error:
-            self._config_problem = error.in_language(self.translator)
-            log.error("the new config is not used: %s; keeping the last good one", error)
+            self._config_problem = said_of(error)  # put into words when `status` shows it
+            log.error(N_("the new config is not used: %s; keeping the last good one"), error)
             return False
         self._config_problem = None
         last_good.remember(fresh)
@@ -403,6 +406,7 @@ class Daemon:
         with self._lock:
             self._note_loosenings()
             self.translator = i18n.translator_for(settings.ui.language)
+            logs.speak(self.translator)
             rules = all_rules(settings)
             self.watcher.apply(settings, rules)
             self.coach.apply(settings, self.watcher.days, self.translator)
@@ -412,10 +416,10 @@ class Daemon:
         self.status_icon.apply(settings.ui.status_icon)
         self._publish_status()
         log.info(
-            "config reloaded from %s: %s, %s of your own",
+            N_("config reloaded from %s (blocklist entries: %d, sites of your own: %d)"),
             ", ".join(fresh.files_read),
-            _english_count(len(settings.blocklist), "blocklist entry", "blocklist entries"),
-            _english_count(len(settings.sites), "site", "sites"),
+            len(settings.blocklist),
+            len(settings.sites),
         )
         return True
 
@@ -453,7 +457,7 @@ class Daemon:
                 self._config_stamp = _stamp(self.config.user_file)
                 self.reload()
                 continue
-            log.info("received %s; saving and stopping", signal.Signals(signum).name)
+            log.info(N_("received %s; saving and stopping"), signal.Signals(signum).name)
             return
 
 
@@ -478,12 +482,7 @@ def _note_first_run(store: Store) -> None:
         if store.get_meta(FIRST_RUN_KEY) is None:
             store.set_meta(FIRST_RUN_KEY, str(time.time()))
     except StoreError as error:
-        log.warning("cannot note the first run in the database: %s", error)
-
-
-def _english_count(count: int, one: str, many: str) -> str:
-    """For the log, which stays in English: it is read alongside the code and in bug reports."""
-    return f"{count} {one if count == 1 else many}"
+        log.warning(N_("cannot note the first run in the database: %s"), error)
 
 
 def _note_late_job(event: JobSubmissionEvent) -> None:
@@ -492,7 +491,9 @@ def _note_late_job(event: JobSubmissionEvent) -> None:
     Runs never pile up (one at a time, coalesced): the next run takes over, and a sample covers
     the time since the last one (vouched for by the desktop where it follows events)."""
     log.info(
-        "the %s job was still running when it was due again (a busy machine?); "
-        "its next run covers the time between",
+        N_(
+            "the %s job was still running when it was due again (a busy machine?); "
+            "its next run covers the time between"
+        ),
         event.job_id,
     )

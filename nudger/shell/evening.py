@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from nudger.core.days import LocalDays
-from nudger.core.translate import Translator
+from nudger.core.translate import N_, Translator
 from nudger.core.words import evening_sentence
 from nudger.notify.base import Notification, Notifier
 from nudger.shell.history import History
@@ -55,21 +55,21 @@ class EveningSummary:
                 return False  # a restart or a clock change must not send it twice
             report = History(self.store, days).day(day)
         except StoreError as error:
-            log.warning("cannot read today's visits for the evening summary: %s", error)
+            log.warning(N_("cannot read today's visits for the evening summary: %s"), error)
             return False
         local = dt.datetime.fromtimestamp(now, days.tz).time()
         if self.pause_file.current(now) is not None or self._is_quiet(local):
-            log.info("evening summary not sent: nudges are paused or it is quiet hours")
+            log.info(N_("evening summary not sent: nudges are paused or it is quiet hours"))
             return False
         title, body = evening_sentence(self._translator(), report)
         delivery = self.notifier.send(
             Notification(title, body, self._expire_seconds(), with_actions=False)
         )
         if not delivery.delivered:
-            log.warning("could not show the evening summary: %s", delivery.problem)
+            log.warning(N_("could not show the evening summary: %s"), delivery.problem)
             return False
         try:
             self.store.set_meta(SENT_KEY, day.isoformat())
         except StoreError as error:
-            log.warning("sent the evening summary but could not note it: %s", error)
+            log.warning(N_("sent the evening summary but could not note it: %s"), error)
         return True

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from nudger.core.clock import ClockEvent
 from nudger.core.guard import Beat, GuardNote, clock_step, not_running
+from nudger.core.translate import N_
 from nudger.core.types import Reading
 from nudger.shell.watcher import Clock, SystemClock
 from nudger.store import Store, StoreError
@@ -89,7 +90,7 @@ class Guard:
         if note is None:
             return
         log.info(
-            "noted for the summary: %s from %s to %s",
+            N_("noted for the summary: %s from %s to %s"),
             note.kind,
             time.strftime("%H:%M", time.localtime(note.started_at)),
             time.strftime("%H:%M", time.localtime(note.ended_at)),
@@ -97,7 +98,7 @@ class Guard:
         try:
             self._store.add_guard_note(note)
         except StoreError as error:
-            log.warning("cannot note %s in the database: %s", note.kind, error)
+            log.warning(N_("cannot note %s in the database: %s"), note.kind, error)
 
     def _beat(self) -> Beat:
         return Beat(self._clock.wall(), self._clock.monotonic(), self._clock.boot(), self._boot_id)
@@ -116,5 +117,5 @@ class Guard:
                 value.get("boot_id"),
             )
         except (StoreError, ValueError, TypeError, KeyError) as error:
-            log.info("the last heartbeat cannot be read (%s); nothing to compare with", error)
+            log.info(N_("the last heartbeat cannot be read (%s); nothing to compare with"), error)
             return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,12 @@ class DaemonStatus:
     sensor_connected: bool
     last_sample_at: float | None
     updated_at: float
-    notes: tuple[str, ...] = ()
+    # The daemon's faults and a refused config, kept as Said (stored as its English and its
+    # fillings) so that `status` shows them in the language of whoever reads them.
+    notes: tuple[Said | str, ...] = ()
     database_moved_aside: str | None = None
-    database_salvaged: str | None = None  # what was carried over from it
-    config_problem: str | None = None
+    database_salvaged: Said | str | None = None  # what was carried over from it
+    config_problem: Said | str | None = None
     # Each setting as the parts of the daemon that act on it hold it (see Daemon.settings_in_use).
     settings_in_use: dict[str, list[Any]] | None = None
     # What the last look found in front, as "site:Instagram" or "blocklist" (never a name).
@@ -80,7 +83,11 @@ class InstanceLock:
         self._lock.release()
 
     def write_status(self, status: DaemonStatus) -> None:
-        write_private_atomic(self._status_file, json.dumps(asdict(status)), durable=False)
+        data = asdict(replace(status, notes=(), config_problem=None, database_salvaged=None))
+        data["notes"] = [_stored(note) for note in status.notes]
+        data["config_problem"] = _stored(status.config_problem)
+        data["database_salvaged"] = _stored(status.database_salvaged)
+        write_private_atomic(self._status_file, json.dumps(data), durable=False)
 
 
 def is_locked(data_dir: Path) -> bool:
@@ -95,7 +102,9 @@ def read_status(data_dir: Path) -> DaemonStatus | None:
         status = DaemonStatus(
             **{
                 **data,
-                "notes": tuple(data.get("notes", ())),
+                "notes": tuple(_read_back(note) for note in data.get("notes", ())),
+                "config_problem": _read_back(data.get("config_problem")),
+                "database_salvaged": _read_back(data.get("database_salvaged")),
                 "in_front": tuple(data.get("in_front", ())),
                 "browsers": tuple(data.get("browsers", ())),
             }
@@ -105,3 +114,26 @@ def read_status(data_dir: Path) -> DaemonStatus | None:
     if not psutil.pid_exists(status.pid):
         return None
     return status
+
+
+def _stored(value: object) -> object:
+    """A Said as {"said": its English, "values": its fillings}, a filling that is (or carries) a
+    Said likewise; numbers and None as they are; anything else as its text."""
+    said = value if isinstance(value, Said) else getattr(value, "said", None)
+    if said is None and isinstance(value, BaseException) and value.args:
+        said = value.args[0]  # ConnectionError(Said(...)), say
+    if isinstance(said, Said):
+        return {"said": said.text, "values": {k: _stored(v) for k, v in said.values.items()}}
+    if value is None or isinstance(value, int | float | str):
+        return value
+    return str(value)
+
+
+def _read_back(value: Any) -> Any:
+    """What `_stored` wrote, with its Said again (a status file from an older nudger holds
+    plain text, which stays as it is)."""
+    if isinstance(value, Mapping) and isinstance(value.get("said"), str):
+        values = value.get("values")
+        fillings = values if isinstance(values, Mapping) else {}
+        return Said(value["said"], {str(k): _read_back(v) for k, v in fillings.items()})
+    return value

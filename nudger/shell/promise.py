@@ -139,7 +139,7 @@ class Keeper:
         try:
             return self.read(), False
         except Damaged as error:
-            log.info("the promise's state is damaged (%s); it ends after its cool-off", error)
+            log.info(N_("the promise's state is damaged (%s); it ends after its cool-off"), error)
             promise = self.repaired(now)
             self.write(promise)
             return promise, True
@@ -177,14 +177,14 @@ class Keeper:
                     promise = self.step(promise, settings_data(loaded.settings), now)
                 in_force = promise.in_force if promise is not None else None
         except (Busy, OSError) as error:
-            log.info("cannot read the promise now (%s); the settings as they are stay", error)
+            log.info(N_("cannot read the promise now (%s); the settings as they are stay"), error)
             return loaded
         if in_force is None:
             return loaded
         try:
             settings = Settings.model_validate(in_force)
         except ValueError as error:  # a bug, never the person's doing: keep counting
-            log.error("the settings in force do not load (%s); the file's are used", error)
+            log.error(N_("the settings in force do not load (%s); the file's are used"), error)
             return loaded
         return dataclasses.replace(loaded, settings=settings)
 
@@ -214,9 +214,9 @@ class Keeper:
 
                 Installer(Path.home(), self.data_dir / "browser").uninstall()
         except OSError as error:
-            log.warning("could not carry out the waiting %s: %s", waiting.kind, error)
+            log.warning(N_("could not carry out the waiting %s: %s"), waiting.kind, error)
         else:
-            log.info("the waiting %s (number %d) is carried out", waiting.kind, waiting.id)
+            log.info(N_("the waiting %s (number %d) is carried out"), waiting.kind, waiting.id)
 
     def _note(self, promise: Promise | None) -> None:
         """When the daemon should look again even if nothing changes on disk."""

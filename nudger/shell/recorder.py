@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from nudger.core.translate import N_, Said
 from nudger.core.types import Visit
 from nudger.shell.faults import FaultLog
 from nudger.store import Store, StoreError
@@ -46,7 +47,8 @@ class Recorder:
             for key in list(self._pending)[:overflow]:
                 del self._pending[key]
             log.error(
-                "the database has been unwritable for a long time; dropped %d old visits", overflow
+                N_("the database has been unwritable for a long time; dropped %d old visits"),
+                overflow,
             )
 
     def flush(self, open_visits: Iterable[Visit] = (), *, now: float | None = None) -> bool:
@@ -65,8 +67,13 @@ class Recorder:
         except StoreError as error:
             self._faults.fault(
                 _FAULT,
-                f"cannot write to the database {self._store.path} ({error}); "
-                "keeping visits in memory and trying again",
+                Said(
+                    N_(
+                        "cannot write to the database {path} ({error}); "
+                        "keeping visits in memory and trying again"
+                    ),
+                    {"path": self._store.path, "error": error},
+                ),
             )
             if now is not None:
                 self._retry_at = now + self._retry_delay
@@ -74,5 +81,7 @@ class Recorder:
             return False
         self._pending.clear()
         self._retry_delay = FIRST_RETRY_SECONDS
-        self._faults.recovered(_FAULT, "the database is writable again; all visits were saved")
+        self._faults.recovered(
+            _FAULT, Said(N_("the database is writable again; all visits were saved"))
+        )
         return True

@@ -25,6 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger.core.clock import ClockWatch
+from nudger.core.translate import N_
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class ClockGuard:
             try:
                 self.check(watch)
             except Exception:  # a fault here must not end the guard: the next reading may do
-                log.exception("the clock guard could not check the clocks")
+                log.exception(N_("the clock guard could not check the clocks"))
             if stopping.wait(self.every):
                 return
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from nudger import paths
 from nudger.core.days import LocalDays
 from nudger.core.summary import DayIndex, summarize_day
-from nudger.core.translate import ENGLISH, Translator
+from nudger.core.translate import ENGLISH, N_, Translator
 from nudger.errors import NudgerError
 from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
 from nudger.store import Store, StoreError
@@ -79,7 +79,7 @@ class StatusIconFeed:
         if enabled and not self.started:
             if self.icon.needs_main_thread and self._applied:
                 # macOS: the main thread's run loop runs only if the icon was there at start.
-                log.info("the status icon appears at nudger's next start")
+                log.info(N_("the status icon appears at nudger's next start"))
                 return
             self._start()
         elif not enabled and self.started:
@@ -96,7 +96,7 @@ class StatusIconFeed:
             self.icon.start(self._post)
         except Exception as error:  # noqa: BLE001 - no icon is never a reason not to watch
             # Said, not warned: a desktop without a session bus or a tray is not a fault.
-            log.info("no status icon: %s", error)
+            log.info(N_("no status icon: %s"), error)
             return
         self.started = True
         self.update(time.time())
@@ -126,7 +126,7 @@ class StatusIconFeed:
     def carry_out(self, command: str) -> None:
         """Do what the menu asked. On the daemon's main thread."""
         if command not in COMMANDS:
-            log.warning("the status icon asked for something unknown: %r", command)
+            log.warning(N_("the status icon asked for something unknown: %r"), command)
             return
         chosen: Command = command  # type: ignore[assignment]
         now = time.time()
@@ -134,7 +134,7 @@ class StatusIconFeed:
             self._pause(now)
         elif chosen == "resume":
             self.pause_file.clear()
-            log.info("resumed from the status icon")
+            log.info(N_("resumed from the status icon"))
         else:
             self._run_child(_CHILD_COMMANDS[chosen])
         self.update(now)
@@ -147,13 +147,13 @@ class StatusIconFeed:
             waiting = Keeper(self.config_file, self.data_dir).ask("pause", now, PAUSE_SECONDS)
         except (OSError, NudgerError) as error:
             # A promise is there but cannot be read now: no pause rather than one it holds.
-            log.warning("cannot record the pause with the promise now: %s", error)
+            log.warning(N_("cannot record the pause with the promise now: %s"), error)
             return
         if waiting is not None:
-            log.info("the pause from the status icon waits for the promise's cool-off")
+            log.info(N_("the pause from the status icon waits for the promise's cool-off"))
             return
         self.pause_file.set(Pause(until=now + PAUSE_SECONDS, set_at=now))
-        log.info("paused for an hour from the status icon")
+        log.info(N_("paused for an hour from the status icon"))
 
     def close(self) -> None:
         if self.started:
@@ -190,4 +190,4 @@ class StatusIconFeed:
                 )
             )
         except OSError as error:
-            log.warning("cannot run nudger %s: %s", " ".join(arguments), error)
+            log.warning(N_("cannot run nudger %s: %s"), " ".join(arguments), error)

@@ -18,6 +18,7 @@ from nudger.core.browsing import PauseReport, TabReport, with_tabs
 from nudger.core.clock import ClockEvent, ClockReadings, idle_at, is_away, pulse_for
 from nudger.core.matching import Matcher
 from nudger.core.tracking import Step, Tracker
+from nudger.core.translate import N_, Said
 from nudger.core.types import Hit, Rule, Visit
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
 from nudger.sensing.processes import running_names
@@ -141,7 +142,7 @@ class Watcher:
         with self._lock:
             return self._tracker.open_visits()
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Said]:
         """What is wrong right now (no display, an unwritable database), for `nudger status`."""
         return self._faults.messages()
 
@@ -286,12 +287,14 @@ class Watcher:
         moved = self._clock_events.event(wall, mono, boot)
         if moved is not None:
             log.info(
-                "%s since the last sample (wall clock %s, monotonic %s, boot time %s); "
-                "visits in progress end where they were last seen",
+                N_(
+                    "since the last sample: %s (wall clock %s, monotonic clock %s, boot time %s); "
+                    "visits in progress end where they were last seen"
+                ),
                 _what_the_clocks_say(moved),
                 _delta(moved.wall),
                 _delta(moved.monotonic),
-                "unknown" if moved.boot is None else _delta(moved.boot),
+                Said(N_("unknown")) if moved.boot is None else _delta(moved.boot),
             )
         return moved
 
@@ -302,18 +305,21 @@ class Watcher:
             try:
                 self._sensor = self.backend.open(self.settings.watch.idle_seconds)
             except SensorUnavailable as error:
-                self._schedule_retry(mono, str(error))
+                self._schedule_retry(mono, error)
                 return None
             self._sensor_idle = self.settings.watch.idle_seconds
             self._retry_delay = _FIRST_RETRY_SECONDS
-            self._faults.recovered(_SENSOR_FAULT, f"watching windows again ({self.backend.name})")
-            log.info("watching windows with the %s backend", self.backend.name)
+            self._faults.recovered(
+                _SENSOR_FAULT,
+                Said(N_("watching windows again ({backend})"), {"backend": self.backend.name}),
+            )
+            log.info(N_("watching windows with the %s backend"), self.backend.name)
         try:
             return self._sensor.read()
         except SensorUnavailable as error:
             # Release what the lost sensor still holds (sockets, a follower thread).
             self._close_sensor()
-            self._schedule_retry(mono, str(error))
+            self._schedule_retry(mono, error)
             return None
 
     def _with_tabs(self, sensed: Reading | None, wall: float) -> Reading | None:
@@ -336,9 +342,13 @@ class Watcher:
             for pause in self._tabs.pauses()
         )
 
-    def _schedule_retry(self, mono: float, reason: str) -> None:
+    def _schedule_retry(self, mono: float, reason: SensorUnavailable) -> None:
         self._faults.fault(
-            _SENSOR_FAULT, f"cannot see the desktop: {reason}; will keep trying in the background"
+            _SENSOR_FAULT,
+            Said(
+                N_("cannot see the desktop: {reason}; will keep trying in the background"),
+                {"reason": reason},
+            ),
         )
         self._retry_at = mono + self._retry_delay
         self._retry_delay = min(self._retry_delay * 2, _MAX_RETRY_SECONDS)
@@ -397,10 +407,12 @@ class Watcher:
         return steps
 
 
-def _what_the_clocks_say(moved: ClockEvent) -> str:
+def _what_the_clocks_say(moved: ClockEvent) -> Said:
     if moved.slept > 0:
-        return "the machine slept (suspend and resume)"
-    return "the wall clock moved forward" if moved.stepped > 0 else "the wall clock moved back"
+        return Said(N_("the machine slept (suspend and resume)"))
+    if moved.stepped > 0:
+        return Said(N_("the wall clock moved forward"))
+    return Said(N_("the wall clock moved back"))
 
 
 def _delta(seconds: float) -> str:

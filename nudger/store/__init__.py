@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from nudger.core.guard import GuardNote
-from nudger.core.translate import ENGLISH
+from nudger.core.translate import N_
 from nudger.core.types import NudgeRow, Source, Visit
 from nudger.errors import NudgerError, said_of
 from nudger.store import database
@@ -59,11 +59,11 @@ class Store:
                 raise StoreError(said_of(again)) from None
             salvaged = salvage(moved, connection)
             log.error(
-                "the database %s was damaged (%s); kept it as %s, started a new one and %s",
+                N_("the database %s was damaged (%s); kept it as %s and started a new one (%s)"),
                 path,
                 error,
                 moved,
-                salvaged.describe(ENGLISH),
+                salvaged.said(),
             )
             return cls(connection, path, moved, salvaged)
         except database.DatabaseProblem as error:

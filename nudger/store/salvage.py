@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from nudger.core.translate import Translator
+from nudger.core.translate import N_, Said, Translator
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +35,16 @@ class Salvaged:
     lost_ranges: int
 
     def describe(self, t: Translator) -> str:
+        return self.said().in_language(t)
+
+    def said(self) -> Said:
+        """What was carried over, to be put into words where it is shown (the log, `status`)."""
         parts = ", ".join(f"{table}: {count}" for table, count in self.copied.items())
-        said = t._("carried over {parts}").format(parts=parts)
-        if self.lost_ranges:
-            said += "; " + t._("{count} damaged rows left behind").format(count=self.lost_ranges)
-        return said
+        carried = Said(N_("carried over {parts}"), {"parts": parts})
+        if not self.lost_ranges:
+            return carried
+        lost = Said(N_("{count} damaged rows left behind"), {"count": self.lost_ranges})
+        return Said("{carried}; {lost}", {"carried": carried, "lost": lost})
 
 
 def salvage(damaged: Path, into: sqlite3.Connection) -> Salvaged:
@@ -49,7 +54,7 @@ def salvage(damaged: Path, into: sqlite3.Connection) -> Salvaged:
     try:
         source = sqlite3.connect(f"{damaged.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.DatabaseError as error:
-        log.warning("nothing could be read from %s: %s", damaged, error)
+        log.warning(N_("nothing could be read from %s: %s"), damaged, error)
         return Salvaged(dict.fromkeys(TABLES, 0), 0)
     try:
         for table in TABLES:

@@ -18,6 +18,7 @@ import logging
 from types import ModuleType
 from typing import Any
 
+from nudger.core.translate import N_
 from nudger.tray.base import Handler, TrayState, TrayView, command_of, id_of, view_of
 from nudger.tray.pictures import png_file
 
@@ -122,6 +123,6 @@ def _target_class(appkit: ModuleType) -> Any:
             try:
                 self.clicked(int(sender.tag()))
             except Exception:  # an error must not cross into AppKit
-                log.exception("the menu bar icon could not take a click")
+                log.exception(N_("the menu bar icon could not take a click"))
 
     return NudgerMenuTarget

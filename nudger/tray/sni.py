@@ -198,12 +198,12 @@ class StatusNotifierItem:
                 message = connection.receive()  # blocks until a message comes: no polling
             except _CONNECTION_ERRORS as error:
                 if not self._closing:
-                    log.warning("the status icon lost the session bus (%s); it is gone", error)
+                    log.warning(N_("the status icon lost the session bus (%s); it is gone"), error)
                 return
             try:
                 self._handle(message)
             except Exception:  # one bad call must not take the icon down
-                log.exception("the status icon could not answer a call")
+                log.exception(N_("the status icon could not answer a call"))
 
     def _handle(self, message: Message) -> None:
         kind = message.header.message_type
@@ -212,7 +212,7 @@ class StatusNotifierItem:
             if fields.get(HeaderFields.member) == "NameOwnerChanged":
                 name, _old, new = message.body
                 if name == WATCHER_NAME and new:
-                    log.info("a status icon host appeared; registering the icon with it")
+                    log.info(N_("a status icon host appeared; registering the icon with it"))
                     self._register()
             return
         if kind in {MessageType.method_return, MessageType.error}:
@@ -221,11 +221,13 @@ class StatusNotifierItem:
                 self._register_serials.discard(serial)
                 if kind == MessageType.method_return:
                     self.registered.set()
-                    log.info("status icon registered with the panel")
+                    log.info(N_("status icon registered with the panel"))
                 else:
                     log.info(
-                        "no status icon host on the session bus yet (%s); "
-                        "the icon appears when one starts",
+                        N_(
+                            "no status icon host on the session bus yet (%s); "
+                            "the icon appears when one starts"
+                        ),
                         fields.get(HeaderFields.error_name),
                     )
             return
@@ -357,7 +359,7 @@ class StatusNotifierItem:
             try:
                 connection.send(call, serial=serial)
             except _CONNECTION_ERRORS as error:
-                log.warning("cannot register the status icon: %s", error)
+                log.warning(N_("cannot register the status icon: %s"), error)
 
     def _send(self, message: Message) -> None:
         connection = self._connection

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from nudger.core.translate import N_
 from nudger.tray.base import Handler, TrayState, TrayView, command_of, id_of, view_of
 from nudger.tray.pictures import pixmaps
 
@@ -287,7 +288,9 @@ if sys.platform == "win32":
             data.szTip = tip
             action = _NIM_MODIFY if self._added else _NIM_ADD
             if not _shell32.Shell_NotifyIconW(action, ctypes.byref(data)):
-                log.warning("Windows did not take the status icon (%s)", ctypes.get_last_error())
+                log.warning(
+                    N_("Windows did not take the status icon (%s)"), ctypes.get_last_error()
+                )
             self._added = True
             if old:
                 _user32.DestroyIcon(old)
@@ -308,6 +311,6 @@ if sys.platform == "win32":
                     _user32.PostQuitMessage(0)
                     return 0
             except Exception:  # an error must not cross into Windows' code
-                log.exception("the status icon could not handle a message")
+                log.exception(N_("the status icon could not handle a message"))
                 return 0
             return int(_user32.DefWindowProcW(hwnd, message, wparam, lparam))

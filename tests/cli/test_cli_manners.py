@@ -119,7 +119,7 @@ def test_nudger_run_in_a_terminal_says_how_to_stop_and_ctrl_c_stops_it(tmp_path:
         if select.select([main], [], [], 0.5)[0]:
             said += os.read(main, 65536)
     assert b"press Ctrl-C to stop" in said, said.decode(errors="replace")
-    assert b"watching for 17 social sites and 0 blocklist entries" in said
+    assert b"watching for social sites (17) and blocklist entries (0)" in said
     process.send_signal(signal.SIGINT)  # what Ctrl-C sends
     assert process.wait(timeout=20) == 0
     os.close(main)

@@ -137,7 +137,7 @@ def test_twenty_parallel_block_adds_lose_nothing_while_the_daemon_reloads(
         names = {e["name"] for e in tomllib.loads(daemon.config_path.read_text())["blocklist"]}
         assert names == {f"NAME{i}" for i in range(20)}
         wait_until(
-            lambda: "20 blocklist entries" in daemon.log(), 15, "the daemon to load all twenty"
+            lambda: "blocklist entries: 20" in daemon.log(), 15, "the daemon to load all twenty"
         )
         time.sleep(0.5)
         assert daemon.process is not None and daemon.process.poll() is None

@@ -130,4 +130,4 @@ def test_status_right_after_start_says_what_it_sees(
     assert "In front at that look: nothing nudger counts." in status.stdout
     assert "no look yet" not in status.stdout
     log = daemon.log()
-    assert "watching for 17 social sites and 1 blocklist entry" in log
+    assert "watching for social sites (17) and blocklist entries (1)" in log

@@ -123,3 +123,51 @@ def test_the_scan_finds_an_unmarked_string(tmp_path: Path) -> None:
     assert unmarked_plain(probe) and unmarked_fstrings(probe)
     assert any("Said('the pause ends soon')" in found for found in unmarked_plain(probe))
     assert len(hidden_in_fstrings(probe)) == 2
+
+
+# The log is read in the person's language too (issue 26): each message above debug level is
+# marked with N_() where it is logged, and the log's formatter translates it when it is written.
+LOG_LEVELS = {"info", "warning", "error", "exception", "critical"}
+A_LOGGER = re.compile(r"\blog\b|_log\b|logger|getLogger|^logging$")
+
+
+def unmarked_log_messages(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in LOG_LEVELS
+            and A_LOGGER.search(ast.unparse(node.func.value))
+            and node.args
+        ):
+            continue
+        message = node.args[0]
+        words = ""
+        if isinstance(message, ast.Constant) and isinstance(message.value, str):
+            words = message.value
+        elif isinstance(message, ast.JoinedStr):
+            words = "".join(part.value for part in message.values if isinstance(part, ast.Constant))
+        if WORDS.search(words):
+            found.append(f"{shown(path)}:{node.lineno}: {node.func.attr}({words!r})")
+    return found
+
+
+def test_every_log_message_above_debug_is_marked_for_translation() -> None:
+    every = sorted((ROOT / "nudger").rglob("*.py"))
+    assert [item for path in every for item in unmarked_log_messages(path)] == []
+
+
+def test_the_scan_finds_an_unmarked_log_message(tmp_path: Path) -> None:
+    probe = tmp_path / "probe_log.py"
+    probe.write_text(
+        "import logging\n"
+        "log = logging.getLogger(__name__)\n"
+        "log.debug('details for developers stay English')\n"
+        "log.info(N_('marked for the catalogue: %s'), 1)\n"
+        "log.warning('cannot see the desktop: %s', 2)\n"
+        "self._log.error(f'cannot write {x} now')\n"
+        "logging.getLogger(__name__).info('a log file in %s', 3)\n",
+        encoding="utf-8",
+    )
+    assert [line.split(":")[1] for line in unmarked_log_messages(probe)] == ["5", "6", "7"]

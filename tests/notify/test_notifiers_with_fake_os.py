@@ -141,7 +141,7 @@ def test_fake_osascript_a_nudge_is_delivered_or_recorded_undelivered_with_the_re
     coach = nudge_through(MacNotifier(run=refused.run, which=refused.which), other, tmp_path)
     [row] = other.nudges_between(0, 2e9)
     assert not row.delivered
-    assert any("Notifications are off" in problem for problem in coach.problems())
+    assert any("Notifications are off" in str(problem) for problem in coach.problems())
     other.close()
 
 
@@ -223,7 +223,7 @@ def test_fake_winrt_a_late_failure_is_recorded_as_undelivered(store: Store, tmp_
     coach.consider(time.time(), Reading(None, 0.0), [], [])
     [row] = store.nudges_between(0, 2e9)
     assert not row.delivered
-    assert any("could not show the toast" in problem for problem in coach.problems())
+    assert any("could not show the toast" in str(problem) for problem in coach.problems())
 
 
 def test_fake_winrt_refused_toasts_fall_back_to_the_balloon() -> None:

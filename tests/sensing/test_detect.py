@@ -95,8 +95,8 @@ def test_the_processes_backend_says_why_it_cannot_read_windows() -> None:
         backend.open(120)
 
 
-def test_the_reason_is_english_for_the_log_and_the_persons_language_when_shown() -> None:
+def test_the_reason_is_english_as_text_and_the_persons_language_when_shown() -> None:
     env = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "w", "XDG_CURRENT_DESKTOP": "KDE"}
     backend = detect(env, "linux")
-    assert str(backend.reason) == "KDE Plasma on Wayland"  # the log stays English
+    assert str(backend.reason) == "KDE Plasma on Wayland"
     assert backend.reason.in_language(i18n.translator_for("de", {})) == "KDE Plasma unter Wayland"

@@ -113,7 +113,7 @@ def test_errors_name_the_file_the_field_and_the_reason(
         load(path, env={})
     error = caught.value
     assert error.source == str(path)
-    assert error.field.startswith(field), error.field
+    assert str(error.field).startswith(field), error.field
     assert reason.lower() in str(error.reason).lower(), error.reason
     assert error.exit_code == 2
     assert "\n" not in str(error)
@@ -138,7 +138,7 @@ def test_an_error_from_the_environment_names_the_variable(
     monkeypatch.setenv("NUDGER_WATCH__POLL_SECONDS", "-3")
     with pytest.raises(ConfigError) as caught:
         load(tmp_path / "missing.toml")
-    assert caught.value.source == "environment variable NUDGER_WATCH__POLL_SECONDS"
+    assert str(caught.value.source) == "environment variable NUDGER_WATCH__POLL_SECONDS"
 
 
 # One error, three readers: the loader says what is wrong as a value, and each reader's
@@ -168,7 +168,7 @@ def test_an_error_from_the_environment_names_the_variable(
         (
             "[watch\n",
             "line 1, column 7: this is not valid TOML:",
-            "line 1, column 7: das ist kein gültiges TOML:",
+            "Zeile 1, Spalte 7: das ist kein gültiges TOML:",
         ),
     ],
     ids=["a bound", "a validator", "a time zone", "the file"],
