@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from nudger.core import session
 from nudger.core.types import Feedback, Kind, Reading, Visit, Window
 from nudger.notify.base import Delivery, Notification
 from nudger.settings.loader import days_of, load
@@ -168,6 +169,7 @@ def replay(
             rng=random.Random(seed),
             translator=translator,
         )
+        state = coach.start()
         previous = visits[0].start - 1.0
         for at in clock(visits):
             notifier.now = at
@@ -177,11 +179,21 @@ def replay(
             window = Window("bench", opened[0].name) if opened else None
             reading = Reading(window, idle_seconds=0.0)
             notifier.answer_next = opened[0].answer if opened else "ignore"
-            nudge = coach.consider(at, reading, ended, [v.open_at(at) for v in opened])
+            # As the daemon does it: gather, let the core's session decide, carry out.
+            observation = coach.observe(
+                at,
+                reading,
+                ended,
+                [v.open_at(at) for v in opened],
+                day=session.needs_day(state, at),
+            )
+            state, effects = session.step(state, observation)
+            coach.carry_out(effects)
             previous = at
+            nudge = effects.nudge
             if nudge is None:
                 continue
-            message = next(m for m in coach.policy.book.messages if m.id == nudge.message_id)
+            message = next(m for m in state.policy.book.messages if m.id == nudge.message_id)
             shown.append(
                 {
                     "at": dt.datetime.fromtimestamp(nudge.at, tz).isoformat(timespec="seconds"),

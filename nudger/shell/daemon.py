@@ -25,6 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
+from nudger.core import session
 from nudger.core.translate import Translator
 from nudger.errors import ConfigError
 from nudger.notify import choose_notifier
@@ -104,6 +105,8 @@ class Daemon:
                 self.watcher.days,
                 translator=self.translator,
             )
+            # The session's state: the core's own, handed to each step and taken back.
+            self.session = self.coach.start()
             self.evening = EveningSummary(
                 self.store,
                 self.notifier,
@@ -252,7 +255,7 @@ class Daemon:
         }
         parts = (
             self.watcher.settings_in_use(),
-            self.coach.settings_in_use(),
+            self.coach.settings_in_use(self.session),
             self.companion.settings_in_use(),
             self.status_icon.settings_in_use(),
         )
@@ -266,11 +269,18 @@ class Daemon:
         with self._lock:
             observed = self.watcher.tick()
             try:
-                self.coach.browser_pauses(observed.held_back)
-                self.coach.consider(
-                    observed.at, observed.reading, observed.step.ended, observed.open_visits
+                # Gather, let the core decide once, carry out: no part asks another.
+                observation = self.coach.observe(
+                    observed.at,
+                    observed.reading,
+                    observed.step.ended,
+                    observed.open_visits,
+                    observed.held_back,
+                    day=session.needs_day(self.session, observed.at),
                 )
-                self.companion.tell(paused=self.coach.paused)
+                self.session, effects = session.step(self.session, observation)
+                self.coach.carry_out(effects)
+                self.companion.tell(paused=effects.paused)
                 self.status_icon.update(observed.at, read_today=True)
             except Exception:  # a nudge bug must never stop the counting
                 log.exception("deciding on a nudge failed; counting goes on")
@@ -379,7 +389,9 @@ class Daemon:
         with self._lock:
             self.translator = i18n.setup(settings.ui.language)
             self.watcher.apply(settings)
-            self.coach.apply(settings, self.watcher.days, self.translator)
+            self.session = self.coach.apply(
+                settings, self.watcher.days, self.translator, self.session
+            )
             self.companion.apply(settings)
             self.companion.tell(paused=self._paused())
         self._schedule(settings)

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from nudger import paths
 from nudger.core.days import LocalDays
+from nudger.core.outcomes import SNOOZE_SECONDS
 from nudger.core.summary import DayIndex, summarize_day
 from nudger.core.translate import ENGLISH, Translator
-from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
+from nudger.shell.pause import Pause, PauseFile
 from nudger.store import Store, StoreError
 from nudger.tray import COMMANDS, Command, Mode, StatusIcon, TrayState, view_of
 

@@ -16,6 +16,7 @@ from typing import Protocol
 from nudger.core.browsing import PauseReport, TabReport, with_tabs
 from nudger.core.clock import ClockEvent, ClockReadings, idle_at, is_away, pulse_for
 from nudger.core.matching import Matcher
+from nudger.core.session import HeldBack
 from nudger.core.tracking import Step, Tracker
 from nudger.core.types import Hit, Visit
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
@@ -62,15 +63,6 @@ class SystemClock:
         Windows' monotonic clocks stop while asleep, as Linux's does)."""
         boottime = getattr(time, "CLOCK_BOOTTIME", None)
         return None if boottime is None else time.clock_gettime(boottime)
-
-
-@dataclass(frozen=True, slots=True)
-class HeldBack:
-    """A page the browser held back for a breath, with the rules its address belongs to. The
-    address goes no further than the watcher: only the rules travel on."""
-
-    report: PauseReport
-    hits: tuple[Hit, ...]
 
 
 @dataclass(frozen=True, slots=True)

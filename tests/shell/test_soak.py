@@ -24,6 +24,7 @@ from nudger.shell.coach import Coach
 from nudger.shell.pause import PauseFile
 from nudger.shell.watcher import Watcher
 from nudger.store import Store
+from tests.shell.ticking import Ticking
 
 TZ = ZoneInfo("Europe/Berlin")
 POLL = 5.0
@@ -164,8 +165,8 @@ def test_a_simulated_week(tmp_path: Path) -> None:
     watcher = Watcher(
         settings, Backend("scripted", Why("a test"), lambda _idle: sensor), store, clock
     )
-    coach = Coach(
-        settings, store, notifier, PauseFile(tmp_path), watcher.days, rng=random.Random(3)
+    ticks = Ticking(
+        Coach(settings, store, notifier, PauseFile(tmp_path), watcher.days, rng=random.Random(3))
     )
     script = week_script(random.Random(11))
 
@@ -183,7 +184,7 @@ def test_a_simulated_week(tmp_path: Path) -> None:
             idle = index * POLL if kind == "idle" else 0.0
             sensor.current = Sample(window if isinstance(window, Window) else None, idle)
             sample = watcher.tick()
-            coach.consider(sample.at, sample.reading, sample.step.ended, watcher.open_visits())
+            ticks.consider(sample.at, sample.reading, sample.step.ended, sample.open_visits)
             clock.now += POLL
             clock.mono += POLL
     watcher.stop()
