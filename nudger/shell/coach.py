@@ -20,7 +20,7 @@ from nudger.core import session
 from nudger.core.browsing import PauseAnswer
 from nudger.core.days import LocalDays
 from nudger.core.messages import MessageBook
-from nudger.core.policy import PAUSE_MESSAGE_ID, Policy, PolicyState, is_quiet
+from nudger.core.policy import PAUSE_MESSAGE_ID, Policy, PolicyState
 from nudger.core.session import (
     AddPause,
     Done,
@@ -135,9 +135,6 @@ class Coach:
             "summary.timezone": [str(state.days.tz)],
         }
 
-    def is_quiet(self, local_time: dt.time) -> bool:
-        return is_quiet(self._settings.nudges.rules(), local_time)
-
     def problems(self) -> list[str]:
         """What is wrong right now (no notification server, say), for `nudger status`."""
         return self.faults.messages()
@@ -173,11 +170,10 @@ class Coach:
         """What the session must know of now: the sample's part, with the notifier's feedback,
         the pause in force, what came of the last effects, and (when `day` is given, as the
         session asks) that day's stored visits."""
-        done, self._done = tuple(self._done), []
         today = None
         if day is not None:
             today = StoredDay(day, tuple(self._stored_visits(*self.days.bounds(day))))
-        return Observation(
+        observation = Observation(
             at=at,
             reading=reading,
             ended=tuple(ended),
@@ -186,9 +182,11 @@ class Coach:
             feedback=tuple(self.notifier.feedback()),
             paused=self.pause_file.current(at) is not None,
             today=today,
-            done=done,
+            done=tuple(self._done),
             translator=self.translator,
         )
+        self._done = []  # handed on only once the observation is whole
+        return observation
 
     # -- carrying out -------------------------------------------------------------------------
 

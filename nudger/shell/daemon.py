@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
 from nudger.core import session
+from nudger.core.policy import is_quiet
 from nudger.core.translate import Translator
 from nudger.errors import ConfigError
 from nudger.notify import choose_notifier
@@ -113,7 +114,8 @@ class Daemon:
                 self.pause_file,
                 days=lambda: self.watcher.days,
                 translator=lambda: self.translator,
-                is_quiet=self.coach.is_quiet,
+                # The core's rule on the rules in force: the evening asks no other part.
+                is_quiet=lambda local: is_quiet(self.config.settings.nudges.rules(), local),
                 expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
             )
             self.companion.tell(paused=self._paused())
