@@ -1,13 +1,14 @@
-"""A night, replayed: scripted visits fed to the real coach and policy, with a fake clock.
+"""A night, replayed: scripted visits fed to the real coach and session, with a fake clock.
 
     .venv/bin/python bench/night.py SCENARIO.json [--config FILE] [--seed N]
 
 No desktop and no matching: each visit in the scenario is already a visit to a blocklist entry
 (`"kind": "blocklist"`, with the entry's name) or to a catalogue site (`"kind": "site"`, with
-the site's name). The coach, its policy, the day's ledger and the database (SQLite, in a
-temporary folder) are nudger's own; only the notifier is a stand-in, which records what would
-be shown and presses the button the scenario asks for 5 s after each nudge (`"answers"`:
-"ignore", "away" or "snooze"; a visit may carry its own `"answer"`). Settings come from
+the site's name). The coach, the core's session (its policy, the day's ledger) and the
+database (SQLite, in a temporary folder) are nudger's own, wired as the daemon wires them;
+only the notifier is a stand-in, which records what would be shown and presses the button the
+scenario asks for 5 s after each nudge (`"answers"`: "ignore", "away" or "snooze"; a visit may
+carry its own `"answer"`). Settings come from
 `--config` (a nudger settings file), else the built-in defaults; the scenario's time zone,
 language and country override theirs.
 
@@ -151,7 +152,7 @@ def replay(
     inspect: Callable[[Coach], None] | None = None,
 ) -> list[dict[str, Any]]:
     """The notifications the scenario brings, in order; `inspect` sees the coach at the end
-    (its policy and its database) before the temporary folder goes."""
+    (its database) before the temporary folder goes."""
     tz = ZoneInfo(scenario["timezone"])
     visits = scripted_visits(scenario, tz)
     settings = settings_for(scenario, config)
