@@ -81,6 +81,10 @@ class Observation:
     reading: Reading | None
     ended: tuple[Visit, ...] = ()  # visits in front that ended since the last tick
     open_visits: tuple[Visit, ...] = ()  # and those still going on
+    started: tuple[Visit, ...] = ()  # visits that began since the last tick
+    # Monotonic seconds, for the rhythm of writing: a wall clock that jumps must neither
+    # write a burst nor hold writes back. None where no rhythm applies (a replay).
+    mono: float | None = None
     held_back: tuple[HeldBack, ...] = ()
     feedback: tuple[Feedback, ...] = ()  # the notifier's button presses and failures
     paused: bool = False  # a pause or snooze is in force (`nudger pause`, the pause file)
@@ -163,6 +167,8 @@ class Effects:
     """What the shell must do, in this order."""
 
     actions: tuple[Action, ...] = ()
+    # Write the visits: those that ended, and those still going on as they stand now.
+    write_visits: bool = False
     # Nudges are paused or snoozed now (a snooze pressed this tick included): the browser holds
     # nothing back then.
     paused: bool = False
@@ -194,6 +200,8 @@ class SessionState:
     days: LocalDays
     idle_seconds: float
     heed: HeedWatch
+    flush_seconds: float = 60.0
+    last_write: float | None = None  # monotonic seconds
     ledger: DayLedger = field(default_factory=DayLedger)
     answers: Answers = field(default_factory=Answers)
     undelivered: Undelivered | None = None
@@ -212,10 +220,15 @@ class SessionState:
 
 
 def start(
-    policy: Policy, days: LocalDays, *, idle_seconds: float, heeded_within_seconds: float
+    policy: Policy,
+    days: LocalDays,
+    *,
+    idle_seconds: float,
+    heeded_within_seconds: float,
+    flush_seconds: float = 60.0,
 ) -> SessionState:
     """A session's first state (the policy's state rebuilt from the stored nudges)."""
-    return SessionState(policy, days, idle_seconds, HeedWatch(heeded_within_seconds))
+    return SessionState(policy, days, idle_seconds, HeedWatch(heeded_within_seconds), flush_seconds)
 
 
 def reconfigured(
@@ -225,9 +238,11 @@ def reconfigured(
     *,
     idle_seconds: float,
     heeded_within_seconds: float,
+    flush_seconds: float = 60.0,
 ) -> SessionState:
     """New settings: what the policy and the outcomes remember carries on."""
     state.policy = policy
+    state.flush_seconds = flush_seconds
     state.days = days
     state.idle_seconds = idle_seconds
     state.heed.within_seconds = heeded_within_seconds
@@ -248,6 +263,7 @@ def step(state: SessionState, observation: Observation) -> tuple[SessionState, E
     """One tick: take in what happened, decide, and say what the shell must do."""
     actions: list[Action] = []
     at = observation.at
+    write_visits = _write_now(state, observation)
     state.policy.translator = observation.translator
     _take_done(state, observation.done)
     # The shell reports every ticket with the next observation: one not reported was lost.
@@ -275,7 +291,20 @@ def step(state: SessionState, observation: Observation) -> tuple[SessionState, E
             if nudge.line_shown:
                 policy = state.policy.state
                 actions.append(SupportShown(policy.support_shown_day, policy.support_shown_night))
-    return state, Effects(tuple(actions), paused=moment.paused)
+    return state, Effects(tuple(actions), write_visits, paused=moment.paused)
+
+
+def _write_now(state: SessionState, observation: Observation) -> bool:
+    """A visit that begins or ends is written at once, so the database always shows what is on
+    screen; a visit that simply goes on is written every flush_seconds."""
+    changed = bool(observation.ended or observation.started)
+    mono = observation.mono
+    if mono is None:
+        return changed
+    if changed or state.last_write is None or mono - state.last_write >= state.flush_seconds:
+        state.last_write = mono
+        return True
+    return False
 
 
 def _take_done(state: SessionState, done: Sequence[Done]) -> None:

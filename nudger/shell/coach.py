@@ -95,6 +95,7 @@ class Coach:
             self.days,
             idle_seconds=settings.watch.idle_seconds,
             heeded_within_seconds=settings.nudges.heeded_within_seconds,
+            flush_seconds=settings.watch.flush_seconds,
         )
 
     def apply(
@@ -116,6 +117,7 @@ class Coach:
             days,
             idle_seconds=settings.watch.idle_seconds,
             heeded_within_seconds=settings.nudges.heeded_within_seconds,
+            flush_seconds=settings.watch.flush_seconds,
         )
 
     def settings_in_use(self, state: SessionState) -> dict[str, list[object]]:
@@ -129,6 +131,7 @@ class Coach:
                 nudges["heeded_within_seconds"],
                 state.heed.within_seconds,
             ],
+            "watch.flush_seconds": [state.flush_seconds],
             "support.line": [policy.support_line],
             "messages": [sorted(m.id for m in policy.book.messages)],
             "summary.day_starts_at": [str(state.days.starts_at)],
@@ -165,6 +168,8 @@ class Coach:
         open_visits: Sequence[Visit],
         held_back: Sequence[HeldBack] = (),
         *,
+        started: Sequence[Visit] = (),
+        mono: float | None = None,
         day: dt.date | None = None,
     ) -> Observation:
         """What the session must know of now: the sample's part, with the notifier's feedback,
@@ -178,6 +183,8 @@ class Coach:
             reading=reading,
             ended=tuple(ended),
             open_visits=tuple(open_visits),
+            started=tuple(started),
+            mono=mono,
             held_back=tuple(held_back),
             feedback=tuple(self.notifier.feedback()),
             paused=self.pause_file.current(at) is not None,

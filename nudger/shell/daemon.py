@@ -278,14 +278,19 @@ class Daemon:
                     observed.step.ended,
                     observed.open_visits,
                     observed.held_back,
+                    started=observed.step.started,
+                    mono=observed.mono,
                     day=session.needs_day(self.session, observed.at),
                 )
                 self.session, effects = session.step(self.session, observation)
+                if effects.write_visits:
+                    self.watcher.flush(observed.mono)
                 self.coach.carry_out(effects)
                 self.companion.tell(paused=effects.paused)
                 self.status_icon.update(observed.at, read_today=True)
-            except Exception:  # a nudge bug must never stop the counting
-                log.exception("deciding on a nudge failed; counting goes on")
+            except Exception:  # a bug in deciding must never stop the counting
+                log.exception("deciding on this sample failed; counting goes on")
+                self.watcher.flush(observed.mono)
         # `nudger status` right after start (or after the desktop comes or goes) should say
         # what is true now, not what the status said before the first look.
         seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)

@@ -327,3 +327,21 @@ def test_the_same_observations_give_the_same_effects(
 def test_new_nudges_keep_the_minimum_gap(script: list[Second], seed: int) -> None:
     times = [e.nudge.at for e, _idle, _paused in run(script, seed, True) if e.nudge is not None]
     assert all(later - earlier >= 60 for earlier, later in itertools.pairwise(times))
+
+
+def test_visits_are_written_when_one_begins_or_ends_and_else_every_flush_seconds() -> None:
+    state = session.start(
+        new_state().policy, DAYS, idle_seconds=120, heeded_within_seconds=120, flush_seconds=60
+    )
+    visit = on_alex(T0, T0)[0]
+
+    def writes(at: float, mono: float, **visits: tuple[Visit, ...]) -> bool:
+        observation = Observation(at, HERE, mono=mono, **visits)  # type: ignore[arg-type]
+        return session.step(state, observation)[1].write_visits
+
+    assert writes(T0, 1000.0, started=(visit,))  # it began: written at once
+    assert not writes(T0 + 1, 1001.0)  # it goes on
+    assert not writes(T0 + 3600, 1002.0)  # the wall clock jumped: no burst of writes
+    assert writes(T0 + 3659, 1060.0)  # flush_seconds of monotonic time
+    assert not writes(T0 + 3660, 1061.0)
+    assert writes(T0 + 3661, 1062.0, ended=(visit,))  # it ended: written at once

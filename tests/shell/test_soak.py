@@ -184,7 +184,16 @@ def test_a_simulated_week(tmp_path: Path) -> None:
             idle = index * POLL if kind == "idle" else 0.0
             sensor.current = Sample(window if isinstance(window, Window) else None, idle)
             sample = watcher.tick()
-            ticks.consider(sample.at, sample.reading, sample.step.ended, sample.open_visits)
+            ticks.consider(
+                sample.at,
+                sample.reading,
+                sample.step.ended,
+                sample.open_visits,
+                started=sample.step.started,
+                mono=sample.mono,
+            )
+            if ticks.effects.write_visits:  # as the daemon wires it
+                watcher.flush(sample.mono)
             clock.now += POLL
             clock.mono += POLL
     watcher.stop()

@@ -25,10 +25,20 @@ class Ticking:
         ended: Sequence[Visit],
         open_visits: Sequence[Visit],
         held_back: Sequence[HeldBack] = (),
+        *,
+        started: Sequence[Visit] = (),
+        mono: float | None = None,
     ) -> Nudge | None:
         """One tick; the nudge decided in it, if any (sent, or tried and kept as undelivered)."""
         observation = self.coach.observe(
-            at, reading, ended, open_visits, held_back, day=session.needs_day(self.state, at)
+            at,
+            reading,
+            ended,
+            open_visits,
+            held_back,
+            started=started,
+            mono=mono,
+            day=session.needs_day(self.state, at),
         )
         self.state, self.effects = session.step(self.state, observation)
         self.coach.carry_out(self.effects)
