@@ -1,13 +1,14 @@
-"""A night, replayed: scripted visits fed to the real coach and policy, with a fake clock.
+"""A night, replayed: scripted visits fed to the real coach and session, with a fake clock.
 
     .venv/bin/python bench/night.py SCENARIO.json [--config FILE] [--seed N]
 
 No desktop and no matching: each visit in the scenario is already a visit to a blocklist entry
 (`"kind": "blocklist"`, with the entry's name) or to a catalogue site (`"kind": "site"`, with
-the site's name). The coach, its policy, the day's ledger and the database (SQLite, in a
-temporary folder) are nudger's own; only the notifier is a stand-in, which records what would
-be shown and presses the button the scenario asks for 5 s after each nudge (`"answers"`:
-"ignore", "away" or "snooze"; a visit may carry its own `"answer"`). Settings come from
+the site's name). The coach, the core's session (its policy, the day's ledger) and the
+database (SQLite, in a temporary folder) are nudger's own, wired as the daemon wires them;
+only the notifier is a stand-in, which records what would be shown and presses the button the
+scenario asks for 5 s after each nudge (`"answers"`: "ignore", "away" or "snooze"; a visit may
+carry its own `"answer"`). Settings come from
 `--config` (a nudger settings file), else the built-in defaults; the scenario's time zone,
 language and country override theirs.
 
@@ -34,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from nudger.core import session
 from nudger.core.types import Feedback, Kind, Reading, Visit, Window
 from nudger.notify.base import Delivery, Notification
 from nudger.settings.loader import days_of, load
@@ -150,7 +152,7 @@ def replay(
     inspect: Callable[[Coach], None] | None = None,
 ) -> list[dict[str, Any]]:
     """The notifications the scenario brings, in order; `inspect` sees the coach at the end
-    (its policy and its database) before the temporary folder goes."""
+    (its database) before the temporary folder goes."""
     tz = ZoneInfo(scenario["timezone"])
     visits = scripted_visits(scenario, tz)
     settings = settings_for(scenario, config)
@@ -168,6 +170,7 @@ def replay(
             rng=random.Random(seed),
             translator=translator,
         )
+        state = coach.start()
         previous = visits[0].start - 1.0
         for at in clock(visits):
             notifier.now = at
@@ -177,11 +180,21 @@ def replay(
             window = Window("bench", opened[0].name) if opened else None
             reading = Reading(window, idle_seconds=0.0)
             notifier.answer_next = opened[0].answer if opened else "ignore"
-            nudge = coach.consider(at, reading, ended, [v.open_at(at) for v in opened])
+            # As the daemon does it: gather, let the core's session decide, carry out.
+            observation = coach.observe(
+                at,
+                reading,
+                ended,
+                [v.open_at(at) for v in opened],
+                day=session.needs_day(state, at),
+            )
+            state, effects = session.step(state, observation)
+            coach.carry_out(effects)
             previous = at
+            nudge = effects.nudge
             if nudge is None:
                 continue
-            message = next(m for m in coach.policy.book.messages if m.id == nudge.message_id)
+            message = next(m for m in state.policy.book.messages if m.id == nudge.message_id)
             shown.append(
                 {
                     "at": dt.datetime.fromtimestamp(nudge.at, tz).isoformat(timespec="seconds"),

@@ -5,8 +5,8 @@
 Runs on its own headless desktop (Xvfb + openbox + a real Chromium window and an xterm), with
 the full catalogue and 50 blocklist entries. Prints:
 
-- the median CPU time of one `Watcher.tick()` (read the window, match, track, and the periodic
-  write), in process CPU time, not wall time;
+- the median CPU time of one `Watcher.tick()` (read the window, match, track; the writes the
+  session asks for are apart), in process CPU time, not wall time;
 - the median CPU time of matching a title never seen before (the cache-miss path);
 - the daemon's CPU share of one core and its RSS (and USS, the part no other process shares),
   over `--seconds` at 1 s polling while the focus moves every 2 s between Chromium and an xterm.

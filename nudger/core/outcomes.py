@@ -20,6 +20,9 @@ RETRY_UNDELIVERED_SECONDS = 15.0
 KEEP_NOTIFICATIONS = 50
 
 
+# How long the "Snooze 1 h" button on a nudge pauses nudges.
+SNOOZE_SECONDS = 3600
+
 # Leaving is heeding only when it lasts: back on the page within this, the nudge went unheeded.
 STAY_AWAY_SECONDS = 10 * 60
 

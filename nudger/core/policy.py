@@ -217,6 +217,12 @@ class PolicyState:
         return state
 
 
+def is_quiet(rules: NudgeRules, local_time: dt.time) -> bool:
+    """Within the person's quiet hours (the evening summary keeps them too)."""
+    quiet = rules.quiet_hours
+    return quiet is not None and quiet.contains(local_time)
+
+
 def period_of(local: dt.datetime, day: dt.date, night: ClockSpan | None) -> tuple[str, dt.date]:
     """The night `local` falls in, else nudger's day: what an ignored streak belongs to."""
     tonight = night_of(local, night)
@@ -250,8 +256,7 @@ class Policy:
         self._rng = rng
 
     def is_quiet(self, local_time: dt.time) -> bool:
-        quiet = self.settings.quiet_hours
-        return quiet is not None and quiet.contains(local_time)
+        return is_quiet(self.settings, local_time)
 
     def noted_pause(self, at: float, kind: Kind) -> None:
         """The browser held a page back for a breath. That was this moment's nudge: a

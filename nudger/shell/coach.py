@@ -1,6 +1,8 @@
-"""The shell around the nudge policy: it reads the pause, sends what the policy decided, and
-records what happened. Every decision (when to nudge and with what, whether a nudge was
-heeded, what a button press means, when to try an unshown nudge again) is made in the core.
+"""The shell around the session's nudges: it gathers what the core must know (the notifier's
+feedback, the pause in force, the day's stored visits, what came of the last effects), and
+carries out what the core decided (send a nudge, write and update its rows, snooze). Every
+decision (when to nudge and with what, whether a nudge was heeded, what a button press means,
+when to try an unshown nudge again) is made in the core (nudger/core/session.py).
 """
 
 from __future__ import annotations
@@ -14,31 +16,36 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
-from nudger.core.browsing import PauseReport
-from nudger.core.clock import is_away
+from nudger.core import session
+from nudger.core.browsing import PauseAnswer
 from nudger.core.days import LocalDays
-from nudger.core.ledger import DayLedger
 from nudger.core.messages import MessageBook
-from nudger.core.outcomes import (
-    Answers,
-    HeedWatch,
-    Undelivered,
-    pause_heeded,
-    pause_owner,
-    retry_verdict,
+from nudger.core.policy import PAUSE_MESSAGE_ID, Policy, PolicyState
+from nudger.core.session import (
+    AddPause,
+    Done,
+    Effects,
+    HeldBack,
+    NotShown,
+    Observation,
+    PauseSeen,
+    SendNudge,
+    SessionState,
+    Snooze,
+    StoredDay,
+    SupportShown,
+    UpdateNudge,
 )
-from nudger.core.policy import PAUSE_MESSAGE_ID, Moment, Nudge, Policy, PolicyState
 from nudger.core.support import any_time_number
 from nudger.core.translate import ENGLISH, N_, Said, Translator
-from nudger.core.types import PAUSE_REASON, Hit, Visit
-from nudger.notify.base import Delivery, Notification, Notifier
+from nudger.core.types import PAUSE_REASON, Visit
+from nudger.notify.base import Notification, Notifier
 from nudger.sensing import Reading
 from nudger.settings.messages import builtin_book
 from nudger.settings.models import Settings
 from nudger.settings.support import country_of, support_table
 from nudger.shell.faults import FaultLog
-from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
-from nudger.shell.watcher import HeldBack
+from nudger.shell.pause import Pause, PauseFile
 from nudger.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -46,15 +53,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _NOTIFY_FAULT = "notify"
 _RECORD_FAULT = "record-nudge"
-_OPEN_PAUSES_KEPT = 64
 # When the support line was last shown (day|night): it shows once a day and once a night.
 SUPPORT_SHOWN_KEY = "support_shown"
 
 
-def _pause_outcome(pause: PauseReport) -> Said:
-    if pause.answer is None:
+def _pause_outcome(answer: PauseAnswer | None) -> Said:
+    if answer is None:
         return Said(N_("waiting for an answer"))
-    if pause.answer == "away":
+    if answer == "away":
         return Said(N_("the person stepped away"))
     return Said(N_("the person went on"))
 
@@ -80,49 +86,59 @@ class Coach:
         self.days = days
         self._settings = settings
         self._rng = rng or random.Random()  # noqa: S311 - choosing a text, not a secret
-        self.policy = self._new_policy(settings, None)
-        self.heed = HeedWatch(settings.nudges.heeded_within_seconds)
-        self.ledger = DayLedger()
-        self._answers = Answers()
-        self._undelivered: Undelivered | None = None
-        # The browser's pauses not answered yet: the pause's id -> its row in the nudges table.
-        self._open_pauses: dict[str, int | None] = {}
-        # The nudges whose outcome is awaited: row id -> message id, to learn from the outcome.
-        self._watched: dict[int, str] = {}
-        # Whether nudges were paused or snoozed at the last moment considered: the browser holds
-        # nothing back then (the daemon tells the companion).
-        self.paused = False
+        # What came of the last effects carried out, for the next observation.
+        self._done: list[Done] = []
+
+    def start(self) -> SessionState:
+        """The session's first state: what the policy remembers, rebuilt from the store."""
+        settings = self._settings
+        return session.start(
+            self._new_policy(settings, None),
+            self.days,
+            idle_seconds=settings.watch.idle_seconds,
+            heeded_within_seconds=settings.nudges.heeded_within_seconds,
+            flush_seconds=settings.watch.flush_seconds,
+        )
 
     def apply(
-        self, settings: Settings, days: LocalDays, translator: Translator | None = None
-    ) -> None:
-        """New settings (and perhaps a new language): keep what the policy remembers (rate
-        limits, recent messages)."""
+        self,
+        settings: Settings,
+        days: LocalDays,
+        translator: Translator | None,
+        state: SessionState,
+    ) -> SessionState:
+        """New settings (and perhaps a new language): the session keeps what it remembers
+        (rate limits, recent messages, nudges awaiting an outcome)."""
         if translator is not None:
             self.translator = translator
         self._settings = settings
         self.days = days
-        self.policy = self._new_policy(settings, self.policy.state)
-        self.heed.within_seconds = settings.nudges.heeded_within_seconds
-        self.ledger.day = None  # re-seed: the day boundary may have moved
+        return session.reconfigured(
+            state,
+            self._new_policy(settings, state.policy.state),
+            days,
+            idle_seconds=settings.watch.idle_seconds,
+            heeded_within_seconds=settings.nudges.heeded_within_seconds,
+            flush_seconds=settings.watch.flush_seconds,
+        )
 
-    def settings_in_use(self) -> dict[str, list[object]]:
-        """The settings as the policy and the heed watch hold them (see Daemon.settings_in_use)."""
-        nudges = _as_json(dataclasses.asdict(self.policy.settings))
+    def settings_in_use(self, state: SessionState) -> dict[str, list[object]]:
+        """The settings as the session's policy and heed watch hold them (see
+        Daemon.settings_in_use)."""
+        policy = state.policy
+        nudges = _as_json(dataclasses.asdict(policy.settings))
         return {
             **{f"nudges.{key}": [value] for key, value in nudges.items()},
             "nudges.heeded_within_seconds": [
                 nudges["heeded_within_seconds"],
-                self.heed.within_seconds,
+                state.heed.within_seconds,
             ],
-            "support.line": [self.policy.support_line],
-            "messages": [sorted(m.id for m in self.policy.book.messages)],
-            "summary.day_starts_at": [str(self.days.starts_at)],
-            "summary.timezone": [str(self.days.tz)],
+            "watch.flush_seconds": [state.flush_seconds],
+            "support.line": [policy.support_line],
+            "messages": [sorted(m.id for m in policy.book.messages)],
+            "summary.day_starts_at": [str(state.days.starts_at)],
+            "summary.timezone": [str(state.days.tz)],
         }
-
-    def is_quiet(self, local_time: dt.time) -> bool:
-        return self.policy.is_quiet(local_time)
 
     def problems(self) -> list[Said]:
         """What is wrong right now (no notification server, say), for `nudger status`."""
@@ -144,96 +160,92 @@ class Coach:
             translator=self.translator,
         )
 
-    def moment(
+    # -- gathering ----------------------------------------------------------------------------
+
+    def observe(
         self,
         at: float,
         reading: Reading | None,
         ended: Sequence[Visit],
         open_visits: Sequence[Visit],
-    ) -> Moment:
-        """Now, as the policy sees it: the pause read, today's ledger brought up to date."""
-        day = self.days.day_of(at)
-        if self.ledger.day != day:
-            bounds = self.days.bounds(day)
-            self.ledger.begin(day, bounds, self._stored_visits(*bounds))
-        else:
-            self.ledger.add(ended)
-        threshold = self._settings.watch.idle_seconds
-        local = dt.datetime.fromtimestamp(at, self.days.tz)
-        return Moment(
+        held_back: Sequence[HeldBack] = (),
+        *,
+        started: Sequence[Visit] = (),
+        mono: float | None = None,
+        day: dt.date | None = None,
+    ) -> Observation:
+        """What the session must know of now: the sample's part, with the notifier's feedback,
+        the pause in force, what came of the last effects, and (when `day` is given, as the
+        session asks) that day's stored visits."""
+        today = None
+        if day is not None:
+            today = StoredDay(day, tuple(self._stored_visits(*self.days.bounds(day))))
+        observation = Observation(
             at=at,
-            local_time=local.time(),
-            day=day,
-            local_date=local.date(),
-            idle=reading is None or is_away(reading.idle_seconds, threshold),
+            reading=reading,
+            ended=tuple(ended),
+            open_visits=tuple(open_visits),
+            started=tuple(started),
+            mono=mono,
+            held_back=tuple(held_back),
+            feedback=tuple(self.notifier.feedback()),
             paused=self.pause_file.current(at) is not None,
-            open_visits=open_visits,
-            site_seconds_today=self.ledger.site_seconds(open_visits),
-            blocklist_visits_today=self.ledger.blocklist_visits(open_visits),
-            blocklist_starts=self.ledger.blocklist_starts(open_visits),
+            today=today,
+            done=tuple(self._done),
+            translator=self.translator,
         )
+        self._done = []  # handed on only once the observation is whole
+        return observation
 
-    def consider(
-        self,
-        at: float,
-        reading: Reading | None,
-        ended: Sequence[Visit],
-        open_visits: Sequence[Visit],
-    ) -> Nudge | None:
-        """Called after every sample. Returns the nudge sent (or tried), if any."""
-        self._take_answers(at)
-        moment = self.moment(at, reading, ended, open_visits)
-        self.paused = moment.paused
-        for row_id, heeded in self.heed.resolve(at, open_visits):
-            self._record(partial(self.store.update_nudge, row_id, heeded=heeded))
-            message_id = self._watched.pop(row_id, None)
-            if message_id is not None:
-                self.policy.learned(message_id, heeded)
-        if self._undelivered is not None:
-            self._retry(moment)
-            return None
-        nudge = self.policy.decide(moment)
-        if nudge is not None:
-            self._deliver(nudge)
-            if nudge.line_shown:
-                self._remember_support_shown(self.policy.state)
-        return nudge
+    # -- carrying out -------------------------------------------------------------------------
 
-    def _remember_support_shown(self, state: PolicyState) -> None:
+    def carry_out(self, effects: Effects) -> None:
+        """Do what the session decided, in order; what came of it goes to the next observation."""
+        written: dict[int, int | None] = {}  # this tick's tickets -> the rows they wrote
+        for action in effects.actions:
+            if isinstance(action, SendNudge):
+                self._send(action)
+            elif isinstance(action, AddPause):
+                written[action.ticket] = self._add_pause(action)
+            elif isinstance(action, UpdateNudge):
+                row = (
+                    action.row_id if action.row_id is not None else written.get(action.ticket or 0)
+                )
+                if row is not None:
+                    update = partial(
+                        self.store.update_nudge, row, action=action.action, heeded=action.heeded
+                    )
+                    self._record(update)
+            elif isinstance(action, NotShown):
+                self.faults.fault(
+                    _NOTIFY_FAULT,
+                    Said(
+                        N_("a notification was not shown: {problem}"), {"problem": action.problem}
+                    ),
+                )
+                self._record(partial(self.store.mark_undelivered, action.row_id))
+            elif isinstance(action, Snooze):
+                self.pause_file.set(
+                    Pause(until=action.until, set_at=action.set_at, reason="snooze")
+                )
+                log.info(N_("nudges snoozed for an hour"))
+            elif isinstance(action, SupportShown):
+                self._remember_support_shown(action)
+            elif isinstance(action, PauseSeen):
+                log.info(N_("a page was held back for a breath; %s"), _pause_outcome(action.answer))
+
+    def _remember_support_shown(self, shown: SupportShown) -> None:
         """The support line shows once a day and once a night, restarts included."""
-        night = state.support_shown_night.isoformat() if state.support_shown_night else ""
-        day = state.support_shown_day.isoformat() if state.support_shown_day else ""
+        night = shown.night.isoformat() if shown.night else ""
+        day = shown.day.isoformat() if shown.day else ""
         self._record(lambda: self.store.set_meta(SUPPORT_SHOWN_KEY, f"{day}|{night}"))
 
-    def browser_pauses(self, held_back: Sequence[HeldBack]) -> None:
-        """Record the pauses the browser held pages back with, and how each was answered.
-
-        Each comes with the rules its address belongs to (the watcher matched it): the record
-        keeps the rule's name, as a nudge does, never the address.
-        """
-        for pause, hits in ((held.report, held.hits) for held in held_back):
-            if pause.answer is not None and pause.pause_id in self._open_pauses:
-                row_id = self._open_pauses.pop(pause.pause_id)
-            else:
-                row_id = self._record_pause(pause, hits)
-            if pause.answer is not None and row_id is not None:
-                answered = partial(
-                    self.store.update_nudge,
-                    row_id,
-                    action=pause.answer,
-                    heeded=pause_heeded(pause.answer),
-                )
-                self._record(answered)
-            log.info(N_("a page was held back for a breath; %s"), _pause_outcome(pause))
-
-    def _record_pause(self, pause: PauseReport, hits: Sequence[Hit]) -> int | None:
-        kind, target = pause_owner(hits)
-        self.policy.noted_pause(pause.at, kind)
+    def _add_pause(self, pause: AddPause) -> int | None:
         row_id = self._record(
             lambda: self.store.add_nudge(
                 at=pause.at,
-                kind=kind,
-                target=target,
+                kind=pause.kind,
+                target=pause.target,
                 reason=PAUSE_REASON,
                 message_id=PAUSE_MESSAGE_ID,
                 delivered=True,
@@ -241,59 +253,49 @@ class Coach:
                 notification_id=None,
             )
         )
-        if pause.answer is None:
-            if len(self._open_pauses) >= _OPEN_PAUSES_KEPT:
-                self._open_pauses.pop(next(iter(self._open_pauses)))  # never answered
-            self._open_pauses[pause.pause_id] = row_id
+        self._done.append(Done(pause.ticket, row_id))
         return row_id
 
-    def _take_answers(self, at: float) -> None:
-        for answer in self._answers.read(self.notifier.feedback()):
-            if answer.outcome == "failed":
-                # Taken, then refused by the system: recorded as undelivered, with the reason.
-                self.faults.fault(
-                    _NOTIFY_FAULT,
-                    Said(
-                        N_("a notification was not shown: {problem}"), {"problem": answer.problem}
-                    ),
-                )
-                self._record(partial(self.store.mark_undelivered, answer.row_id))
-                continue
-            # A button is the clearest answer there is: stepping away heeds the nudge.
-            self.heed.answered(answer.row_id, answer.outcome)
-            if answer.outcome == "snooze":
-                # The snooze first: it is what the person asked for, and the record can wait.
-                self.pause_file.set(Pause(until=at + SNOOZE_SECONDS, set_at=at, reason="snooze"))
-                log.info(N_("nudges snoozed for an hour"))
-            self._record(partial(self.store.update_nudge, answer.row_id, action=answer.outcome))
-
-    def _send(self, nudge: Nudge) -> Delivery:
-        return self.notifier.send(
+    def _send(self, send: SendNudge) -> None:
+        nudge = send.nudge
+        delivery = self.notifier.send(
             Notification(
-                nudge.title,
-                nudge.body,
-                self._settings.nudges.expire_seconds,
-                words=self.translator,
+                nudge.title, nudge.body, self._settings.nudges.expire_seconds, words=send.words
             )
         )
-
-    def _deliver(self, nudge: Nudge) -> None:
-        delivery = self._send(nudge)
-        row_id = self._record(
-            lambda: self.store.add_nudge(
-                at=nudge.at,
-                kind=nudge.kind,
-                target=nudge.target,
-                reason=nudge.reason,
-                message_id=nudge.message_id,
-                delivered=delivery.delivered,
-                channel=delivery.channel,
-                notification_id=delivery.notification_id,
-            )
-        )
-        if delivery.delivered:
-            self._shown(nudge, row_id, delivery)
+        row_id = send.row_id
+        if send.retry:
+            if delivery.delivered and row_id is not None:
+                row = row_id
+                self._record(lambda: self.store.mark_delivered(row, delivery.notification_id))
         else:
+            row_id = self._record(
+                lambda: self.store.add_nudge(
+                    at=nudge.at,
+                    kind=nudge.kind,
+                    target=nudge.target,
+                    reason=nudge.reason,
+                    message_id=nudge.message_id,
+                    delivered=delivery.delivered,
+                    channel=delivery.channel,
+                    notification_id=delivery.notification_id,
+                )
+            )
+        self._done.append(Done(send.ticket, row_id, delivery.delivered, delivery.notification_id))
+        if delivery.delivered:
+            self.faults.recovered(
+                _NOTIFY_FAULT,
+                Said(N_("notifications work again ({channel})"), {"channel": delivery.channel}),
+            )
+            # Which kind of nudge and which text, never the target: a log is read by others too.
+            log.info(
+                N_("nudge shown: %s (%s), message %s, through %s"),
+                nudge.kind,
+                nudge.reason,
+                nudge.message_id,
+                delivery.channel,
+            )
+        elif not send.retry:
             self.faults.fault(
                 _NOTIFY_FAULT,
                 Said(
@@ -304,45 +306,6 @@ class Coach:
                     {"problem": delivery.problem},
                 ),
             )
-            self._undelivered = Undelivered(nudge, row_id, nudge.at)
-
-    def _retry(self, moment: Moment) -> None:
-        pending = self._undelivered
-        assert pending is not None
-        verdict = retry_verdict(
-            pending, moment.at, moment.open_visits, may_speak=self.policy.may_speak(moment)
-        )
-        if verdict == "drop":
-            self._undelivered = None  # the moment passed; it stays recorded as undelivered
-        if verdict != "retry":
-            return
-        pending.last_try = moment.at
-        delivery = self._send(pending.nudge)
-        if delivery.delivered:
-            self._undelivered = None
-            if pending.row_id is not None:
-                row = pending.row_id
-                self._record(lambda: self.store.mark_delivered(row, delivery.notification_id))
-            self._shown(pending.nudge, pending.row_id, delivery)
-
-    def _shown(self, nudge: Nudge, row_id: int | None, delivery: Delivery) -> None:
-        self.faults.recovered(
-            _NOTIFY_FAULT,
-            Said(N_("notifications work again ({channel})"), {"channel": delivery.channel}),
-        )
-        # Which kind of nudge and which text, never the target: a log is read by others too.
-        log.info(
-            N_("nudge shown: %s (%s), message %s, through %s"),
-            nudge.kind,
-            nudge.reason,
-            nudge.message_id,
-            delivery.channel,
-        )
-        if row_id is not None:
-            self.heed.watch(row_id, nudge.kind, nudge.target, nudge.at)
-            self._watched[row_id] = nudge.message_id
-            if delivery.notification_id is not None:
-                self._answers.sent(delivery.notification_id, row_id)
 
     def _restored_state(self, settings: Settings, book: MessageBook) -> PolicyState:
         try:

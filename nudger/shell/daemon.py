@@ -25,6 +25,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
+from nudger.core import session
+from nudger.core.policy import is_quiet
 from nudger.core.translate import N_, Said, Translator
 from nudger.errors import ConfigError, said_of
 from nudger.notify import choose_notifier
@@ -127,13 +129,16 @@ class Daemon:
                 self.watcher.days,
                 translator=self.translator,
             )
+            # The session's state: the core's own, handed to each step and taken back.
+            self.session = self.coach.start()
             self.evening = EveningSummary(
                 self.store,
                 self.notifier,
                 self.pause_file,
                 days=lambda: self.watcher.days,
                 translator=lambda: self.translator,
-                is_quiet=self.coach.is_quiet,
+                # The core's rule on the rules in force: the evening asks no other part.
+                is_quiet=lambda local: is_quiet(self.config.settings.nudges.rules(), local),
                 expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
             )
             self.companion.tell(paused=self._paused())
@@ -148,13 +153,7 @@ class Daemon:
                 translator=lambda: self.translator,
             )
             _note_first_run(self.store)
-            sites, entries = self.watcher.rule_counts()
-            log.info(
-                N_("watching for social sites (%d) and blocklist entries (%d)"), sites, entries
-            )
-            log.info(N_("window backend: %s (%s)"), self.backend.name, self.backend.reason)
-            if sys.stderr.isatty():
-                log.info(N_("press Ctrl-C to stop; the visit in progress is saved first"))
+            self._say_what_is_watched()
 
             self.scheduler = ClockSafeScheduler(
                 executors={"default": ThreadPoolExecutor(max_workers=2)},
@@ -269,7 +268,7 @@ class Daemon:
         }
         parts = (
             self.watcher.settings_in_use(),
-            self.coach.settings_in_use(),
+            self.coach.settings_in_use(self.session),
             self.companion.settings_in_use(),
             self.status_icon.settings_in_use(),
         )
@@ -287,14 +286,26 @@ class Daemon:
             except Exception:  # the guard must never stop the counting either
                 log.exception(N_("the guard failed; counting goes on"))
             try:
-                self.coach.browser_pauses(observed.held_back)
-                self.coach.consider(
-                    observed.at, observed.reading, observed.step.ended, observed.open_visits
+                # Gather, let the core decide once, carry out: no part asks another.
+                observation = self.coach.observe(
+                    observed.at,
+                    observed.reading,
+                    observed.step.ended,
+                    observed.open_visits,
+                    observed.held_back,
+                    started=observed.step.started,
+                    mono=observed.mono,
+                    day=session.needs_day(self.session, observed.at),
                 )
-                self.companion.tell(paused=self.coach.paused)
+                self.session, effects = session.step(self.session, observation)
+                if effects.write_visits:
+                    self.watcher.flush(observed.mono)
+                self.coach.carry_out(effects)
+                self.companion.tell(paused=effects.paused)
                 self.status_icon.update(observed.at, read_today=True)
-            except Exception:  # a nudge bug must never stop the counting
-                log.exception(N_("deciding on a nudge failed; counting goes on"))
+            except Exception:  # a bug in deciding must never stop the counting
+                log.exception(N_("deciding on this sample failed; counting goes on"))
+                self.watcher.flush(observed.mono)
         # `nudger status` right after start (or after the desktop comes or goes) should say
         # what is true now, not what the status said before the first look.
         seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
@@ -383,6 +394,13 @@ class Daemon:
         self._config_stamp = stamp
         self.signals.request_reload()
 
+    def _say_what_is_watched(self) -> None:
+        sites, entries = self.watcher.rule_counts()
+        log.info(N_("watching for social sites (%d) and blocklist entries (%d)"), sites, entries)
+        log.info(N_("window backend: %s (%s)"), self.backend.name, self.backend.reason)
+        if sys.stderr.isatty():
+            log.info(N_("press Ctrl-C to stop; the visit in progress is saved first"))
+
     def _note_loosenings(self) -> None:
         """Each loosening a promise let through is told once in the summary, like a gap."""
         for at in self.promise.take_applied():
@@ -409,7 +427,9 @@ class Daemon:
             logs.speak(self.translator)
             rules = all_rules(settings)
             self.watcher.apply(settings, rules)
-            self.coach.apply(settings, self.watcher.days, self.translator)
+            self.session = self.coach.apply(
+                settings, self.watcher.days, self.translator, self.session
+            )
             self.companion.apply(settings, rules)
             self.companion.tell(paused=self._paused())
         self._schedule(settings)

@@ -20,8 +20,6 @@ from nudger.core.translate import Translator
 from nudger.paths import read_regular_file, write_private_atomic
 
 PAUSE_NAME = "pause.json"
-# How long the "Snooze 1 h" button on a nudge pauses nudges.
-SNOOZE_SECONDS = 3600
 _HOURS_MINUTES = re.compile(r"(\d{1,4}):([0-5]\d)")
 LONGEST_PAUSE = dt.timedelta(days=366)
 

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from nudger import paths
 from nudger.core.days import LocalDays
+from nudger.core.outcomes import SNOOZE_SECONDS
 from nudger.core.summary import DayIndex, summarize_day
 from nudger.core.translate import ENGLISH, N_, Translator
 from nudger.errors import NudgerError
-from nudger.shell.pause import SNOOZE_SECONDS, Pause, PauseFile
+from nudger.shell.pause import Pause, PauseFile
 from nudger.store import Store, StoreError
 from nudger.tray.base import COMMANDS, Command, Mode, StatusIcon, TrayState, view_of
 

@@ -1,7 +1,9 @@
-"""The sampling loop's body: read the desktop, match, track, record. The daemon calls `tick()`.
+"""The sampling loop's body: read the desktop, match, track. The daemon calls `tick()`, and
+`flush()` when the core's session says to write.
 
 This is the imperative shell around the pure core. It owns the sensor's lifecycle (open it,
-lose it, retry with backoff), notices jumps of the wall clock, and decides when to write.
+lose it, retry with backoff), notices jumps of the wall clock, and holds what ended until it
+is written.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Protocol
 from nudger.core.browsing import PauseReport, TabReport, with_tabs
 from nudger.core.clock import ClockEvent, ClockReadings, idle_at, is_away, pulse_for
 from nudger.core.matching import Matcher
+from nudger.core.session import HeldBack
 from nudger.core.tracking import Step, Tracker
 from nudger.core.translate import N_, Said
 from nudger.core.types import Hit, Rule, Visit
@@ -66,20 +69,12 @@ class SystemClock:
 
 
 @dataclass(frozen=True, slots=True)
-class HeldBack:
-    """A page the browser held back for a breath, with the rules its address belongs to. The
-    address goes no further than the watcher: only the rules travel on."""
-
-    report: PauseReport
-    hits: tuple[Hit, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Sample:
     """What one tick saw, for the parts that act on it (nudging, status): the reading, the
     visits that ended and those still open, and the browser's pauses."""
 
     at: float
+    mono: float
     reading: Reading | None
     hits: tuple[Hit, ...]
     step: Step
@@ -130,7 +125,6 @@ class Watcher:
         self._retry_at = 0.0
         self._retry_delay = _FIRST_RETRY_SECONDS
         self._clock_events = ClockReadings()
-        self._last_flush = self.clock.monotonic()
         self._observed_at: float | None = None
 
     @property
@@ -225,14 +219,12 @@ class Watcher:
                 tuple(v for part in steps for v in part.ended),
                 tuple(v for part in steps for v in part.started),
             )
+            # Held until written: the session says when (core.session: at once when a visit
+            # begins or ends, else every flush_seconds).
             self._recorder.add(step.ended)
-            # A visit that begins or ends is written at once, so the database always shows what
-            # is on screen; a visit that simply goes on is written every flush_seconds.
-            changed = step.ended or step.started
-            if changed or mono - self._last_flush >= self.settings.watch.flush_seconds:
-                self.flush(mono)
             return Sample(
                 wall,
+                mono,
                 reading,
                 hits,
                 step,
@@ -243,9 +235,9 @@ class Watcher:
 
     def flush(self, mono: float | None = None) -> bool:
         with self._lock:
-            self._last_flush = self.clock.monotonic() if mono is None else mono
+            now = self.clock.monotonic() if mono is None else mono
             open_visits = self._tracker.open_visits() + self._running.open_visits()
-            return self._recorder.flush(open_visits, now=self._last_flush)
+            return self._recorder.flush(open_visits, now=now)
 
     def scan_processes(self) -> tuple[Hit, ...]:
         """The fallback: while the window in front cannot be read, note which social apps run.

@@ -30,6 +30,7 @@ from nudger.shell.coach import Coach
 from nudger.shell.pause import PauseFile
 from nudger.store import Store
 from tests.desktop.rig import wait_until
+from tests.shell.ticking import Ticking
 
 SETTINGS = Settings(
     blocklist=(RuleSettings(name="Alex", match=("alexdoe",)),), summary={"timezone": "UTC"}
@@ -117,14 +118,15 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def nudge_through(notifier: Notifier, store: Store, tmp_path: Path) -> Coach:
+def nudge_through(notifier: Notifier, store: Store, tmp_path: Path) -> Ticking:
     coach = Coach(
         SETTINGS, store, notifier, PauseFile(tmp_path), days_of(SETTINGS), rng=random.Random(1)
     )
+    ticks = Ticking(coach)
     now = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC).timestamp()
     visit = Visit("blocklist", "Alex", "title", "front", now - 30, now)
-    assert coach.consider(now, Reading(Window("safari", "alexdoe"), 0.0), [], [visit]) is not None
-    return coach
+    assert ticks.consider(now, Reading(Window("safari", "alexdoe"), 0.0), [], [visit]) is not None
+    return ticks
 
 
 def test_fake_osascript_a_nudge_is_delivered_or_recorded_undelivered_with_the_reason(
@@ -138,10 +140,10 @@ def test_fake_osascript_a_nudge_is_delivered_or_recorded_undelivered_with_the_re
 
     refused = FakeOsascript(returncode=1, stderr="execution error: Notifications are off\n")
     other = Store.open(tmp_path / "other.db")
-    coach = nudge_through(MacNotifier(run=refused.run, which=refused.which), other, tmp_path)
+    ticks = nudge_through(MacNotifier(run=refused.run, which=refused.which), other, tmp_path)
     [row] = other.nudges_between(0, 2e9)
     assert not row.delivered
-    assert any("Notifications are off" in str(problem) for problem in coach.problems())
+    assert any("Notifications are off" in str(problem) for problem in ticks.coach.problems())
     other.close()
 
 
@@ -204,26 +206,26 @@ def test_fake_winrt_toast_carries_both_buttons_and_fits() -> None:
 
 def test_fake_winrt_a_button_press_reaches_the_coach(store: Store, tmp_path: Path) -> None:
     notifier = ToastNotifier(fake_windows_toasts())
-    coach = nudge_through(notifier, store, tmp_path)
+    ticks = nudge_through(notifier, store, tmp_path)
     toast = notifier._toaster.shown[0]  # type: ignore[attr-defined]
     press(toast, "snooze")
     toast.on_dismissed(types.SimpleNamespace(reason=types.SimpleNamespace(name="USER_CANCELED")))
     now = time.time()
-    coach.consider(now, Reading(None, 0.0), [], [])
+    ticks.consider(now, Reading(None, 0.0), [], [])
     [row] = store.nudges_between(0, 2e9)
     assert row.action == "snooze"  # the close that follows the press does not overwrite it
-    assert coach.pause_file.current(now) is not None  # snoozed for an hour
+    assert ticks.coach.pause_file.current(now) is not None  # snoozed for an hour
 
 
 def test_fake_winrt_a_late_failure_is_recorded_as_undelivered(store: Store, tmp_path: Path) -> None:
     notifier = ToastNotifier(fake_windows_toasts())
-    coach = nudge_through(notifier, store, tmp_path)
+    ticks = nudge_through(notifier, store, tmp_path)
     toast = notifier._toaster.shown[0]  # type: ignore[attr-defined]
     toast.on_failed(types.SimpleNamespace(error_code=-2143420143))
-    coach.consider(time.time(), Reading(None, 0.0), [], [])
+    ticks.consider(time.time(), Reading(None, 0.0), [], [])
     [row] = store.nudges_between(0, 2e9)
     assert not row.delivered
-    assert any("could not show the toast" in str(problem) for problem in coach.problems())
+    assert any("could not show the toast" in str(problem) for problem in ticks.coach.problems())
 
 
 def test_fake_winrt_refused_toasts_fall_back_to_the_balloon() -> None:

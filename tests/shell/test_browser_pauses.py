@@ -17,7 +17,7 @@ import pytest
 
 from nudger.browser.relay import BrowserRelay
 from nudger.core.browsing import PauseReport
-from nudger.core.policy import PolicyState
+from nudger.core.session import HeldBack
 from nudger.core.types import Hit, Reading, Visit, Window
 from nudger.notify.dbus import DbusNotifier
 from nudger.settings.catalogue import all_rules
@@ -26,9 +26,9 @@ from nudger.settings.models import BrowserSettings, RuleSettings, Settings
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
 from nudger.shell.pause import PauseFile
-from nudger.shell.watcher import HeldBack
 from nudger.store import Store
 from tests.desktop.rig import wait_until
+from tests.shell.ticking import Ticking
 
 ALEX_PAGE = "https://www.instagram.com/alexdoe/"
 SETTINGS = Settings(
@@ -43,62 +43,82 @@ def held(report: PauseReport) -> list[HeldBack]:
     return [HeldBack(report, hits)]
 
 
-@pytest.fixture
-def coach(tmp_path: Path) -> Iterator[Coach]:
-    store = Store.open(tmp_path / "nudger.db")
+def new_coach(folder: Path) -> Ticking:
+    folder.mkdir(exist_ok=True)
+    store = Store.open(folder / "nudger.db")
     # No session bus in this test: the notifier is the real one, and would fail to deliver.
-    notifier = DbusNotifier({"DBUS_SESSION_BUS_ADDRESS": f"unix:path={tmp_path / 'no-bus'}"})
-    made = Coach(
-        SETTINGS, store, notifier, PauseFile(tmp_path), days_of(SETTINGS), rng=random.Random(1)
+    notifier = DbusNotifier({"DBUS_SESSION_BUS_ADDRESS": f"unix:path={folder / 'no-bus'}"})
+    return Ticking(
+        Coach(SETTINGS, store, notifier, PauseFile(folder), days_of(SETTINGS), rng=random.Random(1))
     )
+
+
+@pytest.fixture
+def coach(tmp_path: Path) -> Iterator[Ticking]:
+    made = new_coach(tmp_path)
     yield made
-    store.close()
+    made.coach.store.close()
 
 
-def pauses_in(coach: Coach) -> list[tuple[Any, ...]]:
+def pause(ticks: Ticking, report: PauseReport) -> None:
+    """A tick in which the browser reported a pause (or its answer), with nothing in front."""
+    ticks.consider(report.at, None, [], [], held(report))
+
+
+def pauses_in(ticks: Ticking) -> list[tuple[Any, ...]]:
     return [
         (row.kind, row.target, row.reason, row.delivered, row.action, row.heeded)
-        for row in coach.store.nudges_between(0, 2e9)
+        for row in ticks.coach.store.nudges_between(0, 2e9)
     ]
 
 
-def test_a_pause_and_its_answer_are_one_nudge(coach: Coach) -> None:
+def test_a_pause_and_its_answer_are_one_nudge(coach: Ticking) -> None:
     now = time.time()
-    coach.browser_pauses(held(PauseReport(now, "p1", ALEX_PAGE)))
+    pause(coach, PauseReport(now, "p1", ALEX_PAGE))
     assert pauses_in(coach) == [("blocklist", "Alex", "pause", True, None, None)]
-    coach.browser_pauses(held(PauseReport(now + 3, "p1", ALEX_PAGE, "away")))
+    pause(coach, PauseReport(now + 3, "p1", ALEX_PAGE, "away"))
     assert pauses_in(coach) == [("blocklist", "Alex", "pause", True, "away", True)]
-    coach.browser_pauses(held(PauseReport(now + 9, "p2", ALEX_PAGE)))
-    coach.browser_pauses(held(PauseReport(now + 12, "p2", ALEX_PAGE, "go_on")))
+    pause(coach, PauseReport(now + 9, "p2", ALEX_PAGE))
+    pause(coach, PauseReport(now + 12, "p2", ALEX_PAGE, "go_on"))
     assert pauses_in(coach)[1] == ("blocklist", "Alex", "pause", True, "go_on", False)
 
 
-def test_an_answer_whose_pause_was_missed_is_still_recorded(coach: Coach) -> None:
-    coach.browser_pauses(held(PauseReport(time.time(), "lost", ALEX_PAGE, "away")))
+def test_a_pause_answered_within_one_tick_is_one_nudge(coach: Ticking) -> None:
+    now = time.time()
+    reports = [PauseReport(now, "p1", ALEX_PAGE), PauseReport(now + 1, "p1", ALEX_PAGE, "away")]
+    coach.consider(now + 1, None, [], [], [held(report)[0] for report in reports])
     assert pauses_in(coach) == [("blocklist", "Alex", "pause", True, "away", True)]
 
 
-def test_the_address_is_not_what_is_recorded(coach: Coach) -> None:
-    coach.browser_pauses(held(PauseReport(time.time(), "p1", "https://elsewhere.example/page")))
-    rows = coach.store.nudges_between(0, 2e9)
+def test_an_answer_whose_pause_was_missed_is_still_recorded(coach: Ticking) -> None:
+    pause(coach, PauseReport(time.time(), "lost", ALEX_PAGE, "away"))
+    assert pauses_in(coach) == [("blocklist", "Alex", "pause", True, "away", True)]
+
+
+def test_the_address_is_not_what_is_recorded(coach: Ticking) -> None:
+    pause(coach, PauseReport(time.time(), "p1", "https://elsewhere.example/page"))
+    rows = coach.coach.store.nudges_between(0, 2e9)
     assert rows[0].target is None  # no rule owns it: nothing names it
     database = b"".join(
-        p.read_bytes() for p in Path(coach.pause_file.path.parent).glob("nudger.db*")
+        p.read_bytes() for p in Path(coach.coach.pause_file.path.parent).glob("nudger.db*")
     )
     assert b"elsewhere" not in database and b"alexdoe" not in database
 
 
-def test_after_a_pause_no_notification_says_the_same_again(coach: Coach) -> None:
+def test_after_a_pause_no_notification_says_the_same_again(tmp_path: Path) -> None:
     now = time.time()
     visit = Visit("blocklist", "Alex", "url", "front", now - 30, now)
     reading = Reading(Window("chromium", "Instagram"), 0.0)
     # Without a pause, 30 s on the page earn a nudge ...
-    assert coach.policy.decide(coach.moment(now, reading, [], [visit])) is not None
-    coach.policy.state = PolicyState()
+    alone = new_coach(tmp_path / "alone")
+    assert alone.consider(now, reading, [], [visit]) is not None
+    alone.coach.store.close()
     # ... but not right after the person chose to go on past the pause.
-    coach.browser_pauses(held(PauseReport(now - 31, "p1", ALEX_PAGE)))
-    coach.browser_pauses(held(PauseReport(now - 30, "p1", ALEX_PAGE, "go_on")))
-    assert coach.policy.decide(coach.moment(now, reading, [], [visit])) is None
+    paused = new_coach(tmp_path / "paused")
+    pause(paused, PauseReport(now - 31, "p1", ALEX_PAGE))
+    pause(paused, PauseReport(now - 30, "p1", ALEX_PAGE, "go_on"))
+    assert paused.consider(now, reading, [], [visit]) is None
+    paused.coach.store.close()
 
 
 class Peer:

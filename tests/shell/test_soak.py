@@ -25,6 +25,7 @@ from nudger.shell.coach import Coach
 from nudger.shell.pause import PauseFile
 from nudger.shell.watcher import Watcher
 from nudger.store import Store
+from tests.shell.ticking import Ticking
 
 TZ = ZoneInfo("Europe/Berlin")
 POLL = 5.0
@@ -169,8 +170,8 @@ def test_a_simulated_week(tmp_path: Path) -> None:
         clock,
         rules=all_rules(settings),
     )
-    coach = Coach(
-        settings, store, notifier, PauseFile(tmp_path), watcher.days, rng=random.Random(3)
+    ticks = Ticking(
+        Coach(settings, store, notifier, PauseFile(tmp_path), watcher.days, rng=random.Random(3))
     )
     script = week_script(random.Random(11))
 
@@ -188,7 +189,16 @@ def test_a_simulated_week(tmp_path: Path) -> None:
             idle = index * POLL if kind == "idle" else 0.0
             sensor.current = Sample(window if isinstance(window, Window) else None, idle)
             sample = watcher.tick()
-            coach.consider(sample.at, sample.reading, sample.step.ended, watcher.open_visits())
+            ticks.consider(
+                sample.at,
+                sample.reading,
+                sample.step.ended,
+                sample.open_visits,
+                started=sample.step.started,
+                mono=sample.mono,
+            )
+            if ticks.effects.write_visits:  # as the daemon wires it
+                watcher.flush(sample.mono)
             clock.now += POLL
             clock.mono += POLL
     watcher.stop()

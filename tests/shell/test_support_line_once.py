@@ -17,6 +17,7 @@ from nudger.shell.coach import Coach
 from nudger.shell.pause import PauseFile
 from nudger.store import Store
 from tests.notify.test_notifiers_with_fake_os import FakeOsascript
+from tests.shell.ticking import Ticking
 
 LINE = "Sam: 555-0100"
 SETTINGS = Settings(
@@ -28,10 +29,12 @@ SETTINGS = Settings(
 NOON = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC).timestamp()
 
 
-def coach_on(store: Store, tmp_path: Path, osascript: FakeOsascript) -> Coach:
+def coach_on(store: Store, tmp_path: Path, osascript: FakeOsascript) -> Ticking:
     notifier = MacNotifier(run=osascript.run, which=osascript.which)
-    return Coach(
-        SETTINGS, store, notifier, PauseFile(tmp_path), days_of(SETTINGS), rng=random.Random(2)
+    return Ticking(
+        Coach(
+            SETTINGS, store, notifier, PauseFile(tmp_path), days_of(SETTINGS), rng=random.Random(2)
+        )
     )
 
 
