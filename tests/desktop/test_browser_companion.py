@@ -259,7 +259,8 @@ PAUSED = "[browser]\npause_seconds = 1\npause_again_minutes = 10\n"
 
 def ready(companion: Companion, config: str = PAUSED + BLOCKLIST, holding: int = 1) -> NudgerDaemon:
     daemon = companion.start_daemon(config)
-    daemon.wait_watching()
+    # Generous: 10,000 entries take the daemon a while on a loaded machine.
+    daemon.wait_watching(timeout=60)
     companion.start_browser(daemon, holding=holding)
     return daemon
 
