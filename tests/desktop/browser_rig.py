@@ -297,6 +297,8 @@ user_pref("network.proxy.allow_hijacking_localhost", true);
 user_pref("network.stricttransportsecurity.preloadlist", false);
 user_pref("dom.security.https_first", false);
 user_pref("dom.security.https_only_mode", false);
+user_pref("dom.security.https_only_mode_pbm", false);
+user_pref("dom.security.https_first_pbm", false);
 user_pref("browser.fixup.fallback-to-https", false);
 """
 

@@ -94,6 +94,30 @@ const holdIn = (tabId, held) => session.set({ [`held:${tabId}`]: held });
 const releaseIn = (tabId) => session.remove(`held:${tabId}`);
 // Until when a tab may open its held-back page again without a pause (ms).
 const allowedUntil = (tabId) => sessionValue(`allowed:${tabId}`, 0);
+// Until when a tab is stepping away from a pause (ms): going back, it may pass the held-back
+// page itself (the page that showed before an in-page or escaped address was paused, or an
+// in-page entry the rules hold back again). Passing it is no new pause: it goes on back.
+const STEPPING_AWAY_MS = 10000;
+const steppingAway = async (tabId) => (await sessionValue(`away:${tabId}`, 0)) > Date.now();
+
+// One change at a time per tab. Several listeners read and write a tab's state, and each
+// storage call yields: Firefox reports a navigation, its redirect, a late commit of the tab's
+// first blank page and the pause page's message within milliseconds of each other, so that
+// one listener's write would otherwise undo another's (a pause recorded twice, or its answer
+// lost). Nothing inside a change may wait for another change of the same tab.
+const tabQueues = new Map();
+
+function inTab(tabId, change) {
+  const done = (tabQueues.get(tabId) ?? Promise.resolve()).then(() => change());
+  const settled = done.catch(() => undefined);
+  tabQueues.set(tabId, settled);
+  settled.then(() => {
+    if (tabQueues.get(tabId) === settled) {
+      tabQueues.delete(tabId);
+    }
+  });
+  return done;
+}
 
 // -- what nudger asks: which addresses to hold back, and for how long -------------------------
 
@@ -210,9 +234,14 @@ const OWN_SCHEME = new URL(api.runtime.getURL("")).protocol;
 const isOurs = (url) => url.startsWith(api.runtime.getURL("")) || url.startsWith(OWN_SCHEME);
 
 // A tab is about to open `url` (a link, an address typed, a server's redirect): note what a
-// pause page in that tab would hold back.
+// pause page in that tab would hold back. (Called inside inTab.)
 async function opening(tabId, url) {
-  if (tabId < 0 || isOurs(url) || (await allowedUntil(tabId)) > Date.now()) {
+  // about:blank is no page the person opens: Firefox reports a new tab's first blank page as
+  // committed late, after the navigation to the address asked for has begun.
+  if (tabId < 0 || isOurs(url) || url === "about:blank") {
+    return null;
+  }
+  if ((await allowedUntil(tabId)) > Date.now()) {
     return null;
   }
   const rule = ruleHolding(await currentRules(), url);
@@ -225,7 +254,11 @@ async function opening(tabId, url) {
     if (earlier) {
       await releaseIn(tabId);
     }
+    await session.remove(`away:${tabId}`); // stepped away, onto a page not held back
     return null;
+  }
+  if (await steppingAway(tabId)) {
+    return null; // going back past the held-back page: nothing to hold (see shownAnyway)
   }
   if (earlier && earlier.url === url && Date.now() - earlier.at < 5000) {
     return earlier; // the same navigation, reported twice (a browser may): one pause for it
@@ -237,7 +270,7 @@ async function opening(tabId, url) {
 
 api.webNavigation.onBeforeNavigate.addListener((details) => {
   if (details.frameId === 0) {
-    opening(details.tabId, details.url);
+    inTab(details.tabId, () => opening(details.tabId, details.url));
   }
 });
 
@@ -247,7 +280,7 @@ if (api.webRequest?.onBeforeRedirect) {
   api.webRequest.onBeforeRedirect.addListener(
     (details) => {
       if (!isOurs(details.redirectUrl)) {
-        opening(details.tabId, details.redirectUrl);
+        inTab(details.tabId, () => opening(details.tabId, details.redirectUrl));
       }
     },
     { urls: ["<all_urls>"], types: ["main_frame"] },
@@ -264,11 +297,44 @@ async function shownAnyway(details) {
   if ((await allowedUntil(details.tabId)) > Date.now()) {
     return;
   }
-  const held = await opening(details.tabId, details.url);
-  const tab = held && (await api.tabs.get(details.tabId));
-  if (held && !held.shown && tab && !isOurs(tab.url ?? "")) {
+  const next = await inTab(details.tabId, async () => {
+    if ((await steppingAway(details.tabId)) && ruleFor(await currentRules(), details.url)) {
+      return "further";
+    }
+    const held = await opening(details.tabId, details.url);
+    return held && !held.shown ? "pause" : null;
+  });
+  if (next === "further") {
+    await goFurtherBack(details.tabId);
+    return;
+  }
+  const tab = next === "pause" && (await api.tabs.get(details.tabId));
+  if (tab && !isOurs(tab.url ?? "")) {
     await api.tabs.update(details.tabId, { url: api.runtime.getURL(PAUSE_PAGE) });
   }
+}
+
+// Stepping away went back onto the held-back page itself: on back past it, or, with nothing
+// before it, close the tab (stepping away always steps away).
+async function goFurtherBack(tabId) {
+  const tab = await api.tabs.get(tabId).catch(() => null);
+  if (!tab) {
+    return;
+  }
+  try {
+    await api.tabs.goBack(tabId);
+    // Firefox does nothing (no error) when there is no page before: see whether it moves.
+    for (let waited = 0; waited < 3000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await api.tabs.get(tabId);
+      if (now.url !== tab.url || now.status === "loading") {
+        return;
+      }
+    }
+  } catch (error) {
+    // Chromium: no page before (or the tab has gone)
+  }
+  await api.tabs.remove(tabId).catch(() => undefined);
 }
 
 api.webNavigation.onHistoryStateUpdated.addListener(shownAnyway);
@@ -291,41 +357,56 @@ function fromPausePage(sender) {
   return sender.tab?.id !== undefined && topLevel && path === `/${PAUSE_PAGE}`;
 }
 
-// The pause page can load before the navigation's listener has finished (a busy browser takes
-// its time): wait for it a little.
-async function causeOf(tabId) {
-  for (let waited = 0; waited < 5000; waited += 100) {
-    const held = await heldIn(tabId);
-    if (held && (held.shown || Date.now() - held.at < CAUSE_MS)) {
-      return held;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+// What the pause page in a tab stands for: {held} (recorded once, and only now that the pause
+// really stands in the tab), {away} while the tab is stepping away past the held-back page, or
+// null if nothing is known yet. (Called inside inTab.)
+async function pauseStanding(tabId) {
+  if (await steppingAway(tabId)) {
+    return { away: true };
   }
-  return null;
+  const held = await heldIn(tabId);
+  if (!held || !(held.shown || Date.now() - held.at < CAUSE_MS)) {
+    return null;
+  }
+  if (!held.shown) {
+    await holdIn(tabId, { ...held, shown: true });
+    send({ type: "pause", pause_id: held.pauseId, url: held.url });
+  }
+  return { held };
 }
 
 async function pauseOpened(tabId) {
   const { pauseSeconds = 5 } = await api.storage.local.get("pauseSeconds");
-  const held = await causeOf(tabId);
-  if (held && !held.shown) {
-    // Recorded once, and only now that the pause really stands in the tab.
-    await holdIn(tabId, { ...held, shown: true });
-    send({ type: "pause", pause_id: held.pauseId, url: held.url });
+  // The pause page can load before the navigation's listener has finished (Firefox reports
+  // the redirect after the page has loaded; a busy browser takes its time): wait a little.
+  for (let waited = 0; waited < 5000; waited += 100) {
+    const standing = await inTab(tabId, () => pauseStanding(tabId));
+    if (standing) {
+      return { pauseSeconds, known: Boolean(standing.held), stepAway: Boolean(standing.away) };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { pauseSeconds, known: Boolean(held) };
+  return { pauseSeconds, known: false };
 }
 
 async function answered(tabId, message) {
-  const held = await heldIn(tabId);
-  if (held) {
-    await releaseIn(tabId);
-    if (held.shown) {
-      send({ type: "pause_answer", pause_id: held.pauseId, url: held.url, answer: message.answer });
+  const held = await inTab(tabId, async () => {
+    const found = await heldIn(tabId);
+    if (found) {
+      await releaseIn(tabId);
+      if (found.shown) {
+        const { pauseId, url } = found;
+        send({ type: "pause_answer", pause_id: pauseId, url, answer: message.answer });
+      }
     }
-    if (message.answer === "go_on") {
-      await goOn(tabId, held);
-      return;
+    if (message.answer === "away" && !message.close) {
+      await session.set({ [`away:${tabId}`]: Date.now() + STEPPING_AWAY_MS });
     }
+    return found;
+  });
+  if (held && message.answer === "go_on") {
+    await goOn(tabId, held);
+    return;
   }
   // Stepping away always steps away, whether or not there was anything to hold.
   if (message.answer === "away" && message.close) {
@@ -406,14 +487,16 @@ api.tabs.onUpdated.addListener((tabId, change, tab) => {
     reportState();
   }
 });
-api.tabs.onRemoved.addListener(async (tabId) => {
-  const held = await heldIn(tabId);
-  if (held?.shown) {
-    // Closing the tab on the pause page is stepping away too.
-    send({ type: "pause_answer", pause_id: held.pauseId, url: held.url, answer: "away" });
-  }
-  await session.remove([`held:${tabId}`, `allowed:${tabId}`]);
-});
+api.tabs.onRemoved.addListener((tabId) =>
+  inTab(tabId, async () => {
+    const held = await heldIn(tabId);
+    if (held?.shown) {
+      // Closing the tab on the pause page is stepping away too.
+      send({ type: "pause_answer", pause_id: held.pauseId, url: held.url, answer: "away" });
+    }
+    await session.remove([`held:${tabId}`, `allowed:${tabId}`, `away:${tabId}`]);
+  }),
+);
 api.windows.onFocusChanged.addListener(reportState);
 api.idle.setDetectionInterval(IDLE_SECONDS);
 api.idle.onStateChanged.addListener((state) => {

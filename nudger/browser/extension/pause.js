@@ -38,7 +38,14 @@ function pause() {
     });
   };
 
-  api.runtime.sendMessage({ type: "pause_opened" }).then(({ pauseSeconds, known }) => {
+  api.runtime.sendMessage({ type: "pause_opened" }).then((standing) => {
+    const { pauseSeconds, known, stepAway: passing } = standing;
+    if (passing) {
+      // Stepping away went back onto the held-back page, and the browser paused it again:
+      // nothing to ask, on back past it.
+      stepAway();
+      return;
+    }
     if (!known) {
       // Opened again from the tab's history, or after the browser forgot: nothing to hold.
       document.getElementById("question").textContent = say("pausePassed", "This moment has passed.");
