@@ -36,6 +36,13 @@ def holding(plan: PausePlan, *, pause_seconds: float, paused: bool) -> Holding:
     return Holding(plan.rules, plan.only_counted)
 
 
+def browser_rests(*, paused: bool, snoozed: bool, promised: bool) -> bool:
+    """Whether the browser holds nothing back now. A pause (`nudger pause`) quiets it. So does
+    a snooze, except while a promise runs: the promise makes every loosening wait, and the
+    Snooze button must still work at once, so then it quiets the notifications only."""
+    return paused or (snoozed and not promised)
+
+
 def rule_holding(rules: Sequence[Mapping[str, object]], url: str) -> Mapping[str, object] | None:
     """The rule that holds `url` back, or None: on the address as the browser gives it to the
     rules (browser_form), with regard to case as the browsers apply them (the regex spells

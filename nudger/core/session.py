@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from nudger.core.browsing import PauseAnswer, PauseReport
 from nudger.core.clock import is_away
 from nudger.core.days import LocalDays
+from nudger.core.holding import browser_rests
 from nudger.core.ledger import DayLedger
 from nudger.core.outcomes import (
     SNOOZE_SECONDS,
@@ -88,6 +89,8 @@ class Observation:
     held_back: tuple[HeldBack, ...] = ()
     feedback: tuple[Feedback, ...] = ()  # the notifier's button presses and failures
     paused: bool = False  # a pause or snooze is in force (`nudger pause`, the pause file)
+    snooze: bool = False  # and it is a snooze (the button on a nudge), not a pause
+    promised: bool = False  # a promise runs (nudger promise): a snooze quiets nudges only
     today: StoredDay | None = None  # given when nudger's day changed for the shell
     done: tuple[Done, ...] = ()  # what came of the last tick's effects
     translator: Translator = ENGLISH
@@ -169,9 +172,10 @@ class Effects:
     actions: tuple[Action, ...] = ()
     # Write the visits: those that ended, and those still going on as they stand now.
     write_visits: bool = False
-    # Nudges are paused or snoozed now (a snooze pressed this tick included): the browser holds
-    # nothing back then.
+    # Nudges are paused or snoozed now (a snooze pressed this tick included).
     paused: bool = False
+    # The browser holds nothing back now (core.holding.browser_rests).
+    browser_rests: bool = False
 
     @property
     def nudge(self) -> Nudge | None:
@@ -291,7 +295,12 @@ def step(state: SessionState, observation: Observation) -> tuple[SessionState, E
             if nudge.line_shown:
                 policy = state.policy.state
                 actions.append(SupportShown(policy.support_shown_day, policy.support_shown_night))
-    return state, Effects(tuple(actions), write_visits, paused=moment.paused)
+    rests = browser_rests(
+        paused=observation.paused and not observation.snooze,
+        snoozed=snoozed or observation.snooze,
+        promised=observation.promised,
+    )
+    return state, Effects(tuple(actions), write_visits, paused=moment.paused, browser_rests=rests)
 
 
 def _write_now(state: SessionState, observation: Observation) -> bool:

@@ -173,6 +173,7 @@ class Coach:
         started: Sequence[Visit] = (),
         mono: float | None = None,
         day: dt.date | None = None,
+        promised: bool = False,
     ) -> Observation:
         """What the session must know of now: the sample's part, with the notifier's feedback,
         the pause in force, what came of the last effects, and (when `day` is given, as the
@@ -180,6 +181,7 @@ class Coach:
         today = None
         if day is not None:
             today = StoredDay(day, tuple(self._stored_visits(*self.days.bounds(day))))
+        pause = self.pause_file.current(at)
         observation = Observation(
             at=at,
             reading=reading,
@@ -189,7 +191,9 @@ class Coach:
             mono=mono,
             held_back=tuple(held_back),
             feedback=tuple(self.notifier.feedback()),
-            paused=self.pause_file.current(at) is not None,
+            paused=pause is not None,
+            snooze=pause is not None and pause.reason == "snooze",
+            promised=promised,
             today=today,
             done=tuple(self._done),
             translator=self.translator,

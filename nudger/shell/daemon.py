@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
 from nudger.core import session
+from nudger.core.holding import browser_rests
 from nudger.core.policy import is_quiet
 from nudger.core.translate import N_, Said, Translator
 from nudger.errors import ConfigError, said_of
@@ -296,12 +297,13 @@ class Daemon:
                     started=observed.step.started,
                     mono=observed.mono,
                     day=session.needs_day(self.session, observed.at),
+                    promised=self.promise.exists(),
                 )
                 self.session, effects = session.step(self.session, observation)
                 if effects.write_visits:
                     self.watcher.flush(observed.mono)
                 self.coach.carry_out(effects)
-                self.companion.tell(paused=effects.paused)
+                self.companion.tell(paused=effects.browser_rests)
                 self.status_icon.update(observed.at, read_today=True)
             except Exception:  # a bug in deciding must never stop the counting
                 log.exception(N_("deciding on this sample failed; counting goes on"))
@@ -313,8 +315,15 @@ class Daemon:
             self._publish_status()
 
     def _paused(self, at: float | None = None) -> bool:
-        """Nudges are paused or snoozed (`nudger pause`): the browser holds nothing back then."""
-        return self.pause_file.current(time.time() if at is None else at) is not None
+        """The browser holds nothing back now: paused (`nudger pause`), or snoozed without a
+        promise (the core's rule: core.holding.browser_rests)."""
+        pause = self.pause_file.current(time.time() if at is None else at)
+        snoozed = pause is not None and pause.reason == "snooze"
+        return browser_rests(
+            paused=pause is not None and not snoozed,
+            snoozed=snoozed,
+            promised=self.promise.exists(),
+        )
 
     def _forget_old(self) -> None:
         """privacy.keep_days: delete visits and nudges older than that (0 keeps everything)."""

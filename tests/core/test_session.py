@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from nudger.core import session
 from nudger.core.browsing import PauseReport
 from nudger.core.days import LocalDays
+from nudger.core.holding import browser_rests
 from nudger.core.outcomes import RETRY_UNDELIVERED_SECONDS, SNOOZE_SECONDS
 from nudger.core.policy import Policy
 from nudger.core.session import (
@@ -102,6 +103,7 @@ class Shell:
         feedback: tuple[Feedback, ...] = (),
         paused: bool = False,
         today: StoredDay | None = None,
+        promised: bool = False,
     ) -> Observation:
         done, self.done = tuple(self.done), []
         return Observation(
@@ -112,6 +114,8 @@ class Shell:
             held_back=held_back,
             feedback=feedback,
             paused=paused or self.snoozed_until > at,
+            snooze=not paused and self.snoozed_until > at,
+            promised=promised,
             today=today,
             done=done,
         )
@@ -160,7 +164,45 @@ def test_a_snooze_pressed_pauses_at_once_and_is_recorded_on_its_row() -> None:
     )
     assert Snooze(until=at + SNOOZE_SECONDS, set_at=at) in effects.actions
     assert effects.paused  # the browser is told at once, not a tick later
+    assert effects.browser_rests
     assert shell.rows[1]["action"] == "snooze" and shell.rows[1]["heeded"] is False
+
+
+def test_during_a_promise_a_snooze_quiets_nudges_but_the_browser_still_holds_back() -> None:
+    """The Snooze button works at once, promise or not; during a promise it does not also take
+    the pause before the ex's page away (that would be a loosening that did not wait)."""
+    state, shell = new_state(), Shell()
+    for second in range(6):
+        at = T0 + second
+        tick(state, shell, shell.observe(at, HERE, on_alex(at, T0), promised=True))
+    [notification] = shell.shown
+    at = T0 + 8
+    pressed = shell.observe(
+        at, HERE, on_alex(at, T0), feedback=(Feedback(notification, "snooze"),), promised=True
+    )
+    effects = tick(state, shell, pressed)
+    assert effects.paused and not effects.browser_rests
+    for second in range(9, 600, 30):
+        at = T0 + second
+        later = tick(state, shell, shell.observe(at, HERE, on_alex(at, T0), promised=True))
+        assert later.paused and later.nudge is None and not later.browser_rests
+    # A pause that already waited out the promise's cool-off does quiet the browser.
+    paused = tick(state, shell, shell.observe(T0 + 700, HERE, (), paused=True, promised=True))
+    assert paused.browser_rests
+
+
+def test_browser_rests_when_paused_or_snoozed_but_not_on_a_snooze_during_a_promise() -> None:
+    cases = {  # (paused, snoozed, promised): the browser rests
+        (False, False, False): False,
+        (False, False, True): False,
+        (True, False, False): True,
+        (True, False, True): True,
+        (False, True, False): True,
+        (False, True, True): False,
+        (True, True, True): True,
+    }
+    for (paused, snoozed, promised), rests in cases.items():
+        assert browser_rests(paused=paused, snoozed=snoozed, promised=promised) is rests
 
 
 def test_stepping_away_heeds_the_nudge_in_the_same_tick() -> None:
