@@ -87,7 +87,7 @@ def test_during_a_promise_loosening_waits_tightening_applies_and_a_pass_applies_
     assert daemon.stop() == 0
     daemon.start().wait_watching()
     started = [line for line in daemon.log().splitlines() if "watching for" in line]
-    assert "1 blocklist entry" in started[-1], "from its first look, not after a reload"
+    assert "blocklist entries (1)" in started[-1], "from its first look, not after a reload"
     still_counted_and_nudged(desktop, daemon, "a restart")
 
     # Adding applies at once.
