@@ -298,7 +298,7 @@ async function shownAnyway(details) {
     return;
   }
   const next = await inTab(details.tabId, async () => {
-    if ((await steppingAway(details.tabId)) && ruleFor(await currentRules(), details.url)) {
+    if ((await steppingAway(details.tabId)) && ruleHolding(await currentRules(), details.url)) {
       return "further";
     }
     const held = await opening(details.tabId, details.url);
