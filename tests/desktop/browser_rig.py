@@ -493,15 +493,18 @@ class FirefoxCompanion(CompanionBrowser):
         )
 
     def withdraw_site_access(self) -> None:
-        # about:addons, the extension, Permissions: "Access your data for all websites" off
-        # (ExtensionPermissions.remove with the origin, as that switch does).
+        # about:addons, the extension, Permissions: "Access your data for all websites" off.
+        # The same steps as that switch (addon-card.mjs, setAddonPermission).
         self._in_browser(
+            "const { AddonManager } = ChromeUtils.importESModule("
+            '"resource://gre/modules/AddonManager.sys.mjs");'
             "const { ExtensionPermissions } = ChromeUtils.importESModule("
             '"resource://gre/modules/ExtensionPermissions.sys.mjs");'
-            f'const policy = WebExtensionPolicy.getByID("{FIREFOX_ID}");'
-            "await ExtensionPermissions.remove(policy.id, "
-            '{permissions: [], origins: ["<all_urls>"]}, policy.extension);'
-            'return policy.canAccessURI(Services.io.newURI("https://www.instagram.com/"));'
+            f'const addon = await AddonManager.getAddonByID("{FIREFOX_ID}");'
+            "const perms = ExtensionPermissions.normalizeOptional("
+            '{permissions: [], origins: ["<all_urls>"]}, addon.optionalPermissions);'
+            "const policy = WebExtensionPolicy.getByID(addon.id);"
+            "await ExtensionPermissions.remove(addon.id, perms, policy?.extension);"
         )
 
     def stop_background(self) -> None:

@@ -636,10 +636,18 @@ def stop_background_during_pause(companion: Companion) -> None:
 
 
 def test_a_background_restart_during_a_pause_loses_nothing(companion: Companion) -> None:
-    """The browser stops the background while the pause page stands (Chromium stops an idle
-    service worker after 30 s; Firefox suspends an idle event page). The pause page's answer
-    wakes it again: what it holds back is in storage.session, so Go on opens the page and Step
-    away steps away, and each pause is recorded once."""
+    """The browser stops the background while the pause page stands, and the pause page's
+    answer wakes it again: what it holds back is in storage.session, so Go on opens the page and
+    Step away steps away, and each pause is recorded once.
+
+    Chromium: the service worker is stopped as chrome://serviceworker-internals' Stop does
+    (DevTools, Target.closeTarget on the worker). Firefox ESR: `runtime.reload()` would reload
+    the whole extension (and close the pause page), and lowering
+    `extensions.background.idle.timeout` does nothing here: Firefox never suspends an event page
+    that has a native-messaging port open (nudger's host), and refuses about:debugging's
+    "Terminate background script" for the same reason. So the test runs Firefox's own idle
+    termination past that exemption (see FirefoxCompanion.stop_background); in use, it happens
+    once the host's port has been closed a while."""
     daemon = ready(companion, remote=True)
     browser, stand_in = companion.browser, companion.stand_in
 
