@@ -11,16 +11,21 @@
 
 from __future__ import annotations
 
+import base64
 import http.server
+import json
+import os
 import shutil
+import socket
 import ssl
+import struct
 import subprocess
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from tests.desktop.rig import CHROMIUM_FLAGS, FIREFOX_PREFS, Desktop, chromium_binary, wait_until
@@ -137,8 +142,22 @@ class CompanionBrowser:
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
-    def start(self, *, extension: bool = True) -> CompanionBrowser:
-        """Start the browser; `extension=False` starts it without the companion (to compare)."""
+    def start(self, *, extension: bool = True, remote: bool = False) -> CompanionBrowser:
+        """Start the browser; `extension=False` starts it without the companion (to compare);
+        `remote=True` lets the test reach into the browser as its own settings pages do (see
+        `switch_off`, `withdraw_site_access`, `stop_background`)."""
+        raise NotImplementedError
+
+    def switch_off(self) -> None:
+        """Switch the companion off, as the switch in the browser's extensions page does."""
+        raise NotImplementedError
+
+    def withdraw_site_access(self) -> None:
+        """Take the companion's access to every site away, as the browser lets the person."""
+        raise NotImplementedError
+
+    def stop_background(self) -> None:
+        """Stop the companion's background, as the browser does when it has been idle."""
         raise NotImplementedError
 
     def open(self, url: str) -> None:
@@ -220,11 +239,13 @@ class ChromiumCompanion(CompanionBrowser):
             "--ignore-certificate-errors",
         ]
 
-    def start(self, *, extension: bool = True) -> ChromiumCompanion:
+    def start(self, *, extension: bool = True, remote: bool = False) -> ChromiumCompanion:
         folder = run_cli(self.env, "browser", "extension-dir").stdout.strip()
         load = [f"--load-extension={folder}"] if extension else []
+        # A port the system picks (other tests run beside this one); Chromium writes it down.
+        debugging = ["--remote-debugging-port=0"] if remote else []
         self.process = self.desktop._spawn(
-            [chromium_binary(), *self._flags(), *load, "about:blank"],
+            [chromium_binary(), *self._flags(), *load, *debugging, "about:blank"],
             "chromium-companion",
             extra_env={"HOME": str(self.home), **self.ui_language},
         )
@@ -240,16 +261,157 @@ class ChromiumCompanion(CompanionBrowser):
             timeout=30,
         )
 
+    def _devtools(self) -> DevTools:
+        def written() -> bool:
+            lines = (self.profile / "DevToolsActivePort").read_text().split()
+            return len(lines) == 2
+
+        wait_until(
+            lambda: (self.profile / "DevToolsActivePort").exists() and written(),
+            30,
+            "Chromium's debugging port",
+        )
+        port, path = (self.profile / "DevToolsActivePort").read_text().split()
+        return DevTools(int(port), path)
+
+    def _in_extensions_page(self, expression: str) -> Any:
+        """Run `expression` in chrome://extensions, opened behind the page in front, with the
+        powers that page's own switches use (chrome.management, chrome.developerPrivate)."""
+        with self._devtools() as devtools:
+            target = devtools.call(
+                "Target.createTarget", url="chrome://extensions", background=True
+            )
+            target_id = target["targetId"]
+            session = devtools.call("Target.attachToTarget", targetId=target_id, flatten=True)
+            try:
+                return devtools.evaluate(session["sessionId"], expression)
+            finally:
+                devtools.call("Target.closeTarget", targetId=target_id)
+
+    def switch_off(self) -> None:
+        self._in_extensions_page(
+            f"new Promise(done => chrome.management.setEnabled('{EXTENSION_ID}', false, done))"
+        )
+
+    def withdraw_site_access(self) -> None:
+        # chrome://extensions, the extension's Details, "Site access: On click".
+        self._in_extensions_page(
+            "chrome.developerPrivate.updateExtensionConfiguration("
+            f"{{extensionId: '{EXTENSION_ID}', hostAccess: 'ON_CLICK'}})"
+        )
+
+    def stop_background(self) -> None:
+        """Stop the service worker, as Chromium does after 30 s without an event (and as
+        chrome://serviceworker-internals' Stop does)."""
+        with self._devtools() as devtools:
+            workers = [
+                target["targetId"]
+                for target in devtools.call("Target.getTargets")["targetInfos"]
+                if target["type"] == "service_worker"
+                and target["url"].startswith(f"chrome-extension://{EXTENSION_ID}/")
+            ]
+            assert workers, "no service worker of the companion's is running"
+            for worker in workers:
+                devtools.call("Target.closeTarget", targetId=worker)
+
+
+class DevTools:
+    """Chromium's DevTools protocol over its WebSocket, the little of it these tests need
+    (no WebSocket library is among the project's dependencies; the protocol's framing is
+    short: RFC 6455, text frames, masked toward the server)."""
+
+    def __init__(self, port: int, path: str) -> None:
+        self.port, self.path = port, path
+        self._next = 0
+
+    def __enter__(self) -> DevTools:
+        self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (
+                f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(1)
+            assert chunk, "DevTools closed the connection"
+            head += chunk
+        assert head.startswith(b"HTTP/1.1 101"), head
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.sock.close()
+
+    def call(self, method: str, session: str | None = None, **params: Any) -> Any:
+        self._next += 1
+        message: dict[str, Any] = {"id": self._next, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        self._send(json.dumps(message).encode())
+        while True:
+            answer = json.loads(self._receive())
+            if answer.get("id") == self._next:
+                assert "error" not in answer, f"{method}: {answer['error']}"
+                return answer.get("result", {})
+
+    def evaluate(self, session: str, expression: str) -> Any:
+        result = self.call(
+            "Runtime.evaluate",
+            session,
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
+        assert "exceptionDetails" not in result, result["exceptionDetails"]
+        return result["result"].get("value")
+
+    def _send(self, payload: bytes) -> None:
+        mask = os.urandom(4)
+        size = len(payload)
+        if size < 126:
+            header = struct.pack("!BB", 0x81, 0x80 | size)
+        elif size < 1 << 16:
+            header = struct.pack("!BBH", 0x81, 0x80 | 126, size)
+        else:
+            header = struct.pack("!BBQ", 0x81, 0x80 | 127, size)
+        masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def _receive(self) -> bytes:
+        message = b""
+        while True:
+            first, second = self._exactly(2)
+            size = second & 0x7F
+            if size == 126:
+                (size,) = struct.unpack("!H", self._exactly(2))
+            elif size == 127:
+                (size,) = struct.unpack("!Q", self._exactly(8))
+            message += self._exactly(size)
+            if first & 0x80:  # the last fragment
+                return message
+
+    def _exactly(self, count: int) -> bytes:
+        data = b""
+        while len(data) < count:
+            chunk = self.sock.recv(count - len(data))
+            assert chunk, "DevTools closed the connection"
+            data += chunk
+        return data
+
 
 class FirefoxCompanion(CompanionBrowser):
     name = "firefox"
     window_suffixes = (" — Mozilla Firefox", " - Mozilla Firefox", " — Firefox", " - Firefox")
+    _marionette: Marionette | None = None
 
     @property
     def profile(self) -> Path:
         return self.home / "firefox-profile"
 
-    def start(self, *, extension: bool = True) -> FirefoxCompanion:
+    def start(self, *, extension: bool = True, remote: bool = False) -> FirefoxCompanion:
         # The extension as `nudger browser install` packaged it, where Firefox finds it in a
         # profile, unsigned (allowed by the prefs below, as Firefox ESR allows).
         extensions = self.profile / "extensions"
@@ -257,12 +419,25 @@ class FirefoxCompanion(CompanionBrowser):
         if extension:
             package = Path(self.env["NUDGER_DATA_DIR"]) / "browser" / "nudger-companion.xpi"
             shutil.copy(package, extensions / "companion@nudger.app.xpi")
-        (self.profile / "user.js").write_text(
-            FIREFOX_PREFS + COMPANION_PREFS.format(port=self.stand_in.proxy_port), encoding="utf-8"
-        )
+        prefs = FIREFOX_PREFS + COMPANION_PREFS.format(port=self.stand_in.proxy_port)
+        # Marionette, Firefox's own remote control, on a port the system picks (other tests run
+        # beside this one; Firefox writes it to MarionetteActivePort), with the powers of
+        # about:addons' own switches (--remote-allow-system-access).
+        remote_args = ["--marionette", "--remote-allow-system-access"] if remote else []
+        if remote:
+            prefs += 'user_pref("marionette.port", 0);\n'
+            (self.profile / "MarionetteActivePort").unlink(missing_ok=True)
+        (self.profile / "user.js").write_text(prefs, encoding="utf-8")
         # Started without --no-remote, so that `firefox-esr --new-tab` reaches this instance.
         self.process = self.desktop._spawn(
-            ["firefox-esr", "--new-instance", "--profile", str(self.profile), "about:blank"],
+            [
+                "firefox-esr",
+                "--new-instance",
+                "--profile",
+                str(self.profile),
+                *remote_args,
+                "about:blank",
+            ],
             "firefox-companion",
             extra_env=self._env(),
         )
@@ -284,6 +459,115 @@ class FirefoxCompanion(CompanionBrowser):
             capture_output=True,
             timeout=30,
         )
+
+    def _in_browser(self, script: str) -> Any:
+        """Run `script` (its last line `return` a promise or a value) in Firefox's own chrome,
+        where about:addons runs, through Marionette.
+
+        One session for the browser's life: ending a Marionette session resets
+        network.stricttransportsecurity.preloadlist (Certificates.enableSecurityChecks), which
+        would send www.instagram.com to HTTPS, past the plain-HTTP stand-in."""
+        if self._marionette is None:
+            active = self.profile / "MarionetteActivePort"
+            wait_until(lambda: active.exists() and active.read_text().strip(), 60, "Marionette")
+            self._marionette = Marionette(int(active.read_text())).__enter__()
+            self._marionette.call("WebDriver:NewSession", capabilities={})
+            self._marionette.call("Marionette:SetContext", value="chrome")
+        wrapped = (
+            "const done = arguments[arguments.length - 1];"
+            f"Promise.resolve((async () => {{ {script} }})())"
+            ".then(value => done({ok: value ?? null}), error => done({error: String(error)}));"
+        )
+        answer = self._marionette.call("WebDriver:ExecuteAsyncScript", script=wrapped, args=[])
+        value = answer["value"]
+        assert "error" not in value, value["error"]
+        return value["ok"]
+
+    def switch_off(self) -> None:
+        # about:addons' switch: AddonManager's disable().
+        self._in_browser(
+            "const { AddonManager } = ChromeUtils.importESModule("
+            '"resource://gre/modules/AddonManager.sys.mjs");'
+            f'const addon = await AddonManager.getAddonByID("{FIREFOX_ID}");'
+            "await addon.disable(); return addon.userDisabled;"
+        )
+
+    def withdraw_site_access(self) -> None:
+        # about:addons, the extension, Permissions: "Access your data for all websites" off.
+        # The same steps as that switch (addon-card.mjs, setAddonPermission).
+        self._in_browser(
+            "const { AddonManager } = ChromeUtils.importESModule("
+            '"resource://gre/modules/AddonManager.sys.mjs");'
+            "const { ExtensionPermissions } = ChromeUtils.importESModule("
+            '"resource://gre/modules/ExtensionPermissions.sys.mjs");'
+            f'const addon = await AddonManager.getAddonByID("{FIREFOX_ID}");'
+            "const perms = ExtensionPermissions.normalizeOptional("
+            '{permissions: [], origins: ["<all_urls>"]}, addon.optionalPermissions);'
+            "const policy = WebExtensionPolicy.getByID(addon.id);"
+            "await ExtensionPermissions.remove(addon.id, perms, policy?.extension);"
+        )
+
+    def stop_background(self) -> None:
+        """Stop the event page as Firefox's idle timer does (Extension.terminateBackground).
+
+        Firefox itself never does this while nudger's host is connected: an event page with a
+        native-messaging port open is exempt from the idle suspend, and about:debugging's
+        "Terminate background script" is refused the same way (ext-backgroundPage.js,
+        terminateBackground: `hasActiveNativeAppPorts`). It suspends once the port has been
+        closed for the idle timeout (the host gone, the companion waiting to reconnect), or
+        restarts after its process crashed. The test forces the same termination past that
+        exemption with the switch Firefox keeps for its own tests (`disableResetIdleForTest`),
+        so that the pause page meets a background that starts from nothing."""
+        state = self._in_browser(
+            f'const policy = WebExtensionPolicy.getByID("{FIREFOX_ID}");'
+            "await policy.extension.terminateBackground("
+            "{ignoreDevToolsAttached: true, disableResetIdleForTest: true});"
+            "return policy.extension.backgroundState;"
+        )
+        assert state == "stopped", state
+
+
+FIREFOX_ID = "companion@nudger.app"
+
+
+class Marionette:
+    """Firefox's Marionette protocol, the little of it these tests need: JSON messages, each
+    sent as its length, a colon and the JSON."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self._next = 0
+
+    def __enter__(self) -> Marionette:
+        self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+        self._receive()  # the greeting
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.sock.close()
+
+    def call(self, command: str, **params: Any) -> Any:
+        self._next += 1
+        body = json.dumps([0, self._next, command, params]).encode()
+        self.sock.sendall(str(len(body)).encode() + b":" + body)
+        while True:
+            kind, number, error, result = self._receive()
+            if kind == 1 and number == self._next:
+                assert error is None, f"{command}: {error}"
+                return result
+
+    def _receive(self) -> Any:
+        size = b""
+        while not size.endswith(b":"):
+            chunk = self.sock.recv(1)
+            assert chunk, "Marionette closed the connection"
+            size += chunk
+        body = b""
+        while len(body) < int(size[:-1]):
+            chunk = self.sock.recv(int(size[:-1]) - len(body))
+            assert chunk, "Marionette closed the connection"
+            body += chunk
+        return json.loads(body)
 
 
 COMPANION_PREFS = """

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.desktop.browser_rig import (
@@ -68,9 +69,9 @@ class Companion:
         self.daemons.append(daemon)
         return daemon
 
-    def start_browser(self, daemon: NudgerDaemon, holding: int) -> None:
+    def start_browser(self, daemon: NudgerDaemon, holding: int, *, remote: bool = False) -> None:
         self.browser.install_host()
-        self.browser.start()
+        self.browser.start(remote=remote)
         self.wait_connected(daemon, holding=holding)
 
     def wait_connected(self, daemon: NudgerDaemon, since: float = 0.0, holding: int = 0) -> None:
@@ -257,11 +258,17 @@ PAUSE = "A moment"
 PAUSED = "[browser]\npause_seconds = 1\npause_again_minutes = 10\n"
 
 
-def ready(companion: Companion, config: str = PAUSED + BLOCKLIST, holding: int = 1) -> NudgerDaemon:
+def ready(
+    companion: Companion,
+    config: str = PAUSED + BLOCKLIST,
+    holding: int = 1,
+    *,
+    remote: bool = False,
+) -> NudgerDaemon:
     daemon = companion.start_daemon(config)
     # Generous: 10,000 entries take the daemon a while on a loaded machine.
     daemon.wait_watching(timeout=60)
-    companion.start_browser(daemon, holding=holding)
+    companion.start_browser(daemon, holding=holding, remote=remote)
     return daemon
 
 
@@ -520,3 +527,145 @@ def test_a_private_window_is_counted_by_its_title(companion: Companion) -> None:
     daemon.wait_for_visit("site", "Instagram", min_seconds=2, timeout=30)
     signals = daemon.query("SELECT DISTINCT signal FROM visits WHERE target = 'Instagram'")
     assert ("title",) in signals
+
+
+# -- the browser's own switches, and the background stopping (issue 23) ------------------------
+
+
+def contact(daemon: NudgerDaemon) -> dict[str, object]:
+    """What the daemon last heard from the one browser of the test."""
+    browsers = (daemon.status() or {}).get("browsers", [])
+    assert len(browsers) <= 1, browsers
+    return dict(browsers[0]) if browsers else {}
+
+
+def said(daemon: NudgerDaemon, *command: str) -> str:
+    result = run_cli(daemon.env, *command)
+    return result.stdout + result.stderr
+
+
+def test_site_access_withdrawn_the_pause_comes_after_the_page_and_nudger_says_so(
+    companion: Companion,
+) -> None:
+    """Firefox lists the companion's access to every site as a switch the person may turn off
+    (about:addons, the extension, Permissions); Chromium offers "Site access: On click". The
+    test turns it off as those switches do (Firefox: ExtensionPermissions.remove, through
+    Marionette; Chromium: chrome.developerPrivate from chrome://extensions, through DevTools).
+    Then the browser's rules cannot redirect: the page is asked for and shows, the extension sees
+    it arrive and puts the pause in front, the page is still counted, and `browser status` and
+    `doctor` say the pause is off and how to turn it on."""
+    daemon = ready(companion, remote=True)
+    browser, stand_in = companion.browser, companion.stand_in
+    browser.withdraw_site_access()
+    wait_until(lambda: contact(daemon).get("site_access") is False, 30, "the switch noticed")
+    for command in (("browser", "status"), ("doctor",)):
+        text = said(daemon, *command)
+        assert "the pause is off: the extension may not access websites" in text, text
+        assert "switch on access to all websites" in text, text
+        assert "it pauses before" not in text, text
+
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title(PAUSE, timeout=30)
+    assert stand_in.fetched(EX_PAGE) == 1  # asked for and shown: the rules could not hold it
+    _go_on(companion, daemon)
+    browser.wait_title("Instagram")
+    wait_until(lambda: [r[2] for r in companion.pauses(daemon)] == ["go_on"], 15, "go on")
+    daemon.wait_for_visit("blocklist", "Alex", min_seconds=2, timeout=30)  # still counted
+    signals = daemon.query("SELECT DISTINCT signal FROM visits WHERE kind = 'blocklist'")
+    assert ("url",) in signals
+
+
+SWITCHED_OFF_TITLE = "Alex Doe (@alexdoe) • Instagram photos and videos"
+
+
+def test_the_extension_switched_off_the_page_is_counted_by_its_title_and_status_says_so(
+    companion: Companion,
+) -> None:
+    """The person switches the companion off in the browser while it runs (Chromium: the switch
+    in chrome://extensions, chrome.management.setEnabled; Firefox: about:addons' switch,
+    AddonManager's disable). Nothing holds the ex's page back any more; the window's title still
+    counts it; `browser status` and `doctor` say the extension is off, not that the browser
+    closed."""
+    companion.stand_in.titles[EX_PAGE] = SWITCHED_OFF_TITLE
+    config = PAUSED + BLOCKLIST.replace('alexdoe"]', 'alexdoe", "Alex Doe"]')
+    daemon = ready(companion, config, remote=True)
+    browser, stand_in = companion.browser, companion.stand_in
+    assert ": connected; the extension last spoke" in said(daemon, "browser", "status")
+
+    browser.switch_off()
+    wait_until(lambda: contact(daemon).get("connected") is False, 30, "the extension gone")
+    for command in (("browser", "status"), ("doctor",)):
+        text = said(daemon, *command)
+        assert "and the browser is still open: the extension is off or removed" in text, text
+        assert "the browser has closed" not in text, text
+
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title(SWITCHED_OFF_TITLE, timeout=30)
+    assert stand_in.fetched(EX_PAGE) == 1  # not held back
+    daemon.wait_for_visit("blocklist", "Alex", min_seconds=2, timeout=30)
+    signals = daemon.query("SELECT DISTINCT signal FROM visits WHERE kind = 'blocklist'")
+    assert signals == [("title",)]
+    assert companion.pauses(daemon) == []
+    assert contact(daemon).get("connected") is False  # it stayed off
+
+
+def host_pids(browser: CompanionBrowser) -> set[int]:
+    """nudger's native-messaging hosts that this browser started (one per connected port)."""
+    assert browser.process is not None
+    found = set()
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            if "host.py" in " ".join(process.info["cmdline"] or ()) and any(
+                parent.pid == browser.process.pid for parent in process.parents()
+            ):
+                found.add(process.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def stop_background_during_pause(companion: Companion) -> None:
+    """Stop the companion's background while its pause page stands, and wait until it (and
+    the port to nudger's host it held) is gone."""
+    browser = companion.browser
+    before = host_pids(browser)
+    assert before, "no host of this browser's is running"
+    browser.stop_background()
+    wait_until(lambda: not (before & host_pids(browser)), 30, "the background to stop")
+    assert browser.title() == PAUSE  # the pause page itself stays
+
+
+def test_a_background_restart_during_a_pause_loses_nothing(companion: Companion) -> None:
+    """The browser stops the background while the pause page stands, and the pause page's
+    answer wakes it again: what it holds back is in storage.session, so Go on opens the page and
+    Step away steps away, and each pause is recorded once.
+
+    Chromium: the service worker is stopped as chrome://serviceworker-internals' Stop does
+    (DevTools, Target.closeTarget on the worker). Firefox ESR: `runtime.reload()` would reload
+    the whole extension (and close the pause page), and lowering
+    `extensions.background.idle.timeout` does nothing here: Firefox never suspends an event page
+    that has a native-messaging port open (nudger's host), and refuses about:debugging's
+    "Terminate background script" for the same reason. So the test runs Firefox's own idle
+    termination past that exemption (see FirefoxCompanion.stop_background); in use, it happens
+    once the host's port has been closed a while."""
+    daemon = ready(companion, remote=True)
+    browser, stand_in = companion.browser, companion.stand_in
+
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title(PAUSE)
+    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    stop_background_during_pause(companion)
+    _go_on(companion, daemon)
+    browser.wait_title("Instagram", timeout=30)
+    assert stand_in.fetched(EX_PAGE) == 1
+    wait_until(lambda: [r[2] for r in companion.pauses(daemon)] == ["go_on"], 20, "go on")
+
+    # Another tab, another pause: stopped again, and Step away.
+    companion.open(HOST, "/alexdoe/reels/")
+    browser.wait_title(PAUSE)
+    wait_until(lambda: pauses_recorded(companion, daemon) == 2, 15, "the second pause")
+    stop_background_during_pause(companion)
+    time.sleep(2)  # the page's keyboard focus settles after the pause page's first answer
+    step_away(companion, daemon, 1)
+    assert stand_in.fetched("/alexdoe/reels/") == 0
+    assert [r[2] for r in companion.pauses(daemon)] == ["go_on", "away"]
