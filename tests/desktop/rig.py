@@ -38,16 +38,21 @@ REQUIRED_TOOLS = ("Xvfb", "openbox", "dbus-daemon", "dunst", "xdotool", "dbus-mo
 
 
 def wait_until(
-    predicate: Callable[[], object], timeout: float, what: str, step: float = 0.05
+    predicate: Callable[[], object],
+    timeout: float,
+    what: str | Callable[[], str],
+    step: float = 0.05,
 ) -> object:
-    """Poll `predicate` until it returns something truthy; fail the test with `what` if it never does."""
+    """Poll `predicate` until it returns something truthy; fail the test with `what` if it never
+    does (a callable `what` is asked then, to say what was there instead)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.1f} s waiting for {what}")
+            said = what() if callable(what) else what
+            raise AssertionError(f"timed out after {timeout:.1f} s waiting for {said}")
         time.sleep(step)
 
 

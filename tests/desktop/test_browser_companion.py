@@ -277,13 +277,15 @@ def pauses_recorded(companion: Companion, daemon: NudgerDaemon) -> int:
 
 
 def step_away(companion: Companion, daemon: NudgerDaemon, recorded: int) -> None:
-    """Escape on the pause: the tab closes (or goes back), and the answer is recorded."""
+    """Escape on the pause, once it stands (recorded, as a person would see it first): the tab
+    closes (or goes back), and the answer is recorded."""
+    wait_until(lambda: pauses_recorded(companion, daemon) > recorded, 30, "the pause recorded")
     companion.browser.press_on_pause("away")
-    wait_until(lambda: companion.browser.title() != PAUSE, 15, "the pause to go")
+    wait_until(lambda: companion.browser.title() != PAUSE, 30, "the pause to go")
     wait_until(
         lambda: [row[2] for row in companion.pauses(daemon)][recorded:] == ["away"],
-        15,
-        "the answer recorded",
+        30,
+        lambda: f"the answer recorded (recorded: {companion.pauses(daemon)})",
     )
 
 
