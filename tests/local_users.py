@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import stat
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,9 +69,22 @@ def other_user() -> LocalUser:
 
 
 @pytest.fixture(scope="session")
-def second_person() -> LocalUser:
-    """A person using nudger who is not root (the kernel lets root replace anyone's link)."""
-    return local_user("nudger-person")
+def second_person() -> Iterator[LocalUser]:
+    """A person using nudger who is not root (the kernel lets root replace anyone's link).
+
+    They run this checkout's nudger: a clone made in a private folder (`mktemp -d` is 0700)
+    gets the right to pass through (o+x, not to list) for the tests, and loses it after."""
+    opened = []
+    for folder in (Path(sys.prefix).resolve(), *Path(sys.prefix).resolve().parents):
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
+            opened.append((folder, stat.S_IMODE(mode)))
+    try:
+        yield local_user("nudger-person")
+    finally:
+        for folder, mode in opened:
+            folder.chmod(mode)
 
 
 @pytest.fixture
