@@ -279,7 +279,11 @@ def pauses_recorded(companion: Companion, daemon: NudgerDaemon) -> int:
 def step_away(companion: Companion, daemon: NudgerDaemon, recorded: int) -> None:
     """Escape on the pause, once it stands (recorded, as a person would see it first): the tab
     closes (or goes back), and the answer is recorded."""
-    wait_until(lambda: pauses_recorded(companion, daemon) > recorded, 30, "the pause recorded")
+    wait_until(
+        lambda: pauses_recorded(companion, daemon) > recorded,
+        30,
+        lambda: f"the pause recorded; the daemon's log:\n{daemon.log()[-3000:]}",
+    )
     companion.browser.press_on_pause("away")
     wait_until(lambda: companion.browser.title() != PAUSE, 30, "the pause to go")
     wait_until(
@@ -405,7 +409,7 @@ def test_stepping_away_from_an_in_page_pause_goes_back_past_the_ex_s_page(
 
 def _go_on(companion: Companion, daemon: NudgerDaemon, pauses: int = 1) -> None:
     """Press Go on once the pause stands (recorded) and its breath (1 s) is over."""
-    wait_until(lambda: pauses_recorded(companion, daemon) >= pauses, 15, "the pause recorded")
+    wait_until(lambda: pauses_recorded(companion, daemon) >= pauses, 30, "the pause recorded")
     # The breath itself (1 s), and the page's answer on a loaded machine: Go on is disabled
     # until then by design, and pressed too early the keys land in the address bar.
     time.sleep(4)

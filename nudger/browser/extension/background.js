@@ -378,8 +378,9 @@ async function pauseStanding(tabId) {
 async function pauseOpened(tabId) {
   const { pauseSeconds = 5 } = await api.storage.local.get("pauseSeconds");
   // The pause page can load before the navigation's listener has finished (Firefox reports
-  // the redirect after the page has loaded; a busy browser takes its time): wait a little.
-  for (let waited = 0; waited < 5000; waited += 100) {
+  // the redirect after the page has loaded; a busy browser takes its time, more than 5 s on a
+  // starved machine): wait a while. Only a pause opened from history waits it out in full.
+  for (let waited = 0; waited < 15000; waited += 100) {
     const standing = await inTab(tabId, () => pauseStanding(tabId));
     if (standing) {
       return { pauseSeconds, known: Boolean(standing.held), stepAway: Boolean(standing.away) };
