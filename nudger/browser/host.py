@@ -264,6 +264,7 @@ def check_page_request(message: Mapping[str, Any]) -> dict[str, Any] | None:
 # -- someone to talk to: the packaged table, read here too, so the list shows without nudger ----
 
 _NUMBER_IN_CONTACT = re.compile(r"\+?\d(?:[ -]?\d)+|\d")
+_CALLING = re.compile(r"\b(call|phone)\b", re.IGNORECASE)
 _TEXTING = re.compile(r"\b(text|sms|texto|mensaje|whatsapp)\b", re.IGNORECASE)
 
 
@@ -278,14 +279,19 @@ def support_table_path() -> Path | None:
 
 
 def _links(contact: str) -> list[dict[str, str]]:
-    """The numbers in a contact, each as a link that dials (tel:) or texts (sms:)."""
+    """The numbers in a contact, each as a link that dials (tel:) or texts (sms:): "text HOME to
+    741741" texts, "call or text 988" does both, any other number dials."""
     links = []
     for found in _NUMBER_IN_CONTACT.finditer(contact):
-        before = contact[: found.start()].rsplit(",", 1)[-1].rsplit(" or ", 1)[-1]
+        clause = re.split(r"[,;]", contact[: found.start()])[-1]
         number = re.sub(r"[ -]", "", found.group())
-        if len(number) >= 3:  # the shortest helpline numbers: 112, 988
-            scheme = "sms" if _TEXTING.search(before) else "tel"
-            links.append({"scheme": scheme, "number": number, "text": found.group()})
+        if len(number) < 3:  # the shortest helpline numbers: 112, 988
+            continue
+        texts = _TEXTING.search(clause) is not None
+        schemes = (
+            ["tel", "sms"] if texts and _CALLING.search(clause) else ["sms" if texts else "tel"]
+        )
+        links += [{"scheme": scheme, "number": number, "text": found.group()} for scheme in schemes]
     return links
 
 

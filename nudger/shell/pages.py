@@ -31,7 +31,7 @@ from nudger.browser.host import page_refused as refused
 from nudger.core import patterns
 from nudger.core.addresses import address_of, split_url
 from nudger.core.matching import Matcher
-from nudger.core.translate import N_, Translator
+from nudger.core.translate import N_, Said, Translator
 from nudger.errors import ConfigError, NudgerError
 from nudger.report import json_report
 from nudger.sensing.base import Window
@@ -107,7 +107,7 @@ class PageDesk:
         }
         handler = handlers.get(str(kind))
         if handler is None:
-            raise NudgerError(N_("this page asked for something nudger does not know"))
+            raise NudgerError(Said(N_("this page asked for something nudger does not know")))
         return handler(args if isinstance(args, Mapping) else {})
 
 
