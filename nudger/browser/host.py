@@ -337,6 +337,12 @@ def help_list(
     }
 
 
+def country_hint(args: Mapping[str, Any]) -> str | None:
+    """The country of the browser's own language ("en-GB" -> "GB"), when nothing else says."""
+    hint = args.get("hint")
+    return hint.upper() if isinstance(hint, str) and re.fullmatch(r"[A-Za-z]{2}", hint) else None
+
+
 def country_of_locale(env: Mapping[str, str]) -> str | None:
     """The country part of the locale ("de_AT.UTF-8" -> "AT"), as help-now finds it."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
@@ -525,7 +531,7 @@ class Relay:
         args = message.get("args", {})
         asked = args.get("country") if isinstance(args.get("country"), str) else None
         language = args.get("language") if args.get("language") in {"en", "de", "es"} else "en"
-        country = asked or country_of_locale(self._env)
+        country = asked or country_of_locale(self._env) or country_hint(args)
         data = help_list(country, language)
         return page_answered(str(message["id"]), {**data, "from_host": why})
 

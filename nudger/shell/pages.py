@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from nudger import paths
-from nudger.browser.host import PAGE_SECONDS, country_of_locale, help_list, page_answered
+from nudger.browser.host import (
+    PAGE_SECONDS,
+    country_hint,
+    country_of_locale,
+    help_list,
+    page_answered,
+)
 from nudger.browser.host import page_refused as refused
 from nudger.core import patterns
 from nudger.core.addresses import address_of, split_url
@@ -257,7 +263,7 @@ def help_now(args: Mapping[str, Any]) -> dict[str, Any]:
         own_line, configured = settings.support.line, settings.support.country
     asked = args.get("country")
     country = asked if isinstance(asked, str) and asked else country_of(configured)
-    country = country or country_of_locale(os.environ)
+    country = country or country_of_locale(os.environ) or country_hint(args)
     return help_list(country, _language({"args": args}), own_line)
 
 

@@ -51,7 +51,9 @@ function show(data) {
 }
 
 async function start() {
-  const answer = await ask("help");
+  // The browser's own language may name a country ("en-GB"), for when nothing else does.
+  const hint = (navigator.language.split("-")[1] ?? "").slice(0, 2);
+  const answer = await ask("help", hint ? { hint } : {});
   if (!answer.ok) {
     showState(isStopped(answer) ? "stopped" : "error", why(answer));
     return;
