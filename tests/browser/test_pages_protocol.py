@@ -4,9 +4,11 @@ reads itself when nudger is not running."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,3 +229,18 @@ def test_the_desk_refuses_an_unknown_kind_in_the_persons_words() -> None:
         replies[0]["error"]["reason"]
         == "diese Seite hat nach etwas gefragt, das nudger nicht kennt"
     )
+
+
+def test_no_website_can_load_the_pages_and_they_load_nothing_from_the_network() -> None:
+    extension = Path(host.__file__).with_name("extension")
+    manifest = json.loads((extension / "manifest.json").read_text(encoding="utf-8"))
+    reachable = [r for entry in manifest["web_accessible_resources"] for r in entry["resources"]]
+    pages = sorted(path.name for path in (extension / "pages").iterdir())
+    assert {"today.html", "blocklist.html", "talk.html", "channel.js"} <= set(pages)
+    assert not [r for r in reachable if r.startswith("pages") or r in pages]
+    policy = manifest["content_security_policy"]["extension_pages"]
+    assert "default-src 'self'" in policy and "connect-src 'none'" in policy
+    assert manifest["action"]["default_title"] == "__MSG_actionTitle__"
+    for page in (extension / "pages").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "http" not in text and "<script>" not in text, page.name  # nothing inline or far

@@ -179,6 +179,22 @@ def test_the_pages_show_today_change_the_blocklist_and_list_help(world: Companio
     links = browser.in_own_page('[...document.querySelectorAll("#resources a")].map(a => a.href)')
     assert any(link.startswith("tel:") for link in links), links
 
+    # -- Pause and Resume, from the bar at the top of every page.
+    pause_file = daemon.data_dir / "pause.json"
+    browser.in_own_page('document.getElementById("pause").click()')
+    wait_until(pause_file.exists, 30, "the pause written")
+    wait_until(
+        lambda: (
+            "paused"
+            in (browser.own_page_says('document.getElementById("pause-state").textContent') or "")
+        ),
+        30,
+        "the page to say the nudges are paused",
+    )
+    assert "paused until" in run_cli(world.env, "status").stdout.lower()
+    browser.in_own_page('document.getElementById("resume").click()')
+    wait_until(lambda: not pause_file.exists(), 30, "the pause ended")
+
 
 def test_with_nudger_stopped_the_pages_say_so_and_the_help_list_still_shows(
     world: Companion,
