@@ -113,7 +113,7 @@ class Daemon:
             rules = all_rules(settings)  # made once, for the watcher and the browsers alike
             self.companion = Companion.open(settings, rules)
             # The companion's own pages (Today, Blocklist, Someone to talk to) ask here.
-            self.pages = PageDesk(i18n.translator_for)
+            self.pages = PageDesk(i18n.translator_for, config.user_file)
             if self.companion.relay is not None:
                 self.companion.relay.pages = self.pages
             self.watcher = Watcher(

@@ -64,8 +64,11 @@ _PAUSE_MINUTES = (15, 60, 240, 1440)
 class PageDesk:
     """Answers the pages' requests on a thread of its own (see the module's words)."""
 
-    def __init__(self, translator_for: Callable[[str], Translator]) -> None:
+    def __init__(
+        self, translator_for: Callable[[str], Translator], user_file: Path | None = None
+    ) -> None:
         self._translator_for = translator_for
+        self._user_file = user_file or paths.user_config_file()  # the daemon's own (--config)
         self._queue: queue.Queue[tuple[dict[str, Any], Reply, float] | None] = queue.Queue(_WAITING)
         self._thread = threading.Thread(target=self._run, name="nudger-pages", daemon=True)
         self._thread.start()
@@ -100,15 +103,16 @@ class PageDesk:
         """What the page asked for, as data; NudgerError says why not."""
         args = request.get("args") or {}
         kind = request.get("kind")
+        where = self._user_file
         handlers: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-            "today": lambda _args: today(),
-            "blocklist": lambda _args: blocklist(),
-            "block_test": block_test,
-            "block_add": lambda a: change_blocklist("add", a),
-            "block_edit": lambda a: change_blocklist("edit", a),
-            "block_remove": lambda a: change_blocklist("remove", a),
-            "help": help_now,
-            "pause": pause,
+            "today": lambda _args: today(where),
+            "blocklist": lambda _args: blocklist(where),
+            "block_test": lambda a: block_test(where, a),
+            "block_add": lambda a: change_blocklist(where, "add", a),
+            "block_edit": lambda a: change_blocklist(where, "edit", a),
+            "block_remove": lambda a: change_blocklist(where, "remove", a),
+            "help": lambda a: help_now(where, a),
+            "pause": lambda a: pause(where, a),
             "resume": lambda _args: resume(),
         }
         handler = handlers.get(str(kind))
@@ -126,22 +130,22 @@ def _language(request: Mapping[str, Any]) -> str:
 # -- reading ------------------------------------------------------------------------------------
 
 
-def _loaded(*, promise: bool) -> loader.LoadedConfig:
+def _loaded(user_file: Path, *, promise: bool) -> loader.LoadedConfig:
     """The settings as the commands read them: the file, or the last good ones when broken."""
 
     try:
-        loaded = loader.load(None)
+        loaded = loader.load(user_file)
     except ConfigError:
-        loaded = last_good.load_instead(paths.user_config_file(), os.environ)
+        loaded = last_good.load_instead(user_file, os.environ)
     if promise:
         loaded = Keeper(loaded.user_file, paths.data_dir()).keep(loaded, time.time())
     return loaded
 
 
-def today() -> dict[str, Any]:
+def today(user_file: Path) -> dict[str, Any]:
     """What `nudger summary --json` says of today, and of the week up to today."""
 
-    settings = _loaded(promise=False).settings
+    settings = _loaded(user_file, promise=False).settings
     store = Store.open_for_reading(paths.database_file())
     try:
         reporting = Reporting.open(settings, store)
@@ -159,9 +163,9 @@ def today() -> dict[str, Any]:
     }
 
 
-def blocklist() -> dict[str, Any]:
+def blocklist(user_file: Path) -> dict[str, Any]:
     """The entries as the settings file has them (what `nudger block list` shows)."""
-    entries = _loaded(promise=True).settings.blocklist
+    entries = _loaded(user_file, promise=True).settings.blocklist
     return {
         "entries": [
             {"name": entry.name, "match": list(entry.match), "apps": list(entry.apps)}
@@ -170,7 +174,7 @@ def blocklist() -> dict[str, Any]:
     }
 
 
-def block_test(args: Mapping[str, Any]) -> dict[str, Any]:
+def block_test(user_file: Path, args: Mapping[str, Any]) -> dict[str, Any]:
     """What `nudger block test` says of a title or an address, and whether the patterns being
     typed are ones nudger takes."""
 
@@ -182,7 +186,10 @@ def block_test(args: Mapping[str, Any]) -> dict[str, Any]:
             patterns.check(pattern)
         except patterns.PatternError as error:
             problems[pattern] = str(error)
-    return {"matches": _explain(_loaded(promise=True).settings, text), "problems": problems}
+    return {
+        "matches": _explain(_loaded(user_file, promise=True).settings, text),
+        "problems": problems,
+    }
 
 
 def _explain(settings: Settings, text: str) -> list[dict[str, str]]:
@@ -209,20 +216,20 @@ def _explain(settings: Settings, text: str) -> list[dict[str, str]]:
 
 
 @contextlib.contextmanager
-def _editing() -> Iterator[UserConfig]:
+def _editing(user_file: Path) -> Iterator[UserConfig]:
     """The settings file held for one read, check and write, as `nudger block` holds it."""
-    path = paths.user_config_file()
+    path = user_file
     with edit_lock(path):
-        loader.load(None)  # refuse to edit on top of a file that is broken already
+        loader.load(user_file)  # refuse to edit on top of a file that is broken already
         yield UserConfig(path)
 
 
-def change_blocklist(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
+def change_blocklist(user_file: Path, action: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """Add, change or remove an entry; returns the entries and what of it waits for a promise."""
     began = time.time()
     name = _text(args.get("name", "")).strip()
     match, apps = _texts(args.get("match", [])), _texts(args.get("apps", []))
-    with _editing() as config:
+    with _editing(user_file) as config:
         if action == "add":
             config.add_rule("blocklist", name, match, apps)
         elif action == "edit":
@@ -231,7 +238,7 @@ def change_blocklist(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
         else:
             config.remove_rule("blocklist", name)
         config.save()
-    return {**blocklist(), "waiting": _waiting_since(config.path, began)}
+    return {**blocklist(user_file), "waiting": _waiting_since(config.path, began)}
 
 
 def _waiting_since(user_file: Path, since: float) -> list[dict[str, Any]]:
@@ -254,12 +261,12 @@ def _waiting_since(user_file: Path, since: float) -> list[dict[str, Any]]:
     return found
 
 
-def help_now(args: Mapping[str, Any]) -> dict[str, Any]:
+def help_now(user_file: Path, args: Mapping[str, Any]) -> dict[str, Any]:
     """The help-now list: the person's own line, and their country's services."""
 
     own_line, configured = "", ""
     with contextlib.suppress(Exception):  # a typo must never stand between someone and this
-        settings = _loaded(promise=False).settings
+        settings = _loaded(user_file, promise=False).settings
         own_line, configured = settings.support.line, settings.support.country
     asked = args.get("country")
     country = asked if isinstance(asked, str) and asked else country_of(configured)
@@ -267,14 +274,14 @@ def help_now(args: Mapping[str, Any]) -> dict[str, Any]:
     return help_list(country, _language({"args": args}), own_line)
 
 
-def pause(args: Mapping[str, Any]) -> dict[str, Any]:
+def pause(user_file: Path, args: Mapping[str, Any]) -> dict[str, Any]:
     """Pause nudges, as `nudger pause` does (a promise makes the pause wait its cool-off)."""
 
     minutes = args.get("minutes", 60)
     if minutes not in _PAUSE_MINUTES:
         minutes = 60
     now = time.time()
-    waiting = Keeper(paths.user_config_file(), paths.data_dir()).ask("pause", now, minutes * 60)
+    waiting = Keeper(user_file, paths.data_dir()).ask("pause", now, minutes * 60)
     if waiting is not None:
         return {"paused_until": None, "waits_until": waiting.due}
     PauseFile(paths.data_dir()).set(Pause(until=now + minutes * 60, set_at=now))
