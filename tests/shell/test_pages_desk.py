@@ -83,3 +83,23 @@ def test_today_is_what_summary_json_says(env: dict[str, str]) -> None:
     assert shown["day"] == day
     assert shown["week"] == week
     assert shown["day"]["plans"] == ["If I miss them, I call Sam"]
+
+
+def test_an_entry_changed_and_removed_as_block_edit_and_remove_do(env: dict[str, str]) -> None:
+    config = Path(env["NUDGER_CONFIG"])
+    pages.change_blocklist(config, "add", {"name": "Sam", "match": ["samdoe"]})
+    answer = pages.change_blocklist(
+        config,
+        "edit",
+        {"name": "Sam", "rename": "Sam D", "match": ["samdoe", "sam.doe"], "apps": ["signal"]},
+    )
+    assert answer["entries"][1] == {
+        "name": "Sam D",
+        "match": ["samdoe", "sam.doe"],
+        "apps": ["signal"],
+    }
+    answer = pages.change_blocklist(config, "remove", {"name": "Sam D"})
+    assert [entry["name"] for entry in answer["entries"]] == ["Alex"]
+    assert config.read_text(encoding="utf-8").startswith(CONFIG)
+    with pytest.raises(ConfigError, match="no entry named"):
+        pages.change_blocklist(config, "remove", {"name": "Nobody"})
