@@ -550,6 +550,18 @@ class FirefoxCompanion(CompanionBrowser):
         finally:
             self._marionette.call("Marionette:SetContext", value="chrome")
 
+    def press_toolbar_button(self) -> None:
+        """The companion's toolbar button, as a click on it runs it: Firefox's own handler for
+        the button (ext-browserAction's triggerAction), in the browser's front window."""
+        self._in_browser(
+            "const { ExtensionParent } = ChromeUtils.importESModule("
+            '"resource://gre/modules/ExtensionParent.sys.mjs");'
+            f'const policy = WebExtensionPolicy.getByID("{FIREFOX_ID}");'
+            'const window = Services.wm.getMostRecentWindow("navigator:browser");'
+            "ExtensionParent.apiManager.global.browserActionFor(policy.extension)"
+            ".triggerAction(window);"
+        )
+
     def in_own_page(self, expression: str) -> Any:
         assert self._marionette is not None, "open_own_page first"
         self._marionette.call("Marionette:SetContext", value="content")
