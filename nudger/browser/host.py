@@ -24,11 +24,13 @@ import binascii
 import contextlib
 import json
 import os
+import re
 import select
 import socket
 import struct
 import sys
 import threading
+import tomllib
 from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
@@ -49,6 +51,31 @@ _RETRY_SECONDS = 3.0
 LOCAL_SOCKET: int | None = getattr(socket, "AF_UNIX", None)
 _KEPT_WHILE_AWAY = frozenset({"pause", "pause_answer", "holding"})
 _UNSENT_KEPT = 32
+
+# -- the companion's own pages (pages/ in the extension): requests and their replies ------------
+# A request: {"type": "page", "v": 1, "id": "...", "kind": "...", "args": {...}}; its reply:
+# {"type": "page_reply", "v": 1, "id": "...", "ok": true, "data": {...}} or, refused,
+# {..., "ok": false, "error": {"code": "...", "reason": "..."}}. Every request is answered or
+# refused within PAGE_SECONDS; a request larger than MAX_PAGE_REQUEST bytes, of another version
+# or of a kind not listed here is refused at once, and the daemon is never asked.
+PAGE_VERSION = 1
+PAGE_KINDS = frozenset(
+    {
+        "today",
+        "blocklist",
+        "block_test",
+        "block_add",
+        "block_edit",
+        "block_remove",
+        "help",
+        "pause",
+        "resume",
+    }
+)
+PAGE_SECONDS = 1.0
+MAX_PAGE_REQUEST = 16 * 1024
+MAX_PAGE_PENDING = 8
+_PAGE_ID = 64
 
 
 # A local socket's address holds its path and a closing NUL in `sun_path`: 108 bytes on Linux,
@@ -206,6 +233,126 @@ def write_message(stream: BinaryIO, message: Mapping[str, Any]) -> None:
         stream.flush()
 
 
+def page_refused(request_id: str, code: str, reason: str = "") -> dict[str, Any]:
+    """The reply that refuses a page's request: `code` says why, for the page to put in words."""
+    error = {"code": code, "reason": reason[:500]}
+    return {"type": "page_reply", "v": PAGE_VERSION, "id": request_id, "ok": False, "error": error}
+
+
+def page_answered(request_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    return {"type": "page_reply", "v": PAGE_VERSION, "id": request_id, "ok": True, "data": data}
+
+
+def check_page_request(message: Mapping[str, Any]) -> dict[str, Any] | None:
+    """None for a request the daemon may be asked, else the reply that refuses it."""
+    request_id = message.get("id")
+    if not isinstance(request_id, str) or not 0 < len(request_id) <= _PAGE_ID:
+        request_id = ""
+    if not request_id:
+        return page_refused("", "bad_request")
+    if len(_compact(message)) > MAX_PAGE_REQUEST:
+        return page_refused(request_id, "too_large")
+    if message.get("v") != PAGE_VERSION:
+        return page_refused(request_id, "version", str(PAGE_VERSION))
+    if message.get("kind") not in PAGE_KINDS:
+        return page_refused(request_id, "unknown_kind")
+    if not isinstance(message.get("args", {}), dict):
+        return page_refused(request_id, "bad_request")
+    return None
+
+
+# -- someone to talk to: the packaged table, read here too, so the list shows without nudger ----
+
+_NUMBER_IN_CONTACT = re.compile(r"\+?\d(?:[ -]?\d)+|\d")
+_CALLING = re.compile(r"\b(call|phone)\b", re.IGNORECASE)
+_TEXTING = re.compile(r"\b(text|sms|texto|mensaje|whatsapp)\b", re.IGNORECASE)
+
+
+def support_table_path() -> Path | None:
+    """config/support.toml: inside the installed package (nudger/config), or at the top of a
+    source checkout (config/, installed as nudger.config in editable mode)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "config", here.parent.parent / "config"):
+        if (candidate / "support.toml").is_file():
+            return candidate / "support.toml"
+    return None
+
+
+def _links(contact: str) -> list[dict[str, str]]:
+    """The numbers in a contact, each as a link that dials (tel:) or texts (sms:): "text HOME to
+    741741" texts, "call or text 988" does both, any other number dials."""
+    links = []
+    for found in _NUMBER_IN_CONTACT.finditer(contact):
+        clause = re.split(r"[,;]", contact[: found.start()])[-1]
+        number = re.sub(r"[ -]", "", found.group())
+        if len(number) < 3:  # the shortest helpline numbers: 112, 988
+            continue
+        texts = _TEXTING.search(clause) is not None
+        schemes = (
+            ["tel", "sms"] if texts and _CALLING.search(clause) else ["sms" if texts else "tel"]
+        )
+        links += [{"scheme": scheme, "number": number, "text": found.group()} for scheme in schemes]
+    return links
+
+
+def help_list(
+    country: str | None, language: str, own_line: str = "", table: Path | None = None
+) -> dict[str, Any]:
+    """The help-now list for `country` (two letters), as data for the page: the country's own
+    services with links to call or text, or what works anywhere when it has no list."""
+    path = table or support_table_path()
+    data: dict[str, Any] = {}
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError):
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+    code = (country or "").strip().upper()
+    code = "GB" if code == "UK" else code
+    elsewhere = data.get("elsewhere", {}) if isinstance(data.get("elsewhere"), dict) else {}
+    entry = data.get(code) if code and code != "ELSEWHERE" else None
+    resources = []
+    if isinstance(entry, dict):
+        for item in entry.get("resources", []):
+            contact = str(item.get(f"contact_{language}", item.get("contact", "")))
+            resources.append(
+                {
+                    "kind": str(item.get("kind", "")),
+                    "who": str(item.get("who", "anyone")),
+                    "name": str(item.get("name", "")),
+                    "contact": contact,
+                    "hours": str(item.get(f"hours_{language}", item.get("hours", ""))),
+                    "source": str(item.get("source", "")),
+                    "links": _links(str(item.get("contact", ""))),
+                }
+            )
+    return {
+        "country": code or None,
+        "country_name": str(entry.get("name", code)) if isinstance(entry, dict) else code,
+        "resources": resources,
+        "own_line": own_line,
+        "own_links": _links(own_line),
+        "eu": code in elsewhere.get("eu", []),
+        "emergency": str(elsewhere.get("eu_number", "112")),
+        "directory": str(elsewhere.get("directory", "https://findahelpline.com")),
+        "countries": sorted(key for key in data if key != "elsewhere"),
+    }
+
+
+def country_hint(args: Mapping[str, Any]) -> str | None:
+    """The country of the browser's own language ("en-GB" -> "GB"), when nothing else says."""
+    hint = args.get("hint")
+    return hint.upper() if isinstance(hint, str) and re.fullmatch(r"[A-Za-z]{2}", hint) else None
+
+
+def country_of_locale(env: Mapping[str, str]) -> str | None:
+    """The country part of the locale ("de_AT.UTF-8" -> "AT"), as help-now finds it."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            found = re.match(r"^[a-zA-Z]{2,3}_([a-zA-Z]{2})(?:[.@].*)?$", value)
+            return found.group(1).upper() if found else None
+    return None
+
+
 class Relay:
     """The host's two directions. The browser side is the caller's (stdin, stdout)."""
 
@@ -224,6 +371,10 @@ class Relay:
         self._unsent: deque[dict[str, Any]] = deque(maxlen=_UNSENT_KEPT)
         pid = os.getppid()
         self._browser = {"browser_pid": pid, "browser": browser_name(pid)}
+        # The pages' requests the daemon has not answered yet: id -> the timer that refuses it.
+        self._pages: dict[str, threading.Timer] = {}
+        self._writing = threading.Lock()  # the pages' replies come from several threads
+        self._env = os.environ if env is None else env
 
     def from_browser(self, message: dict[str, Any]) -> None:
         """Pass one message on to the daemon, or drop it quietly when there is none."""
@@ -231,6 +382,9 @@ class Relay:
             return  # skipped: too large, or not a message at all
         message = {**message, **self._browser}
         kind = message.get("type")
+        if kind == "page":
+            self._page_request(message)
+            return
         if kind == "hello":
             self._hello = message
         elif kind == "state":
@@ -250,7 +404,7 @@ class Relay:
             if daemon is None:
                 if not said_stopped:
                     # nudger is not running: the browser holds nothing back until it is again.
-                    write_message(self._to_browser, {"type": "nudger_stopped"})
+                    self._write({"type": "nudger_stopped"})
                     said_stopped = True
                 self._stopping.wait(_RETRY_SECONDS)
                 continue
@@ -313,12 +467,73 @@ class Relay:
                 with contextlib.suppress(ValueError):
                     message = json.loads(line)
                     if isinstance(message, dict):
-                        write_message(self._to_browser, message)
+                        self._from_daemon(message)
         with self._lock:
             if self._daemon is daemon:
                 self._daemon = None
         with contextlib.suppress(OSError):
             daemon.close()
+
+    # -- the companion's own pages ---------------------------------------------------------------
+
+    def _write(self, message: Mapping[str, Any]) -> None:
+        with self._writing:
+            write_message(self._to_browser, message)
+
+    def _from_daemon(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "page_reply":
+            with self._lock:
+                timer = self._pages.pop(str(message.get("id")), None)
+            if timer is None:
+                return  # refused already (too late), or never asked: nothing waits for it
+            timer.cancel()
+        self._write(message)
+
+    def _page_request(self, message: dict[str, Any]) -> None:
+        """Answer a page within PAGE_SECONDS: the daemon's reply, or a refusal saying why."""
+        refused = check_page_request(message)
+        if refused is not None:
+            self._write(refused)
+            return
+        request_id = str(message["id"])
+        timer: threading.Timer | None = None
+        with self._lock:
+            daemon = self._daemon
+            busy = len(self._pages) >= MAX_PAGE_PENDING or request_id in self._pages
+            if daemon is not None and not busy:
+                timer = threading.Timer(PAGE_SECONDS * 0.9, self._page_late, (message,))
+                timer.daemon = True
+                self._pages[request_id] = timer
+        if daemon is None:
+            self._write(self._without_daemon(message))
+        elif busy:
+            self._write(page_refused(request_id, "busy"))
+        elif timer is not None:
+            timer.start()
+            self._send(daemon, message)
+
+    def _page_late(self, message: dict[str, Any]) -> None:
+        with self._lock:
+            waiting = self._pages.pop(str(message["id"]), None)
+        if waiting is not None:
+            late = page_refused(str(message["id"]), "timeout")
+            # The daemon is slow: the help list is read here rather than not shown.
+            help_here = message["kind"] == "help"
+            self._write(self._help_here(message, "slow") if help_here else late)
+
+    def _without_daemon(self, message: dict[str, Any]) -> dict[str, Any]:
+        """nudger is not running: the pages say so; the help list is still read here."""
+        if message["kind"] == "help":
+            return self._help_here(message, "stopped")
+        return page_refused(str(message["id"]), "nudger_stopped")
+
+    def _help_here(self, message: dict[str, Any], why: str) -> dict[str, Any]:
+        args = message.get("args", {})
+        asked = args.get("country") if isinstance(args.get("country"), str) else None
+        language = args.get("language") if args.get("language") in {"en", "de", "es"} else "en"
+        country = asked or country_of_locale(self._env) or country_hint(args)
+        data = help_list(country, language)
+        return page_answered(str(message["id"]), {**data, "from_host": why})
 
     def _send(self, daemon: socket.socket, message: Mapping[str, Any]) -> None:
         try:

@@ -28,10 +28,10 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from nudger.browser.host import (
     LOCAL_SOCKET,
@@ -65,6 +65,13 @@ _MAX_UNSENT = 4 * 1024 * 1024
 _MAX_CONTACTS = 64
 _PID_LIMIT = 2**31
 _WAKE = object()
+
+
+class PageDesk(Protocol):
+    """Who answers the companion's pages (shell/pages.py): takes a request and, later, from any
+    thread, calls `reply` once with the answer. Must not block the relay's thread."""
+
+    def take(self, request: dict[str, Any], reply: Callable[[dict[str, Any]], None]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +117,8 @@ class BrowserRelay:
         self._outbox: deque[tuple[int, bytes]] = deque()  # for the thread to send, numbered
         self._peers: set[_Peer] = set()  # the thread's own: no lock
         self._refused = 0
+        self.pages: PageDesk | None = None  # who answers the pages' requests, once there is one
+        self._replies: deque[tuple[_Peer, bytes]] = deque()  # to one peer each
         self._selector = selectors.DefaultSelector()
         self._wake_read, self._wake_write = socket.socketpair()
         for end in (self._wake_read, self._wake_write, listener):
@@ -271,6 +280,11 @@ class BrowserRelay:
         with self._lock:
             said = list(self._outbox)
             self._outbox.clear()
+            replies = list(self._replies)
+            self._replies.clear()
+        for peer, data in replies:
+            if peer in self._peers:
+                peer.unsent += data
         for peer in list(self._peers):
             for number, data in said:
                 if number > peer.told:
@@ -385,6 +399,9 @@ class BrowserRelay:
         browser = _text(message.get("browser"), 64)
         kind = _text(message.get("type"), 32)
         now = time.time()
+        if kind == "page":
+            self._page_request(peer, message)
+            return
         with self._lock:
             earlier = self._contacts.get(pid)
             said = earlier or Contact(browser, pid, now)
@@ -408,6 +425,19 @@ class BrowserRelay:
             log.info(
                 N_("a browser reported an address over %d characters; kept its start"), MAX_TEXT
             )
+
+    def _page_request(self, peer: _Peer, message: dict[str, Any]) -> None:
+        """A page's request, handed to the desk; its reply goes back to this connection only."""
+        desk = self.pages
+        if desk is None:
+            return  # the host refuses it in time ("timeout")
+
+        def reply(answer: dict[str, Any]) -> None:
+            with self._lock:
+                self._replies.append((peer, json_line(answer)))
+            self._wake()
+
+        desk.take(message, reply)
 
 
 def _pid(value: Any) -> int | None:

@@ -43,6 +43,7 @@ from nudger.shell.evening import EveningSummary
 from nudger.shell.guard import Guard
 from nudger.shell.history import FIRST_RUN_KEY
 from nudger.shell.instance import DaemonStatus, InstanceLock
+from nudger.shell.pages import PageDesk
 from nudger.shell.pause import PauseFile
 from nudger.shell.promise import Keeper
 from nudger.shell.scheduling import ClockSafeScheduler
@@ -111,6 +112,10 @@ class Daemon:
             self.backend = sensing.detect()
             rules = all_rules(settings)  # made once, for the watcher and the browsers alike
             self.companion = Companion.open(settings, rules)
+            # The companion's own pages (Today, Blocklist, Someone to talk to) ask here.
+            self.pages = PageDesk(i18n.translator_for, config.user_file)
+            if self.companion.relay is not None:
+                self.companion.relay.pages = self.pages
             self.watcher = Watcher(
                 settings, self.backend, self.store, rules=rules, tabs=self.companion.relay
             )
@@ -216,6 +221,7 @@ class Daemon:
         self.guard.beat()  # a clean stop: the next start knows when it was
         self.status_icon.close()
         self.companion.close()
+        self.pages.close()
         self.notifier.close()
         self.store.close()
         return saved

@@ -28,6 +28,7 @@ from nudger.browser.install import (
     extension_manifest,
 )
 from nudger.browser.relay import BrowserRelay
+from nudger.core.support import WHO
 from tests.desktop.rig import wait_until
 from tests.fakes import FakeWinreg
 
@@ -141,7 +142,8 @@ def test_firefox_gets_a_package_of_the_extension(tmp_path: Path) -> None:
 
 def test_the_pause_page_speaks_every_language_nudger_does() -> None:
     """The extension's own catalogues (_locales/): the same keys in each language, none empty,
-    and every one the pause page, the first-run page or the manifest asks for."""
+    and every one the pause page, the first-run page, the companion's own pages or the manifest
+    asks for."""
     folder = extension_dir() / "_locales"
     catalogues = {
         lang: json.loads((folder / lang / "messages.json").read_text(encoding="utf-8"))
@@ -155,6 +157,11 @@ def test_the_pause_page_speaks_every_language_nudger_does() -> None:
     asked = set(re.findall(r'"(pause[A-Z]\w+|stepAway|goOn|closeTab|welcome[A-Z]\w+)"', pages))
     manifest = (extension_dir() / "manifest.json").read_text()
     asked |= set(re.findall(r"__MSG_(\w+)__", manifest))
+    # The companion's own pages (pages/): their words by name, and the help list's headings by
+    # the kind of service and whom it is for.
+    own = "".join(path.read_text() for path in sorted((extension_dir() / "pages").glob("*.*")))
+    asked |= set(re.findall(r'"((?:pages|today|block|talk)[A-Z]\w*)"', own))
+    asked |= {f"talkSafety_{who}" for who in WHO}
     assert asked == keys
     assert catalogues["de"]["pauseTitle"]["message"] == "Ein Moment"
 

@@ -164,6 +164,35 @@ class CompanionBrowser:
         """Open `url` in a new tab of the running browser, as a link from another program does."""
         raise NotImplementedError
 
+    def open_own_page(self, path: str) -> None:
+        """Open one of the companion's own pages (pages/today.html ...) by its address, in front.
+        (The toolbar button opens the same address; clicking it cannot be driven here: the
+        browsers tuck an extension's button away in their extensions menu.) Needs remote=True."""
+        raise NotImplementedError
+
+    def in_own_page(self, expression: str) -> Any:
+        """The value of a JavaScript expression (a promise is waited for) in the own page last
+        opened with open_own_page."""
+        raise NotImplementedError
+
+    def wait_own_page(self, state: str, timeout: float = 60) -> None:
+        """Until the own page says it is in `state` (its body's data-state)."""
+        wait_until(
+            lambda: self.own_page_says("document.body.dataset.state") == state,
+            timeout,
+            lambda: (
+                f"the companion's page to be {state!r}, not "
+                f"{self.own_page_says('document.body.dataset.state + document.body.innerText')!r}"
+            ),
+        )
+
+    def own_page_says(self, expression: str) -> Any:
+        """in_own_page, or None while the page is between two documents (loading)."""
+        try:
+            return self.in_own_page(expression)
+        except AssertionError:
+            return None
+
     def title(self) -> str:
         """The title of the page in front, without the browser's name."""
         title = self.desktop._title_of(self.desktop.active_window())
@@ -287,6 +316,33 @@ class ChromiumCompanion(CompanionBrowser):
                 return devtools.evaluate(session["sessionId"], expression)
             finally:
                 devtools.call("Target.closeTarget", targetId=target_id)
+
+    _page: tuple[DevTools, str, str] | None = None
+
+    def open_own_page(self, path: str) -> None:
+        url = f"chrome-extension://{EXTENSION_ID}/{path}"
+        if self._page is None:
+            devtools = self._devtools().__enter__()
+            target = devtools.call("Target.createTarget", url=url)
+            session = devtools.call(
+                "Target.attachToTarget", targetId=target["targetId"], flatten=True
+            )
+            self._page = (devtools, session["sessionId"], target["targetId"])
+        else:
+            devtools, session, _target = self._page
+            devtools.call("Page.navigate", session, url=url)
+        wait_until(
+            lambda: (
+                self.own_page_says("location.pathname + document.readyState") == f"/{path}complete"
+            ),
+            60,
+            f"{path} loaded",
+        )
+
+    def in_own_page(self, expression: str) -> Any:
+        assert self._page is not None, "open_own_page first"
+        devtools, session, _target = self._page
+        return devtools.evaluate(session, expression)
 
     def switch_off(self) -> None:
         self._in_extensions_page(
@@ -479,6 +535,45 @@ class FirefoxCompanion(CompanionBrowser):
             ".then(value => done({ok: value ?? null}), error => done({error: String(error)}));"
         )
         answer = self._marionette.call("WebDriver:ExecuteAsyncScript", script=wrapped, args=[])
+        value = answer["value"]
+        assert "error" not in value, value["error"]
+        return value["ok"]
+
+    def open_own_page(self, path: str) -> None:
+        url = self._in_browser(
+            f'return WebExtensionPolicy.getByID("{FIREFOX_ID}").getURL("{path}");'
+        )
+        assert self._marionette is not None
+        self._marionette.call("Marionette:SetContext", value="content")
+        try:
+            self._marionette.call("WebDriver:Navigate", url=url)
+        finally:
+            self._marionette.call("Marionette:SetContext", value="chrome")
+
+    def press_toolbar_button(self) -> None:
+        """The companion's toolbar button, as a click on it runs it: Firefox's own handler for
+        the button (ext-browserAction's triggerAction), in the browser's front window."""
+        self._in_browser(
+            "const { ExtensionParent } = ChromeUtils.importESModule("
+            '"resource://gre/modules/ExtensionParent.sys.mjs");'
+            f'const policy = WebExtensionPolicy.getByID("{FIREFOX_ID}");'
+            'const window = Services.wm.getMostRecentWindow("navigator:browser");'
+            "ExtensionParent.apiManager.global.browserActionFor(policy.extension)"
+            ".triggerAction(window);"
+        )
+
+    def in_own_page(self, expression: str) -> Any:
+        assert self._marionette is not None, "open_own_page first"
+        self._marionette.call("Marionette:SetContext", value="content")
+        try:
+            wrapped = (
+                "const done = arguments[arguments.length - 1];"
+                f"Promise.resolve((async () => ({expression}))())"
+                ".then(value => done({ok: value ?? null}), error => done({error: String(error)}));"
+            )
+            answer = self._marionette.call("WebDriver:ExecuteAsyncScript", script=wrapped, args=[])
+        finally:
+            self._marionette.call("Marionette:SetContext", value="chrome")
         value = answer["value"]
         assert "error" not in value, value["error"]
         return value["ok"]

@@ -130,6 +130,8 @@ async function fromNudger(message) {
       onlyCounted: toHold.onlyCounted,
     });
     await installPauseRules(toHold.rules);
+  } else if (message.type === "page_reply") {
+    pageReplied(message);
   } else if (message.type === "nudger_stopped") {
     // nudger is not running (or was stopped on purpose): hold nothing back until it is again.
     const toHold = holding(message);
@@ -467,6 +469,73 @@ api.alarms.onAlarm.addListener((alarm) => {
     api.declarativeNetRequest.updateSessionRules({ removeRuleIds: [id] });
   }
 });
+
+// -- the companion's own pages (pages/): Today, Blocklist, Someone to talk to -----------------
+
+const PAGES = "pages/";
+const PAGE_PROTOCOL = 1;
+// The host answers or refuses every request within a second; this covers a host that is gone.
+const PAGE_WAIT_MS = 2000;
+const pageWaiting = new Map(); // request id -> resolve
+
+// Only a page of ours, in a tab of its own: not a frame inside some site's page, not another
+// extension (those arrive at onMessageExternal, never here), never a website (the pages are no
+// web_accessible_resources, so no site can even load them).
+function fromOwnPage(sender) {
+  let url = null;
+  try {
+    url = new URL(sender.url);
+  } catch (error) {
+    return false;
+  }
+  const ours = new URL(api.runtime.getURL(""));
+  const topLevel = sender.frameId === 0 || sender.frameId === undefined;
+  return sender.id === api.runtime.id && url.origin === ours.origin && topLevel && url.pathname.startsWith(`/${PAGES}`);
+}
+
+function askNudger(kind, args) {
+  if (!port) {
+    return Promise.resolve({ ok: false, error: { code: "no_host", reason: "" } });
+  }
+  const id = crypto.randomUUID();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      pageWaiting.delete(id);
+      resolve({ ok: false, error: { code: "timeout", reason: "" } });
+    }, PAGE_WAIT_MS);
+    pageWaiting.set(id, (answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    try {
+      port.postMessage({ type: "page", v: PAGE_PROTOCOL, id, kind, args });
+    } catch (error) {
+      pageWaiting.delete(id);
+      clearTimeout(timer);
+      resolve({ ok: false, error: { code: "no_host", reason: "" } });
+    }
+  });
+}
+
+function pageReplied(message) {
+  const waiting = pageWaiting.get(message.id);
+  if (waiting) {
+    pageWaiting.delete(message.id);
+    waiting({ ok: Boolean(message.ok), data: message.data, error: message.error });
+  }
+}
+
+api.runtime.onMessage.addListener((message, sender, reply) => {
+  if (message?.type !== "page_request" || !fromOwnPage(sender)) {
+    return false;
+  }
+  const args = message.args && typeof message.args === "object" ? message.args : {};
+  askNudger(String(message.kind), args).then(reply);
+  return true; // the reply comes later
+});
+
+// The toolbar button opens the pages, at Today.
+api.action?.onClicked.addListener(() => api.tabs.create({ url: api.runtime.getURL(`${PAGES}today.html`) }));
 
 // -- the site access the pause needs ----------------------------------------------------------
 
