@@ -11,19 +11,21 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "nudger" / "core" / "cldr_data.py"
-sys.path.insert(0, str(ROOT))
 
-from nudger.core.cldr import CldrLanguage  # noqa: E402
-from nudger.shell.i18n import LANGUAGES  # noqa: E402
+if TYPE_CHECKING:
+    from nudger.core.cldr import CldrLanguage
 
 
 def extract(language: str) -> CldrLanguage:
     """The language's share of CLDR, as Babel holds it."""
     from babel import Locale  # noqa: PLC0415 - a development tool
     from babel.dates import match_skeleton  # noqa: PLC0415
+
+    from nudger.core.cldr import CldrLanguage  # noqa: PLC0415 - the tests import this module
 
     locale = Locale.parse(language)
     skeletons = locale.datetime_skeletons
@@ -55,6 +57,8 @@ def extract(language: str) -> CldrLanguage:
 def source() -> str:
     import babel  # noqa: PLC0415
 
+    from nudger.shell.i18n import LANGUAGES  # noqa: PLC0415
+
     languages = [language for language in LANGUAGES if language != "en"]
     body = ",\n".join(f"    {language!r}: {extract(language)!r}" for language in languages)
     return (
@@ -67,6 +71,7 @@ def source() -> str:
 
 
 def main() -> int:
+    sys.path.insert(0, str(ROOT))  # this checkout's nudger, installed or not
     TARGET.write_text(source(), encoding="utf-8")
     ruff = Path(sys.executable).with_name("ruff")
     subprocess.run([str(ruff), "format", "-q", str(TARGET)], check=True)
