@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -105,6 +106,34 @@ def test_the_completions_know_every_command_and_bash_reads_them(released: Path) 
     )
     assert registered.returncode == 0, registered.stderr
     assert "nudger" in registered.stdout
+
+
+def _bash_completes(script: Path, line: str) -> list[str]:
+    """What bash offers for `line` (Tab at its end), through the function the script registers
+    for nudger (`complete -F FUNCTION nudger`)."""
+    registered = subprocess.run(
+        ["bash", "-c", f"source {script} && complete -p nudger"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    function = registered[registered.index("-F") + 1]
+    words = line.split(" ")
+    program = (
+        f"source {script}; COMP_WORDS=({' '.join(shlex.quote(w) for w in words)}); "
+        f"COMP_CWORD={len(words) - 1}; COMP_LINE={shlex.quote(line)}; "
+        f'COMP_POINT=${{#COMP_LINE}}; {function}; printf "%s\\n" "${{COMPREPLY[@]}}"'
+    )
+    done = subprocess.run(["bash", "-c", program], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_bash_completes_commands_and_their_subcommands(released: Path) -> None:
+    script = released / "completions" / "nudger.bash"
+    assert _bash_completes(script, "nudger bro") == ["browser"]
+    assert set(_bash_completes(script, "nudger browser ")) >= {"install", "status", "uninstall"}
+    assert set(_bash_completes(script, "nudger completion ")) == {"bash", "zsh", "fish"}
 
 
 def test_the_man_page_documents_every_command(released: Path) -> None:
