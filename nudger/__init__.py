@@ -1,8 +1,5 @@
 """nudger: a small, private desktop companion for stepping back from social media."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("nudger")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# The one place the version is written: pyproject.toml reads it (dynamic version), and
+# scripts/release stamps it into the companion's manifest.json (tests/release checks they agree).
+__version__ = "0.1.0"

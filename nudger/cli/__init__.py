@@ -13,6 +13,7 @@ from nudger.cli import (
     autostart_cmd,
     block_cmd,
     browser_cmd,
+    completion_cmd,
     config_cmd,
     doctor_cmd,
     help_now_cmd,
@@ -42,6 +43,7 @@ _COMMANDS = (
     autostart_cmd,
     browser_cmd,
     doctor_cmd,
+    completion_cmd,
 )
 
 
@@ -86,6 +88,8 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
         metavar="PATH",
         help=t._("use this settings file instead of the usual one (same as NUDGER_CONFIG)"),
     )
+    # `nudger completion` writes its script from this very parser.
+    parser.set_defaults(root_parser=parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _COMMANDS:
         module.register(t, commands)

@@ -1,4 +1,4 @@
-"""The JSON form of summaries. The schema is documented in README.md; fields are only added."""
+"""The JSON form of summaries. The schema is in docs/summary.md; fields are only added."""
 
 from __future__ import annotations
 

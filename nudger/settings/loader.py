@@ -293,11 +293,13 @@ class _PydanticReason(Said):
     def in_language(self, t: Translator) -> str:
         if t.language == "en":
             return self.english
-        from babel.numbers import format_decimal  # noqa: PLC0415 - only for a broken file
+        from nudger.core.cldr import format_decimal  # noqa: PLC0415 - only for a broken file
+        from nudger.core.cldr_data import LANGUAGES  # noqa: PLC0415
 
+        cldr = LANGUAGES.get(t.language)
         context = {
-            key: format_decimal(value, locale=t.language)
-            if isinstance(value, int | float) and not isinstance(value, bool)
+            key: format_decimal(value, cldr)
+            if cldr is not None and isinstance(value, int | float) and not isinstance(value, bool)
             else value
             for key, value in self.values.items()
         }

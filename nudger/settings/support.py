@@ -25,15 +25,17 @@ def support_table() -> SupportTable:
 
 
 def localized(country: Country | None, language: str) -> Country | None:
-    """The country as the language writes it: its name (from CLDR, through Babel), and each
-    service's contact and hours where the table has them in that language."""
+    """The country as the language writes it: its name (from CLDR, generated with Babel at
+    build time into nudger/core/cldr_data.py), and each service's contact and hours where the
+    table has them in that language."""
     if country is None:
         return None
-    from babel import Locale  # noqa: PLC0415 - only for help-now
+    from nudger.core.cldr_data import LANGUAGES  # noqa: PLC0415 - only for help-now
 
     name = country.name
-    if language != "en":
-        name = Locale.parse(language).territories.get(country.code, country.name)
+    cldr = LANGUAGES.get(language)
+    if language != "en" and cldr is not None:
+        name = cldr.territories.get(country.code, country.name)
     resources = tuple(r.for_language(language) for r in country.resources)
     return replace(country, name=name, resources=resources)
 

@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from importlib.resources import files
 
+from nudger.core.cldr import format_date
+from nudger.core.cldr_data import LANGUAGES as CLDR
 from nudger.core.translate import ENGLISH, ENGLISH_DATES, Dates, Translator
 
 DOMAIN = "nudger"
@@ -56,15 +58,15 @@ def _catalogue(language: str) -> gettext.NullTranslations:
 
 
 def _dates_in(language: str) -> Dates:
-    """Dates as the language writes them, from Babel's CLDR data: "27. November 2026",
-    "viernes, 27 de noviembre de 2026". English keeps nudger's day-first form."""
-    if language == "en":
+    """Dates as the language writes them, from CLDR (nudger/core/cldr_data.py, generated with
+    Babel at build time): "27. November 2026", "viernes, 27 de noviembre de 2026". English
+    keeps nudger's day-first form; a language without CLDR data yet writes English dates."""
+    cldr = CLDR.get(language)
+    if language == "en" or cldr is None:
         return ENGLISH_DATES
-    from babel.dates import format_date, format_skeleton  # noqa: PLC0415 - only when needed
-
     return Dates(
-        long=lambda day: format_date(day, "long", locale=language),
-        short=lambda day: format_skeleton("dMMM", day, locale=language),
-        weekday=lambda day: format_date(day, "EEE", locale=language),
-        full=lambda day: format_date(day, "full", locale=language),
+        long=lambda day: format_date(day, cldr.date_long, cldr),
+        short=lambda day: format_date(day, cldr.date_short, cldr),
+        weekday=lambda day: format_date(day, "EEE", cldr),
+        full=lambda day: format_date(day, cldr.date_full, cldr),
     )

@@ -136,8 +136,8 @@ def test_ignored_glances_teach_that_nothing_was_heeded_and_the_button_that_it_wa
     assert stepped_away and all(row == ("away", True) for row in stepped_away)
 
 
-def test_the_readme_shows_what_the_replay_prints(bad_night: list[dict[str, Any]]) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_show_what_the_replay_prints(bad_night: list[dict[str, Any]]) -> None:
+    readme = (ROOT / "docs" / "nudges.md").read_text(encoding="utf-8")
     command = "$ .venv/bin/python bench/night.py bench/scenarios/bad_night.json\n"
     shown = readme.split(command, 1)[1].split("```", 1)[0]
     assert [json.loads(line) for line in shown.splitlines()] == bad_night
