@@ -14,6 +14,7 @@ from nudger.cli import (
     block_cmd,
     browser_cmd,
     config_cmd,
+    devices_cmd,
     doctor_cmd,
     help_now_cmd,
     pause_cmd,
@@ -41,6 +42,7 @@ _COMMANDS = (
     config_cmd,
     autostart_cmd,
     browser_cmd,
+    devices_cmd,
     doctor_cmd,
 )
 
