@@ -88,7 +88,7 @@ def run_folder(t: Translator, args: argparse.Namespace) -> int:
         raise UsageError(t._("say which folder, or --off"))
     paths.ensure_private_dir(data)
     device = setup.turn_on(data, args.path, _passphrase(t), args.name)
-    _write_now(data)
+    _write_now(data, force=True)
     print(
         t._("This computer shares its days as {name} through {folder}.").format(
             name=printable(device.name), folder=printable(str(device.folder))
@@ -97,13 +97,13 @@ def run_folder(t: Translator, args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_now(data: Path) -> bool:
+def _write_now(data: Path, *, force: bool = False) -> bool:
     from nudger.shell.devices import Sharing
     from nudger.store import Store
 
     store = Store.open_for_reading(paths.database_file())
     try:
-        return Sharing(data).write(store)
+        return Sharing(data).write(store, force=force)
     finally:
         store.close()
 
@@ -116,8 +116,10 @@ def run_write(t: Translator, args: argparse.Namespace) -> int:
     if setup.load(data) is None:
         print(t._("No shared folder is set; set one with `nudger devices folder PATH`."))
         return 1
-    _write_now(data)
-    print(t._("This computer's file is written."))
+    if _write_now(data):
+        print(t._("This computer's file is written."))
+    else:
+        print(t._("Nothing changed since this computer's file was last written."))
     return 0
 
 

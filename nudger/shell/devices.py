@@ -8,6 +8,7 @@ nudger.devices'. This module only fetches rows and hands them over.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from nudger.core.types import NudgeRow, Source, Visit
 from nudger.devices import files, setup
 from nudger.devices.files import Contents, FolderView, Skipped
 from nudger.devices.setup import DeviceSetup
+from nudger.paths import read_regular_file, write_private_atomic
 from nudger.settings.catalogue import all_rules
 from nudger.settings.models import Settings
 from nudger.store import Store
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 WRITE_EVERY_SECONDS = 120.0
 _ALL_TIME = (0.0, 1e12)
 FIRST_RUN_KEY = "first_run_at"
+# What this device last wrote into the folder (a digest), in its data folder.
+WRITTEN_NAME = "devices-written"
 
 
 def contents_of(store: Store, device: DeviceSetup) -> Contents:
@@ -70,29 +74,35 @@ class Sharing:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self._written: str | None = None
         self._told: set[tuple[str, str]] = set()
         self.skipped: tuple[Skipped, ...] = ()
 
-    def write(self, store: Store) -> bool:
-        """Write this device's file if a folder is set and anything changed. True if written."""
+    def write(self, store: Store, *, force: bool = False) -> bool:
+        """Write this device's file if a folder is set and anything changed since it was last
+        written (kept in the data folder, so a restart does not write it again). A file the
+        person forgot from another device stays gone until there is something new. `force`:
+        written either way (the person has just chosen the folder)."""
         device = setup.load(self.data_dir)
         if device is None:
             return False
         try:
             contents = contents_of(store, device)
-            digest = f"{device.folder}|{contents.digest()}"
-            if digest == self._written and files.device_file(device.folder, device.id).exists():
-                written = False
-            else:
+            digest = hashlib.sha256(f"{device.folder}|{contents.digest()}".encode()).hexdigest()
+            written = force or digest != self._last_written()
+            if written:
                 files.write_own(device.folder, device.id, contents, time.time())
-                self._written = digest
-                written = True
+                write_private_atomic(self.data_dir / WRITTEN_NAME, digest)
             self.look(device)
         except (OSError, ValueError) as error:
             log.warning(N_("cannot write this device's file into %s: %s"), device.folder, error)
             return False
         return written
+
+    def _last_written(self) -> str | None:
+        try:
+            return read_regular_file(self.data_dir / WRITTEN_NAME, 1024).decode("ascii")
+        except (OSError, UnicodeError):
+            return None
 
     def look(self, device: DeviceSetup) -> FolderView:
         view = files.read_folder(device.folder, device.id)

@@ -55,3 +55,9 @@ def today_at(hour: int, minute: int = 0) -> float:
     now = time.localtime()
     moment = time.mktime((now.tm_year, now.tm_mon, now.tm_mday, hour, minute, 0, 0, 0, -1))
     return min(moment, time.time() - 3600)
+
+
+def day_at(days_ago: int, hour: int) -> float:
+    """A moment `days_ago` days back, at `hour` local time."""
+    then = time.localtime(time.time() - days_ago * 86400)
+    return time.mktime((then.tm_year, then.tm_mon, then.tm_mday, hour, 0, 0, 0, 0, -1))
