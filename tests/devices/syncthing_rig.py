@@ -16,12 +16,15 @@ import socket
 import subprocess
 import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tests.desktop.rig import wait_until
 
 SYNCTHING = shutil.which("syncthing")
+SYNC_DEADLINE = 60.0
 
 # Options set before the first start; names as in config.xml.
 QUIET_OPTIONS = {
@@ -49,7 +52,8 @@ def free_port() -> int:
 
 class Syncthing:
     def __init__(self, home: Path) -> None:
-        assert SYNCTHING, "syncthing is not installed (scripts/test installs it)"
+        # Failing, not skipping: a sync test that silently does not run proves nothing.
+        assert SYNCTHING, "syncthing is not installed: run ./scripts/test, which installs it"
         self.home = home
         self.gui_port = free_port()
         self.listen_port = free_port()
@@ -187,3 +191,39 @@ class Syncthing:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+@contextmanager
+def synced_pair(tmp: Path) -> Iterator[tuple[Syncthing, Syncthing, Path, Path]]:
+    """Two Syncthings ("laptop", "desktop") connected on 127.0.0.1, sharing one folder each:
+    (laptop's, desktop's, laptop's folder, desktop's folder)."""
+    laptop = Syncthing(tmp / "syncthing-laptop")
+    desktop = Syncthing(tmp / "syncthing-desktop")
+    try:
+        laptop.start()
+        desktop.start()
+        laptop_folder, desktop_folder = tmp / "laptop-sync", tmp / "desktop-sync"
+        laptop_folder.mkdir()
+        desktop_folder.mkdir()
+        laptop.introduce(desktop, "desktop")
+        desktop.introduce(laptop, "laptop")
+        laptop.share("nudger", laptop_folder, desktop)
+        desktop.share("nudger", desktop_folder, laptop)
+        wait_until(
+            lambda: laptop.connected_to(desktop) and desktop.connected_to(laptop),
+            SYNC_DEADLINE,
+            lambda: f"the two Syncthings to connect:\n{laptop.log_text()}",
+        )
+        yield laptop, desktop, laptop_folder, desktop_folder
+    finally:
+        laptop.stop()
+        desktop.stop()
+
+
+def assert_loopback_only(instance: Syncthing) -> None:
+    """Nothing reaches beyond the loopback address."""
+    options = instance.rest("GET", "/rest/config/options")
+    assert not options["globalAnnounceEnabled"] and not options["localAnnounceEnabled"]
+    assert not options["relaysEnabled"] and not options["natEnabled"]
+    assert options["urAccepted"] == -1 and not options["crashReportingEnabled"]
+    assert all(a.startswith("127.0.0.1:") for a in instance.peer_addresses())

@@ -12,53 +12,24 @@ import pytest
 from nudger.core.types import Visit
 from tests.desktop.rig import wait_until
 from tests.devices.homes import home, join, record, summary_json, targets, today_at
-from tests.devices.syncthing_rig import SYNCTHING, Syncthing
+from tests.devices.syncthing_rig import SYNC_DEADLINE, Syncthing, assert_loopback_only, synced_pair
 from tests.nudger_process import run_cli
 
-pytestmark = pytest.mark.skipif(SYNCTHING is None, reason="syncthing missing: run scripts/test")
-
-SYNC_DEADLINE = 60.0
 UNKNOWN = "a person on another device"
 
 
 @pytest.fixture
 def two_syncthings(tmp_path: Path) -> Iterator[tuple[Syncthing, Syncthing, Path, Path]]:
-    laptop_sync = Syncthing(tmp_path / "syncthing-laptop")
-    desktop_sync = Syncthing(tmp_path / "syncthing-desktop")
-    try:
-        laptop_sync.start()
-        desktop_sync.start()
-        laptop_folder, desktop_folder = tmp_path / "laptop-sync", tmp_path / "desktop-sync"
-        laptop_folder.mkdir()
-        desktop_folder.mkdir()
-        laptop_sync.introduce(desktop_sync, "desktop")
-        desktop_sync.introduce(laptop_sync, "laptop")
-        laptop_sync.share("nudger", laptop_folder, desktop_sync)
-        desktop_sync.share("nudger", desktop_folder, laptop_sync)
-        wait_until(
-            lambda: (
-                laptop_sync.connected_to(desktop_sync) and desktop_sync.connected_to(laptop_sync)
-            ),
-            SYNC_DEADLINE,
-            lambda: f"the two Syncthings to connect:\n{laptop_sync.log_text()}",
-        )
-        yield laptop_sync, desktop_sync, laptop_folder, desktop_folder
-    finally:
-        laptop_sync.stop()
-        desktop_sync.stop()
+    with synced_pair(tmp_path) as pair:
+        yield pair
 
 
 def test_one_summary_through_two_real_syncthings(
     tmp_path: Path, two_syncthings: tuple[Syncthing, Syncthing, Path, Path]
 ) -> None:
     laptop_sync, desktop_sync, laptop_folder, desktop_folder = two_syncthings
-    # Nothing reaches beyond the loopback address.
     for instance in (laptop_sync, desktop_sync):
-        options = instance.rest("GET", "/rest/config/options")
-        assert not options["globalAnnounceEnabled"] and not options["localAnnounceEnabled"]
-        assert not options["relaysEnabled"] and not options["natEnabled"]
-        assert options["urAccepted"] == -1 and not options["crashReportingEnabled"]
-        assert all(a.startswith("127.0.0.1:") for a in instance.peer_addresses())
+        assert_loopback_only(instance)
 
     laptop = home(tmp_path, "laptop", ("Sam",))
     desktop = home(tmp_path, "desktop", ("Sam", "Alex"))
