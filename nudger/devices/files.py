@@ -35,6 +35,9 @@ APPLICATION_ID = 0x4E554447  # "NUDG": a file of this kind, not any SQLite file
 # A year of one device's visits and nudges is a few megabytes.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 1_000_000
+# More devices than a person has: the rest are skipped, so a folder full of files cannot stall
+# every summary.
+MAX_DEVICES = 32
 READ_SECONDS = 5.0
 _MAX_NAME = 60
 _DEVICE_FILE = re.compile(rf"nudger-device-([0-9a-f]{{{DEVICE_ID_LENGTH}}})\.sqlite")
@@ -154,6 +157,11 @@ def read_folder(folder: Path, own_id: str) -> FolderView:
         match = _DEVICE_FILE.fullmatch(name)
         if match is None:
             continue  # Syncthing's own files, conflict copies, temporary files, anything else
+        if len(devices) >= MAX_DEVICES and match[1] != own_id:
+            skipped.append(
+                Skipped(name, Said(N_("more than {count} devices"), {"count": MAX_DEVICES}))
+            )
+            continue
         try:
             device = _read_device(folder / name, match[1])
         except _Skip as skip:

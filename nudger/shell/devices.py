@@ -40,11 +40,18 @@ WRITTEN_NAME = "devices-written"
 def contents_of(store: Store, device: DeviceSetup) -> Contents:
     """What this device shares: its visits and nudges, each entry's name as a keyed hash. No
     titles, addresses, plans or texts: those columns are never read here."""
-    key = device.key
+    hashes: dict[tuple[str, str], str] = {}
+
+    def hashed(kind: str, name: str) -> str:
+        # A few entries, many rows: each name is hashed once.
+        if (kind, name) not in hashes:
+            hashes[(kind, name)] = entry_hash(device.key, kind, name)
+        return hashes[(kind, name)]
+
     visits = tuple(
         (
             v.kind,
-            entry_hash(key, v.kind, v.target),
+            hashed(v.kind, v.target),
             v.source,
             v.started_at,
             v.ended_at,
@@ -56,7 +63,7 @@ def contents_of(store: Store, device: DeviceSetup) -> Contents:
         (
             n.at,
             n.kind,
-            None if n.target is None else entry_hash(key, n.kind, n.target),
+            None if n.target is None else hashed(n.kind, n.target),
             n.reason,
             int(n.delivered),
             n.action,
