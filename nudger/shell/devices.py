@@ -23,7 +23,7 @@ from nudger.devices import files, setup
 from nudger.devices.files import Contents, FolderView, Skipped
 from nudger.devices.setup import DeviceSetup
 from nudger.paths import read_regular_file, write_private_atomic
-from nudger.settings.catalogue import all_rules
+from nudger.settings.catalogue import builtin_sites
 from nudger.settings.models import Settings
 from nudger.store import Store
 
@@ -188,8 +188,10 @@ class AcrossDevices:
 
 
 def known_names(settings: Settings) -> Iterable[tuple[str, str]]:
-    """The entries this device has: its blocklist and the sites it watches."""
-    return ((rule.kind, rule.name) for rule in all_rules(settings))
+    """The entries this device has: its blocklist and the sites it knows (only their names: the
+    rules themselves are the daemon's to make)."""
+    yield from (("blocklist", entry.name) for entry in settings.blocklist)
+    yield from (("site", site.name) for site in (*builtin_sites(), *settings.sites))
 
 
 def across(
