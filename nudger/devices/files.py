@@ -191,7 +191,14 @@ class _Skip(Exception):
 
 
 def _reason(error: BaseException) -> Said:
-    return Said(N_("cannot read it: {error}"), {"error": str(error)})
+    text = str(error)
+    if isinstance(error, sqlite3.DatabaseError) and any(
+        word in text.lower() for word in ("not a database", "malformed", "corrupt")
+    ):
+        return Said(N_("it is damaged"))
+    if isinstance(error, sqlite3.OperationalError) and "interrupted" in text.lower():
+        return Said(N_("reading it took too long"))
+    return Said(N_("cannot read it: {error}"), {"error": text})
 
 
 def _forgotten_at(path: Path) -> float | None:

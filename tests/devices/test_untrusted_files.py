@@ -71,7 +71,7 @@ def _plant(folder: Path, own_database: Path) -> dict[str, str]:
         b"x"
     )
     return {
-        damaged.name: "",
+        damaged.name: "damaged",
         huge.name: "larger than",
         newer.name: "newer nudger",
         link.name: "link",
