@@ -356,12 +356,14 @@ class Daemon:
             )
 
     def _share(self) -> None:
-        """Write this device's file into the synced folder when anything changed."""
-        with self._lock:
-            try:
+        """Write this device's file into the synced folder when anything changed, then look at
+        the others' (outside the lock: sampling never waits for them)."""
+        try:
+            with self._lock:
                 self.sharing.write(self.store)
-            except Exception:  # sharing must never stop the counting
-                log.exception(N_("writing this device's file failed; counting goes on"))
+            self.sharing.look_again()
+        except Exception:  # sharing must never stop the counting
+            log.exception(N_("writing this device's file failed; counting goes on"))
 
     def _evening(self) -> None:
         with self._lock:

@@ -99,7 +99,6 @@ class Sharing:
             if written:
                 files.write_own(device.folder, device.id, contents, time.time())
                 write_private_atomic(self.data_dir / WRITTEN_NAME, digest)
-            self.look(device)
         except (OSError, ValueError) as error:
             log.warning(N_("cannot write this device's file into %s: %s"), device.folder, error)
             return False
@@ -110,6 +109,13 @@ class Sharing:
             return read_regular_file(self.data_dir / WRITTEN_NAME, 1024).decode("ascii")
         except (OSError, UnicodeError):
             return None
+
+    def look_again(self) -> None:
+        """Read the folder, logging each file that is skipped (once). Outside the store's lock:
+        other devices' files may take a moment to read."""
+        device = setup.load(self.data_dir)
+        if device is not None:
+            self.look(device)
 
     def look(self, device: DeviceSetup) -> FolderView:
         view = files.read_folder(device.folder, device.id)
