@@ -13,8 +13,8 @@ from typing import Any
 
 from nudger import paths
 from nudger.core.printable import printable
-from nudger.core.translate import Translator
-from nudger.errors import UsageError
+from nudger.core.translate import N_, Said, Translator
+from nudger.errors import NudgerError, UsageError
 
 PASSPHRASE_VARIABLE = "NUDGER_DEVICES_PASSPHRASE"  # noqa: S105 - its name, not its value
 
@@ -98,14 +98,25 @@ def run_folder(t: Translator, args: argparse.Namespace) -> int:
 
 
 def _write_now(data: Path, *, force: bool = False) -> bool:
+    from nudger.devices import setup
     from nudger.shell.devices import Sharing
     from nudger.store import Store
 
     store = Store.open_for_reading(paths.database_file())
+    sharing = Sharing(data)
     try:
-        return Sharing(data).write(store, force=force)
+        written = sharing.write(store, force=force)
     finally:
         store.close()
+    if sharing.problem is not None:
+        device = setup.load(data)
+        raise NudgerError(
+            Said(
+                N_("cannot write this computer's file into {folder}: {problem}"),
+                {"folder": device.folder if device else data, "problem": sharing.problem},
+            )
+        )
+    return written
 
 
 def run_write(t: Translator, args: argparse.Namespace) -> int:

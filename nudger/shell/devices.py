@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from nudger.devices.setup import DeviceSetup
 from nudger.paths import read_regular_file, write_private_atomic
 from nudger.settings.catalogue import builtin_sites
 from nudger.settings.models import Settings
+from nudger.shell.history import FIRST_RUN_KEY
 from nudger.store import Store
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,6 @@ log = logging.getLogger(__name__)
 # The daemon writes this device's file at most this often (and when it stops).
 WRITE_EVERY_SECONDS = 120.0
 _ALL_TIME = (0.0, 1e12)
-FIRST_RUN_KEY = "first_run_at"
 # What this device last wrote into the folder (a digest), in its data folder.
 WRITTEN_NAME = "devices-written"
 
@@ -83,6 +84,8 @@ class Sharing:
         self.data_dir = data_dir
         self._told: set[tuple[str, str]] = set()
         self.skipped: tuple[Skipped, ...] = ()
+        # Why the last write failed (for `nudger devices write`), or None.
+        self.problem: str | None = None
 
     def write(self, store: Store, *, force: bool = False) -> bool:
         """Write this device's file if a folder is set and anything changed since it was last
@@ -99,9 +102,11 @@ class Sharing:
             if written:
                 files.write_own(device.folder, device.id, contents, time.time())
                 write_private_atomic(self.data_dir / WRITTEN_NAME, digest)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, sqlite3.Error) as error:
             log.warning(N_("cannot write this device's file into %s: %s"), device.folder, error)
+            self.problem = str(error)
             return False
+        self.problem = None
         return written
 
     def _last_written(self) -> str | None:

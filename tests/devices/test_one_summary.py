@@ -107,3 +107,18 @@ def test_off_stops_counting_others(tmp_path: Path) -> None:
     document = summary_json(laptop)
     assert targets(document) == {"Sam": 600, "Reddit": 300}
     assert "devices" not in document
+
+
+def test_a_folder_that_is_gone_is_said_not_hidden(tmp_path: Path) -> None:
+    laptop, _desktop, folder = _two_homes(tmp_path)
+    record(laptop, Visit("site", "Reddit", "title", "front", today_at(12), today_at(12) + 60))
+    for file in folder.iterdir():
+        file.unlink()
+    folder.rmdir()
+    result = run_cli(laptop, "devices", "write")
+    assert result.returncode == 1 and "cannot write this computer's file" in result.stderr
+    assert "Traceback" not in result.stderr
+    # The summary still works: this computer's own days, and the folder's absence in one line.
+    assert targets(summary_json(laptop)) == {"Sam": 600, "Reddit": 360}
+    status = run_cli(laptop, "status").stdout
+    assert sum(1 for line in status.splitlines() if "in the shared folder" in line) == 1, status
