@@ -15,6 +15,7 @@ from nudger.cli import (
     browser_cmd,
     completion_cmd,
     config_cmd,
+    devices_cmd,
     doctor_cmd,
     help_now_cmd,
     pause_cmd,
@@ -42,6 +43,7 @@ _COMMANDS = (
     config_cmd,
     autostart_cmd,
     browser_cmd,
+    devices_cmd,
     doctor_cmd,
     completion_cmd,
 )

@@ -63,6 +63,10 @@ def run(t: Translator, args: argparse.Namespace) -> int:
     running = is_locked(data_dir)
     _print_daemon(t, read_status(data_dir) if running else None, running, tz, now)
     _print_today(t, settings, tz, now)
+    from nudger.cli.devices_cmd import skipped_lines
+
+    for line in skipped_lines(t):  # files from other devices that are not counted, and why
+        print(line)
     pause = PauseFile(data_dir).current(now)
     if pause is not None:
         resting = (

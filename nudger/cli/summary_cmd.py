@@ -48,6 +48,11 @@ def register(t: Translator, commands: Any) -> None:
     summary.add_argument(
         "--html", type=Path, metavar="PATH", help=t._("also write the HTML report (30 days) here")
     )
+    summary.add_argument(
+        "--this-device",
+        action="store_true",
+        help=t._("count this computer alone, not every device in the synced folder"),
+    )
     summary.set_defaults(handler=partial(run_summary, t))
 
     report: argparse.ArgumentParser = commands.add_parser(
@@ -66,6 +71,11 @@ def register(t: Translator, commands: Any) -> None:
     )
     report.add_argument("--output", type=Path, metavar="PATH", help=t._("where to write it"))
     report.add_argument("--open", action="store_true", help=t._("open it in your web browser"))
+    report.add_argument(
+        "--this-device",
+        action="store_true",
+        help=t._("count this computer alone, not every device in the synced folder"),
+    )
     report.set_defaults(handler=partial(run_report, t))
 
 
@@ -88,13 +98,20 @@ def _date(t: Translator, value: str) -> dt.date:
 
 
 def _open(t: Translator, args: argparse.Namespace) -> tuple[Reporting, Store]:
+    from nudger.shell import devices
     from nudger.shell.reporting import Reporting
     from nudger.store import Store
 
     # A summary never waits for a promise: it reads, and the days and names are never held back.
     settings = load_config_or_last_good(t, args, promise=False).settings
     store = Store.open_for_reading(paths.database_file())
-    return Reporting.open(settings, store, t), store
+    # With a synced folder, every device counts (each once); --this-device: this one alone.
+    source = (
+        store
+        if getattr(args, "this_device", False)
+        else devices.across(store, settings, t, paths.data_dir())
+    )
+    return Reporting.open(settings, store, t, source), store
 
 
 def _today(reporting: Reporting) -> dt.date:
@@ -118,14 +135,18 @@ def run_summary(t: Translator, args: argparse.Namespace) -> int:
         if args.week:
             week = reporting.history.range(day - dt.timedelta(days=WEEK_DAYS - 1), day)
             output = (
-                json_report.dumps(json_report.range_document(week, reporting.tz))
+                json_report.dumps(
+                    _with_devices(json_report.range_document(week, reporting.tz), args)
+                )
                 if args.json
                 else text.render(text.range_view(t, week, reporting.tz, _today(reporting)))
             )
         else:
             report = reporting.history.day(day)
             output = (
-                json_report.dumps(json_report.day_document(report, reporting.tz))
+                json_report.dumps(
+                    _with_devices(json_report.day_document(report, reporting.tz), args)
+                )
                 if args.json
                 else text.render(
                     text.day_view(t, report, reporting.tz, settings_day_start, _today(reporting))
@@ -143,6 +164,16 @@ def run_summary(t: Translator, args: argparse.Namespace) -> int:
 
         print_promise_line(t, args, reporting.tz, time.time())
     return 0
+
+
+def _with_devices(document: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The JSON as before, plus the devices counted in it (with a synced folder)."""
+    from nudger.shell import devices
+
+    counted = devices.listed(paths.data_dir(), this_device=getattr(args, "this_device", False))
+    if counted is not None:
+        document["devices"] = counted
+    return document
 
 
 def run_report(t: Translator, args: argparse.Namespace) -> int:

@@ -39,6 +39,7 @@ from nudger.settings.models import Settings
 from nudger.shell import i18n, logs
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
+from nudger.shell.devices import WRITE_EVERY_SECONDS, Sharing, across
 from nudger.shell.evening import EveningSummary
 from nudger.shell.guard import Guard
 from nudger.shell.history import FIRST_RUN_KEY
@@ -137,6 +138,8 @@ class Daemon:
             )
             # The session's state: the core's own, handed to each step and taken back.
             self.session = self.coach.start()
+            # This device's file in the person's synced folder, if they chose one (issue 35).
+            self.sharing = Sharing(self.data_dir)
             self.evening = EveningSummary(
                 self.store,
                 self.notifier,
@@ -146,6 +149,10 @@ class Daemon:
                 # The core's rule on the rules in force: the evening asks no other part.
                 is_quiet=lambda local: is_quiet(self.config.settings.nudges.rules(), local),
                 expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
+                # Every device's day, when the person shares through a folder.
+                source=lambda: across(
+                    self.store, self.config.settings, self.translator, self.data_dir
+                ),
             )
             self.companion.tell(paused=self._paused())
             self.status_icon = StatusIconFeed(
@@ -178,6 +185,12 @@ class Daemon:
                 self._forget_old,
                 IntervalTrigger(hours=RETENTION_EVERY_HOURS),
                 id="retention",
+                next_run_time=datetime.now(self.scheduler.timezone),
+            )
+            self.scheduler.add_job(
+                self._share,
+                IntervalTrigger(seconds=WRITE_EVERY_SECONDS),
+                id="devices",
                 next_run_time=datetime.now(self.scheduler.timezone),
             )
             self._publish_status()
@@ -219,6 +232,7 @@ class Daemon:
             self.scheduler.shutdown(wait=True)
         saved = self.watcher.stop()
         self.guard.beat()  # a clean stop: the next start knows when it was
+        self._share()  # the visits just closed reach the other devices too
         self.status_icon.close()
         self.companion.close()
         self.pages.close()
@@ -346,6 +360,16 @@ class Daemon:
             log.info(
                 N_("deleted %d visits older than %d days (privacy.keep_days)"), removed, keep_days
             )
+
+    def _share(self) -> None:
+        """Write this device's file into the synced folder when anything changed, then look at
+        the others' (outside the lock: sampling never waits for them)."""
+        try:
+            with self._lock:
+                self.sharing.write(self.store)
+            self.sharing.look_again()
+        except Exception:  # sharing must never stop the counting
+            log.exception(N_("writing this device's file failed; counting goes on"))
 
     def _evening(self) -> None:
         with self._lock:

@@ -15,7 +15,7 @@ from nudger.core.days import LocalDays
 from nudger.core.translate import N_, Translator
 from nudger.core.words import evening_sentence
 from nudger.notify.base import Notification, Notifier
-from nudger.shell.history import History
+from nudger.shell.history import History, HistorySource
 from nudger.shell.pause import PauseFile
 from nudger.store import Store, StoreError
 
@@ -35,6 +35,7 @@ class EveningSummary:
         translator: Callable[[], Translator],
         is_quiet: Callable[[dt.time], bool],
         expire_seconds: Callable[[], float],
+        source: Callable[[], HistorySource] | None = None,
     ) -> None:
         self.store = store
         self.notifier = notifier
@@ -44,6 +45,8 @@ class EveningSummary:
         self._translator = translator
         self._is_quiet = is_quiet
         self._expire_seconds = expire_seconds
+        # Where the day is read from: the store, or every device's file with it.
+        self._source = source
 
     def __call__(self) -> bool:
         """Send today's sentence unless paused, in quiet hours, or already sent. True if sent."""
@@ -53,7 +56,8 @@ class EveningSummary:
         try:
             if self.store.get_meta(SENT_KEY) == day.isoformat():
                 return False  # a restart or a clock change must not send it twice
-            report = History(self.store, days).day(day)
+            source = self.store if self._source is None else self._source()
+            report = History(source, days).day(day)
         except StoreError as error:
             log.warning(N_("cannot read today's visits for the evening summary: %s"), error)
             return False

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Protocol
 
 from nudger.core.days import LocalDays
-from nudger.core.guard import once_each
+from nudger.core.guard import GuardNote, once_each
 from nudger.core.summary import (
     DayIndex,
     DayReport,
@@ -19,15 +20,29 @@ from nudger.core.summary import (
     keep_name,
     summarize_day,
 )
-from nudger.core.types import Visit
-from nudger.store import Store
+from nudger.core.types import NudgeRow, Source, Visit
 
 COMPARE_DAYS = 7
 FIRST_RUN_KEY = "first_run_at"
 
 
+class HistorySource(Protocol):
+    """What History reads: the store, or the store and the other devices' files together
+    (shell.devices.AcrossDevices)."""
+
+    def visits_between(
+        self, start: float, end: float, source: Source | None = None
+    ) -> list[Visit]: ...
+    def visit_starts(self, kind: str, start: float, end: float) -> list[float]: ...
+    def first_visit_at(self) -> float | None: ...
+    def get_meta(self, key: str) -> str | None: ...
+    def nudges_between(self, start: float, end: float) -> list[NudgeRow]: ...
+    def guard_notes_between(self, start: float, end: float) -> list[GuardNote]: ...
+    def plans(self) -> list[tuple[int, str]]: ...
+
+
 class History:
-    def __init__(self, store: Store, days: LocalDays, rename: Rename = keep_name) -> None:
+    def __init__(self, store: HistorySource, days: LocalDays, rename: Rename = keep_name) -> None:
         self.store = store
         self.days = days
         self.rename = rename

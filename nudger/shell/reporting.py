@@ -14,7 +14,7 @@ from nudger.errors import NudgerError, Saying
 from nudger.paths import write_private_atomic
 from nudger.settings.loader import days_of
 from nudger.settings.models import Settings
-from nudger.shell.history import History
+from nudger.shell.history import History, HistorySource
 from nudger.store import Store
 
 REPORT_DAYS = 30
@@ -34,14 +34,23 @@ class Reporting:
     translator: Translator = ENGLISH
 
     @classmethod
-    def open(cls, settings: Settings, store: Store, translator: Translator = ENGLISH) -> Reporting:
+    def open(
+        cls,
+        settings: Settings,
+        store: Store,
+        translator: Translator = ENGLISH,
+        source: HistorySource | None = None,
+    ) -> Reporting:
+        """`source`: where the days are read from, when not the store alone (every device's
+        file, shell.devices)."""
         days = days_of(settings)
+        read = store if source is None else source
         rename: Rename = keep_name
         if settings.privacy.alias_blocklist:
             rename = blocklist_aliases(
                 [entry.name for entry in settings.blocklist], store.target_names("blocklist")
             )
-        return cls(History(store, days), History(store, days, rename), days, days.tz, translator)
+        return cls(History(read, days), History(read, days, rename), days, days.tz, translator)
 
     def html(self, day: dt.date) -> str:
         # The charts library is imported only for the HTML report.

@@ -12,7 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "nudger"
 
-EDGES = ("sensing", "browser", "notify", "store", "report", "autostart", "tray")
+EDGES = ("sensing", "browser", "notify", "store", "report", "autostart", "tray", "devices")
 # Ring -> the folders (or loose modules) of nudger that make it up.
 RINGS: dict[str, tuple[str, ...]] = {
     "door": ("cli", "__main__.py"),

@@ -1,0 +1,63 @@
+"""Two nudger homes on this machine (two devices), sharing one folder or two synced ones."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from nudger.core.types import Visit
+from nudger.store import Store
+from tests.nudger_process import isolated_env, run_cli
+
+PASSPHRASE = "lantern over the quiet harbour"
+
+
+def home(tmp: Path, name: str, blocklist: tuple[str, ...] = ()) -> dict[str, str]:
+    env = isolated_env(tmp / name)
+    entries = "".join(
+        f'[[blocklist]]\nname = "{entry}"\nmatch = ["{entry}"]\n' for entry in blocklist
+    )
+    Path(env["NUDGER_CONFIG"]).write_text(entries, encoding="utf-8")
+    env["NUDGER_DEVICES_PASSPHRASE"] = PASSPHRASE
+    return env
+
+
+def record(env: dict[str, str], *visits: Visit) -> None:
+    """Visits as the daemon's tracker writes them, into this home's own database."""
+    store = Store.open(Path(env["NUDGER_DATA_DIR"]) / "nudger.db")
+    try:
+        store.save_visits(visits)
+    finally:
+        store.close()
+
+
+def join(env: dict[str, str], folder: Path, name: str) -> None:
+    result = run_cli(env, "devices", "folder", str(folder), "--name", name)
+    assert result.returncode == 0, result.stderr
+
+
+def summary_json(env: dict[str, str], *extra: str) -> dict[str, object]:
+    result = run_cli(env, "summary", "--json", *extra)
+    assert result.returncode == 0, result.stderr
+    document: dict[str, object] = json.loads(result.stdout)
+    return document
+
+
+def targets(document: dict[str, object]) -> dict[str, float]:
+    listed = document["targets"]
+    assert isinstance(listed, list)
+    return {t["name"]: t["seconds"] for t in listed}
+
+
+def today_at(hour: int, minute: int = 0) -> float:
+    """A moment earlier today (local time), so the day's summary holds it."""
+    now = time.localtime()
+    moment = time.mktime((now.tm_year, now.tm_mon, now.tm_mday, hour, minute, 0, 0, 0, -1))
+    return min(moment, time.time() - 3600)
+
+
+def day_at(days_ago: int, hour: int) -> float:
+    """A moment `days_ago` days back, at `hour` local time."""
+    then = time.localtime(time.time() - days_ago * 86400)
+    return time.mktime((then.tm_year, then.tm_mon, then.tm_mday, hour, 0, 0, 0, 0, -1))
