@@ -290,8 +290,7 @@ def _list_blocklist(t: Translator, args: argparse.Namespace) -> int:
 
 
 def _test(t: Translator, args: argparse.Namespace) -> int:
-    from nudger.core.addresses import address_of, split_url
-    from nudger.core.matching import Matcher
+    from nudger.core.matching import Matcher, as_tested
     from nudger.sensing.base import Window
     from nudger.settings.catalogue import all_rules
 
@@ -300,10 +299,8 @@ def _test(t: Translator, args: argparse.Namespace) -> int:
     matcher = Matcher(rules, settings.watch.browsers)
     app = args.app or "chromium"
     title, url = args.title, args.url
-    is_address = address_of(title) is not None or split_url(title) is not None
-    if url is None and not args.app and is_address:
-        # An address alone (as the browser companion reports it), with no title to go by.
-        title, url = "", title if "://" in title else f"https://{title}"
+    if url is None and not args.app and as_tested(title)[1] is not None:
+        title, url = as_tested(title)
         print(t._("Tested as a page address, with no title."))
     elif not args.app:
         print(t._("Tested as a browser tab (use --app NAME for another program)."))

@@ -343,3 +343,11 @@ class Explanation:
     target: str
     signal: Signal
     pattern: str
+
+
+def as_tested(text: str) -> tuple[str, str | None]:
+    """A text to test, as `nudger block test` and the Blocklist page read it: (title, address).
+    An address alone is tested as the companion reports one, with no title to go by."""
+    if address_of(text) is not None or split_url(text) is not None:
+        return "", text if "://" in text else f"https://{text}"
+    return text, None

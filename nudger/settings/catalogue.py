@@ -9,7 +9,8 @@ import tomllib
 from pydantic import TypeAdapter, ValidationError
 
 from nudger.core import catalogue
-from nudger.core.types import Rule
+from nudger.core.matching import Explanation, Matcher
+from nudger.core.types import Rule, Window
 from nudger.errors import ConfigError
 from nudger.paths import builtin_config
 from nudger.settings.locations import format_location
@@ -39,3 +40,8 @@ def all_rules(settings: Settings) -> list[Rule]:
         own=[site.rule("site") for site in settings.sites],
         disabled=settings.catalogue.disabled,
     )
+
+
+def explain(settings: Settings, window: Window) -> list[Explanation]:
+    """Which rule of these settings matches the window, and why (`block test`, the pages)."""
+    return Matcher(all_rules(settings), settings.watch.browsers).explain(window)

@@ -173,31 +173,36 @@ class Daemon:
                 job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
                 timezone=timezone_of(settings),
             )
-            self.scheduler.add_listener(_note_late_job, EVENT_JOB_MAX_INSTANCES)
-            self._schedule(settings, first=True)
-            self.scheduler.add_job(
-                self._publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
-            )
-            self.scheduler.add_job(
-                self._check_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS), id="config"
-            )
-            self.scheduler.add_job(
-                self._forget_old,
-                IntervalTrigger(hours=RETENTION_EVERY_HOURS),
-                id="retention",
-                next_run_time=datetime.now(self.scheduler.timezone),
-            )
-            self.scheduler.add_job(
-                self._share,
-                IntervalTrigger(seconds=WRITE_EVERY_SECONDS),
-                id="devices",
-                next_run_time=datetime.now(self.scheduler.timezone),
-            )
+            self._add_jobs(settings)
             self._publish_status()
             self.status_icon.apply(settings.ui.status_icon)
         except BaseException:
             self.lock.release()
             raise
+
+    def _add_jobs(self, settings: Settings) -> None:
+        """The jobs: sampling and scanning at the settings' pace, the status, the config check,
+        retention and this device's shared file. The scheduler starts them later, in run()."""
+        self.scheduler.add_listener(_note_late_job, EVENT_JOB_MAX_INSTANCES)
+        self._schedule(settings, first=True)
+        self.scheduler.add_job(
+            self._publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
+        )
+        self.scheduler.add_job(
+            self._check_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS), id="config"
+        )
+        self.scheduler.add_job(
+            self._forget_old,
+            IntervalTrigger(hours=RETENTION_EVERY_HOURS),
+            id="retention",
+            next_run_time=datetime.now(self.scheduler.timezone),
+        )
+        self.scheduler.add_job(
+            self._share,
+            IntervalTrigger(seconds=WRITE_EVERY_SECONDS),
+            id="devices",
+            next_run_time=datetime.now(self.scheduler.timezone),
+        )
 
     def run(self) -> int:
         """Run until SIGTERM or Ctrl-C. Returns the process exit code."""

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudger import paths
 from nudger.browser.host import (
@@ -35,21 +35,20 @@ from nudger.browser.host import (
 )
 from nudger.browser.host import page_refused as refused
 from nudger.core import patterns
-from nudger.core.addresses import address_of, split_url
-from nudger.core.matching import Matcher
+from nudger.core.matching import as_tested
 from nudger.core.translate import N_, Said, Translator
 from nudger.errors import ConfigError, NudgerError
-from nudger.report import json_report
 from nudger.sensing.base import Window
 from nudger.settings import last_good, loader
-from nudger.settings.catalogue import all_rules
-from nudger.settings.edits import UserConfig, edit_lock
+from nudger.settings.catalogue import explain
 from nudger.settings.models import Settings
 from nudger.settings.support import country_of
 from nudger.shell.pause import Pause, PauseFile
 from nudger.shell.promise import Keeper, description
-from nudger.shell.reporting import Reporting
 from nudger.store import Store
+
+if TYPE_CHECKING:
+    from nudger.settings.edits import UserConfig
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +104,7 @@ class PageDesk:
         kind = request.get("kind")
         where = self._user_file
         handlers: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-            "today": lambda _args: today(where),
+            "today": lambda _args: today(where, self._translator_for(_language(request))),
             "blocklist": lambda _args: blocklist(where),
             "block_test": lambda a: block_test(where, a),
             "block_add": lambda a: change_blocklist(where, "add", a),
@@ -142,19 +141,29 @@ def _loaded(user_file: Path, *, promise: bool) -> loader.LoadedConfig:
     return loaded
 
 
-def today(user_file: Path) -> dict[str, Any]:
-    """What `nudger summary --json` says of today, and of the week up to today."""
+def today(user_file: Path, translator: Translator) -> dict[str, Any]:
+    """What `nudger summary --json` says of today, and of the week up to today: every device's
+    when the person shares through a folder, as the summary counts them."""
+    # The summary's modules (and pygal's neighbours) load when a page first asks for Today:
+    # the daemon does not carry them otherwise.
+    from nudger.report import json_report  # noqa: PLC0415
+    from nudger.shell import devices  # noqa: PLC0415
+    from nudger.shell.reporting import Reporting  # noqa: PLC0415
 
     settings = _loaded(user_file, promise=False).settings
     store = Store.open_for_reading(paths.database_file())
     try:
-        reporting = Reporting.open(settings, store)
+        source = devices.across(store, settings, translator, paths.data_dir())
+        reporting = Reporting.open(settings, store, translator, source)
         day = reporting.days.day_of(time.time())
         week = reporting.history.range(day - dt.timedelta(days=_WEEK_DAYS - 1), day)
         document = json_report.day_document(reporting.history.day(day), reporting.tz)
         week_document = json_report.range_document(week, reporting.tz)
     finally:
         store.close()
+    counted = devices.listed(paths.data_dir())
+    if counted is not None:
+        document["devices"] = counted
     pause_now = PauseFile(paths.data_dir()).current(time.time())
     return {
         "day": document,
@@ -197,10 +206,7 @@ def _explain(settings: Settings, text: str) -> list[dict[str, str]]:
 
     if not text.strip():
         return []
-    matcher = Matcher(all_rules(settings), settings.watch.browsers)
-    title, url = text, None
-    if address_of(text) is not None or split_url(text) is not None:
-        title, url = "", text if "://" in text else f"https://{text}"
+    title, url = as_tested(text)
     return [
         {
             "kind": found.kind,
@@ -208,7 +214,7 @@ def _explain(settings: Settings, text: str) -> list[dict[str, str]]:
             "signal": found.signal,
             "pattern": found.pattern,
         }
-        for found in matcher.explain(Window(app="chromium", title=title, url=url))
+        for found in explain(settings, Window(app="chromium", title=title, url=url))
     ]
 
 
@@ -218,6 +224,10 @@ def _explain(settings: Settings, text: str) -> list[dict[str, str]]:
 @contextlib.contextmanager
 def _editing(user_file: Path) -> Iterator[UserConfig]:
     """The settings file held for one read, check and write, as `nudger block` holds it."""
+    # tomlkit, which editing needs, is loaded only when a page changes the blocklist: the
+    # daemon does not carry it otherwise.
+    from nudger.settings.edits import UserConfig, edit_lock  # noqa: PLC0415
+
     path = user_file
     with edit_lock(path):
         loader.load(user_file)  # refuse to edit on top of a file that is broken already

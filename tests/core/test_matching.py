@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nudger.core.matching import Matcher, page_title
+from nudger.core.matching import Matcher, as_tested, page_title
 from nudger.core.types import Hit, Rule, Window
 from nudger.settings.catalogue import all_rules, builtin_sites
 from nudger.settings.models import RuleSettings, Settings
@@ -311,3 +311,9 @@ def test_a_post_s_address_does_not_carry_the_name(matcher: Matcher) -> None:
     assert ("blocklist", "Alex") not in targets(matcher.match(chromium("Instagram", post)))
     named = chromium('Alex Doe on Instagram: "sunset"', post)
     assert ("blocklist", "Alex") in targets(matcher.match(named))
+
+
+def test_an_address_alone_is_tested_as_the_companion_reports_one() -> None:
+    assert as_tested("instagram.com/alexdoe") == ("", "https://instagram.com/alexdoe")
+    assert as_tested("https://x.com/alexdoe") == ("", "https://x.com/alexdoe")
+    assert as_tested("Alex Doe (@alexdoe) • Instagram") == ("Alex Doe (@alexdoe) • Instagram", None)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
+from nudger.core.translate import ENGLISH
 from nudger.core.types import Visit
+from nudger.shell import pages
 from tests.devices.homes import day_at, home, join, record, summary_json, targets, today_at
 from tests.nudger_process import run_cli
 
@@ -122,3 +126,14 @@ def test_a_folder_that_is_gone_is_said_not_hidden(tmp_path: Path) -> None:
     assert targets(summary_json(laptop)) == {"Sam": 600, "Reddit": 360}
     status = run_cli(laptop, "status").stdout
     assert sum(1 for line in status.splitlines() if "in the shared folder" in line) == 1, status
+
+
+def test_the_companion_s_today_page_counts_every_device_as_the_summary_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop, _desktop, _folder = _two_homes(tmp_path)
+    for key, value in laptop.items():
+        monkeypatch.setenv(key, value)
+    shown = pages.today(Path(laptop["NUDGER_CONFIG"]), ENGLISH)
+    assert shown["day"] == summary_json(laptop)
+    assert targets(shown["day"]) == {"Sam": 900, UNKNOWN: 120, "Reddit": 300}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from nudger.core.translate import ENGLISH
 from nudger.errors import ConfigError
 from nudger.shell import pages
 from tests.nudger_process import headless_env, run_cli
@@ -77,7 +78,7 @@ def test_during_a_promise_a_removal_waits_and_the_page_is_told_until_when(
 
 def test_today_is_what_summary_json_says(env: dict[str, str]) -> None:
     assert run_cli(env, "plan", "add", "If I miss them, I call Sam").returncode == 0
-    shown = pages.today(Path(env["NUDGER_CONFIG"]))
+    shown = pages.today(Path(env["NUDGER_CONFIG"]), ENGLISH)
     day = json.loads(run_cli(env, "summary", "--json").stdout)
     week = json.loads(run_cli(env, "summary", "--week", "--json").stdout)
     assert shown["day"] == day
