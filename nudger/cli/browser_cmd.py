@@ -127,15 +127,27 @@ def _all() -> tuple[Browser, ...]:
 
 def _how_to_add(t: Translator, browser: Browser, chosen: Installer) -> list[str]:
     """The steps, one paragraph per way, each a whole sentence for translators."""
-    from nudger.browser.install import extension_dir
+    from nudger.browser.install import FIREFOX_ADDON_PAGE, extension_dir
 
     if browser.family == "firefox":
+        if FIREFOX_ADDON_PAGE is not None:
+            signed = t._("{label}: add the signed add-on from {page}").format(
+                label=browser.label, page=FIREFOX_ADDON_PAGE
+            )
+        else:
+            signed = t._(
+                "{label}: the signed add-on, which stays after a restart, is not on "
+                "addons.mozilla.org yet; once it is, `nudger browser install` says where. "
+                "Until then:"
+            ).format(label=browser.label)
         return [
-            t._(
-                "{label}: Firefox ESR, Developer Edition and Nightly: open about:config and set "
+            signed,
+            "    "
+            + t._(
+                "Firefox ESR, Developer Edition and Nightly: open about:config and set "
                 "xpinstall.signatures.required to false; then open about:addons, press the gear, "
                 'choose "Install Add-on From File..." and pick {package}'
-            ).format(label=browser.label, package=chosen.firefox_package),
+            ).format(package=chosen.firefox_package),
             "    "
             + t._(
                 'Firefox (release) takes only signed add-ons: open about:debugging, choose "This '
@@ -186,7 +198,8 @@ def print_status(t: Translator, *, indent: str = "") -> int:
             # A browser that has just started takes a few seconds to start its extension.
             state = t._(
                 "host installed; the extension has not spoken yet (a browser that has just "
-                "started takes a few seconds; otherwise, is the extension added and on?)"
+                "started takes a few seconds; otherwise, is the extension added and on, and did "
+                "you agree on its first page?)"
             )
         print(f"{indent}{browser.label}: {state}")
     if not any_installed and not heard:
