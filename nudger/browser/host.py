@@ -223,7 +223,10 @@ class Relay:
         # Pauses and their answers while the daemon is away: kept (a few), as nudges are.
         self._unsent: deque[dict[str, Any]] = deque(maxlen=_UNSENT_KEPT)
         pid = os.getppid()
-        self._browser = {"browser_pid": pid, "browser": browser_name(pid)}
+        # A Flatpak browser starts the host through flatpak-spawn (sandboxed.py), whose wrapper
+        # names the browser: the host's parent is then Flatpak's helper, not the browser.
+        named = (env if env is not None else os.environ).get("NUDGER_BROWSER")
+        self._browser = {"browser_pid": pid, "browser": named or browser_name(pid)}
 
     def from_browser(self, message: dict[str, Any]) -> None:
         """Pass one message on to the daemon, or drop it quietly when there is none."""
