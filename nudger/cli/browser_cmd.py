@@ -127,10 +127,6 @@ def _install(t: Translator, args: argparse.Namespace, chosen: Installer) -> int:
             print("  " + _how_to_add_in_flatpak(t, chosen, one))
     print()
     print(t._("Then `nudger browser status` says when each browser last spoke to nudger."))
-    if chosen.platform == "win32":
-        print()
-        print(t._("On Windows, nudger cannot hear the extension yet: the private local connection"))
-        print(t._("it needs there is not built. The files above are ready for when it is."))
     return 0
 
 
