@@ -7,11 +7,18 @@ from __future__ import annotations
 import json
 import os
 import stat
+import struct
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 from nudger.browser import sandboxed
 from nudger.browser.host import NAME
 from nudger.browser.install import Installer
+from nudger.browser.relay import BrowserRelay
+from tests.desktop.rig import wait_until
 from tests.nudger_process import isolated_env, run_cli
 
 DEVELOPMENT_ID = "eefhjfbklnfdcdocejapbmfkapmgdmfl"
@@ -184,3 +191,66 @@ def test_the_user_s_override_wins_over_the_system_s(tmp_path: Path) -> None:
         "[Context]\nshared=network;\n\n[Session Bus Policy]\norg.freedesktop.Flatpak=none\n"
     )
     assert not sandboxed.may_leave_sandbox(home, app, root)
+
+
+FAKE_FLATPAK_SPAWN = """#!{python}
+# flatpak-spawn --host as far as nudger's wrapper uses it (Flatpak is not installed here): run
+# the command outside the sandbox, in the session's own environment (as flatpak-session-helper
+# does), with each --env=NAME=VALUE added.
+import os, sys
+args = sys.argv[1:]
+if args[:1] != ["--host"]:
+    sys.exit(97)
+args = args[1:]
+env = {session!r}
+while args and args[0].startswith("--env="):
+    name, _, value = args.pop(0).removeprefix("--env=").partition("=")
+    env[name] = value
+os.execve(args[0], args, env)
+"""
+
+
+def test_the_flatpak_wrapper_starts_the_host_through_a_fake_flatpak_spawn(
+    tmp_path: Path,
+) -> None:
+    """The wrapper the manifest names, started as Chromium would start it (its arguments, the
+    native-messaging pipes), reaches the running daemon and names the browser, through a fake
+    of flatpak-spawn, the OS boundary that cannot run here."""
+    env = isolated_env(tmp_path)
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    env["XDG_RUNTIME_DIR"] = str(runtime)
+    home = Path(env["HOME"])
+    flatpak_chromium(home)
+    assert run_cli(env, "browser", "install", "--browser", "chromium").returncode == 0
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    session = {"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime), "PATH": "/usr/bin:/bin"}
+    (tools / "flatpak-spawn").write_text(
+        FAKE_FLATPAK_SPAWN.format(python=sys.executable, session=session), encoding="utf-8"
+    )
+    (tools / "flatpak-spawn").chmod(0o700)
+
+    relay = BrowserRelay.start(env)
+    try:
+        wrapper = home / CHROMIUM_FLATPAK / "nudger-host"
+        process = subprocess.Popen(
+            [str(wrapper), f"chrome-extension://{DEVELOPMENT_ID}/"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            # Inside the sandbox: the browser's environment, where nudger has nothing.
+            env={"PATH": f"{tools}:/usr/bin:/bin", "HOME": str(home)},
+        )
+        assert process.stdin is not None
+        message = json.dumps({"type": "state", "focused": True, "url": "https://x.org/flat",
+                              "title": "X", "at": time.time() * 1000}).encode()  # fmt: skip
+        process.stdin.write(struct.pack("=I", len(message)) + message)
+        process.stdin.flush()
+        taken: list[Any] = []
+        wait_until(lambda: taken.extend(relay.take()[1]) or taken, 30, "the report")
+        assert taken[0].url == "https://x.org/flat"
+        assert [c.browser for c in relay.contacts()] == ["chromium"]
+        process.stdin.close()
+        assert process.wait(timeout=30) == 0
+    finally:
+        relay.close()

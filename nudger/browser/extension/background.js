@@ -474,7 +474,8 @@ api.alarms.onAlarm.addListener((alarm) => {
 api.permissions.onAdded?.addListener(reportHolding);
 api.permissions.onRemoved?.addListener(reportHolding);
 api.runtime.onInstalled.addListener(async ({ reason }) => {
-  if (reason === "install" && !(await consented())) {
+  // An update from a companion that never asked asks now: until then it sends nothing.
+  if ((reason === "install" || reason === "update") && !(await consented())) {
     api.tabs.create({ url: api.runtime.getURL("welcome.html") });
   }
 });
