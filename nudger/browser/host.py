@@ -74,7 +74,15 @@ class _Connection(Protocol):
 
 if sys.platform == "win32":
     import _winapi
+    import ctypes
+    from ctypes import wintypes
 
+    _advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+    _kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    _TOKEN_QUERY = 0x0008
+    _TOKEN_USER = 1
+    _SE_KERNEL_OBJECT = 6
+    _OWNER_SECURITY_INFORMATION = 0x00000001
     _READ_WRITE = 0x80000000 | 0x40000000  # GENERIC_READ | GENERIC_WRITE
     _OPEN_EXISTING = 3
     _OVERLAPPED = 0x40000000  # FILE_FLAG_OVERLAPPED
@@ -98,12 +106,68 @@ if sys.platform == "win32":
         def close(self) -> None:
             _winapi.CloseHandle(self._handle)
 
+    def user_sid() -> str:
+        """This process's user, as a string SID (S-1-5-21-...)."""
+        token = wintypes.HANDLE()
+        if not _advapi32.OpenProcessToken(
+            _kernel32.GetCurrentProcess(), _TOKEN_QUERY, ctypes.byref(token)
+        ):
+            raise ctypes.WinError(ctypes.get_last_error())
+        try:
+            size = wintypes.DWORD()
+            _advapi32.GetTokenInformation(token, _TOKEN_USER, None, 0, ctypes.byref(size))
+            buffer = ctypes.create_string_buffer(size.value)
+            if not _advapi32.GetTokenInformation(
+                token, _TOKEN_USER, buffer, size, ctypes.byref(size)
+            ):
+                raise ctypes.WinError(ctypes.get_last_error())
+            sid = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_void_p)).contents  # TOKEN_USER.Sid
+            return _sid_text(sid)
+        finally:
+            _kernel32.CloseHandle(token)
+
+    def _sid_text(sid: ctypes.c_void_p) -> str:
+        text = wintypes.LPWSTR()
+        if not _advapi32.ConvertSidToStringSidW(sid, ctypes.byref(text)):
+            raise ctypes.WinError(ctypes.get_last_error())
+        try:
+            return str(text.value)
+        finally:
+            _kernel32.LocalFree(text)
+
+    def _served_by_me(handle: int) -> bool:
+        """The pipe's owner is this user: the daemon makes it so (winpipe.owner_only_sddl). A
+        pipe of the same name that someone else made first is never spoken to."""
+        owner = ctypes.c_void_p()
+        descriptor = ctypes.c_void_p()
+        failed = _advapi32.GetSecurityInfo(
+            wintypes.HANDLE(handle),
+            _SE_KERNEL_OBJECT,
+            _OWNER_SECURITY_INFORMATION,
+            ctypes.byref(owner),
+            None,
+            None,
+            None,
+            ctypes.byref(descriptor),
+        )
+        if failed:
+            return False
+        try:
+            return _sid_text(owner) == user_sid()
+        except OSError:
+            return False
+        finally:
+            _kernel32.LocalFree(descriptor)
+
     def open_pipe(name: str) -> _Connection | None:
-        """Connect to the daemon's pipe (None when it is not there). Overlapped I/O, so the
-        host's reading thread and its writing thread never wait for each other."""
+        """Connect to the daemon's pipe (None when it is not there, or not the user's own).
+        Overlapped I/O, so the host's reading and writing threads never wait for each other."""
         try:
             handle = _winapi.CreateFile(name, _READ_WRITE, 0, 0, _OPEN_EXISTING, _OVERLAPPED, 0)
         except OSError:
+            return None
+        if not _served_by_me(handle):
+            _winapi.CloseHandle(handle)
             return None
         return _PipeClient(handle)
 

@@ -6,7 +6,9 @@ Python on Windows has no Unix-domain sockets, so the hosts reach the daemon over
 in, and no one else: not other users, not Administrators, not SYSTEM, not the inherited
 defaults a pipe would otherwise get. Remote clients are refused (PIPE_REJECT_REMOTE_CLIENTS),
 and the first instance is created with FILE_FLAG_FIRST_PIPE_INSTANCE, so that a pipe of the same
-name made first by some other program makes the daemon fail loudly rather than share it.
+name made first by some other program makes the daemon fail loudly rather than share it. The
+host, for its part, speaks only to a pipe whose owner is its own user (host.open_pipe), so a
+pipe of that name made by someone else while nudger is not running never hears a page.
 
 Each connected pipe is bridged to one end of a local socket pair, and BrowserRelay serves the
 other end as it serves a Unix-socket connection: the same lines, the same limits (line length,
@@ -190,11 +192,11 @@ if sys.platform == "win32":
     import ctypes
     from ctypes import wintypes
 
+    from nudger.browser.host import user_sid
+
     _ERROR_PIPE_CONNECTED = 535
     _GENERIC_READ_WRITE = 0x80000000 | 0x40000000
     _OPEN_EXISTING = 3
-    _TOKEN_QUERY = 0x0008
-    _TOKEN_USER = 1
     _SDDL_REVISION_1 = 1
 
     class _SecurityAttributes(ctypes.Structure):
@@ -204,39 +206,11 @@ if sys.platform == "win32":
             ("bInheritHandle", wintypes.BOOL),
         ]
 
-    def _user_sid() -> str:
-        """This process's user, as a string SID (S-1-5-21-...)."""
-        advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        token = wintypes.HANDLE()
-        if not advapi32.OpenProcessToken(
-            kernel32.GetCurrentProcess(), _TOKEN_QUERY, ctypes.byref(token)
-        ):
-            raise ctypes.WinError(ctypes.get_last_error())
-        try:
-            size = wintypes.DWORD()
-            advapi32.GetTokenInformation(token, _TOKEN_USER, None, 0, ctypes.byref(size))
-            buffer = ctypes.create_string_buffer(size.value)
-            if not advapi32.GetTokenInformation(
-                token, _TOKEN_USER, buffer, size, ctypes.byref(size)
-            ):
-                raise ctypes.WinError(ctypes.get_last_error())
-            sid = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_void_p)).contents  # TOKEN_USER.Sid
-            text = wintypes.LPWSTR()
-            if not advapi32.ConvertSidToStringSidW(sid, ctypes.byref(text)):
-                raise ctypes.WinError(ctypes.get_last_error())
-            try:
-                return str(text.value)
-            finally:
-                kernel32.LocalFree(text)
-        finally:
-            kernel32.CloseHandle(token)
-
     def _owner_only_attributes() -> _SecurityAttributes:
         advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
         descriptor = ctypes.c_void_p()
         if not advapi32.ConvertStringSecurityDescriptorToSecurityDescriptorW(
-            owner_only_sddl(_user_sid()), _SDDL_REVISION_1, ctypes.byref(descriptor), None
+            owner_only_sddl(user_sid()), _SDDL_REVISION_1, ctypes.byref(descriptor), None
         ):
             raise ctypes.WinError(ctypes.get_last_error())
         # Kept for the daemon's life (never LocalFree'd): every instance is made with it.
