@@ -34,7 +34,7 @@ import tomllib
 from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 NAME = "app.nudger.companion"
 _LENGTH = struct.Struct("=I")
@@ -46,8 +46,8 @@ _MAX_FROM_BROWSER = 8 * 1024 * 1024
 # rules look at the host and the first segments of the path, never this far.
 MAX_TEXT = 8192
 _RETRY_SECONDS = 3.0
-# Unix-domain sockets: Linux and macOS. Python on Windows has none, and the user-only named pipe
-# that would take their place there is not built yet: on Windows the host finds no daemon.
+# Unix-domain sockets: Linux and macOS. Python on Windows has none: there the host reaches the
+# daemon over a named pipe only the same user can open (pipe_name; the daemon's end is winpipe.py).
 LOCAL_SOCKET: int | None = getattr(socket, "AF_UNIX", None)
 _KEPT_WHILE_AWAY = frozenset({"pause", "pause_answer", "holding"})
 _UNSENT_KEPT = 32
@@ -81,6 +81,128 @@ _PAGE_ID = 64
 # A local socket's address holds its path and a closing NUL in `sun_path`: 108 bytes on Linux,
 # 104 on macOS and the BSDs.
 _SOCKET_PATH_BYTES = 108 if sys.platform.startswith("linux") else 104
+
+
+def pipe_name(env: Mapping[str, str] | None = None) -> str:
+    """Windows: the daemon's named pipe, one per user and data folder (as the socket is). The
+    pipe's own security descriptor keeps everyone else out; the name only keeps nudgers apart."""
+    env = os.environ if env is None else env
+    who = f"{env.get('USERNAME', '')}|{env.get('NUDGER_DATA_DIR', '')}"
+    return rf"\\.\pipe\nudger-browser-{binascii.crc32(who.encode()):08x}"
+
+
+class _Connection(Protocol):
+    """The daemon's end as the host uses it: a local socket, or on Windows the pipe."""
+
+    def sendall(self, data: bytes, /) -> None: ...
+    def recv(self, size: int, /) -> bytes: ...
+    def close(self) -> None: ...
+
+
+if sys.platform == "win32":
+    import _winapi
+    import ctypes
+    from ctypes import wintypes
+
+    _advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+    _kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    _TOKEN_QUERY = 0x0008
+    _TOKEN_USER = 1
+    _SE_KERNEL_OBJECT = 6
+    _OWNER_SECURITY_INFORMATION = 0x00000001
+    _READ_WRITE = 0x80000000 | 0x40000000  # GENERIC_READ | GENERIC_WRITE
+    _OPEN_EXISTING = 3
+    _OVERLAPPED = 0x40000000  # FILE_FLAG_OVERLAPPED
+
+    class _PipeClient:
+        def __init__(self, handle: int) -> None:
+            self._handle = handle
+
+        def sendall(self, data: bytes, /) -> None:
+            overlapped, _ = _winapi.WriteFile(self._handle, data, overlapped=True)
+            overlapped.GetOverlappedResult(True)
+
+        def recv(self, size: int, /) -> bytes:
+            overlapped, _ = _winapi.ReadFile(self._handle, size, overlapped=True)
+            try:
+                overlapped.GetOverlappedResult(True)
+            except BrokenPipeError:
+                return b""
+            return bytes(overlapped.getbuffer() or b"")
+
+        def close(self) -> None:
+            _winapi.CloseHandle(self._handle)
+
+    def user_sid() -> str:
+        """This process's user, as a string SID (S-1-5-21-...)."""
+        token = wintypes.HANDLE()
+        if not _advapi32.OpenProcessToken(
+            _kernel32.GetCurrentProcess(), _TOKEN_QUERY, ctypes.byref(token)
+        ):
+            raise ctypes.WinError(ctypes.get_last_error())
+        try:
+            size = wintypes.DWORD()
+            _advapi32.GetTokenInformation(token, _TOKEN_USER, None, 0, ctypes.byref(size))
+            buffer = ctypes.create_string_buffer(size.value)
+            if not _advapi32.GetTokenInformation(
+                token, _TOKEN_USER, buffer, size, ctypes.byref(size)
+            ):
+                raise ctypes.WinError(ctypes.get_last_error())
+            sid = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_void_p)).contents  # TOKEN_USER.Sid
+            return _sid_text(sid)
+        finally:
+            _kernel32.CloseHandle(token)
+
+    def _sid_text(sid: ctypes.c_void_p) -> str:
+        text = wintypes.LPWSTR()
+        if not _advapi32.ConvertSidToStringSidW(sid, ctypes.byref(text)):
+            raise ctypes.WinError(ctypes.get_last_error())
+        try:
+            return str(text.value)
+        finally:
+            _kernel32.LocalFree(text)
+
+    def _served_by_me(handle: int) -> bool:
+        """The pipe's owner is this user: the daemon makes it so (winpipe.owner_only_sddl). A
+        pipe of the same name that someone else made first is never spoken to."""
+        owner = ctypes.c_void_p()
+        descriptor = ctypes.c_void_p()
+        failed = _advapi32.GetSecurityInfo(
+            wintypes.HANDLE(handle),
+            _SE_KERNEL_OBJECT,
+            _OWNER_SECURITY_INFORMATION,
+            ctypes.byref(owner),
+            None,
+            None,
+            None,
+            ctypes.byref(descriptor),
+        )
+        if failed:
+            return False
+        try:
+            return _sid_text(owner) == user_sid()
+        except OSError:
+            return False
+        finally:
+            _kernel32.LocalFree(descriptor)
+
+    def open_pipe(name: str) -> _Connection | None:
+        """Connect to the daemon's pipe (None when it is not there, or not the user's own).
+        Overlapped I/O, so the host's reading and writing threads never wait for each other."""
+        try:
+            handle = _winapi.CreateFile(name, _READ_WRITE, 0, 0, _OPEN_EXISTING, _OVERLAPPED, 0)
+        except OSError:
+            return None
+        if not _served_by_me(handle):
+            _winapi.CloseHandle(handle)
+            return None
+        return _PipeClient(handle)
+
+else:
+
+    def open_pipe(name: str) -> _Connection | None:
+        """Named pipes of this kind are Windows's: elsewhere the host uses the socket."""
+        return None
 
 
 class NoSocketPlace(OSError):
@@ -362,7 +484,8 @@ class Relay:
             self._path = socket_path(env)
         except NoSocketPlace:
             self._path = None  # the daemon cannot listen either: "nudger_stopped" says so
-        self._daemon: socket.socket | None = None
+        self._pipe = pipe_name(env) if LOCAL_SOCKET is None else None
+        self._daemon: _Connection | None = None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._last_state: dict[str, Any] | None = None
@@ -370,7 +493,10 @@ class Relay:
         # Pauses and their answers while the daemon is away: kept (a few), as nudges are.
         self._unsent: deque[dict[str, Any]] = deque(maxlen=_UNSENT_KEPT)
         pid = os.getppid()
-        self._browser = {"browser_pid": pid, "browser": browser_name(pid)}
+        # A Flatpak browser starts the host through flatpak-spawn (sandboxed.py), whose wrapper
+        # names the browser: the host's parent is then Flatpak's helper, not the browser.
+        named = (env if env is not None else os.environ).get("NUDGER_BROWSER")
+        self._browser = {"browser_pid": pid, "browser": named or browser_name(pid)}
         # The pages' requests the daemon has not answered yet: id -> the timer that refuses it.
         self._pages: dict[str, threading.Timer] = {}
         self._writing = threading.Lock()  # the pages' replies come from several threads
@@ -420,7 +546,9 @@ class Relay:
             with contextlib.suppress(OSError):
                 daemon.close()
 
-    def _connect(self) -> socket.socket | None:
+    def _connect(self) -> _Connection | None:
+        if self._pipe is not None:
+            return open_pipe(self._pipe)
         path = self._path
         if LOCAL_SOCKET is None or path is None or not is_private_folder(path.parent):
             return None
@@ -432,7 +560,7 @@ class Relay:
             return None
         return connection
 
-    def _catch_up(self, daemon: socket.socket) -> None:
+    def _catch_up(self, daemon: _Connection) -> None:
         """Tell a daemon just reached what it missed, in order, before anything new goes to
         it directly: an answer must never arrive before the pause it answers."""
         if self._hello is not None:
@@ -449,12 +577,14 @@ class Relay:
         if self._last_state is not None:
             self._send(daemon, self._last_state)
 
-    def _listen(self, daemon: socket.socket) -> None:
+    def _listen(self, daemon: _Connection) -> None:
         pending = b""
         while not self._stopping.is_set():
-            readable, _, _ = select.select([daemon], [], [], 1.0)
-            if not readable:
-                continue
+            # A pipe cannot be waited on with select: its read waits (the host ends with it).
+            if isinstance(daemon, socket.socket):
+                readable, _, _ = select.select([daemon], [], [], 1.0)
+                if not readable:
+                    continue
             try:
                 chunk = daemon.recv(65536)
             except OSError:
@@ -535,7 +665,7 @@ class Relay:
         data = help_list(country, language)
         return page_answered(str(message["id"]), {**data, "from_host": why})
 
-    def _send(self, daemon: socket.socket, message: Mapping[str, Any]) -> None:
+    def _send(self, daemon: _Connection, message: Mapping[str, Any]) -> None:
         try:
             daemon.sendall(_compact(message) + b"\n")
         except OSError:

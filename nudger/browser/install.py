@@ -36,6 +36,13 @@ from nudger.paths import PRIVATE_FILE, ensure_private_dir, socket_folder, write_
 Family = Literal["chromium", "firefox"]
 Platform = Literal["linux", "darwin", "win32"]
 FIREFOX_ID = "companion@nudger.app"
+# The companion as the stores publish it (docs/store-listing.md). Both are filled in here, once,
+# when it is published; until then they are None and only the development build is allowed.
+# addons.mozilla.org signs the add-on under its own manifest's ID (FIREFOX_ID), so Firefox needs
+# no second ID; the Chrome Web Store gives the extension an ID of its own, allowed beside the one
+# the development build's key gives.
+CHROME_WEB_STORE_ID: str | None = None
+FIREFOX_ADDON_PAGE: str | None = None  # the add-on's page on addons.mozilla.org
 DESCRIPTION = "nudger's companion: tells nudger on this computer which page is in front"
 # Environment settings the host needs to find the same daemon as the command that installed it.
 _CARRIED_ENV = ("NUDGER_DATA_DIR", "NUDGER_BROWSER_SOCKET")
@@ -147,6 +154,13 @@ def chromium_id(public_key: str) -> str:
     return "".join(chr(ord("a") + int(digit, 16)) for digit in digest)
 
 
+def chromium_ids() -> list[str]:
+    """The extension IDs a Chromium host manifest allows: the development build's (from the
+    manifest's key) and, once published, the Chrome Web Store's."""
+    ids = [chromium_id(extension_manifest()["key"])]
+    return ids if CHROME_WEB_STORE_ID is None else [*ids, CHROME_WEB_STORE_ID]
+
+
 def host_manifest(browser: Browser, launcher: Path | PureWindowsPath) -> dict[str, Any]:
     manifest: dict[str, Any] = {
         "name": NAME,
@@ -157,8 +171,7 @@ def host_manifest(browser: Browser, launcher: Path | PureWindowsPath) -> dict[st
     if browser.family == "firefox":
         manifest["allowed_extensions"] = [FIREFOX_ID]
     else:
-        extension_id = chromium_id(extension_manifest()["key"])
-        manifest["allowed_origins"] = [f"chrome-extension://{extension_id}/"]
+        manifest["allowed_origins"] = [f"chrome-extension://{i}/" for i in chromium_ids()]
     return manifest
 
 

@@ -38,8 +38,10 @@ from nudger.browser.host import (
     MAX_TEXT,
     cut_address,
     is_private_folder,
+    pipe_name,
     socket_path,
 )
+from nudger.browser.winpipe import PipeListener, PipeSystem, listen
 from nudger.core.browsing import PauseAnswer, PauseReport, TabReport
 from nudger.core.translate import N_
 from nudger.framing import Lines, LineTooLong, NotAnObject, json_line, parse_object
@@ -104,8 +106,9 @@ class _Peer:
 
 
 class BrowserRelay:
-    def __init__(self, listener: socket.socket, path: Path) -> None:
+    def __init__(self, listener: socket.socket | PipeListener, path: Path) -> None:
         self.path = path
+        self._own_file = isinstance(listener, socket.socket)  # a pipe leaves no file behind
         self._listener = listener
         self._lock = threading.Lock()
         self._reports: deque[TabReport] = deque(maxlen=_MAX_WAITING)
@@ -132,6 +135,8 @@ class BrowserRelay:
     @classmethod
     def start(cls, env: Mapping[str, str] | None = None) -> BrowserRelay:
         """Listen at the socket for this user and data folder. Raises OSError when it cannot."""
+        if LOCAL_SOCKET is None:
+            return cls.start_pipe(env)
         path = socket_path(env, socket_folder(env))
         assert path is not None  # with a folder of its own given, there is always a place
         ensure_private_dir(path.parent)
@@ -152,6 +157,16 @@ class BrowserRelay:
             listener.close()
             raise
         return cls(listener, path)
+
+    @classmethod
+    def start_pipe(
+        cls, env: Mapping[str, str] | None = None, system: PipeSystem | None = None
+    ) -> BrowserRelay:
+        """Windows: listen at the user-only named pipe for this user and data folder (see
+        winpipe.py), with the same lines and limits as the socket. Raises OSError when the
+        pipe cannot be made."""
+        name = pipe_name(env)
+        return cls(listen(name, system), Path(name))
 
     # -- for the daemon -----------------------------------------------------------------------
 
@@ -193,7 +208,8 @@ class BrowserRelay:
         self._wake()
         self._thread.join(timeout=_JOIN_SECONDS)
         with contextlib.suppress(OSError):
-            self.path.unlink()
+            if self._own_file:
+                self.path.unlink()
 
     # -- the connections ------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from nudger.core.translate import Translator
 
 if TYPE_CHECKING:
     from nudger.browser.install import Browser, Installer
+    from nudger.browser.sandboxed import Packaged
 
 
 def register(t: Translator, commands: Any) -> None:
@@ -71,7 +72,7 @@ def installer() -> Installer:
 
 
 def run(t: Translator, args: argparse.Namespace) -> int:
-    from nudger.browser.install import browser_named, extension_dir
+    from nudger.browser.install import extension_dir
 
     if args.browser_action == "extension-dir":
         print(extension_dir())
@@ -84,7 +85,7 @@ def run(t: Translator, args: argparse.Namespace) -> int:
 
         if ask_to_wait(t, args, "browser_off"):  # a promise runs: this waits its cool-off
             return 0
-        removed = chosen.uninstall()
+        removed = chosen.uninstall() + _uninstall_packaged(chosen)
         for location in removed:
             print(t._("Removed {location}").format(location=location))
         if not removed:
@@ -92,8 +93,15 @@ def run(t: Translator, args: argparse.Namespace) -> int:
         else:
             print(t._("The extension itself stays in each browser until you remove it there."))
         return 0
+    return _install(t, args, chosen)
+
+
+def _install(t: Translator, args: argparse.Namespace, chosen: Installer) -> int:
+    from nudger.browser.install import browser_named
+
     browsers = [browser_named(name) for name in args.browser] if args.browser else chosen.found()
-    if not browsers:
+    packaged = [p for p in _packaged(chosen) if not args.browser or p.browser.name in args.browser]
+    if not browsers and not packaged:
         print(t._("No browser found here. Name one: nudger browser install --browser chromium"))
         print(t._("  (nudger knows {join})").format(join=", ".join(b.name for b in _all())))
         return 1
@@ -105,18 +113,144 @@ def run(t: Translator, args: argparse.Namespace) -> int:
                 label=place.browser.label, where=where, key=key
             )
         )
+    for one in packaged:
+        for line in _set_up_packaged(t, chosen, one):
+            print(line)
     print()
     print(t._("Now add the extension to each browser, once:"))
-    for browser in browsers:
+    portal = [p.browser for p in packaged if p.way == "portal"]
+    for browser in dict.fromkeys([*browsers, *portal]):
         for line in _how_to_add(t, browser, chosen):
             print(f"  {line}")
+    for one in packaged:
+        if one.way == "wrapper":
+            print("  " + _how_to_add_in_flatpak(t, chosen, one))
     print()
     print(t._("Then `nudger browser status` says when each browser last spoke to nudger."))
-    if chosen.platform == "win32":
-        print()
-        print(t._("On Windows, nudger cannot hear the extension yet: the private local connection"))
-        print(t._("it needs there is not built. The files above are ready for when it is."))
     return 0
+
+
+def _packaged(chosen: Installer) -> list[Packaged]:
+    """The Flatpak and Snap browsers here (Linux only)."""
+    from nudger.browser import sandboxed
+
+    return sandboxed.found(chosen.home) if chosen.platform == "linux" else []
+
+
+def _set_up_packaged(t: Translator, chosen: Installer, packaged: Packaged) -> list[str]:
+    """Set up a Flatpak or Snap browser where a way works, and say what was done, or what to
+    use instead."""
+    from nudger.browser import sandboxed
+
+    where = sandboxed.install(chosen, packaged)
+    if where is None:
+        return [_no_way(t, packaged)]
+    if packaged.way == "portal":
+        return [
+            t._(
+                "{label}: nudger's host is installed: {where}. The Snap reaches it through your "
+                "desktop's WebExtensions portal; the first time, your desktop asks whether "
+                "Firefox may start it: choose Allow."
+            ).format(label=packaged.label, where=where)
+        ]
+    lines = [
+        t._(
+            "{label}: nudger's host is installed: {where}, with a small wrapper, {wrapper}, that "
+            "starts nudger outside the Flatpak sandbox (flatpak-spawn --host)."
+        ).format(
+            label=packaged.label,
+            where=where,
+            wrapper=sandboxed.wrapper_path(chosen, packaged),
+        )
+    ]
+    if sandboxed.may_leave_sandbox(chosen.home, packaged.app):
+        lines.append(
+            "    "
+            + t._("{label} already has the permission that needs (talk-name={name}).").format(
+                label=packaged.label, name=sandboxed.FLATPAK_TALK
+            )
+        )
+    else:
+        lines.append("    " + _permission_needed(t, packaged))
+    return lines
+
+
+def _how_to_add_in_flatpak(t: Translator, chosen: Installer, packaged: Packaged) -> str:
+    from nudger.browser.sandboxed import extension_copy_path
+
+    return t._(
+        '{label}: open {page}, switch on "Developer mode", press "Load unpacked" and choose '
+        "{folder} (a copy of the extension inside the browser's own folder, where its sandbox "
+        "can see it)"
+    ).format(
+        label=packaged.label,
+        page=packaged.browser.extensions_page,
+        folder=extension_copy_path(chosen, packaged),
+    )
+
+
+def _permission_needed(t: Translator, packaged: Packaged) -> str:
+    from nudger.browser.sandboxed import FLATPAK_TALK
+
+    return t._(
+        "Flatpak lets the browser do that only with a permission you give it, which lets it "
+        "start any program on this computer as you. To give it: flatpak override --user "
+        "--talk-name={name} {app} (to take it back: flatpak override --user --no-talk-name={name} "
+        "{app})"
+    ).format(name=FLATPAK_TALK, app=packaged.app)
+
+
+def _no_way(t: Translator, packaged: Packaged) -> str:
+    """One plain sentence: this packaged browser cannot start nudger's host, and what instead."""
+    if packaged.kind == "snap":
+        return t._(
+            "{label}: cannot start nudger's host, as the snap starts no program from outside "
+            "it; for the exact page, use Firefox (its Snap works) or Chromium from your "
+            "distribution's packages or Flathub; until then nudger counts this browser's pages "
+            "by their window titles."
+        ).format(label=packaged.label)
+    return t._(
+        "{label}: no supported way lets it start nudger's host yet; for the exact page, use "
+        "Firefox from your distribution's packages, mozilla.org or its Snap; until then nudger "
+        "counts this browser's pages by their window titles."
+    ).format(label=packaged.label)
+
+
+def _uninstall_packaged(chosen: Installer) -> list[str]:
+    from nudger.browser import sandboxed
+
+    return [str(path) for one in _packaged(chosen) for path in sandboxed.uninstall(chosen, one)]
+
+
+def _print_packaged_status(t: Translator, chosen: Installer, indent: str) -> None:
+    from nudger.browser import sandboxed
+
+    for one in _packaged(chosen):
+        if one.way == "none":
+            state = _no_way(t, one)
+        elif not sandboxed.is_installed(chosen, one):
+            state = t._("{label}: not set up (set it up: nudger browser install)").format(
+                label=one.label
+            )
+        elif one.way == "portal":
+            state = t._(
+                "{label}: set up; it reaches nudger's host through the desktop's WebExtensions "
+                "portal"
+            ).format(label=one.label)
+        elif sandboxed.may_leave_sandbox(chosen.home, one.app):
+            state = t._(
+                "{label}: set up; it starts nudger's host outside its sandbox with "
+                "flatpak-spawn --host"
+            ).format(label=one.label)
+        else:
+            state = (
+                t._("{label}: set up, but it may not leave its sandbox yet.").format(
+                    label=one.label
+                )
+                + " "
+                + _permission_needed(t, one)
+            )
+        print(f"{indent}{state}")
 
 
 def _all() -> tuple[Browser, ...]:
@@ -127,15 +261,27 @@ def _all() -> tuple[Browser, ...]:
 
 def _how_to_add(t: Translator, browser: Browser, chosen: Installer) -> list[str]:
     """The steps, one paragraph per way, each a whole sentence for translators."""
-    from nudger.browser.install import extension_dir
+    from nudger.browser.install import FIREFOX_ADDON_PAGE, extension_dir
 
     if browser.family == "firefox":
+        if FIREFOX_ADDON_PAGE is not None:
+            signed = t._("{label}: add the signed add-on from {page}").format(
+                label=browser.label, page=FIREFOX_ADDON_PAGE
+            )
+        else:
+            signed = t._(
+                "{label}: the signed add-on, which stays after a restart, is not on "
+                "addons.mozilla.org yet; once it is, `nudger browser install` says where. "
+                "Until then:"
+            ).format(label=browser.label)
         return [
-            t._(
-                "{label}: Firefox ESR, Developer Edition and Nightly: open about:config and set "
+            signed,
+            "    "
+            + t._(
+                "Firefox ESR, Developer Edition and Nightly: open about:config and set "
                 "xpinstall.signatures.required to false; then open about:addons, press the gear, "
                 'choose "Install Add-on From File..." and pick {package}'
-            ).format(label=browser.label, package=chosen.firefox_package),
+            ).format(package=chosen.firefox_package),
             "    "
             + t._(
                 'Firefox (release) takes only signed add-ons: open about:debugging, choose "This '
@@ -186,9 +332,11 @@ def print_status(t: Translator, *, indent: str = "") -> int:
             # A browser that has just started takes a few seconds to start its extension.
             state = t._(
                 "host installed; the extension has not spoken yet (a browser that has just "
-                "started takes a few seconds; otherwise, is the extension added and on?)"
+                "started takes a few seconds; otherwise, is the extension added and on, and did "
+                "you agree on its first page?)"
             )
         print(f"{indent}{browser.label}: {state}")
+    _print_packaged_status(t, chosen, indent)
     if not any_installed and not heard:
         print(
             t._("{indent}No browser is set up. Set them up: nudger browser install").format(

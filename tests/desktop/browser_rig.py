@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from nudger.browser.install import extension_dir
 from tests.desktop.rig import CHROMIUM_FLAGS, FIREFOX_PREFS, Desktop, chromium_binary, wait_until
 from tests.nudger_process import run_cli
 
@@ -142,11 +143,33 @@ class CompanionBrowser:
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
-    def start(self, *, extension: bool = True, remote: bool = False) -> CompanionBrowser:
+    def start(
+        self, *, extension: bool = True, remote: bool = False, agree: bool = True
+    ) -> CompanionBrowser:
         """Start the browser; `extension=False` starts it without the companion (to compare);
         `remote=True` lets the test reach into the browser as its own settings pages do (see
-        `switch_off`, `withdraw_site_access`, `stop_background`)."""
+        `switch_off`, `withdraw_site_access`, `stop_background`); `agree=False` leaves the
+        companion's first-run page unanswered (a new profile: `agree` answers it)."""
         raise NotImplementedError
+
+    def welcome_title(self, key: str = "welcomeTitle") -> str:
+        """The first-run page's title, in the browser's language."""
+        language = self.ui_language.get("LANGUAGE", "en")
+        messages = extension_dir() / "_locales" / language / "messages.json"
+        return str(json.loads(messages.read_text(encoding="utf-8"))[key]["message"])
+
+    def agree(self) -> None:
+        """Agree on the companion's first-run page, as a person does: it comes to the front on
+        its own when the companion is new; a click in the page, Tab to its button, Return.
+        Then close it (the tab before it comes back to the front)."""
+        self.wait_title(self.welcome_title(), timeout=60)
+        self.click_page()
+        self.keys("Tab", "Return")
+        self.wait_title(self.welcome_title("welcomeDoneTitle"), timeout=30)
+        self.keys("ctrl+w")
+        wait_until(
+            lambda: self.title() != self.welcome_title("welcomeDoneTitle"), 30, "its tab to close"
+        )
 
     def switch_off(self) -> None:
         """Switch the companion off, as the switch in the browser's extensions page does."""
@@ -268,7 +291,9 @@ class ChromiumCompanion(CompanionBrowser):
             "--ignore-certificate-errors",
         ]
 
-    def start(self, *, extension: bool = True, remote: bool = False) -> ChromiumCompanion:
+    def start(
+        self, *, extension: bool = True, remote: bool = False, agree: bool = True
+    ) -> ChromiumCompanion:
         folder = run_cli(self.env, "browser", "extension-dir").stdout.strip()
         load = [f"--load-extension={folder}"] if extension else []
         # A port the system picks (other tests run beside this one); Chromium writes it down.
@@ -279,6 +304,8 @@ class ChromiumCompanion(CompanionBrowser):
             extra_env={"HOME": str(self.home), **self.ui_language},
         )
         wait_until(lambda: self.desktop._find_window("Chromium"), 60, "Chromium's window")
+        if extension and agree:
+            self.agree()
         return self
 
     def open(self, url: str) -> None:
@@ -467,7 +494,9 @@ class FirefoxCompanion(CompanionBrowser):
     def profile(self) -> Path:
         return self.home / "firefox-profile"
 
-    def start(self, *, extension: bool = True, remote: bool = False) -> FirefoxCompanion:
+    def start(
+        self, *, extension: bool = True, remote: bool = False, agree: bool = True
+    ) -> FirefoxCompanion:
         # The extension as `nudger browser install` packaged it, where Firefox finds it in a
         # profile, unsigned (allowed by the prefs below, as Firefox ESR allows).
         extensions = self.profile / "extensions"
@@ -498,6 +527,8 @@ class FirefoxCompanion(CompanionBrowser):
             extra_env=self._env(),
         )
         wait_until(lambda: self.desktop._find_window("Firefox"), 90, "Firefox's window")
+        if extension and agree:
+            self.agree()
         return self
 
     def _env(self) -> dict[str, str]:

@@ -675,3 +675,26 @@ def test_a_background_restart_during_a_pause_loses_nothing(companion: Companion)
     step_away(companion, daemon, 1)
     assert stand_in.fetched("/alexdoe/reels/") == 0
     assert [r[2] for r in companion.pauses(daemon)] == ["go_on", "away"]
+
+
+# -- the first-run page (issue 33) --------------------------------------------------------------
+
+
+def test_the_first_run_page_comes_before_anything_is_sent(companion: Companion) -> None:
+    """A new companion shows its first-run page on its own, and sends nothing before the person
+    agrees there: the browser has not even started nudger's host, and the daemon has heard from
+    no browser. Once the person agrees, the companion connects."""
+    daemon = companion.start_daemon(PAUSED + BLOCKLIST)
+    daemon.wait_watching()
+    browser = companion.browser
+    browser.install_host()
+    browser.start(agree=False)
+    browser.wait_title(browser.welcome_title(), timeout=60)  # it comes to the front by itself
+    # The daemon is listening and reachable (it answers status), and has heard nothing.
+    assert host_pids(browser) == set()
+    assert (daemon.status() or {}).get("browsers", []) == []
+    assert companion.stand_in.requests == []
+
+    browser.agree()
+    companion.wait_connected(daemon, holding=1)
+    assert host_pids(browser)

@@ -544,8 +544,24 @@ api.action?.onClicked.addListener(() => api.tabs.create({ url: api.runtime.getUR
 api.permissions.onAdded?.addListener(reportHolding);
 api.permissions.onRemoved?.addListener(reportHolding);
 api.runtime.onInstalled.addListener(async ({ reason }) => {
-  if (reason === "install" && !(await siteAccess())) {
+  // An update from a companion that never asked asks now: until then it sends nothing.
+  if ((reason === "install" || reason === "update") && !(await consented())) {
     api.tabs.create({ url: api.runtime.getURL("welcome.html") });
+  }
+});
+
+// -- the person's agreement ---------------------------------------------------------------------
+
+// Nothing goes to nudger's host, not even a hello, before the person agreed on the first-run page
+// (welcome.html, also the companion's options page): the host is not even started before.
+async function consented() {
+  const { consented: agreed = false } = await api.storage.local.get("consented");
+  return agreed === true;
+}
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && changes.consented?.newValue === true && port === null) {
+    connect();
   }
 });
 
@@ -574,4 +590,4 @@ api.idle.onStateChanged.addListener((state) => {
   reportState();
 });
 
-connect();
+consented().then((agreed) => agreed && connect());
