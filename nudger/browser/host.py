@@ -403,7 +403,7 @@ def support_table_path() -> Path | None:
 def _links(contact: str) -> list[dict[str, str]]:
     """The numbers in a contact, each as a link that dials (tel:) or texts (sms:): "text HOME to
     741741" texts, "call or text 988" does both, any other number dials."""
-    links = []
+    links: list[dict[str, str]] = []
     for found in _NUMBER_IN_CONTACT.finditer(contact):
         clause = re.split(r"[,;]", contact[: found.start()])[-1]
         number = re.sub(r"[ -]", "", found.group())
@@ -413,7 +413,13 @@ def _links(contact: str) -> list[dict[str, str]]:
         schemes = (
             ["tel", "sms"] if texts and _CALLING.search(clause) else ["sms" if texts else "tel"]
         )
-        links += [{"scheme": scheme, "number": number, "text": found.group()} for scheme in schemes]
+        links += [
+            {"scheme": scheme, "number": number, "text": found.group()}
+            for scheme in schemes
+            # A number named twice ("call or text 988 ... text AYUDA to 988") is one link each
+            # way: a crisis page must stay short and plain.
+            if (scheme, number) not in {(link["scheme"], link["number"]) for link in links}
+        ]
     return links
 
 

@@ -52,10 +52,19 @@ def render(t: Translator, today: DayReport, month: RangeSummary, generated_at: d
     figures = "".join(
         (
             _figure(t._("on social sites today"), duration(t, summary.site_seconds)),
-            _figure(t._("blocklist visits today"), str(summary.blocklist_visits)),
+            _figure(
+                t.ngettext(
+                    "blocklist visit today", "blocklist visits today", summary.blocklist_visits
+                ),
+                str(summary.blocklist_visits),
+            ),
             # Green only for a run there is: a 0 in green would read as praise for a hard day.
             _figure(
-                t._("days in a row without a blocklist visit"),
+                t.ngettext(
+                    "day in a row without a blocklist visit",
+                    "days in a row without a blocklist visit",
+                    today.streak.current,
+                ),
                 str(today.streak.current),
                 "streak" if today.streak.current else "",
             ),

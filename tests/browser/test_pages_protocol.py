@@ -185,6 +185,10 @@ def test_the_help_list_links_call_or_text_as_the_contact_says() -> None:
     assert links["988"] == {"tel", "sms"}  # "call or text 988"
     assert links["88788"] == {"sms"}  # "call 1-800-799-7233, or text START to 88788"
     assert links["18007997233"] == {"tel"}
+    # Each way to reach a line once, though its contact names the number several times.
+    for resource in data["resources"]:
+        pairs = [(link["scheme"], link["number"]) for link in resource["links"]]
+        assert len(pairs) == len(set(pairs)), resource["name"]
     spanish = host.help_list("US", "es")
     assert spanish["resources"][0]["contact"] == "llama al 911"
     nowhere = host.help_list("ZZ", "en")

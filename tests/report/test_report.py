@@ -553,3 +553,13 @@ def test_piped_output_is_not_cut_at_eighty_columns(store: Store) -> None:
     out = text.render(text.day_view(ENGLISH, report, BERLIN, FOUR))
     [running] = [line for line in out.splitlines() if line.startswith("Running")]
     assert running.endswith("WhatsApp 30 min"), out
+
+
+def test_the_report_s_figures_say_one_visit_and_one_day_in_the_singular(store: Store) -> None:
+    store.set_meta(FIRST_RUN_KEY, str(at("2026-11-25 08:00")))
+    store.save_visits([blocklist("Alex", at("2026-11-27 09:00"), 60)])
+    history = History(store, LocalDays(BERLIN, FOUR))
+    report = history.day(dt.date(2026, 11, 27))
+    month = history.range(dt.date(2026, 10, 29), dt.date(2026, 11, 27))
+    page = html.render(ENGLISH, report, month, dt.datetime(2026, 11, 27, 21, 0, tzinfo=BERLIN))
+    assert "<b>1</b>blocklist visit today</div>" in page
