@@ -47,7 +47,7 @@ _RETRY_SECONDS = 3.0
 # Unix-domain sockets: Linux and macOS. Python on Windows has none, and the user-only named pipe
 # that would take their place there is not built yet: on Windows the host finds no daemon.
 LOCAL_SOCKET: int | None = getattr(socket, "AF_UNIX", None)
-_KEPT_WHILE_AWAY = frozenset({"pause", "pause_answer", "holding"})
+_KEPT_WHILE_AWAY = frozenset({"pause", "pause_answer", "holding", "feeling"})
 _UNSENT_KEPT = 32
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-GuardKind = Literal["not_running", "clock_step", "loosened"]
+GuardKind = Literal["not_running", "clock_step", "loosened", "companion_off"]
 
 # A stop shorter than this (a restart, an update, a reload of the session) is not worth a line.
 LEAST_GAP_SECONDS = 5 * 60.0
@@ -52,12 +52,14 @@ class Beat:
 @dataclass(frozen=True, slots=True)
 class GuardNote:
     """One stretch to tell: what it was, from when to when (UTC seconds), and by how much the
-    clock moved for a clock step (positive: forward)."""
+    clock moved for a clock step (positive: forward), and which browser's companion was off
+    (`detail`, for "companion_off": a browser's name, never a page)."""
 
     kind: GuardKind
     started_at: float
     ended_at: float
     amount: float = 0.0
+    detail: str = ""
 
 
 def not_running(
@@ -115,19 +117,22 @@ def once_each(notes: list[GuardNote]) -> list[GuardNote]:
     """Oldest first, each stretch once (a note written twice, or overlapping ones of one kind,
     are told as one)."""
     told: list[GuardNote] = []
-    for note in sorted(notes, key=lambda n: (n.kind, n.started_at, n.ended_at)):
+    for note in sorted(notes, key=lambda n: (n.kind, n.detail, n.started_at, n.ended_at)):
         last = told[-1] if told else None
         if (
             last is not None
-            and last.kind == note.kind
-            and note.kind == "not_running"
+            and (last.kind, last.detail) == (note.kind, note.detail)
+            and note.kind in ("not_running", "companion_off")
             and note.started_at <= last.ended_at
         ):
-            told[-1] = GuardNote(last.kind, last.started_at, max(last.ended_at, note.ended_at))
-        elif last is None or (last.kind, last.started_at, last.amount) != (
+            told[-1] = GuardNote(
+                last.kind, last.started_at, max(last.ended_at, note.ended_at), 0.0, last.detail
+            )
+        elif last is None or (last.kind, last.started_at, last.amount, last.detail) != (
             note.kind,
             note.started_at,
             note.amount,
+            note.detail,
         ):
             told.append(note)
     return sorted(told, key=lambda n: n.started_at)

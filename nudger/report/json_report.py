@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from nudger.core.feelings import Tendency
 from nudger.core.guard import GuardNote
 from nudger.core.summary import (
     DayReport,
@@ -96,6 +97,7 @@ def day_document(report: DayReport, tz: dt.tzinfo) -> dict[str, Any]:
         "streak": _streak(report.streak),
         "guard": _guard(report.guard, tz),
         "plans": list(report.plans),
+        "tendency": _tendency(report.tendency),
     }
 
 
@@ -123,6 +125,20 @@ def range_document(summary: RangeSummary, tz: dt.tzinfo) -> dict[str, Any]:
         "streak": _streak(summary.streak),
         "guard": _guard(summary.guard, tz),
         "plans": list(summary.plans),
+        "tendency": _tendency(summary.tendency),
+    }
+
+
+def _tendency(found: Tendency | None) -> dict[str, Any] | None:
+    """When pauses and visits gathered (a part of the day, from which hour) and the feeling
+    the taps showed with them: no counts."""
+    if found is None:
+        return None
+    return {
+        "band": found.band,
+        "hour": found.hour,
+        "feeling": found.feeling,
+        "offers_plan": found.offers_plan,
     }
 
 

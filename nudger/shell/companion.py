@@ -15,6 +15,7 @@ from typing import Any
 
 from nudger.browser.relay import BrowserRelay, Contact
 from nudger.core.addresses import pause_plan
+from nudger.core.feelings import Feeling
 from nudger.core.holding import holding
 from nudger.core.translate import N_
 from nudger.core.types import Rule
@@ -31,6 +32,8 @@ class Companion:
         self._settings = settings.browser
         self._plan = pause_plan(rules, sites=settings.browser.pause_sites)
         self._told: dict[str, Any] | None = None
+        # The person's if-then plans, for the pause page only (never a notification).
+        self._plans: tuple[str, ...] = ()
 
     @classmethod
     def open(
@@ -51,6 +54,14 @@ class Companion:
         self._settings = settings.browser
         self._plan = pause_plan(rules, sites=settings.browser.pause_sites)
 
+    def know_plans(self, plans: Sequence[str]) -> None:
+        """The plans to show on the pause page; the browsers hear them at the next `tell`."""
+        self._plans = tuple(plans)
+
+    def feelings(self) -> list[tuple[float, Feeling]]:
+        """The taps on the pause page since the last call, as (when, answer)."""
+        return [] if self.relay is None else self.relay.feelings()
+
     def tell(self, *, paused: bool) -> None:
         """Send the browsers what to hold back, when it differs from what they were told."""
         if self.relay is None:
@@ -70,6 +81,8 @@ class Companion:
             "rules": list(held.rules),
             # Addresses beyond the browsers' limits: counted, never held back (and said so).
             "only_counted": held.only_counted,
+            # Shown on the pause page, in the person's words.
+            "plans": list(self._plans),
         }
 
     def contacts(self) -> list[Contact]:

@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 STATUS_EVERY_SECONDS = 5.0
 CONFIG_CHECK_SECONDS = 2.0
 RETENTION_EVERY_HOURS = 6
+# How often the plans are read again for the pause page (`nudger plan add` writes directly).
+_PLANS_EVERY_SECONDS = 5.0
 
 
 class Daemon:
@@ -76,6 +78,7 @@ class Daemon:
         self.started_at = time.time()
         self._config_stamp = _stamp(config.user_file)
         self._config_problem: Said | str | None = None
+        self._plans_read_at = -_PLANS_EVERY_SECONDS
         # Jobs whose timing comes from the settings, as last handed to the scheduler. Read
         # from these objects, never through the scheduler's API, which jobs must not call.
         self._jobs: dict[str, Job] = {}
@@ -142,6 +145,7 @@ class Daemon:
                 is_quiet=lambda local: is_quiet(self.config.settings.nudges.rules(), local),
                 expire_seconds=lambda: self.config.settings.nudges.expire_seconds,
             )
+            self.companion.know_plans([text for _id, text in self.store.plans()])
             self.companion.tell(paused=self._paused())
             self.status_icon = StatusIconFeed(
                 choose_status_icon(),
@@ -286,6 +290,7 @@ class Daemon:
                 self.guard.seen(observed.reading, observed.clock_moved)
             except Exception:  # the guard must never stop the counting either
                 log.exception(N_("the guard failed; counting goes on"))
+            self._keep_taps_and_plans(observed.mono)
             try:
                 # Gather, let the core decide once, carry out: no part asks another.
                 observation = self.coach.observe(
@@ -313,6 +318,18 @@ class Daemon:
         seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
         if seen != self._status_seen:
             self._publish_status()
+
+    def _keep_taps_and_plans(self, mono: float) -> None:
+        """Keep the pause page's taps (the answer and when only), and let the browsers know
+        the plans (read again every few seconds: `nudger plan add` writes them directly)."""
+        try:
+            for at, feeling in self.companion.feelings():
+                self.store.add_feeling(feeling, at)
+            if mono - self._plans_read_at >= _PLANS_EVERY_SECONDS:
+                self._plans_read_at = mono
+                self.companion.know_plans([text for _id, text in self.store.plans()])
+        except StoreError as error:
+            log.warning(N_("cannot keep the pause page's answers now: %s"), error)
 
     def _paused(self, at: float | None = None) -> bool:
         """The browser holds nothing back now: paused (`nudger pause`), or snoozed without a

@@ -94,6 +94,8 @@ const holdIn = (tabId, held) => session.set({ [`held:${tabId}`]: held });
 const releaseIn = (tabId) => session.remove(`held:${tabId}`);
 // Until when a tab may open its held-back page again without a pause (ms).
 const allowedUntil = (tabId) => sessionValue(`allowed:${tabId}`, 0);
+// Until when an entry (its rule) may open without a pause in any tab, after Go on (ms).
+const entryAllowedUntil = (regex) => sessionValue(`allowedEntry:${regex}`, 0);
 // Until when a tab is stepping away from a pause (ms): going back, it may pass the held-back
 // page itself (the page that showed before an in-page or escaped address was paused, or an
 // in-page entry the rules hold back again). Passing it is no new pause: it goes on back.
@@ -130,12 +132,20 @@ async function fromNudger(message) {
       onlyCounted: toHold.onlyCounted,
     });
     await installPauseRules(toHold.rules);
+    await keepPlans(message.plans);
   } else if (message.type === "nudger_stopped") {
     // nudger is not running (or was stopped on purpose): hold nothing back until it is again.
     const toHold = holding(message);
     await api.storage.local.set({ onlyCounted: toHold.onlyCounted });
     await installPauseRules(toHold.rules);
   }
+}
+
+// The person's if-then plans, for the pause page: in session storage only (gone when the
+// browser closes), never in a notification or in the page's address.
+async function keepPlans(plans) {
+  const texts = Array.isArray(plans) ? plans.filter((plan) => typeof plan === "string") : [];
+  await session.set({ plans: texts });
 }
 
 async function regexSupported(regex) {
@@ -245,6 +255,9 @@ async function opening(tabId, url) {
     return null;
   }
   const rule = ruleHolding(await currentRules(), url);
+  if (rule && (await entryAllowedUntil(rule.regex)) > Date.now()) {
+    return null; // gone on past this entry's pause a little while ago, in whichever tab
+  }
   const earlier = await heldIn(tabId);
   if (!rule) {
     if (earlier?.shown) {
@@ -424,10 +437,22 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
       ? pauseOpened(tabId)
       : message.type === "pause_answer"
         ? answered(tabId, message).then(() => ({}))
-        : Promise.resolve({});
+        : fromMoment(message);
   work.then(reply, () => reply({}));
   return true; // the reply comes later
 });
+
+// The pause page's tap and plans (moment.js). A tap goes on to nudger as the answer alone:
+// nothing of the page, the entry or the site.
+async function fromMoment(message) {
+  if (message.type === "pause_plans") {
+    return { plans: await sessionValue("plans", []) };
+  }
+  if (message.type === "pause_feeling" && typeof message.feeling === "string") {
+    send({ type: "feeling", feeling: message.feeling.slice(0, 32) });
+  }
+  return {};
+}
 
 async function goOn(tabId, held) {
   // This tab may open the page now, and again for pause_again_minutes, without a second pause.
@@ -435,7 +460,7 @@ async function goOn(tabId, held) {
   const id = ALLOW_RULE_BASE + (tabId % 100000);
   // At least long enough for the page to open (browsers fire alarms 30 s apart at the least).
   const until = Date.now() + Math.max(pauseAgainMinutes * 60000, 30000);
-  await session.set({ [`allowed:${tabId}`]: until });
+  await session.set({ [`allowed:${tabId}`]: until, [`allowedEntry:${held.regex}`]: until });
   try {
     await api.declarativeNetRequest.updateSessionRules({
       removeRuleIds: [id],
@@ -445,7 +470,7 @@ async function goOn(tabId, held) {
           priority: 2,
           action: { type: "allow" },
           condition: {
-            tabIds: [tabId],
+            // Any tab: no second pause for this entry, not only in this one.
             regexFilter: held.regex,
             isUrlFilterCaseSensitive: true,
             resourceTypes: ["main_frame"],
