@@ -136,3 +136,29 @@ def once_each(notes: list[GuardNote]) -> list[GuardNote]:
         ):
             told.append(note)
     return sorted(told, key=lambda n: n.started_at)
+
+
+# The companion off for less than this while its browser is in front (an update reloading it,
+# a browser restarting) is not worth a line.
+LEAST_OFF_SECONDS = 30.0
+# Input within this long counts as the person using the browser in front.
+IN_USE_SECONDS = 120.0
+
+
+def companion_off_in_front(
+    window_pid: int | None, idle_seconds: float, switched_off: dict[int, str]
+) -> str | None:
+    """The browser (its process name) whose companion is off while it is in front and in use,
+    or None. `switched_off`: the browsers whose extension spoke and then went quiet while the
+    browser kept running, by process id (a browser that never had the companion is not in it:
+    nothing was switched off there)."""
+    if window_pid is None or idle_seconds >= IN_USE_SECONDS:
+        return None
+    return switched_off.get(window_pid)
+
+
+def companion_off_note(browser: str, started_at: float, ended_at: float) -> GuardNote | None:
+    """A stretch of the companion off while its browser was in front, when long enough."""
+    if ended_at - started_at < LEAST_OFF_SECONDS:
+        return None
+    return GuardNote("companion_off", started_at, ended_at, 0.0, browser)

@@ -13,6 +13,9 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import psutil
+
+from nudger.browser.install import browser_of_process
 from nudger.browser.relay import BrowserRelay, Contact
 from nudger.core.addresses import pause_plan
 from nudger.core.feelings import Feeling
@@ -85,6 +88,15 @@ class Companion:
             "plans": list(self._plans),
         }
 
+    def switched_off(self) -> dict[int, str]:
+        """The browsers whose extension spoke and then went quiet while the browser kept
+        running (switched off or removed), by process id: the name of each."""
+        found: dict[int, str] = {}
+        for contact in self.contacts():
+            if not contact.connected and _browser_running(contact.browser_pid):
+                found[contact.browser_pid] = contact.browser
+        return found
+
     def contacts(self) -> list[Contact]:
         return [] if self.relay is None else self.relay.contacts()
 
@@ -102,3 +114,12 @@ class Companion:
     def close(self) -> None:
         if self.relay is not None:
             self.relay.close()
+
+
+def _browser_running(pid: int) -> bool:
+    """A browser's main process still runs under this id (not another program that took it)."""
+    try:
+        name = psutil.Process(pid).name()
+    except psutil.Error:
+        return False
+    return browser_of_process(name) is not None

@@ -217,6 +217,7 @@ class Daemon:
             # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
             self.scheduler.shutdown(wait=True)
         saved = self.watcher.stop()
+        self.guard.companions(None, {})  # a companion off until now is noted up to now
         self.guard.beat()  # a clean stop: the next start knows when it was
         self.status_icon.close()
         self.companion.close()
@@ -288,6 +289,7 @@ class Daemon:
             observed = self.watcher.tick()
             try:
                 self.guard.seen(observed.reading, observed.clock_moved)
+                self.guard.companions(observed.reading, self.companion.switched_off())
             except Exception:  # the guard must never stop the counting either
                 log.exception(N_("the guard failed; counting goes on"))
             self._keep_taps_and_plans(observed.mono)
