@@ -16,7 +16,7 @@ from nudger.core.summary import (
     Streak,
     TargetTotal,
 )
-from nudger.core.words import whole_seconds
+from nudger.core.words import browser_label, whole_seconds
 
 SCHEMA_VERSION = 1
 
@@ -56,6 +56,7 @@ def _guard(notes: tuple[GuardNote, ...], tz: dt.tzinfo) -> list[dict[str, Any]]:
             "from": _iso(note.started_at, tz),
             "to": _iso(note.ended_at, tz),
             **({"clock_moved_seconds": whole_seconds(note.amount)} if note.amount else {}),
+            **({"browser": browser_label(note.detail)} if note.detail else {}),
         }
         for note in notes
     ]

@@ -211,6 +211,11 @@ class CompanionBrowser:
         )
         time.sleep(0.3)
 
+    def in_pause_page(self, expression: str) -> Any:
+        """The value of a JavaScript `expression` in the pause page in front (started with
+        remote=True): what the page shows, read as a person would see it."""
+        raise NotImplementedError
+
     def press_on_pause(self, button: str) -> None:
         """Answer the pause with the keyboard, as a person can: Escape steps away; Go on is the
         second button. (Call it for "on" once the breath is over: until then it is disabled.)
@@ -287,6 +292,20 @@ class ChromiumCompanion(CompanionBrowser):
                 return devtools.evaluate(session["sessionId"], expression)
             finally:
                 devtools.call("Target.closeTarget", targetId=target_id)
+
+    def in_pause_page(self, expression: str) -> Any:
+        with self._devtools() as devtools:
+            pages = [
+                target["targetId"]
+                for target in devtools.call("Target.getTargets")["targetInfos"]
+                if target["type"] == "page" and target["url"].endswith("/pause.html")
+            ]
+            assert pages, "no pause page is open"
+            session = devtools.call("Target.attachToTarget", targetId=pages[-1], flatten=True)
+            try:
+                return devtools.evaluate(session["sessionId"], expression)
+            finally:
+                devtools.call("Target.detachFromTarget", sessionId=session["sessionId"])
 
     def switch_off(self) -> None:
         self._in_extensions_page(
@@ -479,6 +498,34 @@ class FirefoxCompanion(CompanionBrowser):
             ".then(value => done({ok: value ?? null}), error => done({error: String(error)}));"
         )
         answer = self._marionette.call("WebDriver:ExecuteAsyncScript", script=wrapped, args=[])
+        value = answer["value"]
+        assert "error" not in value, value["error"]
+        return value["ok"]
+
+    def in_pause_page(self, expression: str) -> Any:
+        # Marionette's content context, in the tab in front (the pause page), then back to the
+        # browser's own chrome where the other steps run.
+        self._in_browser("return 1;")  # the session, once
+        marionette = self._marionette
+        assert marionette is not None
+        marionette.call("Marionette:SetContext", value="chrome")
+        handle = self._in_browser(
+            "return gBrowser.selectedBrowser.browsingContext.browserId.toString();"
+        )
+        marionette.call("WebDriver:SwitchToWindow", handle=handle)
+        marionette.call("Marionette:SetContext", value="content")
+        try:
+            answer = marionette.call(
+                "WebDriver:ExecuteAsyncScript",
+                script=(
+                    "const done = arguments[arguments.length - 1];"
+                    f"Promise.resolve({expression})"
+                    ".then(value => done({ok: value ?? null}), e => done({error: String(e)}));"
+                ),
+                args=[],
+            )
+        finally:
+            marionette.call("Marionette:SetContext", value="chrome")
         value = answer["value"]
         assert "error" not in value, value["error"]
         return value["ok"]

@@ -1,0 +1,147 @@
+"""The pause page's evidence-based half in real Chromium and real Firefox ESR, with the real
+daemon: Step away comes first, the exercise changes from one pause to the next (and says why
+once), a tap on "How are you right now?" is kept (the answer and the time only) and shows in
+the summary, the person's plan shows on the page, and the companion switched off while its
+browser is in front is noted and said once in the summary."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.desktop.rig import wait_until
+from tests.desktop import test_browser_companion as companion_tests
+from tests.desktop.test_browser_companion import (
+    BLOCKLIST,
+    EX_PAGE,
+    HOST,
+    PAUSE,
+    PAUSED,
+    QUIET_HOST,
+    Companion,
+    contact,
+    pauses_recorded,
+    ready,
+    step_away,
+)
+from tests.nudger_process import NudgerDaemon, run_cli
+
+# The companion's own fixtures: a daemon, a real browser with the companion, the stand-in sites.
+browser_name = companion_tests.browser_name
+stand_in = companion_tests.stand_in
+companion = companion_tests.companion
+
+PLAN = "If it's late and I feel lonely, then I write in my notebook."
+# What the page shows, read as a person sees it (visible only).
+SHOWN = """(() => {
+  const visible = (id) => { const e = document.getElementById(id); return e && !e.hidden; };
+  return {
+    buttons: [...document.querySelectorAll("button")].filter((b) => !b.closest("[hidden]"))
+      .map((b) => b.id || b.dataset.feeling),
+    exercise: document.body.dataset.exercise || null,
+    guide: document.getElementById("guide").textContent,
+    why: visible("why") ? document.getElementById("why").textContent : null,
+    plans: visible("plans")
+      ? [...document.querySelectorAll("#planList li")].map((li) => li.textContent) : [],
+  };
+})()"""
+
+
+def shown(companion: Companion) -> dict[str, object]:
+    found: dict[str, object] = companion.browser.in_pause_page(SHOWN)
+    return found
+
+
+def tap(companion: Companion, feeling: str) -> None:
+    """Tap a feeling as a person does: the keyboard on its button (a trusted press)."""
+    companion.browser.in_pause_page(
+        f'(document.querySelector("[data-feeling={feeling}]").focus(), true)'
+    )
+    companion.browser.keys("Return")
+
+
+def feelings(daemon: NudgerDaemon) -> list[tuple[object, ...]]:
+    return daemon.query("SELECT * FROM feelings ORDER BY id")
+
+
+def test_step_away_first_the_exercise_changes_a_tap_is_kept_and_the_plan_shows(
+    companion: Companion,
+) -> None:
+    env = companion.env
+    assert run_cli(env, "plan", "add", PLAN).returncode == 0
+    daemon = ready(companion, remote=True)
+    browser = companion.browser
+    seen: list[dict[str, object]] = []
+    for number in range(3):
+        companion.open(HOST, EX_PAGE)
+        browser.wait_title(PAUSE, timeout=30)
+        wait_until(lambda n=number: pauses_recorded(companion, daemon) > n, 30, "the pause")
+        # The plan arrives from nudger through the host; the exercise once the page chose it.
+        wait_until(lambda: shown(companion)["plans"] == [PLAN], 30, "the plan on the page")
+        page = shown(companion)
+        seen.append(page)
+        buttons = page["buttons"]
+        assert isinstance(buttons, list)
+        assert buttons[:2] == ["away", "on"], buttons  # Step away first, Go on beside it
+        assert buttons[2:] == [
+            "lonely",
+            "sad",
+            "bored",
+            "angry",
+            "curious",
+            "cant_sleep",
+            "fine",
+            "skip",
+        ]
+        if number < 2:
+            tap(companion, "lonely")
+            wait_until(lambda n=number: len(feelings(daemon)) == n + 1, 30, "the tap kept")
+            wait_until(lambda: "lonely" not in shown(companion)["buttons"], 30, "thanked")
+        step_away(companion, daemon, number)
+
+    assert len({page["exercise"] for page in seen}) == 3, seen  # a different one each time
+    assert len({page["guide"] for page in seen}) == 3, seen
+    # Why it changes: said once, the first time it changed, and not again.
+    assert [page["why"] is not None for page in seen] == [False, True, False], seen
+    assert companion.stand_in.fetched(EX_PAGE) == 0  # the tap never needed to go on
+
+    # Only the answer and the time, nothing of the page, the entry or the site.
+    rows = feelings(daemon)
+    assert [row[2] for row in rows] == ["lonely", "lonely"]
+    assert all(len(row) == 3 and abs(float(row[1]) - time.time()) < 600 for row in rows)
+    columns = daemon.query("SELECT name FROM pragma_table_info('feelings')")
+    assert columns == [("id",), ("at",), ("feeling",)]
+
+    day = json.loads(run_cli(daemon.env, "summary", "--json").stdout)
+    assert day["tendency"]["feeling"] == "lonely"
+    assert day["tendency"]["offers_plan"] is True
+    text = run_cli(daemon.env, "summary").stdout
+    assert "when you felt lonely" in text
+    assert 'nudger plan add "If I feel lonely, then I …"' in text
+
+
+def test_the_companion_switched_off_while_its_browser_is_in_front_is_said_once(
+    companion: Companion,
+) -> None:
+    daemon = ready(companion, PAUSED + BLOCKLIST, remote=True)
+    browser = companion.browser
+    browser.switch_off()
+    wait_until(lambda: contact(daemon).get("connected") is False, 30, "the extension gone")
+    companion.open(QUIET_HOST, "/calm/")
+    browser.wait_title("Page /calm/", timeout=30)
+
+    def noted() -> bool:
+        browser.keys("shift")  # someone at the computer, using the browser in front
+        return bool(daemon.query("SELECT * FROM guard WHERE kind = 'companion_off'"))
+
+    wait_until(noted, 120, "the companion off noted")
+    assert daemon.stop() == 0
+    rows = daemon.query("SELECT kind, detail, ended_at - started_at FROM guard")
+    assert len(rows) == 1 and rows[0][0] == "companion_off", rows
+    assert float(rows[0][2]) >= 30
+    label = "Chromium" if browser.name == "chromium" else "Firefox"
+    text = run_cli(daemon.env, "summary").stdout
+    assert text.count(f"The companion in {label} was off from ") == 1, text
+    guard = json.loads(run_cli(daemon.env, "summary", "--json").stdout)["guard"]
+    assert [note["kind"] for note in guard] == ["companion_off"]
+
