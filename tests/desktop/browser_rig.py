@@ -508,13 +508,16 @@ class FirefoxCompanion(CompanionBrowser):
         self._in_browser("return 1;")  # the session, once
         marionette = self._marionette
         assert marionette is not None
-        marionette.call("Marionette:SetContext", value="chrome")
-        handle = self._in_browser(
-            "return gBrowser.selectedBrowser.browsingContext.browserId.toString();"
-        )
-        marionette.call("WebDriver:SwitchToWindow", handle=handle)
         marionette.call("Marionette:SetContext", value="content")
         try:
+            handles = marionette.call("WebDriver:GetWindowHandles")
+            for handle in reversed(handles if isinstance(handles, list) else handles["value"]):
+                marionette.call("WebDriver:SwitchToWindow", handle=handle)
+                where = marionette.call("WebDriver:GetCurrentURL")["value"]
+                if where.endswith("/pause.html"):
+                    break
+            else:
+                raise AssertionError("no pause page is open")
             answer = marionette.call(
                 "WebDriver:ExecuteAsyncScript",
                 script=(

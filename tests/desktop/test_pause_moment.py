@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import time
 
-from tests.desktop.rig import wait_until
 from tests.desktop import test_browser_companion as companion_tests
+from tests.desktop.rig import wait_until
 from tests.desktop.test_browser_companion import (
     BLOCKLIST,
     EX_PAGE,
