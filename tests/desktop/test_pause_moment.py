@@ -144,4 +144,3 @@ def test_the_companion_switched_off_while_its_browser_is_in_front_is_said_once(
     assert text.count(f"The companion in {label} was off from ") == 1, text
     guard = json.loads(run_cli(daemon.env, "summary", "--json").stdout)["guard"]
     assert [note["kind"] for note in guard] == ["companion_off"]
-
