@@ -144,3 +144,26 @@ def test_the_companion_switched_off_while_its_browser_is_in_front_is_said_once(
     assert text.count(f"The companion in {label} was off from ") == 1, text
     guard = json.loads(run_cli(daemon.env, "summary", "--json").stdout)["guard"]
     assert [note["kind"] for note in guard] == ["companion_off"]
+
+
+def test_after_go_on_the_entry_opens_in_another_tab_without_a_pause_across_a_restart(
+    companion: Companion,
+) -> None:
+    """Go on spares the entry, not only its tab, for pause_again_minutes; the browser stopping
+    the companion's background in between forgets none of it (storage.session, the browser's
+    own session rules)."""
+    daemon = ready(companion, remote=True)
+    browser, stand_in = companion.browser, companion.stand_in
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title(PAUSE, timeout=30)
+    companion_tests._go_on(companion, daemon)
+    browser.wait_title("Instagram", timeout=30)
+    wait_until(lambda: [r[2] for r in companion.pauses(daemon)] == ["go_on"], 30, "go on")
+
+    companion_tests.stop_background_during_pause(companion, expect_pause=False)
+    companion.open(HOST, "/alexdoe/reels/")  # a new tab, another page of the same entry
+    wait_until(lambda: stand_in.fetched("/alexdoe/reels/") == 1, 30, "the page, not a pause")
+    browser.wait_title("Instagram", timeout=30)
+    time.sleep(2)  # a pause would have come by now: it must not
+    assert browser.title() == "Instagram"
+    assert len(companion.pauses(daemon)) == 1
