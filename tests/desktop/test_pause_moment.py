@@ -10,6 +10,7 @@ import json
 import time
 
 from tests.desktop import test_browser_companion as companion_tests
+from tests.desktop.browser_rig import ChromiumCompanion, FirefoxCompanion
 from tests.desktop.rig import wait_until
 from tests.desktop.test_browser_companion import (
     BLOCKLIST,
@@ -167,3 +168,51 @@ def test_after_go_on_the_entry_opens_in_another_tab_without_a_pause_across_a_res
     time.sleep(2)  # a pause would have come by now: it must not
     assert browser.title() == "Instagram"
     assert len(companion.pauses(daemon)) == 1
+
+
+def ask_for_less_motion(companion: Companion) -> None:
+    """The desktop's "reduce motion", as each browser takes it: Chromium's media emulation on the
+    pause page (DevTools), Firefox's own setting (ui.prefersReducedMotion)."""
+    browser = companion.browser
+    if isinstance(browser, ChromiumCompanion):
+        with browser._devtools() as devtools:
+            pages = [
+                target["targetId"]
+                for target in devtools.call("Target.getTargets")["targetInfos"]
+                if target["type"] == "page" and target["url"].endswith("/pause.html")
+            ]
+            session = devtools.call("Target.attachToTarget", targetId=pages[-1], flatten=True)
+            devtools.call(
+                "Emulation.setEmulatedMedia",
+                session["sessionId"],
+                features=[{"name": "prefers-reduced-motion", "value": "reduce"}],
+            )
+            # The emulation lasts while this session does: read the page within it.
+            found = devtools.evaluate(session["sessionId"], MOTION)
+            assert found == "none", found
+        return
+    assert isinstance(browser, FirefoxCompanion)
+    browser._in_browser('Services.prefs.setIntPref("ui.prefersReducedMotion", 1); return 1;')
+    wait_until(lambda: browser.in_pause_page(MOTION) == "none", 30, "the circle still")
+
+
+MOTION = 'getComputedStyle(document.getElementById("breath")).animationName'
+
+
+def test_less_motion_asked_for_the_circle_stays_still(companion: Companion) -> None:
+    """prefers-reduced-motion: neither the breath nor the slow circle moves."""
+    daemon = ready(companion, remote=True)
+    browser = companion.browser
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title(PAUSE, timeout=30)
+    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 30, "the pause")
+    wait_until(lambda: shown(companion)["exercise"] == "breath", 30, "the first exercise")
+    assert browser.in_pause_page(MOTION) == "breathe"  # it moves, as asked by default
+    # The slow circle's turn next (the fourth), shown again in the same page.
+    browser.in_pause_page(
+        "(globalThis.browser ?? chrome).storage.local.set({exerciseTurn: 3})"
+        ".then(() => { setTimeout(() => location.reload(), 200); return true; })"
+    )
+    wait_until(lambda: shown(companion)["exercise"] == "circle", 30, "the slow circle")
+    assert browser.in_pause_page(MOTION) == "turn"
+    ask_for_less_motion(companion)
