@@ -49,7 +49,7 @@ _RETRY_SECONDS = 3.0
 # Unix-domain sockets: Linux and macOS. Python on Windows has none: there the host reaches the
 # daemon over a named pipe only the same user can open (pipe_name; the daemon's end is winpipe.py).
 LOCAL_SOCKET: int | None = getattr(socket, "AF_UNIX", None)
-_KEPT_WHILE_AWAY = frozenset({"pause", "pause_answer", "holding"})
+_KEPT_WHILE_AWAY = frozenset({"pause", "pause_answer", "holding", "feeling"})
 _UNSENT_KEPT = 32
 
 # -- the companion's own pages (pages/ in the extension): requests and their replies ------------

@@ -43,6 +43,7 @@ from nudger.browser.host import (
 )
 from nudger.browser.winpipe import PipeListener, PipeSystem, listen
 from nudger.core.browsing import PauseAnswer, PauseReport, TabReport
+from nudger.core.feelings import Feeling, feeling_of
 from nudger.core.translate import N_
 from nudger.framing import Lines, LineTooLong, NotAnObject, json_line, parse_object
 from nudger.paths import PRIVATE_FILE, ensure_private_dir, socket_folder
@@ -113,6 +114,8 @@ class BrowserRelay:
         self._lock = threading.Lock()
         self._reports: deque[TabReport] = deque(maxlen=_MAX_WAITING)
         self._pauses: deque[PauseReport] = deque(maxlen=_MAX_WAITING)
+        # Taps on the pause page: the answer and when, nothing of the page.
+        self._feelings: deque[tuple[float, Feeling]] = deque(maxlen=_MAX_WAITING)
         self._latest: dict[int, TabReport] = {}
         self._contacts: dict[int, Contact] = {}
         self._instructions: dict[str, Any] | None = None
@@ -187,6 +190,13 @@ class BrowserRelay:
         with self._lock:
             taken = list(self._pauses)
             self._pauses.clear()
+        return taken
+
+    def feelings(self) -> list[tuple[float, Feeling]]:
+        """The answers to "How are you right now?" since the last call, as (when, answer)."""
+        with self._lock:
+            taken = list(self._feelings)
+            self._feelings.clear()
         return taken
 
     def contacts(self) -> list[Contact]:
@@ -436,6 +446,8 @@ class BrowserRelay:
                 self._reports.append(_tab_report(message, pid, browser, now))
             elif kind in {"pause", "pause_answer"}:
                 self._pauses.append(_pause_report(message, now))
+            elif kind == "feeling" and (feeling := feeling_of(message.get("feeling"))):
+                self._feelings.append((_seconds(message.get("at"), now), feeling))
         if not peer.said_cut and _too_long(message):
             peer.said_cut = True
             log.info(

@@ -229,12 +229,36 @@ def _pass(t: Translator, args: argparse.Namespace) -> int:
             )
             return 1
         keeper.step(rule.use_pass(promise, waiting.id, now), settings_data(wanted.settings), now)
+        applied = keeper.take_applied()
+    _note_loosenings(applied)
     print(
         t._("Done: {what} applies now. The next pass is free from {when}.").format(
             what=what_waits(t, waiting), when=_when(t, now + rule.WEEK_SECONDS, now, tz)
         )
     )
     return 0
+
+
+def _note_loosenings(moments: list[float]) -> None:
+    """A loosening this command applied itself is noted for the summary, as the daemon notes
+    the ones it applies (once each; a note that cannot be written loses nothing else)."""
+    from nudger import paths
+    from nudger.core.guard import GuardNote
+    from nudger.store import Store, StoreError
+
+    if not moments:
+        return
+    try:
+        store = Store.open(paths.database_file())
+    except StoreError:
+        return
+    try:
+        for at in moments:
+            store.add_guard_note(GuardNote("loosened", at, at))
+    except StoreError:
+        pass
+    finally:
+        store.close()
 
 
 def _end(t: Translator, args: argparse.Namespace) -> int:

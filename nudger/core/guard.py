@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-GuardKind = Literal["not_running", "clock_step", "loosened"]
+GuardKind = Literal["not_running", "clock_step", "loosened", "companion_off"]
 
 # A stop shorter than this (a restart, an update, a reload of the session) is not worth a line.
 LEAST_GAP_SECONDS = 5 * 60.0
@@ -52,12 +52,14 @@ class Beat:
 @dataclass(frozen=True, slots=True)
 class GuardNote:
     """One stretch to tell: what it was, from when to when (UTC seconds), and by how much the
-    clock moved for a clock step (positive: forward)."""
+    clock moved for a clock step (positive: forward), and which browser's companion was off
+    (`detail`, for "companion_off": a browser's name, never a page)."""
 
     kind: GuardKind
     started_at: float
     ended_at: float
     amount: float = 0.0
+    detail: str = ""
 
 
 def not_running(
@@ -115,19 +117,48 @@ def once_each(notes: list[GuardNote]) -> list[GuardNote]:
     """Oldest first, each stretch once (a note written twice, or overlapping ones of one kind,
     are told as one)."""
     told: list[GuardNote] = []
-    for note in sorted(notes, key=lambda n: (n.kind, n.started_at, n.ended_at)):
+    for note in sorted(notes, key=lambda n: (n.kind, n.detail, n.started_at, n.ended_at)):
         last = told[-1] if told else None
         if (
             last is not None
-            and last.kind == note.kind
-            and note.kind == "not_running"
+            and (last.kind, last.detail) == (note.kind, note.detail)
+            and note.kind in ("not_running", "companion_off")
             and note.started_at <= last.ended_at
         ):
-            told[-1] = GuardNote(last.kind, last.started_at, max(last.ended_at, note.ended_at))
-        elif last is None or (last.kind, last.started_at, last.amount) != (
+            told[-1] = GuardNote(
+                last.kind, last.started_at, max(last.ended_at, note.ended_at), 0.0, last.detail
+            )
+        elif last is None or (last.kind, last.started_at, last.amount, last.detail) != (
             note.kind,
             note.started_at,
             note.amount,
+            note.detail,
         ):
             told.append(note)
     return sorted(told, key=lambda n: n.started_at)
+
+
+# The companion off for less than this while its browser is in front (an update reloading it,
+# a browser restarting) is not worth a line.
+LEAST_OFF_SECONDS = 30.0
+# Input within this long counts as the person using the browser in front.
+IN_USE_SECONDS = 120.0
+
+
+def companion_off_in_front(
+    window_pid: int | None, idle_seconds: float, switched_off: dict[int, str]
+) -> str | None:
+    """The browser (its process name) whose companion is off while it is in front and in use,
+    or None. `switched_off`: the browsers whose extension spoke and then went quiet while the
+    browser kept running, by process id (a browser that never had the companion is not in it:
+    nothing was switched off there)."""
+    if window_pid is None or idle_seconds >= IN_USE_SECONDS:
+        return None
+    return switched_off.get(window_pid)
+
+
+def companion_off_note(browser: str, started_at: float, ended_at: float) -> GuardNote | None:
+    """A stretch of the companion off while its browser was in front, when long enough."""
+    if ended_at - started_at < LEAST_OFF_SECONDS:
+        return None
+    return GuardNote("companion_off", started_at, ended_at, 0.0, browser)

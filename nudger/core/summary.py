@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from nudger.core.days import LocalDays
+from nudger.core.feelings import Tendency
 from nudger.core.guard import GuardNote
 from nudger.core.types import PAUSE_REASON, Kind, NudgeRow, Visit
 
@@ -144,6 +145,8 @@ class DayReport:
     # Unguarded time that day (core.guard), each stretch once, and the person's if-then plans.
     guard: tuple[GuardNote, ...] = ()
     plans: tuple[str, ...] = ()
+    # When the pauses and visits of the last weeks gathered, and the feeling with them.
+    tendency: Tendency | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +160,8 @@ class RangeSummary:
     streak: Streak
     guard: tuple[GuardNote, ...] = ()
     plans: tuple[str, ...] = ()
+    # When the pauses and visits of the last weeks gathered, and the feeling with them.
+    tendency: Tendency | None = None
 
     @property
     def first(self) -> dt.date:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from nudger.core.feelings import Feeling, Tendency
 from nudger.core.guard import GuardNote
 from nudger.core.summary import HARD_DAY_VISITS, DayReport, NudgeCounts, Streak
 from nudger.core.translate import N_, Translator
@@ -166,6 +167,12 @@ def guard_sentence(t: Translator, note: GuardNote, tz: dt.tzinfo) -> str:
         return t._("The computer's clock was set back by {amount} at {at}.").format(
             amount=amount, at=at
         )
+    if note.kind == "companion_off":
+        return t._("The companion in {browser} was off from {start} to {end}.").format(
+            browser=browser_label(note.detail),
+            start=_moment(note.started_at, note.ended_at, tz),
+            end=_moment(note.ended_at, note.started_at, tz),
+        )
     if note.kind == "loosened":
         return t._("A loosening was applied at {at}.").format(
             at=_moment(note.started_at, note.started_at, tz)
@@ -206,3 +213,84 @@ def evening_sentence(t: Translator, report: DayReport) -> tuple[str, str]:
     elif report.summary.blocklist_visits >= HARD_DAY_VISITS:
         body += " " + t._("Today asked a lot of you; resting tonight counts too.")
     return t._("Your day, gently summed up"), body
+
+
+# Browsers by the name of their process, as people call them.
+_BROWSERS = {
+    "chromium": "Chromium",
+    "chrome": "Chrome",
+    "brave": "Brave",
+    "msedge": "Edge",
+    "vivaldi": "Vivaldi",
+    "opera": "Opera",
+    "firefox": "Firefox",
+    "librewolf": "LibreWolf",
+    "waterfox": "Waterfox",
+}
+
+
+def browser_label(process: str) -> str:
+    """A browser's name from its process name ("firefox-esr", "chromium-browse"): "Firefox"."""
+    name = process.lower()
+    for known, label in _BROWSERS.items():
+        if name.startswith(known) or known in name:
+            return label
+    return process or "the browser"
+
+
+def _when(t: Translator, tendency: Tendency) -> str:
+    if tendency.band == "night":
+        return t._("after {time}").format(time=f"{tendency.hour:02d}:00")
+    if tendency.band == "morning":
+        return t._("in the morning")
+    if tendency.band == "afternoon":
+        return t._("in the afternoon")
+    return t._("in the evening")
+
+
+def _felt(t: Translator, feeling: Feeling) -> str:
+    """A clause to follow "Most pauses and visits came ...," (after a comma)."""
+    clauses = {
+        "lonely": t._("when you felt lonely"),
+        "sad": t._("when you felt sad"),
+        "bored": t._("when you felt bored"),
+        "angry": t._("when you felt angry"),
+        "curious": t._("when you felt curious"),
+        "cant_sleep": t._("when you couldn't sleep"),
+        "fine": t._("when you felt fine"),
+    }
+    return clauses[feeling]
+
+
+def tendency_sentence(t: Translator, tendency: Tendency) -> str:
+    """When the pauses and visits gathered, and the feeling with them: no count, no verdict."""
+    when = _when(t, tendency)
+    if tendency.feeling is None:
+        return t._("Most pauses and visits came {when}.").format(when=when)
+    return t._("Most pauses and visits came {when}, {felt}.").format(
+        when=when, felt=_felt(t, tendency.feeling)
+    )
+
+
+def _plan_start(t: Translator, feeling: Feeling) -> str:
+    starts = {
+        "lonely": t._("If I feel lonely"),
+        "sad": t._("If I feel sad"),
+        "bored": t._("If I feel bored"),
+        "angry": t._("If I feel angry"),
+        "curious": t._("If I feel curious about them"),
+        "cant_sleep": t._("If I can't sleep"),
+        "fine": t._("If I feel fine"),
+    }
+    return starts[feeling]
+
+
+def plan_offer(t: Translator, tendency: Tendency) -> str | None:
+    """An offer to write an if-then plan for the feeling that keeps coming back, with the
+    command to do it; None when there is nothing to plan for."""
+    if tendency.feeling is None or not tendency.offers_plan:
+        return None
+    example = t._("{start}, then I …").format(start=_plan_start(t, tendency.feeling))
+    return t._("A plan for those moments can help, if you like: {command}").format(
+        command=f'nudger plan add "{example}"'
+    )

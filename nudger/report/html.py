@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from nudger.core.feelings import Tendency
 from nudger.core.summary import DayReport, RangeSummary, hardest_hours
 from nudger.core.translate import Translator
 from nudger.core.words import (
@@ -16,7 +17,9 @@ from nudger.core.words import (
     guard_sentence,
     help_sentence,
     long_date,
+    plan_offer,
     streak_sentence,
+    tendency_sentence,
 )
 from nudger.report import charts
 
@@ -141,6 +144,7 @@ def render(t: Translator, today: DayReport, month: RangeSummary, generated_at: d
 
 {_helping(t, today)}
 {_guard(t, month, generated_at.tzinfo)}
+{_tendency(t, month.tendency)}
 {_plans(t, month.plans)}
 <footer>{escape(made)}
 {escape(private)}</footer>
@@ -156,6 +160,15 @@ def _guard(t: Translator, month: RangeSummary, tz: dt.tzinfo | None) -> str:
     heading = t._("When nudger was not watching")
     lines = "".join(f"<li>{escape(guard_sentence(t, note, tz))}</li>" for note in month.guard)
     return f"<h2>{escape(heading)}</h2>\n<ul>{lines}</ul>"
+
+
+def _tendency(t: Translator, found: Tendency | None) -> str:
+    """When pauses and visits gathered, how it felt, and a plan offered for it."""
+    if found is None:
+        return ""
+    offer = plan_offer(t, found)
+    lines = f"<p>{escape(tendency_sentence(t, found))}</p>"
+    return lines + (f"\n<p>{escape(offer)}</p>" if offer else "")
 
 
 def _plans(t: Translator, plans: tuple[str, ...]) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from nudger.core.feelings import Tendency
 from nudger.core.guard import GuardNote
 from nudger.core.summary import (
     DayReport,
@@ -15,7 +16,7 @@ from nudger.core.summary import (
     Streak,
     TargetTotal,
 )
-from nudger.core.words import whole_seconds
+from nudger.core.words import browser_label, whole_seconds
 
 SCHEMA_VERSION = 1
 
@@ -55,6 +56,7 @@ def _guard(notes: tuple[GuardNote, ...], tz: dt.tzinfo) -> list[dict[str, Any]]:
             "from": _iso(note.started_at, tz),
             "to": _iso(note.ended_at, tz),
             **({"clock_moved_seconds": whole_seconds(note.amount)} if note.amount else {}),
+            **({"browser": browser_label(note.detail)} if note.detail else {}),
         }
         for note in notes
     ]
@@ -96,6 +98,7 @@ def day_document(report: DayReport, tz: dt.tzinfo) -> dict[str, Any]:
         "streak": _streak(report.streak),
         "guard": _guard(report.guard, tz),
         "plans": list(report.plans),
+        "tendency": _tendency(report.tendency),
     }
 
 
@@ -123,6 +126,20 @@ def range_document(summary: RangeSummary, tz: dt.tzinfo) -> dict[str, Any]:
         "streak": _streak(summary.streak),
         "guard": _guard(summary.guard, tz),
         "plans": list(summary.plans),
+        "tendency": _tendency(summary.tendency),
+    }
+
+
+def _tendency(found: Tendency | None) -> dict[str, Any] | None:
+    """When pauses and visits gathered (a part of the day, from which hour) and the feeling
+    the taps showed with them: no counts."""
+    if found is None:
+        return None
+    return {
+        "band": found.band,
+        "hour": found.hour,
+        "feeling": found.feeling,
+        "offers_plan": found.offers_plan,
     }
 
 

@@ -10,6 +10,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from nudger.core.feelings import Tendency
 from nudger.core.printable import printable
 from nudger.core.summary import DayReport, RangeSummary, TargetTotal
 from nudger.core.translate import Translator
@@ -21,7 +22,9 @@ from nudger.core.words import (
     guard_sentence,
     help_sentence,
     pause_sentence,
+    plan_offer,
     streak_sentence,
+    tendency_sentence,
     untracked_sentence,
 )
 
@@ -154,6 +157,7 @@ def day_view(
     if nudges.pauses:
         parts.append(Text(pause_sentence(t, nudges)))
     parts += [Text(guard_sentence(t, note, tz)) for note in report.guard]
+    parts += _tendency(t, report.tendency)
     parts.append(
         Text(streak_sentence(t, report, today), style="green" if report.streak.current else "")
     )
@@ -162,6 +166,15 @@ def day_view(
         parts.append(Text(helping))
     parts += _plans(t, report.plans)
     return Group(*parts)
+
+
+def _tendency(t: Translator, found: Tendency | None) -> list[RenderableType]:
+    """When pauses and visits gathered and how it felt, and a plan offered for it."""
+    if found is None:
+        return []
+    offer = plan_offer(t, found)
+    lines: list[RenderableType] = [Text(tendency_sentence(t, found))]
+    return lines + ([Text(offer)] if offer else [])
 
 
 def _plans(t: Translator, plans: tuple[str, ...]) -> list[RenderableType]:
@@ -221,6 +234,7 @@ def range_view(
         ),
     ]
     parts += [Text(guard_sentence(t, note, tz)) for note in summary.guard]
+    parts += _tendency(t, summary.tendency)
     parts += _plans(t, summary.plans)
     return Group(*parts)
 

@@ -13,8 +13,12 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import psutil
+
+from nudger.browser.install import browser_of_process
 from nudger.browser.relay import BrowserRelay, Contact
 from nudger.core.addresses import pause_plan
+from nudger.core.feelings import Feeling
 from nudger.core.holding import holding
 from nudger.core.translate import N_
 from nudger.core.types import Rule
@@ -31,6 +35,8 @@ class Companion:
         self._settings = settings.browser
         self._plan = pause_plan(rules, sites=settings.browser.pause_sites)
         self._told: dict[str, Any] | None = None
+        # The person's if-then plans, for the pause page only (never a notification).
+        self._plans: tuple[str, ...] = ()
 
     @classmethod
     def open(
@@ -51,6 +57,14 @@ class Companion:
         self._settings = settings.browser
         self._plan = pause_plan(rules, sites=settings.browser.pause_sites)
 
+    def know_plans(self, plans: Sequence[str]) -> None:
+        """The plans to show on the pause page; the browsers hear them at the next `tell`."""
+        self._plans = tuple(plans)
+
+    def feelings(self) -> list[tuple[float, Feeling]]:
+        """The taps on the pause page since the last call, as (when, answer)."""
+        return [] if self.relay is None else self.relay.feelings()
+
     def tell(self, *, paused: bool) -> None:
         """Send the browsers what to hold back, when it differs from what they were told."""
         if self.relay is None:
@@ -70,7 +84,18 @@ class Companion:
             "rules": list(held.rules),
             # Addresses beyond the browsers' limits: counted, never held back (and said so).
             "only_counted": held.only_counted,
+            # Shown on the pause page, in the person's words.
+            "plans": list(self._plans),
         }
+
+    def switched_off(self) -> dict[int, str]:
+        """The browsers whose extension spoke and then went quiet while the browser kept
+        running (switched off or removed), by process id: the name of each."""
+        found: dict[int, str] = {}
+        for contact in self.contacts():
+            if not contact.connected and _browser_running(contact.browser_pid):
+                found[contact.browser_pid] = contact.browser
+        return found
 
     def contacts(self) -> list[Contact]:
         return [] if self.relay is None else self.relay.contacts()
@@ -89,3 +114,12 @@ class Companion:
     def close(self) -> None:
         if self.relay is not None:
             self.relay.close()
+
+
+def _browser_running(pid: int) -> bool:
+    """A browser's main process still runs under this id (not another program that took it)."""
+    try:
+        name = psutil.Process(pid).name()
+    except psutil.Error:
+        return False
+    return browser_of_process(name) is not None

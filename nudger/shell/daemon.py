@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 STATUS_EVERY_SECONDS = 5.0
 CONFIG_CHECK_SECONDS = 2.0
 RETENTION_EVERY_HOURS = 6
+# How often the plans are read again for the pause page (`nudger plan add` writes directly).
+_PLANS_EVERY_SECONDS = 5.0
 
 
 class Daemon:
@@ -78,6 +80,7 @@ class Daemon:
         self.started_at = time.time()
         self._config_stamp = _stamp(config.user_file)
         self._config_problem: Said | str | None = None
+        self._plans_read_at = -_PLANS_EVERY_SECONDS
         # Jobs whose timing comes from the settings, as last handed to the scheduler. Read
         # from these objects, never through the scheduler's API, which jobs must not call.
         self._jobs: dict[str, Job] = {}
@@ -154,6 +157,7 @@ class Daemon:
                     self.store, self.config.settings, self.translator, self.data_dir
                 ),
             )
+            self.companion.know_plans([text for _id, text in self.store.plans()])
             self.companion.tell(paused=self._paused())
             self.status_icon = StatusIconFeed(
                 choose_status_icon(),
@@ -236,6 +240,7 @@ class Daemon:
             # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
             self.scheduler.shutdown(wait=True)
         saved = self.watcher.stop()
+        self.guard.companions(None, {})  # a companion off until now is noted up to now
         self.guard.beat()  # a clean stop: the next start knows when it was
         self._share()  # the visits just closed reach the other devices too
         self.status_icon.close()
@@ -309,8 +314,10 @@ class Daemon:
             observed = self.watcher.tick()
             try:
                 self.guard.seen(observed.reading, observed.clock_moved)
+                self.guard.companions(observed.reading, self.companion.switched_off())
             except Exception:  # the guard must never stop the counting either
                 log.exception(N_("the guard failed; counting goes on"))
+            self._keep_taps_and_plans(observed.mono)
             try:
                 # Gather, let the core decide once, carry out: no part asks another.
                 observation = self.coach.observe(
@@ -338,6 +345,18 @@ class Daemon:
         seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
         if seen != self._status_seen:
             self._publish_status()
+
+    def _keep_taps_and_plans(self, mono: float) -> None:
+        """Keep the pause page's taps (the answer and when only), and let the browsers know
+        the plans (read again every few seconds: `nudger plan add` writes them directly)."""
+        try:
+            for at, feeling in self.companion.feelings():
+                self.store.add_feeling(feeling, at)
+            if mono - self._plans_read_at >= _PLANS_EVERY_SECONDS:
+                self._plans_read_at = mono
+                self.companion.know_plans([text for _id, text in self.store.plans()])
+        except StoreError as error:
+            log.warning(N_("cannot keep the pause page's answers now: %s"), error)
 
     def _paused(self, at: float | None = None) -> bool:
         """The browser holds nothing back now: paused (`nudger pause`), or snoozed without a

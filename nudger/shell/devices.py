@@ -197,6 +197,10 @@ class AcrossDevices:
     def plans(self) -> list[tuple[int, str]]:
         return self.store.plans()
 
+    def feelings_between(self, start: float, end: float) -> list[tuple[float, str]]:
+        # The taps stay on the computer they were made on: never in the shared folder.
+        return self.store.feelings_between(start, end)
+
 
 def known_names(settings: Settings) -> Iterable[tuple[str, str]]:
     """The entries this device has: its blocklist and the sites it knows (only their names: the

@@ -14,7 +14,14 @@ import time
 from pathlib import Path
 
 from nudger.core.clock import ClockEvent
-from nudger.core.guard import Beat, GuardNote, clock_step, not_running
+from nudger.core.guard import (
+    Beat,
+    GuardNote,
+    clock_step,
+    companion_off_in_front,
+    companion_off_note,
+    not_running,
+)
 from nudger.core.translate import N_
 from nudger.core.types import Reading
 from nudger.shell.watcher import Clock, SystemClock
@@ -48,6 +55,9 @@ class Guard:
         self._started = self._beat()
         self._looked = False
         self._beaten_at: float | None = None
+        # The companion off while its browser is in front: (browser, since, last seen so).
+        self._off: tuple[str, float, float] | None = None
+        self._off_written_at: float | None = None
 
     def seen(self, reading: Reading | None, clock_moved: ClockEvent | None) -> None:
         """After each look at the desktop: the first reading tells whether the computer was in
@@ -80,6 +90,40 @@ class Guard:
             log.debug("cannot write the heartbeat now: %s", error)
             return
         self._beaten_at = now.monotonic
+
+    def companions(self, reading: Reading | None, switched_off: dict[int, str]) -> None:
+        """After each look: note the time a browser was in front and in use while its companion
+        was switched off (its extension went quiet, the browser still running). The note grows
+        while it lasts, written every BEAT_EVERY_SECONDS and when it ends."""
+        now = self._clock.wall()
+        window = None if reading is None else reading.window
+        browser = (
+            None
+            if reading is None or window is None
+            else companion_off_in_front(window.pid, reading.idle_seconds, switched_off)
+        )
+        if self._off is not None and (browser is None or browser != self._off[0]):
+            self._write_off(*self._off)
+            self._off, self._off_written_at = None, None
+        if browser is None:
+            return
+        since = now if self._off is None else self._off[1]
+        self._off = (browser, since, now)
+        mono = self._clock.monotonic()
+        due = self._off_written_at is None or mono - self._off_written_at >= BEAT_EVERY_SECONDS
+        if due and self._write_off(*self._off):
+            self._off_written_at = mono
+
+    def _write_off(self, browser: str, since: float, until: float) -> bool:
+        note = companion_off_note(browser, since, until)
+        if note is None:
+            return False
+        try:
+            self._store.extend_guard_note(note)
+        except StoreError as error:
+            log.warning(N_("cannot note %s in the database: %s"), note.kind, error)
+            return False
+        return True
 
     def note_loosening(self, at: float | None = None) -> None:
         """A loosening was applied at `at` (now by default): noted for the summary."""

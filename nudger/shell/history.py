@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Protocol
 
 from nudger.core.days import LocalDays
+from nudger.core.feelings import Tendency, feeling_of, tendency
 from nudger.core.guard import GuardNote, once_each
 from nudger.core.summary import (
     DayIndex,
@@ -20,9 +21,11 @@ from nudger.core.summary import (
     keep_name,
     summarize_day,
 )
-from nudger.core.types import NudgeRow, Source, Visit
+from nudger.core.types import PAUSE_REASON, NudgeRow, Source, Visit
 
 COMPARE_DAYS = 7
+# The patterns in pauses, visits and taps are read over this many days up to the one shown.
+PATTERN_DAYS = 30
 FIRST_RUN_KEY = "first_run_at"
 
 
@@ -39,6 +42,7 @@ class HistorySource(Protocol):
     def nudges_between(self, start: float, end: float) -> list[NudgeRow]: ...
     def guard_notes_between(self, start: float, end: float) -> list[GuardNote]: ...
     def plans(self) -> list[tuple[int, str]]: ...
+    def feelings_between(self, start: float, end: float) -> list[tuple[float, str]]: ...
 
 
 class History:
@@ -107,6 +111,7 @@ class History:
             streak=self.streak(day),
             guard=tuple(once_each(self.store.guard_notes_between(*index.bounds(day)))),
             plans=self.plans(),
+            tendency=self.tendency(index.bounds(day)[1]),
         )
 
     def range(self, first: dt.date, last: dt.date) -> RangeSummary:
@@ -127,8 +132,24 @@ class History:
             streak=self.streak(last),
             guard=tuple(once_each(self.store.guard_notes_between(start, end))),
             plans=self.plans(),
+            tendency=self.tendency(end, start),
         )
 
     def plans(self) -> tuple[str, ...]:
         """The person's if-then plans, in their words, oldest first."""
         return tuple(text for _id, text in self.store.plans())
+
+    def tendency(self, end: float, start: float | None = None) -> Tendency | None:
+        """When the pauses and the visits to blocklist pages gathered in [start, end) (by
+        default the PATTERN_DAYS before `end`), and the feeling the taps showed with them."""
+        begin = end - PATTERN_DAYS * 86400.0 if start is None else start
+        pauses = [
+            row.at for row in self.store.nudges_between(begin, end) if row.reason == PAUSE_REASON
+        ]
+        visits = self.store.visit_starts("blocklist", begin, end)
+        taps = [
+            (at, feeling)
+            for at, answer in self.store.feelings_between(begin, end)
+            if (feeling := feeling_of(answer)) is not None
+        ]
+        return tendency([*pauses, *visits], taps, self.days.tz)

@@ -157,7 +157,16 @@ class Store:
             count = db.execute("DELETE FROM visits WHERE ended_at < ?", (cutoff,)).rowcount
             db.execute("DELETE FROM nudges WHERE at < ?", (cutoff,))
             db.execute("DELETE FROM guard WHERE ended_at < ?", (cutoff,))
+            db.execute("DELETE FROM feelings WHERE at < ?", (cutoff,))
         return count
+
+    def forget_notes(self) -> tuple[int, int]:
+        """Delete every guard note and every tap on the pause page (`nudger guard forget`);
+        returns how many of each went. Visits, nudges and plans stay."""
+        with self._write() as db:
+            notes = int(db.execute("DELETE FROM guard").rowcount)
+            feelings = int(db.execute("DELETE FROM feelings").rowcount)
+        return notes, feelings
 
     # -- the guard ----------------------------------------------------------------------------
 
@@ -165,19 +174,47 @@ class Store:
         """Keep one note; the same one written again (a retry) is kept once."""
         with self._write() as db:
             db.execute(
-                "INSERT INTO guard (kind, started_at, ended_at, amount) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (kind, started_at) DO NOTHING",
-                (note.kind, note.started_at, note.ended_at, note.amount),
+                "INSERT INTO guard (kind, started_at, ended_at, amount, detail) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, started_at, detail) DO NOTHING",
+                (note.kind, note.started_at, note.ended_at, note.amount, note.detail),
+            )
+
+    def extend_guard_note(self, note: GuardNote) -> None:
+        """Keep a note that is still growing (the companion off while its browser is in
+        front): written again with a later end, it is kept once, with that end."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO guard (kind, started_at, ended_at, amount, detail) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, started_at, detail) DO UPDATE SET "
+                "ended_at = max(guard.ended_at, excluded.ended_at)",
+                (note.kind, note.started_at, note.ended_at, note.amount, note.detail),
             )
 
     def guard_notes_between(self, start: float, end: float) -> list[GuardNote]:
         """Notes that overlap [start, end), oldest first."""
         rows = self._read(
-            "SELECT kind, started_at, ended_at, amount FROM guard "
+            "SELECT kind, started_at, ended_at, amount, detail FROM guard "
             "WHERE started_at < ? AND ended_at >= ? ORDER BY started_at",
             (end, start),
         )
-        return [GuardNote(row[0], float(row[1]), float(row[2]), float(row[3])) for row in rows]
+        return [
+            GuardNote(row[0], float(row[1]), float(row[2]), float(row[3]), str(row[4]))
+            for row in rows
+        ]
+
+    # -- the taps on the pause page -----------------------------------------------------------
+
+    def add_feeling(self, feeling: str, at: float) -> None:
+        """Keep one answer to "How are you right now?": the answer and when, nothing else."""
+        with self._write() as db:
+            db.execute("INSERT INTO feelings (at, feeling) VALUES (?, ?)", (at, feeling))
+
+    def feelings_between(self, start: float, end: float) -> list[tuple[float, str]]:
+        """The answers in [start, end) as (when, answer), oldest first."""
+        rows = self._read(
+            "SELECT at, feeling FROM feelings WHERE at >= ? AND at < ? ORDER BY at", (start, end)
+        )
+        return [(float(row[0]), str(row[1])) for row in rows]
 
     # -- plans --------------------------------------------------------------------------------
 

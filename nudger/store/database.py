@@ -80,6 +80,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             added_at    REAL NOT NULL
         )""",
     ),
+    # 4: the optional tap on the pause page ("How are you right now?"): only the answer and
+    # when, never the page; and the guard notes the companion switched off while its browser
+    # was in front, naming the browser (`detail`), so the guard table is built again with room
+    # for both.
+    (
+        """CREATE TABLE feelings (
+            id          INTEGER PRIMARY KEY,
+            at          REAL NOT NULL,
+            feeling     TEXT NOT NULL
+        )""",
+        "CREATE INDEX feelings_at ON feelings (at)",
+        """CREATE TABLE guard_new (
+            id          INTEGER PRIMARY KEY,
+            kind        TEXT NOT NULL
+                        CHECK (kind IN ('not_running', 'clock_step', 'loosened', 'companion_off')),
+            started_at  REAL NOT NULL,
+            ended_at    REAL NOT NULL CHECK (ended_at >= started_at),
+            amount      REAL NOT NULL DEFAULT 0,
+            detail      TEXT NOT NULL DEFAULT '',
+            UNIQUE (kind, started_at, detail)
+        )""",
+        "INSERT INTO guard_new (id, kind, started_at, ended_at, amount) "
+        "SELECT id, kind, started_at, ended_at, amount FROM guard",
+        "DROP TABLE guard",
+        "ALTER TABLE guard_new RENAME TO guard",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -255,8 +281,13 @@ def _views_for_older_schema(connection: sqlite3.Connection) -> None:
     if version == 1:  # before `continued`: no visit was a continuation
         connection.execute("CREATE TEMP VIEW visits AS SELECT *, 0 AS continued FROM main.visits")
     if version in (1, 2):  # before the guard and plans: none of either
-        for statement in MIGRATIONS[2]:
-            connection.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        connection.execute(MIGRATIONS[2][1].replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        guard = MIGRATIONS[3][2].replace("CREATE TABLE guard_new", "CREATE TEMP TABLE guard", 1)
+        connection.execute(guard)
+    if version == 3:  # the guard's notes before they named a browser
+        connection.execute("CREATE TEMP VIEW guard AS SELECT *, '' AS detail FROM main.guard")
+    if version in (1, 2, 3):  # before the taps on the pause page: none
+        connection.execute(MIGRATIONS[3][0].replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
 
 
 def move_aside(path: Path) -> Path:

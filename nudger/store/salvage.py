@@ -18,8 +18,9 @@ from nudger.core.translate import N_, Said, Translator
 
 log = logging.getLogger(__name__)
 
-# The person's plans too: their own words, which a damaged file must not take away.
-TABLES = ("visits", "nudges", "meta", "guard", "plans")
+# The person's plans too: their own words, which a damaged file must not take away; and the
+# guard's notes and the taps, which retention and `nudger guard forget` remove, not damage.
+TABLES = ("visits", "nudges", "meta", "guard", "plans", "feelings")
 _CHUNK = 512
 # Where to stop looking when the damaged file cannot even say its largest rowid.
 _ROWID_CEILING = 1 << 24

@@ -357,6 +357,21 @@ def test_pauses_and_their_answers_come_through(relay: BrowserRelay, browser: Bro
     ]
 
 
+def test_a_tap_on_the_pause_page_comes_through_as_the_answer_and_time_only(
+    relay: BrowserRelay, browser: BrowserSide
+) -> None:
+    browser.send({"type": "feeling", "feeling": "not one offered"})
+    browser.send({"type": "feeling", "feeling": "skip"})
+    browser.send(
+        {"type": "feeling", "feeling": "lonely", "url": "https://www.instagram.com/alexdoe/"}
+    )
+    feelings: list[Any] = []
+    wait_until(lambda: feelings.extend(relay.feelings()) or len(feelings) >= 1, 10, "the tap")
+    assert len(feelings) == 1
+    at, feeling = feelings[0]
+    assert feeling == "lonely" and abs(at - time.time()) < 60
+
+
 def test_the_host_needs_nothing_but_the_standard_library() -> None:
     tree = ast.parse(HOST_SCRIPT.read_text(encoding="utf-8"))
     for node in ast.walk(tree):

@@ -135,7 +135,7 @@ def test_firefox_gets_a_package_of_the_extension(tmp_path: Path) -> None:
         names = set(package.namelist())
         manifest = json.loads(package.read("manifest.json"))
     assert {"manifest.json", "addresses.js", "holding.js", "background.js", "pause.html"} <= names
-    assert {"pause.js", "pause.css"} <= names
+    assert {"pause.js", "pause.css", "moment.js", "moment.css"} <= names
     assert {f"_locales/{lang}/messages.json" for lang in ("en", "de", "es")} <= names
     assert manifest["browser_specific_settings"]["gecko"]["id"] == FIREFOX_ID
 
@@ -153,8 +153,16 @@ def test_the_pause_page_speaks_every_language_nudger_does() -> None:
     for lang, catalogue in catalogues.items():
         assert set(catalogue) == keys, lang
         assert all(entry["message"].strip() for entry in catalogue.values()), lang
-    pages = "".join((extension_dir() / name).read_text() for name in ("pause.js", "welcome.js"))
-    asked = set(re.findall(r'"(pause[A-Z]\w+|stepAway|goOn|closeTab|welcome[A-Z]\w+)"', pages))
+    pages = "".join(
+        (extension_dir() / name).read_text() for name in ("pause.js", "moment.js", "welcome.js")
+    )
+    asked = set(
+        re.findall(
+            r'"(pause[A-Z]\w+|stepAway|goOn|closeTab|welcome[A-Z]\w+|exercise[A-Z]\w+'
+            r'|feeling[A-Z]\w+|plansHeading)(?<!Turn)"',
+            pages,
+        )
+    )
     manifest = (extension_dir() / "manifest.json").read_text()
     asked |= set(re.findall(r"__MSG_(\w+)__", manifest))
     # The companion's own pages (pages/): their words by name, and the help list's headings by

@@ -4,6 +4,7 @@ A damaged promise state is a request to end it, which waits its cool-off."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -167,3 +168,17 @@ def test_withdraw_puts_a_waiting_change_back_into_the_file(tmp_path: Path) -> No
     assert "session_minutes = 15" in text
     assert tomllib.loads(text).get("catalogue", {}).get("disabled", []) == []
     assert "Nothing is waiting." in run_cli(env, "promise", "status").stdout
+
+
+def test_a_pass_that_applies_a_loosening_is_noted_for_the_summary(tmp_path: Path) -> None:
+    env = headless_env(tmp_path)
+    Path(env["NUDGER_CONFIG"]).write_text(ALEX, encoding="utf-8")
+    assert run_cli(env, "promise", "3d", "--cool-off", "1h").returncode == 0
+    assert run_cli(env, "block", "remove", "Alex").returncode == 0
+    status = run_cli(env, "promise", "status").stdout
+    number = next(line.split()[0] for line in status.splitlines() if 'removing "Alex"' in line)
+    assert json.loads(run_cli(env, "summary", "--json").stdout)["guard"] == []
+    passed = run_cli(env, "promise", "pass", number)
+    assert passed.returncode == 0 and "applies now" in passed.stdout, passed.stderr
+    guard = json.loads(run_cli(env, "summary", "--json").stdout)["guard"]
+    assert [note["kind"] for note in guard] == ["loosened"], guard

@@ -9,6 +9,8 @@ from nudger.core.guard import (
     Beat,
     GuardNote,
     clock_step,
+    companion_off_in_front,
+    companion_off_note,
     not_running,
     once_each,
 )
@@ -108,3 +110,34 @@ def test_each_kind_is_said_plainly_with_its_local_times() -> None:
     )
     loosened = GuardNote("loosened", at, at)
     assert guard_sentence(ENGLISH, loosened, utc) == "A loosening was applied at 01:10."
+
+
+def test_the_companion_off_is_said_with_its_browser_and_its_times() -> None:
+    utc = dt.UTC
+    at = dt.datetime(2026, 12, 3, 1, 10, tzinfo=utc).timestamp()
+    off = companion_off_note("firefox-esr", at, at + 90 * 60)
+    assert off == GuardNote("companion_off", at, at + 90 * 60, 0.0, "firefox-esr")
+    assert guard_sentence(ENGLISH, off, utc) == (
+        "The companion in Firefox was off from 01:10 to 02:40."
+    )
+    chromium = GuardNote("companion_off", at, at + 60, 0.0, "chromium")
+    assert guard_sentence(ENGLISH, chromium, utc).startswith("The companion in Chromium was off")
+
+
+def test_the_companion_off_counts_only_in_front_in_use_and_long_enough() -> None:
+    off = {4242: "chromium"}
+    assert companion_off_in_front(4242, 3.0, off) == "chromium"
+    assert companion_off_in_front(4243, 3.0, off) is None  # another window in front
+    assert companion_off_in_front(None, 3.0, off) is None
+    assert companion_off_in_front(4242, 600.0, off) is None  # nobody at the computer
+    assert companion_off_note("chromium", T, T + 10) is None  # an update reloading it
+
+
+def test_a_companion_off_told_once_per_browser() -> None:
+    a = GuardNote("companion_off", T, T + 100, 0.0, "chromium")
+    longer = GuardNote("companion_off", T + 50, T + 200, 0.0, "chromium")
+    other = GuardNote("companion_off", T + 60, T + 90, 0.0, "firefox-esr")
+    assert once_each([longer, a, other]) == [
+        GuardNote("companion_off", T, T + 200, 0.0, "chromium"),
+        other,
+    ]

@@ -263,6 +263,11 @@ class CompanionBrowser:
         )
         time.sleep(0.3)
 
+    def in_pause_page(self, expression: str) -> Any:
+        """The value of a JavaScript `expression` in the pause page in front (started with
+        remote=True): what the page shows, read as a person would see it."""
+        raise NotImplementedError
+
     def press_on_pause(self, button: str) -> None:
         """Answer the pause with the keyboard, as a person can: Escape steps away; Go on is the
         second button. (Call it for "on" once the breath is over: until then it is disabled.)
@@ -370,6 +375,20 @@ class ChromiumCompanion(CompanionBrowser):
         assert self._page is not None, "open_own_page first"
         devtools, session, _target = self._page
         return devtools.evaluate(session, expression)
+
+    def in_pause_page(self, expression: str) -> Any:
+        with self._devtools() as devtools:
+            pages = [
+                target["targetId"]
+                for target in devtools.call("Target.getTargets")["targetInfos"]
+                if target["type"] == "page" and target["url"].endswith("/pause.html")
+            ]
+            assert pages, "no pause page is open"
+            session = devtools.call("Target.attachToTarget", targetId=pages[-1], flatten=True)
+            try:
+                return devtools.evaluate(session["sessionId"], expression)
+            finally:
+                devtools.call("Target.detachFromTarget", sessionId=session["sessionId"])
 
     def switch_off(self) -> None:
         self._in_extensions_page(
@@ -605,6 +624,37 @@ class FirefoxCompanion(CompanionBrowser):
             answer = self._marionette.call("WebDriver:ExecuteAsyncScript", script=wrapped, args=[])
         finally:
             self._marionette.call("Marionette:SetContext", value="chrome")
+        value = answer["value"]
+        assert "error" not in value, value["error"]
+        return value["ok"]
+
+    def in_pause_page(self, expression: str) -> Any:
+        # Marionette's content context, in the tab in front (the pause page), then back to the
+        # browser's own chrome where the other steps run.
+        self._in_browser("return 1;")  # the session, once
+        marionette = self._marionette
+        assert marionette is not None
+        marionette.call("Marionette:SetContext", value="content")
+        try:
+            handles = marionette.call("WebDriver:GetWindowHandles")
+            for handle in reversed(handles if isinstance(handles, list) else handles["value"]):
+                marionette.call("WebDriver:SwitchToWindow", handle=handle)
+                where = marionette.call("WebDriver:GetCurrentURL")["value"]
+                if where.endswith("/pause.html"):
+                    break
+            else:
+                raise AssertionError("no pause page is open")
+            answer = marionette.call(
+                "WebDriver:ExecuteAsyncScript",
+                script=(
+                    "const done = arguments[arguments.length - 1];"
+                    f"Promise.resolve({expression})"
+                    ".then(value => done({ok: value ?? null}), e => done({error: String(e)}));"
+                ),
+                args=[],
+            )
+        finally:
+            marionette.call("Marionette:SetContext", value="chrome")
         value = answer["value"]
         assert "error" not in value, value["error"]
         return value["ok"]

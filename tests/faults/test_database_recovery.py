@@ -49,7 +49,7 @@ def test_many_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path:
         assert results == [f"ok {SCHEMA_VERSION}"] * 12, results
         with sqlite3.connect(path) as check:
             tables = check.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
-            assert tables.fetchone()[0] == 5  # visits, nudges, meta, guard, plans
+            assert tables.fetchone()[0] == 6  # visits, nudges, meta, guard, plans, feelings
 
 
 def sixty_days(path: Path) -> tuple[float, int]:
@@ -132,6 +132,7 @@ def test_plans_are_carried_over_from_a_damaged_file(tmp_path: Path) -> None:
     sixty_days(database)
     store = Store.open(database)
     store.add_plan("If it's late, then I read.", time.time())
+    store.add_feeling("lonely", time.time())
     store.close()
     with sqlite3.connect(database) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -141,4 +142,5 @@ def test_plans_are_carried_over_from_a_damaged_file(tmp_path: Path) -> None:
     store = Store.open(database)
     assert store.moved_aside is not None, "the file was damaged"
     assert [text for _number, text in store.plans()] == ["If it's late, then I read."]
+    assert [feeling for _at, feeling in store.feelings_between(0, 1e12)] == ["lonely"]
     store.close()

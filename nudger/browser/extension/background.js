@@ -94,6 +94,31 @@ const holdIn = (tabId, held) => session.set({ [`held:${tabId}`]: held });
 const releaseIn = (tabId) => session.remove(`held:${tabId}`);
 // Until when a tab may open its held-back page again without a pause (ms).
 const allowedUntil = (tabId) => sessionValue(`allowed:${tabId}`, 0);
+// Until when an entry may open without a pause in any tab, after Go on (ms). One rule holds
+// several entries back, so the entry is told by the page's own place: its site (without
+// "www." or "m.") and its first path segment (with the query, for a page such as
+// profile.php?id=...), in lower case.
+const entryAllowedUntil = (url) => sessionValue(`allowedEntry:${entryOf(url)}`, 0);
+const ENTRY_ALLOW_BASE = 200000; // session "go on" rules for the entry in every tab: + tab id
+
+function entryOf(url) {
+  try {
+    const { hostname, pathname, search } = new URL(url);
+    const segment = pathname.split("/")[1] ?? "";
+    const query = segment.includes(".") ? search : "";
+    return `${hostname.replace(/^(www|m|mobile)\./, "")}/${segment}${query}`.toLowerCase();
+  } catch (error) {
+    return "";
+  }
+}
+
+// The browser's rule for that entry's place, in every tab, whatever the case.
+function entryRegex(url) {
+  const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const [host, ...rest] = entryOf(url).split("/");
+  const place = rest.join("/");
+  return `^https?://([a-z0-9-]+\\.)*${escape(host)}/${escape(place)}([/?#]|$)`;
+}
 // Until when a tab is stepping away from a pause (ms): going back, it may pass the held-back
 // page itself (the page that showed before an in-page or escaped address was paused, or an
 // in-page entry the rules hold back again). Passing it is no new pause: it goes on back.
@@ -130,6 +155,7 @@ async function fromNudger(message) {
       onlyCounted: toHold.onlyCounted,
     });
     await installPauseRules(toHold.rules);
+    await keepPlans(message.plans);
   } else if (message.type === "page_reply") {
     pageReplied(message);
   } else if (message.type === "nudger_stopped") {
@@ -138,6 +164,13 @@ async function fromNudger(message) {
     await api.storage.local.set({ onlyCounted: toHold.onlyCounted });
     await installPauseRules(toHold.rules);
   }
+}
+
+// The person's if-then plans, for the pause page: in session storage only (gone when the
+// browser closes), never in a notification or in the page's address.
+async function keepPlans(plans) {
+  const texts = Array.isArray(plans) ? plans.filter((plan) => typeof plan === "string") : [];
+  await session.set({ plans: texts });
 }
 
 async function regexSupported(regex) {
@@ -247,6 +280,9 @@ async function opening(tabId, url) {
     return null;
   }
   const rule = ruleHolding(await currentRules(), url);
+  if (rule && (await entryAllowedUntil(url)) > Date.now()) {
+    return null; // gone on past this entry's pause a little while ago, in whichever tab
+  }
   const earlier = await heldIn(tabId);
   if (!rule) {
     if (earlier?.shown) {
@@ -427,10 +463,22 @@ api.runtime.onMessage.addListener((message, sender, reply) => {
       ? pauseOpened(tabId)
       : message.type === "pause_answer"
         ? answered(tabId, message).then(() => ({}))
-        : Promise.resolve({});
+        : fromMoment(message);
   work.then(reply, () => reply({}));
   return true; // the reply comes later
 });
+
+// The pause page's tap and plans (moment.js). A tap goes on to nudger as the answer alone:
+// nothing of the page, the entry or the site.
+async function fromMoment(message) {
+  if (message.type === "pause_plans") {
+    return { plans: await sessionValue("plans", []) };
+  }
+  if (message.type === "pause_feeling" && typeof message.feeling === "string") {
+    send({ type: "feeling", feeling: message.feeling.slice(0, 32) });
+  }
+  return {};
+}
 
 async function goOn(tabId, held) {
   // This tab may open the page now, and again for pause_again_minutes, without a second pause.
@@ -438,11 +486,23 @@ async function goOn(tabId, held) {
   const id = ALLOW_RULE_BASE + (tabId % 100000);
   // At least long enough for the page to open (browsers fire alarms 30 s apart at the least).
   const until = Date.now() + Math.max(pauseAgainMinutes * 60000, 30000);
-  await session.set({ [`allowed:${tabId}`]: until });
+  await session.set({ [`allowed:${tabId}`]: until, [`allowedEntry:${entryOf(held.url)}`]: until });
+  const entryId = ENTRY_ALLOW_BASE + (tabId % 100000);
   try {
     await api.declarativeNetRequest.updateSessionRules({
-      removeRuleIds: [id],
+      removeRuleIds: [id, entryId],
       addRules: [
+        {
+          // Any tab: no second pause for this entry, not only in this one.
+          id: entryId,
+          priority: 2,
+          action: { type: "allow" },
+          condition: {
+            regexFilter: entryRegex(held.url),
+            isUrlFilterCaseSensitive: false,
+            resourceTypes: ["main_frame"],
+          },
+        },
         {
           id,
           priority: 2,
@@ -466,7 +526,9 @@ async function goOn(tabId, held) {
 api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name.startsWith("allow-")) {
     const id = Number(alarm.name.slice("allow-".length));
-    api.declarativeNetRequest.updateSessionRules({ removeRuleIds: [id] });
+    api.declarativeNetRequest.updateSessionRules({
+      removeRuleIds: [id, ENTRY_ALLOW_BASE + (id - ALLOW_RULE_BASE)],
+    });
   }
 });
 
