@@ -361,6 +361,7 @@ class Daemon:
                     last_sample_at=self.watcher.last_sample_at,
                     away_for=self.watcher.away_for,
                     updated_at=time.time(),
+                    threads={str(t.native_id): t.name for t in threading.enumerate()},
                     notes=tuple(self.watcher.problems() + self.coach.problems()),
                     database_moved_aside=str(self.store.moved_aside)
                     if self.store.moved_aside

@@ -48,6 +48,8 @@ class DaemonStatus:
     browsers: tuple[dict[str, Any], ...] = ()
     # At the last look: seconds without input, when that was past watch.idle_seconds (away).
     away_for: float | None = None
+    # The daemon's threads, native id to name: bench/cost.py tells its wake-ups apart by them.
+    threads: dict[str, str] | None = None
 
 
 class AlreadyRunning(Exception):
