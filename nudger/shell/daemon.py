@@ -40,11 +40,13 @@ from nudger.shell import i18n, logs
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
 from nudger.shell.evening import EveningSummary
+from nudger.shell.file_watch import FileWatch
 from nudger.shell.guard import Guard
 from nudger.shell.history import FIRST_RUN_KEY
 from nudger.shell.instance import DaemonStatus, InstanceLock
 from nudger.shell.pause import PauseFile
 from nudger.shell.promise import Keeper
+from nudger.shell.sampling import Sampler
 from nudger.shell.scheduling import ClockSafeScheduler
 from nudger.shell.signals import RELOAD, WAKE, SignalInbox
 from nudger.shell.status_icon import StatusIconFeed
@@ -54,8 +56,10 @@ from nudger.tray import choose_status_icon
 
 log = logging.getLogger(__name__)
 
-STATUS_EVERY_SECONDS = 5.0
-CONFIG_CHECK_SECONDS = 2.0
+# Where the desktop sends focus events, they carry the truth (the sampler is woken by each) and
+# samples only confirm it: idleness sends no event, and the tracker is told of gaps the stream
+# vouches for. Elsewhere, watch.poll_seconds is the pace.
+CONFIRM_SECONDS = 10.0
 RETENTION_EVERY_HOURS = 6
 
 
@@ -84,6 +88,7 @@ class Daemon:
         self._lock = threading.Lock()
         # What the last published status said about the desktop: (connected, looked yet).
         self._status_seen: tuple[bool, bool] = (False, False)
+        self._poll_seconds = config.settings.watch.poll_seconds
 
         # A full disk must not turn every log line into a traceback on stderr.
         logging.raiseExceptions = False
@@ -96,6 +101,7 @@ class Daemon:
             self.promise = Keeper(config.user_file, self.data_dir)
             self.config = self.promise.keep(config, time.time())
             settings = self.config.settings
+            self._poll_seconds = settings.watch.poll_seconds
             self.translator = i18n.translator_for(settings.ui.language)
             logs.speak(self.translator)
             # The log's first line names its language: with it, any line leads back to its
@@ -118,6 +124,9 @@ class Daemon:
             # step) for the summary.
             self.guard = Guard(self.store, self.watcher.clock)
             self._note_loosenings()
+            self.sampler = Sampler(self._sample, self._pace)
+            self.watcher.on_change = self.sampler.poke
+            self.files: FileWatch | None = None
             self.notifier = choose_notifier()
             # The daemon's own: the coach writes a snooze to it, the evening and the browser's
             # companion are quiet while it holds a pause.
@@ -162,13 +171,7 @@ class Daemon:
                 timezone=timezone_of(settings),
             )
             self.scheduler.add_listener(_note_late_job, EVENT_JOB_MAX_INSTANCES)
-            self._schedule(settings, first=True)
-            self.scheduler.add_job(
-                self._publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
-            )
-            self.scheduler.add_job(
-                self._check_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS), id="config"
-            )
+            self._schedule(settings)
             self.scheduler.add_job(
                 self._forget_old,
                 IntervalTrigger(hours=RETENTION_EVERY_HOURS),
@@ -185,6 +188,13 @@ class Daemon:
         """Run until SIGTERM or Ctrl-C. Returns the process exit code."""
         try:
             self.scheduler.start()
+            self.sampler.start()
+            # A changed settings (or promise) file wakes a reload; so does a promise falling due.
+            self.files = FileWatch(
+                [self.config.user_file, self.promise.path],
+                self._check_config,
+                due=self.promise.next_look_at,
+            )
             try:
                 if self.status_icon.needs_main_thread:
                     self._take_signals_beside_the_icon()
@@ -209,6 +219,10 @@ class Daemon:
 
     def stop_parts(self) -> bool:
         """Stop the jobs, close the visits in progress and save them. True when all were saved."""
+        if self.files is not None:
+            self.files.close()
+        # The sample in progress finishes first, so nothing holds the watcher's lock.
+        self.sampler.stop()
         if self.scheduler.running:
             # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
             self.scheduler.shutdown(wait=True)
@@ -222,13 +236,12 @@ class Daemon:
 
     # -- jobs ---------------------------------------------------------------------------------
 
-    def _schedule(self, settings: Settings, *, first: bool = False) -> None:
+    def _schedule(self, settings: Settings) -> None:
         """(Re)place the jobs whose timing comes from the settings.
 
         A job whose timing did not change keeps its rhythm; one whose timing changed starts
         its new rhythm now.
         """
-        self._place_interval("sample", self._sample, settings.watch.poll_seconds, now=first)
         self._place_interval("scan", self._scan, settings.watch.process_scan_seconds)
         at, zone = settings.summary.time, timezone_of(settings)
         evening = self._jobs.pop("evening", None)
@@ -260,7 +273,7 @@ class Daemon:
         """
         evening = self._jobs.get("evening")
         held: dict[str, list[Any]] = {
-            "watch.poll_seconds": [self._jobs["sample"].trigger.interval.total_seconds()],
+            "watch.poll_seconds": [self._poll_seconds],
             "watch.process_scan_seconds": [self._jobs["scan"].trigger.interval.total_seconds()],
             "summary.time": [_clock_of(evening.trigger) if evening else None],
             "summary.timezone": [str(evening.trigger.timezone)] if evening else [],
@@ -308,11 +321,14 @@ class Daemon:
             except Exception:  # a bug in deciding must never stop the counting
                 log.exception(N_("deciding on this sample failed; counting goes on"))
                 self.watcher.flush(observed.mono)
-        # `nudger status` right after start (or after the desktop comes or goes) should say
-        # what is true now, not what the status said before the first look.
-        seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
-        if seen != self._status_seen:
-            self._publish_status()
+        # Written after every sample (and only then, or on a reload): `nudger status` says what
+        # the last look found, and nothing wakes the daemon just to say it again.
+        self._publish_status()
+
+    def _pace(self) -> float:
+        """Seconds to the next sample when nothing wakes the sampler sooner."""
+        poll = self._poll_seconds
+        return max(poll, CONFIRM_SECONDS) if self.watcher.follows_events else poll
 
     def _paused(self, at: float | None = None) -> bool:
         """The browser holds nothing back now: paused (`nudger pause`), or snoozed without a
@@ -443,6 +459,8 @@ class Daemon:
             self.companion.apply(settings, rules)
             self.companion.tell(paused=self._paused())
         self._schedule(settings)
+        self._poll_seconds = settings.watch.poll_seconds
+        self.sampler.poke()  # a changed pace starts from now
         self.status_icon.apply(settings.ui.status_icon)
         self._publish_status()
         log.info(

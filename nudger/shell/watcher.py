@@ -12,7 +12,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -126,10 +126,18 @@ class Watcher:
         self._retry_delay = _FIRST_RETRY_SECONDS
         self._clock_events = ClockReadings()
         self._observed_at: float | None = None
+        # Called (from the sensor's listener thread) when the desktop says something changed.
+        self.on_change: Callable[[], None] | None = None
 
     @property
     def sensor_connected(self) -> bool:
         return self._sensor is not None
+
+    @property
+    def follows_events(self) -> bool:
+        """The open sensor hears of every change in front as it happens (focus events)."""
+        sensor = self._sensor
+        return sensor is not None and bool(getattr(sensor, "follows_events", False))
 
     def open_visits(self) -> list[Visit]:
         """The visits in front still going on, as they stand right now."""
@@ -300,6 +308,9 @@ class Watcher:
                 self._schedule_retry(mono, error)
                 return None
             self._sensor_idle = self.settings.watch.idle_seconds
+            listen = getattr(self._sensor, "tell_changes", None)
+            if listen is not None and self.on_change is not None:
+                listen(self.on_change)
             self._retry_delay = _FIRST_RETRY_SECONDS
             self._faults.recovered(
                 _SENSOR_FAULT,
