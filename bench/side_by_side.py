@@ -67,7 +67,8 @@ def start_activitywatch(
         "PYTHONPATH": os.pathsep.join([args.aw_window, args.aw_afk]),
     }
     python = str(Path(args.aw_venv) / "bin" / "python")
-    log = (tmp / "activitywatch.log").open("ab")
+    tmp.mkdir(parents=True, exist_ok=True)
+    log = (tmp / "activitywatch.log").open("ab")  # handed to the processes
     server = subprocess.Popen(
         [str(Path(args.aw_venv) / "bin" / "aw-server"), "--host", "127.0.0.1"],
         env=aw_env,
