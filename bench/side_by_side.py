@@ -5,7 +5,7 @@
 Run by hand, not in CI: ActivityWatch is not one of nudger's dependencies. Set it up once:
 
     python3 -m venv /tmp/aw && /tmp/aw/bin/pip install "aw-server==0.12.*" aw-client aw-core \
-        "python-xlib==0.31" pynput
+        "python-xlib==0.31" pynput "iso8601<2"
     git clone https://github.com/ActivityWatch/aw-watcher-window  /tmp/aw-watcher-window
     git clone https://github.com/ActivityWatch/aw-watcher-afk     /tmp/aw-watcher-afk
 
