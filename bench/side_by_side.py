@@ -5,7 +5,7 @@
 Run by hand, not in CI: ActivityWatch is not one of nudger's dependencies. Set it up once:
 
     python3 -m venv /tmp/aw && /tmp/aw/bin/pip install "aw-server==0.12.*" aw-client aw-core \
-        "python-xlib==0.31" pynput "iso8601<2"
+        "python-xlib==0.31" pynput "peewee<3.17"
     git clone https://github.com/ActivityWatch/aw-watcher-window  /tmp/aw-watcher-window
     git clone https://github.com/ActivityWatch/aw-watcher-afk     /tmp/aw-watcher-afk
 
@@ -56,8 +56,10 @@ def pss_mb(pid: int) -> float:
 
 
 def start_activitywatch(
-    args: argparse.Namespace, env: dict[str, str], tmp: Path
-) -> list[subprocess.Popen[bytes]]:
+    args: argparse.Namespace, env: dict[str, str], tmp: Path, started: list[subprocess.Popen[bytes]]
+) -> None:
+    """Start aw-server and its two watchers; each process goes into `started` as it starts, so
+    that the caller stops them whatever fails."""
     aw_env = {
         **env,
         "HOME": str(tmp),
@@ -68,27 +70,32 @@ def start_activitywatch(
     }
     python = str(Path(args.aw_venv) / "bin" / "python")
     tmp.mkdir(parents=True, exist_ok=True)
-    log = (tmp / "activitywatch.log").open("ab")  # handed to the processes
-    server = subprocess.Popen(
-        [str(Path(args.aw_venv) / "bin" / "aw-server"), "--host", "127.0.0.1"],
-        env=aw_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    wait_until(lambda: _answers(AW_URL), 60, "aw-server to answer")
-    watchers = [
-        subprocess.Popen(
-            [python, "-m", module],
-            env=aw_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+    with (tmp / "activitywatch.log").open("ab") as log:
+        started.append(
+            subprocess.Popen(
+                [str(Path(args.aw_venv) / "bin" / "aw-server"), "--host", "127.0.0.1"],
+                env=aw_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         )
-        for module in ("aw_watcher_window", "aw_watcher_afk")
-    ]
-    wait_until(lambda: _answers(AW_URL, "aw-watcher-window"), 60, "the window watcher's bucket")
-    return [server, *watchers]
+        wait_until(lambda: _answers(AW_URL), 60, "aw-server to answer")
+        for module in ("aw_watcher_window", "aw_watcher_afk"):
+            started.append(
+                subprocess.Popen(
+                    [python, "-m", module],
+                    env=aw_env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+    try:
+        wait_until(lambda: _answers(AW_URL, "aw-watcher-window"), 60, "the window watcher's bucket")
+    except AssertionError:
+        log_text = (tmp / "activitywatch.log").read_text(errors="replace")
+        raise AssertionError(f"ActivityWatch did not start; its log:\n{log_text[-4000:]}") from None
 
 
 def _answers(url: str, containing: str = "") -> bool:
@@ -102,9 +109,11 @@ def _answers(url: str, containing: str = "") -> bool:
 def one_run(args: argparse.Namespace, tmp: Path) -> dict[str, float]:
     with running_desktop(tmp / "desktop", notifications=False) as desktop:
         windows = (desktop.open_chromium(PROFILE_TITLE), desktop.open_xterm("notes.txt"))
-        nudger = NudgerDaemon(tmp / "nudger", isolated_env(tmp / "nudger", desktop.env)).start()
-        aw = start_activitywatch(args, desktop.env, tmp / "aw")
+        nudger = NudgerDaemon(tmp / "nudger", isolated_env(tmp / "nudger", desktop.env))
+        aw: list[subprocess.Popen[bytes]] = []
         try:
+            nudger.start()
+            start_activitywatch(args, desktop.env, tmp / "aw", aw)
             nudger.wait_watching(timeout=60)
             assert nudger.process is not None
             tools = {"nudger": [nudger.process.pid], "activitywatch": [p.pid for p in aw]}
