@@ -60,6 +60,8 @@ log = logging.getLogger(__name__)
 # samples only confirm it: idleness sends no event, and the tracker is told of gaps the stream
 # vouches for. Elsewhere, watch.poll_seconds is the pace.
 CONFIRM_SECONDS = 10.0
+# A sample rewrites the status file when what it says changed, or when it is this old.
+STATUS_FRESH_SECONDS = 5.0
 RETENTION_EVERY_HOURS = 6
 
 
@@ -86,9 +88,9 @@ class Daemon:
         # Held by each job that uses the store (sampling, scanning, the evening, retention) and
         # by a reload, so that they take turns.
         self._lock = threading.Lock()
-        # What the last published status said about the desktop: (connected, looked yet).
-        self._status_seen: tuple[bool, bool] = (False, False)
-        self._poll_seconds = config.settings.watch.poll_seconds
+        # What the last published status said about the desktop, and when it was written.
+        self._status_seen: tuple[object, ...] = ()
+        self._status_written = float("-inf")
 
         # A full disk must not turn every log line into a traceback on stderr.
         logging.raiseExceptions = False
@@ -321,9 +323,20 @@ class Daemon:
             except Exception:  # a bug in deciding must never stop the counting
                 log.exception(N_("deciding on this sample failed; counting goes on"))
                 self.watcher.flush(observed.mono)
-        # Written after every sample (and only then, or on a reload): `nudger status` says what
-        # the last look found, and nothing wakes the daemon just to say it again.
-        self._publish_status()
+        # Written after a sample (or a reload) only: `nudger status` says what the last look
+        # found, and nothing wakes the daemon just to say it again.
+        fresh = time.monotonic() - self._status_written < STATUS_FRESH_SECONDS
+        if not fresh or self._status_key() != self._status_seen:
+            self._publish_status()
+
+    def _status_key(self) -> tuple[object, ...]:
+        """What a look can change in the status, apart from its time."""
+        return (
+            self.watcher.sensor_connected,
+            self.watcher.last_sample_at is not None,
+            self.watcher.away_for is not None,
+            tuple(sorted((visit.kind, visit.target) for visit in self.watcher.open_visits())),
+        )
 
     def _pace(self) -> float:
         """Seconds to the next sample when nothing wakes the sampler sooner."""
@@ -366,7 +379,8 @@ class Daemon:
             self.watcher.scan_processes()
 
     def _publish_status(self) -> None:
-        self._status_seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
+        self._status_seen = self._status_key()
+        self._status_written = time.monotonic()
         try:
             self.lock.write_status(
                 DaemonStatus(

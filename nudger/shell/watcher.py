@@ -271,6 +271,13 @@ class Watcher:
     def stop(self) -> bool:
         """Close the visits in progress and write everything. True when all of it reached disk."""
         with self._lock:
+            if self._sensor is not None:
+                # A last look, so the visit in front counts up to now: where the desktop sends
+                # focus events, samples only confirm them and may be seconds apart.
+                try:
+                    self.tick()
+                except Exception:  # stopping must save what is there, whatever this look met
+                    log.exception(N_("deciding on this sample failed; counting goes on"))
             self._recorder.add(self._tracker.close_all() + self._running.close_all())
             saved = self._recorder.flush()
             self._close_sensor()
