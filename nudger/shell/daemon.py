@@ -88,9 +88,11 @@ class Daemon:
         # Held by each job that uses the store (sampling, scanning, the evening, retention) and
         # by a reload, so that they take turns.
         self._lock = threading.Lock()
-        # What the last published status said about the desktop, and when it was written.
-        self._status_seen: tuple[object, ...] = ()
-        self._status_written = float("-inf")
+        # What the last status said of the desktop (see _status_key), and when it was written.
+        self._status_mark: tuple[tuple[object, ...], float] = ((), float("-inf"))
+        # The settings as the parts hold them, read again after a reload or when the sensor
+        # comes or goes (it holds one of them): (sensor connected, settings in use).
+        self._in_use: tuple[bool, dict[str, list[Any]]] | None = None
 
         # A full disk must not turn every log line into a traceback on stderr.
         logging.raiseExceptions = False
@@ -180,8 +182,8 @@ class Daemon:
                 id="retention",
                 next_run_time=datetime.now(self.scheduler.timezone),
             )
-            self._publish_status()
             self.status_icon.apply(settings.ui.status_icon)
+            self._publish_status()
         except BaseException:
             self.lock.release()
             raise
@@ -293,6 +295,15 @@ class Daemon:
                 held.setdefault(key, []).extend(values)
         return held
 
+    def _held_settings(self) -> dict[str, list[Any]]:
+        """settings_in_use(), read from the parts after a start, a reload, or the sensor coming
+        or going (only these change what they hold): read for every status, it cost as much as
+        the rest of a sample."""
+        connected = self.watcher.sensor_connected
+        if self._in_use is None or self._in_use[0] != connected:
+            self._in_use = (connected, self.settings_in_use())
+        return self._in_use[1]
+
     def _sample(self) -> None:
         # One lock around each job that uses the store, so that their writes never interleave.
         with self._lock:
@@ -325,8 +336,8 @@ class Daemon:
                 self.watcher.flush(observed.mono)
         # Written after a sample (or a reload) only: `nudger status` says what the last look
         # found, and nothing wakes the daemon just to say it again.
-        fresh = time.monotonic() - self._status_written < STATUS_FRESH_SECONDS
-        if not fresh or self._status_key() != self._status_seen:
+        seen, written = self._status_mark
+        if time.monotonic() - written >= STATUS_FRESH_SECONDS or self._status_key() != seen:
             self._publish_status()
 
     def _status_key(self) -> tuple[object, ...]:
@@ -379,8 +390,7 @@ class Daemon:
             self.watcher.scan_processes()
 
     def _publish_status(self) -> None:
-        self._status_seen = self._status_key()
-        self._status_written = time.monotonic()
+        self._status_mark = (self._status_key(), time.monotonic())
         try:
             self.lock.write_status(
                 DaemonStatus(
@@ -398,7 +408,7 @@ class Daemon:
                     else None,
                     database_salvaged=self.store.salvaged.said() if self.store.salvaged else None,
                     config_problem=self._config_problem,
-                    settings_in_use=self.settings_in_use(),
+                    settings_in_use=self._held_settings(),
                     browsers=tuple(
                         {
                             "browser": contact.browser,
@@ -476,6 +486,7 @@ class Daemon:
         self._poll_seconds = settings.watch.poll_seconds
         self.sampler.poke()  # a changed pace starts from now
         self.status_icon.apply(settings.ui.status_icon)
+        self._in_use = None  # read from the parts again, now that they all have the new settings
         self._publish_status()
         log.info(
             N_("config reloaded from %s (blocklist entries: %d, sites of your own: %d)"),
