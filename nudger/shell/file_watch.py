@@ -43,9 +43,11 @@ class FileWatch:
     ) -> None:
         self._changed = changed
         self._due = due
-        self._names = {path.name for path in paths}
+        # A file may be a link (dotfile managers make them): its target's folder is watched too.
+        files = {path for given in paths for path in (given, given.resolve())}
+        self._names = {path.name for path in files}
         self._wake_read, self._wake_write = os.pipe()
-        self._inotify = _watch_folders({path.parent for path in paths})
+        self._inotify = _watch_folders({path.parent for path in files})
         self._thread = threading.Thread(target=self._run, name="nudger-files", daemon=True)
         self._thread.start()
 
