@@ -48,9 +48,9 @@ LIBRARIES = (
     "Xlib.display",
     "apscheduler.schedulers.background",
     "pydantic",
-    "pydantic_settings",
-    "asyncio",
     "nudger.shell.daemon",
+    # Not in the daemon unless a NUDGER_* setting variable is set: what it would add.
+    "pydantic_settings",
 )
 
 
