@@ -56,9 +56,9 @@ from nudger.tray import choose_status_icon
 
 log = logging.getLogger(__name__)
 
-# Where the desktop sends focus events, they carry the truth (the sampler is woken by each) and
-# samples only confirm it: idleness sends no event, and the tracker is told of gaps the stream
-# vouches for. Elsewhere, watch.poll_seconds is the pace.
+# Where the desktop sends focus events, they carry the truth (the sampler is woken by each) and,
+# while nothing watched is in front, samples only confirm it: idleness sends no event, and the
+# tracker is told of gaps the stream vouches for. Otherwise, watch.poll_seconds is the pace.
 CONFIRM_SECONDS = 10.0
 # A sample rewrites the status file when what it says changed, or when it is this old.
 STATUS_FRESH_SECONDS = 5.0
@@ -350,9 +350,15 @@ class Daemon:
         )
 
     def _pace(self) -> float:
-        """Seconds to the next sample when nothing wakes the sampler sooner."""
+        """Seconds to the next sample when nothing wakes the sampler sooner.
+
+        While a watched site or blocklist entry is in front, every `watch.poll_seconds`: its
+        nudges come on time and a crash loses at most a sample of it. With nothing watched in
+        front, where focus events tell of every change, a sample only confirms them."""
         poll = self._poll_seconds
-        return max(poll, CONFIRM_SECONDS) if self.watcher.follows_events else poll
+        if self.watcher.follows_events and not self.watcher.open_visits():
+            return max(poll, CONFIRM_SECONDS)
+        return poll
 
     def _paused(self, at: float | None = None) -> bool:
         """The browser holds nothing back now: paused (`nudger pause`), or snoozed without a
