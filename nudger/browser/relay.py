@@ -254,11 +254,13 @@ class BrowserRelay:
             log.exception(N_("the browser companion's relay failed with one connection; closed it"))
             self._hang_up(peer)
 
-    def _timeout(self) -> float:
+    def _timeout(self) -> float | None:
+        """Until a peer waiting its turn may be read again; with none waiting, until something
+        happens (a connection, a line, or the wake-up pipe: closing writes to it too)."""
         waits = [peer.resume_at for peer in self._peers if peer.resume_at is not None]
         if not waits:
-            return 1.0
-        return max(0.0, min(1.0, min(waits) - time.monotonic()))
+            return None
+        return max(0.0, min(waits) - time.monotonic())
 
     def _accept(self) -> None:
         for _ in range(_MAX_CONNECTIONS * 4):  # everyone waiting, a batch at a time

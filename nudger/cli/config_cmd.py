@@ -206,7 +206,7 @@ def show_paths(t: Translator, args: argparse.Namespace) -> int:
 
 
 def _source(loaded: LoadedConfig, section: str, key: str | None) -> str:
-    from nudger.settings.loader import ENV_DELIMITER, ENV_PREFIX
+    from nudger.settings.models import ENV_DELIMITER, ENV_PREFIX
 
     names = [ENV_PREFIX + section.upper()]
     if key is not None:

@@ -14,6 +14,7 @@ from typing import Any
 MAGIC = b"i3-ipc"
 HEADER = struct.Struct("<6sII")
 GET_TREE = 4
+GET_VERSION = 7
 SUBSCRIBE = 2
 EVENT_BIT = 0x80000000
 WINDOW_EVENT = EVENT_BIT | 3

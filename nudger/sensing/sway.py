@@ -11,7 +11,8 @@ import contextlib
 import json
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from nudger.core.translate import N_, Said
@@ -20,6 +21,11 @@ from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.listening import GlanceBuffer, Wakeup
 from nudger.sensing.processes import process_name
 from nudger.sensing.wayland_idle import IdleWatch
+
+# A read this long after the previous one came late: the event stream is asked to vouch for the
+# gap (see x11.py, which does the same with a marker through the X server).
+_LATE_AFTER_SECONDS = 1.25
+_CATCH_UP_SECONDS = 0.5
 
 
 def walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -74,6 +80,13 @@ class SwaySensor:
         self._buffer = bytearray()
         self._front = window_from_node(self._focused)
         self._lock = threading.Lock()  # the listener updates what the sampler reads
+        # A checkpoint through the event socket: sway answers a request after every event it
+        # queued before it, so once the answer is read, every change before it has been too.
+        self._caught_up = threading.Condition(self._lock)
+        self._asked = self._answered = 0
+        self._last_read: float | None = None
+        self._since = time.time()  # since when every event has been read
+        self.on_change: Callable[[], None] | None = None
         self._glances = GlanceBuffer()
         self._lost: str | None = None
         self._wakeup = Wakeup()
@@ -89,7 +102,37 @@ class SwaySensor:
         connection.connect(self._path)
         return connection
 
+    @property
+    def follows_events(self) -> bool:
+        return self._listener.is_alive() and self._lost is None
+
+    def tell_changes(self, call: Callable[[], None]) -> None:
+        """Call `call` (on the listener's thread) whenever a change in front is seen."""
+        self.on_change = call
+
+    def _vouch_if_late(self) -> float | None:
+        now = time.monotonic()
+        late = self._last_read is not None and now - self._last_read > _LATE_AFTER_SECONDS
+        self._last_read = now
+        if not late:
+            return None
+        with self._lock:
+            if self._lost is not None:
+                return None
+            self._asked += 1
+            wanted = self._asked
+            try:
+                self._events.send(i3ipc.encode(i3ipc.GET_VERSION))
+            except OSError:
+                return None
+            if not self._caught_up.wait_for(
+                lambda: self._answered >= wanted or self._lost is not None, _CATCH_UP_SECONDS
+            ):
+                return None
+            return self._since if self._lost is None else None
+
     def read(self) -> Reading:
+        followed_since = self._vouch_if_late()
         with self._lock:
             if self._lost is not None:
                 raise SensorUnavailable(
@@ -98,7 +141,7 @@ class SwaySensor:
             window = self._front
             glances = self._glances.take()
         idle = self._idle.idle_seconds() if self._idle else 0.0
-        return Reading(window, idle, glances)
+        return Reading(window, idle, glances, followed_since)
 
     def _listen(self) -> None:
         try:
@@ -106,8 +149,10 @@ class SwaySensor:
         except (OSError, ValueError) as error:
             with self._lock:
                 self._lost = str(error) or type(error).__name__
+                self._caught_up.notify_all()
 
     def _on_events(self, at: float) -> None:
+        changed = False
         with self._lock:
             before = self._focused
             self._drain_events()
@@ -116,6 +161,9 @@ class SwaySensor:
                 if now != self._front:
                     self._front = now
                     self._glances.add(at, now)
+                    changed = True
+        if changed and self.on_change is not None:
+            self.on_change()
 
     def _drain_events(self) -> None:
         while True:
@@ -132,8 +180,11 @@ class SwaySensor:
                 self._on_window(event)
             elif kind == i3ipc.WORKSPACE_EVENT and event.get("change") == "focus":
                 refresh = True  # maybe to an empty workspace: ask which window has the focus now
+            elif kind == i3ipc.GET_VERSION:
+                self._answered += 1  # a checkpoint: read once the changes before it are
         if refresh:
             self._focused = focused_window(i3ipc.request(self._query, i3ipc.GET_TREE))
+        self._caught_up.notify_all()
 
     def _on_window(self, event: dict[str, Any]) -> None:
         change, container = event.get("change"), event.get("container") or {}

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import os
 import time
+from collections.abc import Callable
 
 from Xlib import display, error
 
@@ -56,6 +57,16 @@ class X11Sensor:
             self._follower = FocusFollower(self._display_name)
         except (*CONNECTION_ERRORS, error.XError) as exc:
             log.info(N_("cannot follow focus changes as they happen (%s); sampling only"), exc)
+
+    @property
+    def follows_events(self) -> bool:
+        """Focus and title changes are followed as they happen (samples only confirm them)."""
+        return self._follower is not None and self._follower.alive
+
+    def tell_changes(self, call: Callable[[], None]) -> None:
+        """Call `call` (on the follower's thread) whenever a change in front is seen."""
+        if self._follower is not None:
+            self._follower.on_change = call
 
     def read(self) -> Reading:
         # First the follower catches up, then the window is read: a change in between shows as a

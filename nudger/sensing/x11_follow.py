@@ -31,6 +31,7 @@ import select
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from Xlib import X, Xatom, display
@@ -70,6 +71,8 @@ class FocusFollower:
         self._connection.set_error_handler(_ignore)
         self._reader = WindowReader(self._questions, display_name)
         self._glances = GlanceBuffer()
+        # Told of each change as it is kept (the daemon's sampler takes it at once).
+        self.on_change: Callable[[], None] | None = None
         self._stopping = threading.Event()
         self._wakeup = Wakeup()
         self._followed = 0
@@ -84,6 +87,10 @@ class FocusFollower:
         self._last: Window | None = self._reader.active_window()
         self._thread = threading.Thread(target=self._run, name="nudger-x11-follow", daemon=True)
         self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
 
     def take(self) -> tuple[Glance, ...]:
         """The changes since the last call, oldest first."""
@@ -211,6 +218,8 @@ class FocusFollower:
         if window != self._last:
             self._last = window
             self._glances.add(at, window)
+            if self.on_change is not None:
+                self.on_change()
 
     def _follow(self, wid: int) -> None:
         """Hear about title changes of window `wid` (and stop hearing about the one before)."""

@@ -8,6 +8,7 @@ cached until the active window changes.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from Xlib import X, Xatom, display, error
@@ -23,6 +24,10 @@ _TITLE_UNITS = 4096
 
 # What a lost server looks like to python-xlib.
 CONNECTION_ERRORS = (error.ConnectionClosedError, error.DisplayError, OSError)
+
+
+# Windows whose facts are kept (each checked against its pid before it is used again).
+_FACTS_KEPT = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +54,14 @@ class WindowReader:
         self._compound_text = intern("COMPOUND_TEXT")
         self.has_idle = connection.has_extension("MIT-SCREEN-SAVER")
         self._decoder = CompoundTextDecoder(display_name)
-        self._facts: _WindowFacts | None = None
+        # What never changes for a window (class, pid, program), for the windows seen last:
+        # switching between two windows then reads only their titles.
+        self._facts: OrderedDict[int, _WindowFacts] = OrderedDict()
 
     def forget(self) -> None:
         """The connection is gone: drop what belonged to it."""
         self._decoder.forget()
-        self._facts = None
+        self._facts.clear()
 
     def active_id(self) -> int:
         prop = self.root.get_property(self.net_active_window, Xatom.WINDOW, 0, 1)
@@ -67,21 +74,33 @@ class WindowReader:
             return None
         target = self.display.create_resource_object("window", wid)
         try:
-            facts = (
-                self._facts if self._facts and self._facts.wid == wid else self._read_facts(target)
-            )
-            self._facts = facts
+            facts = self._kept_facts(target) or self._read_facts(target)
+            self._facts[wid] = facts
+            self._facts.move_to_end(wid)
+            if len(self._facts) > _FACTS_KEPT:
+                self._facts.popitem(last=False)
             title = self._title(target)
         except error.XError:
             # The window vanished between two requests (BadWindow): as if nothing were in front.
-            self._facts = None
+            self._facts.pop(wid, None)
             return None
         return Window(app=facts.app, title=title, pid=facts.pid, wm_class=facts.wm_class)
 
+    def _kept_facts(self, target: XWindow) -> _WindowFacts | None:
+        """The facts kept for this window, if its pid says it is still the same program's (an
+        id a closed program's window freed can come back with another program's window)."""
+        kept = self._facts.get(target.id)
+        if kept is None or kept.pid is None or self._pid(target) != kept.pid:
+            return None
+        return kept
+
+    def _pid(self, target: XWindow) -> int | None:
+        prop = target.get_property(self._net_wm_pid, Xatom.CARDINAL, 0, 1)
+        return int(prop.value[0]) if prop and len(prop.value) else None
+
     def _read_facts(self, target: XWindow) -> _WindowFacts:
         wm_class = tuple(target.get_wm_class() or ())
-        pid_prop = target.get_property(self._net_wm_pid, Xatom.CARDINAL, 0, 1)
-        pid = int(pid_prop.value[0]) if pid_prop and len(pid_prop.value) else None
+        pid = self._pid(target)
         # Tk and some other toolkits set no _NET_WM_PID: the window class names the program then.
         app = (process_name(pid) if pid else None) or (wm_class[-1] if wm_class else "")
         return _WindowFacts(target.id, wm_class, pid, app)

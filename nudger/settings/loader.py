@@ -20,19 +20,15 @@ from typing import Any
 from pydantic import (
     ValidationError,
 )
-from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 from nudger.core.days import LocalDays
 from nudger.core.translate import N_, Said, Translator
 from nudger.errors import ConfigError, said_of
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
 from nudger.settings.locations import format_location
-from nudger.settings.models import Settings
+from nudger.settings.models import ENV_DELIMITER, ENV_PREFIX, Settings
 from nudger.settings.toml_words import toml_reason
 from nudger.settings.zones import local_zone, zone_named
-
-ENV_PREFIX = "NUDGER_"
-ENV_DELIMITER = "__"
 
 
 @dataclass(frozen=True)
@@ -47,28 +43,6 @@ class LoadedConfig:
     defaults_label: str
     # The user's file exactly as it was read and found good (None when there was none).
     user_text: bytes | None = None
-
-
-class _EnvironmentSchema(Settings, BaseSettings):
-    """The settings as pydantic-settings sees them: which NUDGER_* names each field has, and how
-    nested names are split. Built once; only the environment source below reads it."""
-
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX,
-        env_nested_delimiter=ENV_DELIMITER,
-        extra="forbid",
-        frozen=True,
-    )
-
-
-class _MappingEnvironment(EnvSettingsSource):
-    """pydantic-settings' environment source, reading the mapping it is given (a test's, or the
-    one `load` was handed) instead of os.environ. `env_vars` is the source's public attribute
-    holding the variables it reads, keyed in lower case as the source looks them up."""
-
-    def __init__(self, env: Mapping[str, str]) -> None:
-        super().__init__(_EnvironmentSchema)
-        self.env_vars = {key.lower(): value for key, value in env.items()}
 
 
 def load(user_file: Path | None = None, env: Mapping[str, str] | None = None) -> LoadedConfig:
@@ -100,7 +74,7 @@ def load_from(
         # differ per load (a given mapping instead of os.environ, an edit not yet written) would
         # need a new class on every load. Instead its environment source is called on its own
         # and the three layers are merged here, highest last, as BaseSettings merges them.
-        from_env = _MappingEnvironment(environment)()
+        from_env = _from_environment(environment)
         settings = Settings.model_validate(_merged(_merged(defaults, user), from_env))
     except ValidationError as error:
         raise _explain(error, user, user_file, str(defaults_file), environment) from None
@@ -108,6 +82,19 @@ def load_from(
         raise ConfigError(Said(N_("the environment")), "NUDGER_*", str(error)) from None
     _check_patterns_compile(settings, user, user_file)
     return LoadedConfig(settings, user_file, tuple(files_read), env_keys, user, str(defaults_file))
+
+
+def _from_environment(environment: Mapping[str, str]) -> dict[str, Any]:
+    """The NUDGER_* layer, read by pydantic-settings' environment source.
+
+    Imported only when the environment holds such a variable (as pydantic-settings reads them:
+    in any case): with none, its source finds nothing, and the daemon need not carry its 5 MB
+    (with what it imports) for the whole of its run."""
+    if not any(_is_setting_variable(key.upper()) for key in environment):
+        return {}
+    from nudger.settings.environment import read_environment  # noqa: PLC0415  # see above
+
+    return read_environment(environment)
 
 
 def _check_patterns_compile(settings: Settings, user: Mapping[str, Any], user_file: Path) -> None:

@@ -32,6 +32,10 @@ from nudger.core.translate import N_, Said
 from nudger.core.types import ClockSpan, Kind, MessageKind, MessageTime, Rule
 from nudger.settings.zones import zone_named
 
+# How a setting is named in the environment: NUDGER_WATCH__POLL_SECONDS (pydantic-settings' way).
+ENV_PREFIX = "NUDGER_"
+ENV_DELIMITER = "__"
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

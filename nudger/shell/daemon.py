@@ -41,12 +41,14 @@ from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
 from nudger.shell.devices import WRITE_EVERY_SECONDS, Sharing, across
 from nudger.shell.evening import EveningSummary
+from nudger.shell.file_watch import FileWatch
 from nudger.shell.guard import Guard
 from nudger.shell.history import FIRST_RUN_KEY
 from nudger.shell.instance import DaemonStatus, InstanceLock
 from nudger.shell.pages import PageDesk
 from nudger.shell.pause import PauseFile
 from nudger.shell.promise import Keeper
+from nudger.shell.sampling import Sampler
 from nudger.shell.scheduling import ClockSafeScheduler
 from nudger.shell.signals import RELOAD, WAKE, SignalInbox
 from nudger.shell.status_icon import StatusIconFeed
@@ -56,8 +58,12 @@ from nudger.tray import choose_status_icon
 
 log = logging.getLogger(__name__)
 
-STATUS_EVERY_SECONDS = 5.0
-CONFIG_CHECK_SECONDS = 2.0
+# Where the desktop sends focus events, they carry the truth (the sampler is woken by each) and,
+# while nothing watched is in front, samples only confirm it: idleness sends no event, and the
+# tracker is told of gaps the stream vouches for. Otherwise, watch.poll_seconds is the pace.
+CONFIRM_SECONDS = 10.0
+# A sample rewrites the status file when what it says changed, or when it is this old.
+STATUS_FRESH_SECONDS = 5.0
 RETENTION_EVERY_HOURS = 6
 # How often the plans are read again for the pause page (`nudger plan add` writes directly).
 _PLANS_EVERY_SECONDS = 5.0
@@ -87,8 +93,11 @@ class Daemon:
         # Held by each job that uses the store (sampling, scanning, the evening, retention) and
         # by a reload, so that they take turns.
         self._lock = threading.Lock()
-        # What the last published status said about the desktop: (connected, looked yet).
-        self._status_seen: tuple[bool, bool] = (False, False)
+        # What the last status said of the desktop (see _status_key), and when it was written.
+        self._status_mark: tuple[tuple[object, ...], float] = ((), float("-inf"))
+        # The settings as the parts hold them, read again after a reload or when the sensor
+        # comes or goes (it holds one of them): (sensor connected, settings in use).
+        self._in_use: tuple[bool, dict[str, list[Any]]] | None = None
 
         # A full disk must not turn every log line into a traceback on stderr.
         logging.raiseExceptions = False
@@ -101,25 +110,14 @@ class Daemon:
             self.promise = Keeper(config.user_file, self.data_dir)
             self.config = self.promise.keep(config, time.time())
             settings = self.config.settings
-            self.translator = i18n.translator_for(settings.ui.language)
-            logs.speak(self.translator)
-            # The log's first line names its language: with it, any line leads back to its
-            # English in the catalogue.
-            log.info(
-                N_("nudger started (language %s, pid %s); data in %s; config from %s"),
-                self.translator.language,
-                os.getpid(),
-                self.data_dir,
-                ", ".join(self.config.files_read),
-            )
+            self._poll_seconds = settings.watch.poll_seconds
+            self.translator = self._say_started(settings)
             self.store = Store.open(self.data_dir / paths.DATABASE_NAME)
             self.backend = sensing.detect()
             rules = all_rules(settings)  # made once, for the watcher and the browsers alike
             self.companion = Companion.open(settings, rules)
             # The companion's own pages (Today, Blocklist, Someone to talk to) ask here.
-            self.pages = PageDesk(i18n.translator_for, config.user_file)
-            if self.companion.relay is not None:
-                self.companion.relay.pages = self.pages
+            self.pages = self._open_pages(config.user_file)
             self.watcher = Watcher(
                 settings, self.backend, self.store, rules=rules, tabs=self.companion.relay
             )
@@ -127,6 +125,9 @@ class Daemon:
             # step) for the summary.
             self.guard = Guard(self.store, self.watcher.clock)
             self._note_loosenings()
+            self.sampler = Sampler(self._sample, self._pace)
+            self.watcher.on_change = self.sampler.poke
+            self.files: FileWatch | None = None
             self.notifier = choose_notifier()
             # The daemon's own: the coach writes a snooze to it, the evening and the browser's
             # companion are quiet while it holds a pause.
@@ -178,23 +179,40 @@ class Daemon:
                 timezone=timezone_of(settings),
             )
             self._add_jobs(settings)
-            self._publish_status()
             self.status_icon.apply(settings.ui.status_icon)
+            self._publish_status()
         except BaseException:
             self.lock.release()
             raise
 
+    def _say_started(self, settings: Settings) -> Translator:
+        """The log in the person's language, its first line naming that language: with it, any
+        line leads back to its English in the catalogue."""
+        translator = i18n.translator_for(settings.ui.language)
+        logs.speak(translator)
+        log.info(
+            N_("nudger started (language %s, pid %s); data in %s; config from %s"),
+            translator.language,
+            os.getpid(),
+            self.data_dir,
+            ", ".join(self.config.files_read),
+        )
+        return translator
+
+    def _open_pages(self, user_file: Path) -> PageDesk:
+        """The desk that answers the companion's own pages, wired to the browsers' relay."""
+        pages = PageDesk(i18n.translator_for, user_file)
+        if self.companion.relay is not None:
+            self.companion.relay.pages = pages
+        return pages
+
     def _add_jobs(self, settings: Settings) -> None:
-        """The jobs: sampling and scanning at the settings' pace, the status, the config check,
-        retention and this device's shared file. The scheduler starts them later, in run()."""
+        """The jobs: the process scan and the evening at the settings' pace, retention and this
+        device's shared file. (Samples have a thread of their own, the Sampler, woken by focus
+        events; the settings file wakes a reload through the FileWatch.) The scheduler starts
+        them later, in run()."""
         self.scheduler.add_listener(_note_late_job, EVENT_JOB_MAX_INSTANCES)
-        self._schedule(settings, first=True)
-        self.scheduler.add_job(
-            self._publish_status, IntervalTrigger(seconds=STATUS_EVERY_SECONDS), id="status"
-        )
-        self.scheduler.add_job(
-            self._check_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS), id="config"
-        )
+        self._schedule(settings)
         self.scheduler.add_job(
             self._forget_old,
             IntervalTrigger(hours=RETENTION_EVERY_HOURS),
@@ -212,6 +230,13 @@ class Daemon:
         """Run until SIGTERM or Ctrl-C. Returns the process exit code."""
         try:
             self.scheduler.start()
+            self.sampler.start()
+            # A changed settings (or promise) file wakes a reload; so does a promise falling due.
+            self.files = FileWatch(
+                [self.config.user_file, self.promise.path],
+                self._check_config,
+                due=self.promise.next_look_at,
+            )
             try:
                 if self.status_icon.needs_main_thread:
                     self._take_signals_beside_the_icon()
@@ -236,6 +261,10 @@ class Daemon:
 
     def stop_parts(self) -> bool:
         """Stop the jobs, close the visits in progress and save them. True when all were saved."""
+        if self.files is not None:
+            self.files.close()
+        # The sample in progress finishes first, so nothing holds the watcher's lock.
+        self.sampler.stop()
         if self.scheduler.running:
             # wait=True: jobs in progress finish first, so nothing holds the watcher's lock.
             self.scheduler.shutdown(wait=True)
@@ -252,13 +281,12 @@ class Daemon:
 
     # -- jobs ---------------------------------------------------------------------------------
 
-    def _schedule(self, settings: Settings, *, first: bool = False) -> None:
+    def _schedule(self, settings: Settings) -> None:
         """(Re)place the jobs whose timing comes from the settings.
 
         A job whose timing did not change keeps its rhythm; one whose timing changed starts
         its new rhythm now.
         """
-        self._place_interval("sample", self._sample, settings.watch.poll_seconds, now=first)
         self._place_interval("scan", self._scan, settings.watch.process_scan_seconds)
         at, zone = settings.summary.time, timezone_of(settings)
         evening = self._jobs.pop("evening", None)
@@ -290,7 +318,7 @@ class Daemon:
         """
         evening = self._jobs.get("evening")
         held: dict[str, list[Any]] = {
-            "watch.poll_seconds": [self._jobs["sample"].trigger.interval.total_seconds()],
+            "watch.poll_seconds": [self._poll_seconds],
             "watch.process_scan_seconds": [self._jobs["scan"].trigger.interval.total_seconds()],
             "summary.time": [_clock_of(evening.trigger) if evening else None],
             "summary.timezone": [str(evening.trigger.timezone)] if evening else [],
@@ -307,6 +335,15 @@ class Daemon:
             for key, values in part.items():
                 held.setdefault(key, []).extend(values)
         return held
+
+    def _held_settings(self) -> dict[str, list[Any]]:
+        """settings_in_use(), read from the parts after a start, a reload, or the sensor coming
+        or going (only these change what they hold): read for every status, it cost as much as
+        the rest of a sample."""
+        connected = self.watcher.sensor_connected
+        if self._in_use is None or self._in_use[0] != connected:
+            self._in_use = (connected, self.settings_in_use())
+        return self._in_use[1]
 
     def _sample(self) -> None:
         # One lock around each job that uses the store, so that their writes never interleave.
@@ -340,10 +377,10 @@ class Daemon:
             except Exception:  # a bug in deciding must never stop the counting
                 log.exception(N_("deciding on this sample failed; counting goes on"))
                 self.watcher.flush(observed.mono)
-        # `nudger status` right after start (or after the desktop comes or goes) should say
-        # what is true now, not what the status said before the first look.
-        seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
-        if seen != self._status_seen:
+        # Written after a sample (or a reload) only: `nudger status` says what the last look
+        # found, and nothing wakes the daemon just to say it again.
+        seen, written = self._status_mark
+        if time.monotonic() - written >= STATUS_FRESH_SECONDS or self._status_key() != seen:
             self._publish_status()
 
     def _keep_taps_and_plans(self, mono: float) -> None:
@@ -357,6 +394,26 @@ class Daemon:
                 self.companion.know_plans([text for _id, text in self.store.plans()])
         except StoreError as error:
             log.warning(N_("cannot keep the pause page's answers now: %s"), error)
+
+    def _status_key(self) -> tuple[object, ...]:
+        """What a look can change in the status, apart from its time."""
+        return (
+            self.watcher.sensor_connected,
+            self.watcher.last_sample_at is not None,
+            self.watcher.away_for is not None,
+            tuple(sorted((visit.kind, visit.target) for visit in self.watcher.open_visits())),
+        )
+
+    def _pace(self) -> float:
+        """Seconds to the next sample when nothing wakes the sampler sooner.
+
+        While a watched site or blocklist entry is in front, every `watch.poll_seconds`: its
+        nudges come on time and a crash loses at most a sample of it. With nothing watched in
+        front, where focus events tell of every change, a sample only confirms them."""
+        poll = self._poll_seconds
+        if self.watcher.follows_events and not self.watcher.open_visits():
+            return max(poll, CONFIRM_SECONDS)
+        return poll
 
     def _paused(self, at: float | None = None) -> bool:
         """The browser holds nothing back now: paused (`nudger pause`), or snoozed without a
@@ -404,7 +461,7 @@ class Daemon:
             self.watcher.scan_processes()
 
     def _publish_status(self) -> None:
-        self._status_seen = (self.watcher.sensor_connected, self.watcher.last_sample_at is not None)
+        self._status_mark = (self._status_key(), time.monotonic())
         try:
             self.lock.write_status(
                 DaemonStatus(
@@ -415,13 +472,14 @@ class Daemon:
                     last_sample_at=self.watcher.last_sample_at,
                     away_for=self.watcher.away_for,
                     updated_at=time.time(),
+                    threads={str(t.native_id): t.name for t in threading.enumerate()},
                     notes=tuple(self.watcher.problems() + self.coach.problems()),
                     database_moved_aside=str(self.store.moved_aside)
                     if self.store.moved_aside
                     else None,
                     database_salvaged=self.store.salvaged.said() if self.store.salvaged else None,
                     config_problem=self._config_problem,
-                    settings_in_use=self.settings_in_use(),
+                    settings_in_use=self._held_settings(),
                     browsers=tuple(
                         {
                             "browser": contact.browser,
@@ -496,7 +554,10 @@ class Daemon:
             self.companion.apply(settings, rules)
             self.companion.tell(paused=self._paused())
         self._schedule(settings)
+        self._poll_seconds = settings.watch.poll_seconds
+        self.sampler.poke()  # a changed pace starts from now
         self.status_icon.apply(settings.ui.status_icon)
+        self._in_use = None  # read from the parts again, now that they all have the new settings
         self._publish_status()
         log.info(
             N_("config reloaded from %s (blocklist entries: %d, sites of your own: %d)"),

@@ -234,6 +234,10 @@ class Keeper:
         applied, self._applied = self._applied, []
         return applied
 
+    def next_look_at(self) -> float | None:
+        """When something the promise holds falls due (Unix time), if anything does."""
+        return self._next_look
+
     def needs_look(self, now: float) -> bool:
         """For the daemon's check: something is due, or the state changed (a command)."""
         try:

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -126,10 +126,18 @@ class Watcher:
         self._retry_delay = _FIRST_RETRY_SECONDS
         self._clock_events = ClockReadings()
         self._observed_at: float | None = None
+        # Called (from the sensor's listener thread) when the desktop says something changed.
+        self.on_change: Callable[[], None] | None = None
 
     @property
     def sensor_connected(self) -> bool:
         return self._sensor is not None
+
+    @property
+    def follows_events(self) -> bool:
+        """The open sensor hears of every change in front as it happens (focus events)."""
+        sensor = self._sensor
+        return sensor is not None and bool(getattr(sensor, "follows_events", False))
 
     def open_visits(self) -> list[Visit]:
         """The visits in front still going on, as they stand right now."""
@@ -263,6 +271,13 @@ class Watcher:
     def stop(self) -> bool:
         """Close the visits in progress and write everything. True when all of it reached disk."""
         with self._lock:
+            if self._sensor is not None:
+                # A last look, so the visit in front counts up to now: where the desktop sends
+                # focus events, samples only confirm them and may be seconds apart.
+                try:
+                    self.tick()
+                except Exception:  # stopping must save what is there, whatever this look met
+                    log.exception(N_("deciding on this sample failed; counting goes on"))
             self._recorder.add(self._tracker.close_all() + self._running.close_all())
             saved = self._recorder.flush()
             self._close_sensor()
@@ -300,6 +315,9 @@ class Watcher:
                 self._schedule_retry(mono, error)
                 return None
             self._sensor_idle = self.settings.watch.idle_seconds
+            listen = getattr(self._sensor, "tell_changes", None)
+            if listen is not None and self.on_change is not None:
+                listen(self.on_change)
             self._retry_delay = _FIRST_RETRY_SECONDS
             self._faults.recovered(
                 _SENSOR_FAULT,
