@@ -76,8 +76,15 @@ class FileWatch:
 
     def _run(self) -> None:
         watched = [self._wake_read] + ([self._inotify.fileno()] if self._inotify else [])
+        # One look first: a file written after its reader last read it but before the watch
+        # began (while the daemon was starting) wakes no event, and would wait for the next.
+        first = True
         while True:
             try:
+                if first:
+                    first = False
+                    self._changed()
+                    continue
                 readable, _, _ = select.select(watched, [], [], self._timeout())
                 if self._wake_read in readable:
                     return

@@ -16,8 +16,33 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="in
 
 
 def _watch(paths: list[Path], due: float | None = None) -> tuple[FileWatch, threading.Event]:
+    """A watch, past its first look (see the test of it below): `called` is set again only
+    by what comes after."""
     called = threading.Event()
-    return FileWatch(paths, called.set, due=lambda: due), called
+    watch = FileWatch(paths, called.set, due=lambda: due)
+    assert called.wait(30), "the watch did not take its first look"
+    called.clear()
+    return watch, called
+
+
+def test_the_watch_looks_once_when_it_starts(tmp_path: Path) -> None:
+    """A file saved while the daemon was starting (after it read the file, before the watch
+    began) wakes no event: the watch's first look finds it."""
+    settings = tmp_path / "config.toml"
+    settings.write_text("[watch]\n", encoding="utf-8")
+    looks: list[float] = []
+    looked = threading.Event()
+
+    def look() -> None:
+        looks.append(time.monotonic())
+        looked.set()
+
+    watch = FileWatch([settings], look)
+    try:
+        assert looked.wait(30), "the watch took no first look"
+        assert len(looks) == 1
+    finally:
+        watch.close()
 
 
 @linux_only
@@ -66,7 +91,7 @@ def test_an_edit_of_a_linked_files_target_is_noticed(tmp_path: Path) -> None:
 def test_something_falling_due_wakes_it(tmp_path: Path) -> None:
     settings = tmp_path / "config.toml"
     settings.write_text("", encoding="utf-8")
-    watch, called = _watch([settings], due=time.time() + 0.2)
+    watch, called = _watch([settings], due=time.time() + 3)
     try:
         assert called.wait(30), "a promise falling due did not wake the watch"
     finally:
