@@ -160,9 +160,9 @@ def test_the_pause_holds_the_page_back_and_both_answers_work(companion: Companio
     browser.wait_title("A moment")
     assert stand_in.fetched(EX_PAGE) == 0
     browser.press_on_pause("away")
-    wait_until(lambda: browser.title() != "A moment", 10, "the pause's tab to close")
+    wait_until(lambda: browser.title() != "A moment", 30, "the pause's tab to close")
     stepped_away = [("blocklist", "Alex", "away", 1, "browser", 1)]
-    wait_until(lambda: companion.pauses(daemon) == stepped_away, 10, "the answer recorded")
+    wait_until(lambda: companion.pauses(daemon) == stepped_away, 30, "the answer recorded")
     assert stand_in.fetched(EX_PAGE) == 0
 
     # Go on opens the page, after the breath.
@@ -172,11 +172,11 @@ def test_the_pause_holds_the_page_back_and_both_answers_work(companion: Companio
     browser.wait_title("Instagram")
     assert stand_in.fetched(EX_PAGE) == 1
     went_on = ("blocklist", "Alex", "go_on", 0, "browser", 1)
-    wait_until(lambda: companion.pauses(daemon)[1:] == [went_on], 10, "the second answer")
+    wait_until(lambda: companion.pauses(daemon)[1:] == [went_on], 30, "the second answer")
 
     # No second pause in that tab for pause_again_minutes: a reload, and another of its pages.
     browser.keys("F5")
-    wait_until(lambda: stand_in.fetched(EX_PAGE) == 2, 10, "the reload")
+    wait_until(lambda: stand_in.fetched(EX_PAGE) == 2, 30, "the reload")
     browser.go_to(address(browser, HOST, "/alexdoe/reels/"))
     wait_until(lambda: stand_in.fetched("/alexdoe/reels/") == 1, 15, "the reels page")
     browser.wait_title("Instagram")

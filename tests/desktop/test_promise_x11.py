@@ -34,7 +34,10 @@ def still_counted_and_nudged(desktop: Desktop, daemon: NudgerDaemon, what: str) 
 
 
 def waiting_line(status: str, words: str) -> re.Match[str]:
-    found = re.search(r"^\s+(\d+)\s+(\d\d:\d\d)\s+.*" + re.escape(words), status, re.MULTILINE)
+    # "00:22", or "Fri 00:22" when the wait ends on another day (an hour's wait from 23:30).
+    found = re.search(
+        r"^\s+(\d+)\s+((?:\w+\.? )?\d\d:\d\d)\s+.*" + re.escape(words), status, re.MULTILINE
+    )
     assert found, f"{words!r} is not listed as waiting with its time:\n{status}"
     return found
 
