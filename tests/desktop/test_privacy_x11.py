@@ -22,6 +22,7 @@ match = ["Alex Doe", "@alexdoe"]
 [nudges]
 min_gap_minutes = 0
 blocklist_repeat_minutes = 0.1
+night = ""
 [privacy]
 store_titles = true
 """
