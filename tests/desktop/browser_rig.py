@@ -633,6 +633,8 @@ class FirefoxCompanion(CompanionBrowser):
         finally:
             self._marionette.call("Marionette:SetContext", value="chrome")
         value = answer["value"]
+        # No value at all: the document went away under the script (a reload).
+        assert value is not None, "the page was between two documents"
         assert "error" not in value, value["error"]
         return value["ok"]
 

@@ -108,7 +108,10 @@ def test_the_pages_show_today_change_the_blocklist_and_list_help(world: Companio
         return first == summary(world.env)["blocklist_seconds"] > 0
 
     wait_until(settled, 60, "the visit to the ex's page to be closed and written")
-    browser.in_own_page("location.reload()")
+    # The old page is marked stale first: "ready" then comes only from the reloaded one.
+    browser.in_own_page(
+        "(document.body.dataset.state = 'stale', setTimeout(() => location.reload(), 0), true)"
+    )
     browser.wait_own_page("ready")
     shown = browser.in_own_page(TODAY_ON_PAGE)
     day, week = summary(world.env), summary(world.env, "--week")
