@@ -83,7 +83,13 @@ def test_stopping_the_daemon_for_ten_minutes_while_in_use_shows_in_the_next_summ
 
     text = run_cli(daemon.env, "summary")
     assert text.returncode == 0, text.stderr
-    sentence = f"nudger was not running from {begun:%H:%M} to {ended:%H:%M}."
+    # Times alone within one calendar date; a stretch across midnight names both dates.
+    same_date = begun.date() == ended.date()
+    sentence = (
+        f"nudger was not running from {begun:%H:%M} to {ended:%H:%M}."
+        if same_date
+        else f"nudger was not running from {begun:%Y-%m-%d %H:%M} to {ended:%Y-%m-%d %H:%M}."
+    )
     assert text.stdout.count(sentence) == 1, text.stdout
     week = run_cli(daemon.env, "summary", "--week").stdout
     assert week.count("nudger was not running") == 1, week
