@@ -50,14 +50,19 @@ def targets(document: dict[str, object]) -> dict[str, float]:
     return {t["name"]: t["seconds"] for t in listed}
 
 
+# nudger's days begin at 04:00 (summary.day_starts_at): between midnight and then, "today" is
+# still the calendar's yesterday.
+DAY_STARTS_SECONDS = 4 * 3600
+
+
 def today_at(hour: int, minute: int = 0) -> float:
-    """A moment earlier today (local time), so the day's summary holds it."""
-    now = time.localtime()
+    """A moment earlier today (nudger's day; local time), so the day's summary holds it."""
+    now = time.localtime(time.time() - DAY_STARTS_SECONDS)
     moment = time.mktime((now.tm_year, now.tm_mon, now.tm_mday, hour, minute, 0, 0, 0, -1))
     return min(moment, time.time() - 3600)
 
 
 def day_at(days_ago: int, hour: int) -> float:
     """A moment `days_ago` days back, at `hour` local time."""
-    then = time.localtime(time.time() - days_ago * 86400)
+    then = time.localtime(time.time() - DAY_STARTS_SECONDS - days_ago * 86400)
     return time.mktime((then.tm_year, then.tm_mon, then.tm_mday, hour, 0, 0, 0, 0, -1))
