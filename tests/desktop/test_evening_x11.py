@@ -67,7 +67,12 @@ def test_the_evening_summary_arrives_at_summary_time(
     assert "32 min on social sites today" in call[3]
     assert "No visits to the blocklist today: day 1." in call[3]
     assert "snooze" not in call[3].lower()  # a summary, not a nudge: nothing to snooze
-    assert daemon.query("SELECT value FROM meta WHERE key = 'evening_sent_for'")
+    # Noted once the notification is out: the call can be seen a moment before the note.
+    wait_until(
+        lambda: daemon.query("SELECT value FROM meta WHERE key = 'evening_sent_for'"),
+        30,
+        "the evening noted as sent",
+    )
 
 
 def test_no_evening_summary_while_paused(
