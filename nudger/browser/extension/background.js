@@ -340,7 +340,13 @@ async function shownAnyway(details) {
       return "further";
     }
     const held = await opening(details.tabId, details.url);
-    return held && !held.shown ? "pause" : null;
+    if (!held || held.shown) {
+      return null;
+    }
+    // The page has shown, so it stands in the tab's history just before the pause: stepping
+    // away must go back past it, not onto it (that would ask the site for the ex's page again).
+    await holdIn(details.tabId, { ...held, over: true });
+    return "pause";
   });
   if (next === "further") {
     await goFurtherBack(details.tabId);
@@ -421,7 +427,12 @@ async function pauseOpened(tabId) {
   for (let waited = 0; waited < 15000; waited += 100) {
     const standing = await inTab(tabId, () => pauseStanding(tabId));
     if (standing) {
-      return { pauseSeconds, known: Boolean(standing.held), stepAway: Boolean(standing.away) };
+      return {
+        pauseSeconds,
+        known: Boolean(standing.held),
+        stepAway: Boolean(standing.away),
+        overShownPage: Boolean(standing.held?.over),
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

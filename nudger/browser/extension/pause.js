@@ -24,22 +24,26 @@ function pause() {
   }
 
   let closeInstead = false;
+  // How many pages back the person came from: two when the held-back page itself showed (an
+  // in-page or escaped address) and stands just before this one.
+  let stepsBack = 1;
   const close = () => api.runtime.sendMessage({ type: "pause_answer", answer: "away", close: true });
   const stepAway = () => {
-    if (closeInstead || history.length < 2) {
+    if (closeInstead || history.length <= stepsBack) {
       close();
       return;
     }
     // Back where the person came from; if there is nothing before this page (history.length
     // counts pages ahead too), this page is still here a moment later: then close the tab.
     api.runtime.sendMessage({ type: "pause_answer", answer: "away", close: false }).then(() => {
-      history.back();
+      history.go(-stepsBack);
       setTimeout(close, 1000);
     });
   };
 
   api.runtime.sendMessage({ type: "pause_opened" }).then((standing) => {
-    const { pauseSeconds, known, stepAway: passing } = standing;
+    const { pauseSeconds, known, stepAway: passing, overShownPage } = standing;
+    stepsBack = overShownPage ? 2 : 1;
     if (passing) {
       // Stepping away went back onto the held-back page, and the browser paused it again:
       // nothing to ask, on back past it.
