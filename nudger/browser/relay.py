@@ -124,6 +124,9 @@ class BrowserRelay:
         self._peers: set[_Peer] = set()  # the thread's own: no lock
         self._refused = 0
         self.pages: PageDesk | None = None  # who answers the pages' requests, once there is one
+        # Told (on the relay's thread) when a browser said something or went: the daemon looks
+        # at once instead of at its next sample, as a focus event makes it.
+        self.on_news: Callable[[], None] | None = None
         self._replies: deque[tuple[_Peer, bytes]] = deque()  # to one peer each
         self._selector = selectors.DefaultSelector()
         self._wake_read, self._wake_write = socket.socketpair()
@@ -405,6 +408,11 @@ class BrowserRelay:
             if contact is not None:
                 self._contacts[peer.pid] = dataclasses.replace(contact, connected=False)
             self._forget_old_contacts()
+        self._tell_news()
+
+    def _tell_news(self) -> None:
+        if self.on_news is not None:
+            self.on_news()
 
     def _forget_old_contacts(self) -> None:
         gone = [contact for contact in self._contacts.values() if not contact.connected]
@@ -450,6 +458,7 @@ class BrowserRelay:
                 self._pauses.append(_pause_report(message, now))
             elif kind == "feeling" and (feeling := feeling_of(message.get("feeling"))):
                 self._feelings.append((_seconds(message.get("at"), now), feeling))
+        self._tell_news()
         if not peer.said_cut and _too_long(message):
             peer.said_cut = True
             log.info(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import psutil
@@ -56,6 +56,11 @@ class Companion:
     def apply(self, settings: Settings, rules: Sequence[Rule]) -> None:
         self._settings = settings.browser
         self._plan = pause_plan(rules, sites=settings.browser.pause_sites)
+
+    def wake_on_news(self, wake: Callable[[], None]) -> None:
+        """Call `wake` (from the relay's thread) whenever a browser says something or goes."""
+        if self.relay is not None:
+            self.relay.on_news = wake
 
     def know_plans(self, plans: Sequence[str]) -> None:
         """The plans to show on the pause page; the browsers hear them at the next `tell`."""

@@ -125,8 +125,7 @@ class Daemon:
             # step) for the summary.
             self.guard = Guard(self.store, self.watcher.clock)
             self._note_loosenings()
-            self.sampler = Sampler(self._sample, self._pace)
-            self.watcher.on_change = self.sampler.poke
+            self.sampler = self._sampler_woken_by_events()
             self.files: FileWatch | None = None
             self.notifier = choose_notifier()
             # The daemon's own: the coach writes a snooze to it, the evening and the browser's
@@ -198,6 +197,14 @@ class Daemon:
             ", ".join(self.config.files_read),
         )
         return translator
+
+    def _sampler_woken_by_events(self) -> Sampler:
+        """The sampler, woken by what the desktop and the browsers tell of (events carry the
+        truth), and otherwise at its own pace."""
+        sampler = Sampler(self._sample, self._pace)
+        self.watcher.on_change = sampler.poke
+        self.companion.wake_on_news(sampler.poke)
+        return sampler
 
     def _open_pages(self, user_file: Path) -> PageDesk:
         """The desk that answers the companion's own pages, wired to the browsers' relay."""
@@ -402,6 +409,10 @@ class Daemon:
             self.watcher.last_sample_at is not None,
             self.watcher.away_for is not None,
             tuple(sorted((visit.kind, visit.target) for visit in self.watcher.open_visits())),
+            tuple(
+                (c.browser_pid, c.connected, c.holding, c.only_counted, c.site_access)
+                for c in self.companion.contacts()
+            ),
         )
 
     def _pace(self) -> float:

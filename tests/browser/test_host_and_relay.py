@@ -482,3 +482,18 @@ def test_a_flood_on_one_connection_is_read_at_its_own_pace(relay: BrowserRelay) 
         flooding.clear()
         flooder.close()
         thread.join(timeout=5)
+
+
+def test_the_daemon_is_woken_when_a_browser_speaks_and_when_it_goes(
+    relay: BrowserRelay, browser: BrowserSide
+) -> None:
+    """News from a browser wakes the daemon at once (its sampler), as a focus event does:
+    otherwise a pause or a connection would wait for the next confirming sample (10 s)."""
+    woken = threading.Event()
+    relay.on_news = woken.set
+    browser.send(state("https://www.instagram.com/alexdoe/"))
+    assert woken.wait(10), "not woken by the report"
+    woken.clear()
+    assert browser.close() == 0
+    assert woken.wait(10), "not woken by the browser going"
+    assert not relay.contacts()[0].connected  # told after the contact ended, not before

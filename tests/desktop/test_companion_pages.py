@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.desktop.browser_rig import BROWSERS, StandIn
-from tests.desktop.rig import Desktop, wait_until
+from tests.desktop import test_browser_companion as companion_tests
+from tests.desktop.rig import wait_until
 from tests.desktop.test_browser_companion import (
     EX_PAGE,
     HOST,
-    TITLES,
     Companion,
 )
 from tests.nudger_process import run_cli
@@ -40,25 +37,10 @@ match = ["instagram.com/alexdoe"]
 """
 
 
-@pytest.fixture(params=sorted(BROWSERS))
-def browser_name(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def stand_in(tmp_path: Path) -> Iterator[StandIn]:
-    site = StandIn(tmp_path, dict(TITLES)).start()
-    yield site
-    site.stop()
-
-
-@pytest.fixture
-def world(
-    tmp_path: Path, desktop: Desktop, stand_in: StandIn, browser_name: str
-) -> Iterator[Companion]:
-    companion = Companion(tmp_path, desktop, stand_in, browser_name)
-    yield companion
-    companion.stop()
+# The companion's own fixtures: a daemon, a real browser with the companion, the stand-in sites.
+browser_name = companion_tests.browser_name
+stand_in = companion_tests.stand_in
+companion = companion_tests.companion
 
 
 def summary(env: dict[str, str], *extra: str) -> dict[str, Any]:
@@ -81,19 +63,21 @@ TODAY_ON_PAGE = """({
 })"""
 
 
-def test_the_pages_show_today_change_the_blocklist_and_list_help(world: Companion) -> None:
-    config = world.tmp / "config.toml"
-    daemon = world.start_daemon(CONFIG)
+def test_the_pages_show_today_change_the_blocklist_and_list_help(companion: Companion) -> None:
+    config = companion.tmp / "config.toml"
+    daemon = companion.start_daemon(CONFIG)
     daemon.wait_watching()
     assert (
-        run_cli(world.env, "plan", "add", "If", "I", "miss", "them,", "I", "call", "Sam").returncode
+        run_cli(
+            companion.env, "plan", "add", "If", "I", "miss", "them,", "I", "call", "Sam"
+        ).returncode
         == 0
     )
-    world.start_browser(daemon, holding=0, remote=True)
-    browser = world.browser
+    companion.start_browser(daemon, holding=0, remote=True)
+    browser = companion.browser
 
     # Something to show: a look at the ex's page, which counts on the blocklist.
-    world.open(HOST, EX_PAGE)
+    companion.open(HOST, EX_PAGE)
     browser.wait_title("Instagram")
     daemon.wait_for_visit("blocklist", "Alex", min_seconds=2, timeout=30)
 
@@ -103,9 +87,9 @@ def test_the_pages_show_today_change_the_blocklist_and_list_help(world: Companio
 
     def settled() -> bool:
         """The look has ended and been written: the summary no longer changes."""
-        first = summary(world.env)["blocklist_seconds"]
+        first = summary(companion.env)["blocklist_seconds"]
         time.sleep(2)
-        return first == summary(world.env)["blocklist_seconds"] > 0
+        return first == summary(companion.env)["blocklist_seconds"] > 0
 
     wait_until(settled, 60, "the visit to the ex's page to be closed and written")
     # The old page is marked stale first: "ready" then comes only from the reloaded one.
@@ -114,7 +98,7 @@ def test_the_pages_show_today_change_the_blocklist_and_list_help(world: Companio
     )
     browser.wait_own_page("ready")
     shown = browser.in_own_page(TODAY_ON_PAGE)
-    day, week = summary(world.env), summary(world.env, "--week")
+    day, week = summary(companion.env), summary(companion.env, "--week")
     assert shown["site"] == day["site_seconds"]
     assert shown["blocklist"] == day["blocklist_seconds"] > 0
     assert shown["glances"] == day["blocklist_visits"] >= 1
@@ -170,7 +154,7 @@ def test_the_pages_show_today_change_the_blocklist_and_list_help(world: Companio
     after = config.read_text()
     assert after.startswith(CONFIG)  # every comment and line of the person's, as it was
     assert 'name = "Sam"' in after and '"instagram.com/samdoe"' in after
-    listed = run_cli(world.env, "block", "list")
+    listed = run_cli(companion.env, "block", "list")
     assert "Sam" in listed.stdout and "instagram.com/samdoe" in listed.stdout
     names = browser.in_own_page(
         '[...document.querySelectorAll("#entries li")].map(li => li.dataset.name)'
@@ -195,17 +179,17 @@ def test_the_pages_show_today_change_the_blocklist_and_list_help(world: Companio
         30,
         "the page to say the nudges are paused",
     )
-    assert "paused until" in run_cli(world.env, "status").stdout.lower()
+    assert "paused until" in run_cli(companion.env, "status").stdout.lower()
     browser.in_own_page('document.getElementById("resume").click()')
     wait_until(lambda: not pause_file.exists(), 30, "the pause ended")
 
 
 def test_with_nudger_stopped_the_pages_say_so_and_the_help_list_still_shows(
-    world: Companion,
+    companion: Companion,
 ) -> None:
-    world.browser.install_host()
-    world.browser.start(remote=True)
-    browser = world.browser
+    companion.browser.install_host()
+    companion.browser.start(remote=True)
+    browser = companion.browser
 
     browser.open_own_page("pages/today.html")
     browser.wait_own_page("stopped")
@@ -226,11 +210,11 @@ def test_with_nudger_stopped_the_pages_say_so_and_the_help_list_still_shows(
 
 
 @pytest.mark.parametrize("browser_name", ["firefox"])
-def test_the_toolbar_button_opens_today(world: Companion) -> None:
+def test_the_toolbar_button_opens_today(companion: Companion) -> None:
     """Firefox only: its toolbar button can be pressed through its own handler. Chromium keeps
     the button in its extensions menu, out of reach of these tests; there the page is opened by
     the address the button opens (see the tests above)."""
-    world.browser.install_host()
-    world.browser.start(remote=True)
-    world.browser.press_toolbar_button()
-    world.browser.wait_title("Today · nudger", timeout=60)
+    companion.browser.install_host()
+    companion.browser.start(remote=True)
+    companion.browser.press_toolbar_button()
+    companion.browser.wait_title("Today · nudger", timeout=60)

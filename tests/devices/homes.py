@@ -66,3 +66,23 @@ def day_at(days_ago: int, hour: int) -> float:
     """A moment `days_ago` days back, at `hour` local time."""
     then = time.localtime(time.time() - DAY_STARTS_SECONDS - days_ago * 86400)
     return time.mktime((then.tm_year, then.tm_mon, then.tm_mday, hour, 0, 0, 0, 0, -1))
+
+
+def two_devices(tmp: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """A laptop (blocklist: Sam) and a desktop (Sam and Alex), each with today's visits: Sam on
+    both screens at once for 5 of their minutes (10:00-10:10 and 10:05-10:15), Reddit on the
+    laptop, Alex only on the desktop. Not yet joined to any folder."""
+    laptop = home(tmp, "laptop", ("Sam",))
+    desktop = home(tmp, "desktop", ("Sam", "Alex"))
+    start = today_at(10)
+    record(
+        laptop,
+        Visit("blocklist", "Sam", "title", "front", start, start + 600, "Sam - Photos"),
+        Visit("site", "Reddit", "title", "front", start + 3600, start + 3900),
+    )
+    record(
+        desktop,
+        Visit("blocklist", "Sam", "title", "front", start + 300, start + 900),
+        Visit("blocklist", "Alex", "title", "front", start + 7200, start + 7320),
+    )
+    return laptop, desktop

@@ -10,7 +10,16 @@ import pytest
 from nudger.core.translate import ENGLISH
 from nudger.core.types import Visit
 from nudger.shell import pages
-from tests.devices.homes import day_at, home, join, record, summary_json, targets, today_at
+from tests.devices.homes import (
+    day_at,
+    home,
+    join,
+    record,
+    summary_json,
+    targets,
+    today_at,
+    two_devices,
+)
 from tests.nudger_process import run_cli
 
 UNKNOWN = "a person on another device"
@@ -19,20 +28,7 @@ UNKNOWN = "a person on another device"
 def _two_homes(tmp_path: Path) -> tuple[dict[str, str], dict[str, str], Path]:
     folder = tmp_path / "shared"
     folder.mkdir()
-    laptop = home(tmp_path, "laptop", ("Sam",))
-    desktop = home(tmp_path, "desktop", ("Sam", "Alex"))
-    start = today_at(10)
-    # Sam on both screens at once for 5 of their minutes: 10:00-10:10 and 10:05-10:15.
-    record(
-        laptop,
-        Visit("blocklist", "Sam", "title", "front", start, start + 600, "Sam - Photos"),
-        Visit("site", "Reddit", "title", "front", start + 3600, start + 3900),
-    )
-    record(
-        desktop,
-        Visit("blocklist", "Sam", "title", "front", start + 300, start + 900),
-        Visit("blocklist", "Alex", "title", "front", start + 7200, start + 7320),
-    )
+    laptop, desktop = two_devices(tmp_path)
     join(laptop, folder, "laptop")
     join(desktop, folder, "desktop")
     return laptop, desktop, folder

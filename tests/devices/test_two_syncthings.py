@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nudger.core.types import Visit
 from tests.desktop.rig import wait_until
-from tests.devices.homes import home, join, record, summary_json, targets, today_at
+from tests.devices.homes import join, summary_json, targets, two_devices
 from tests.devices.syncthing_rig import SYNC_DEADLINE, Syncthing, assert_loopback_only, synced_pair
 from tests.nudger_process import run_cli
 
@@ -31,19 +30,7 @@ def test_one_summary_through_two_real_syncthings(
     for instance in (laptop_sync, desktop_sync):
         assert_loopback_only(instance)
 
-    laptop = home(tmp_path, "laptop", ("Sam",))
-    desktop = home(tmp_path, "desktop", ("Sam", "Alex"))
-    start = today_at(10)
-    record(
-        laptop,
-        Visit("blocklist", "Sam", "title", "front", start, start + 600, "Sam - Photos"),
-        Visit("site", "Reddit", "title", "front", start + 3600, start + 3900),
-    )
-    record(
-        desktop,
-        Visit("blocklist", "Sam", "title", "front", start + 300, start + 900),
-        Visit("blocklist", "Alex", "title", "front", start + 7200, start + 7320),
-    )
+    laptop, desktop = two_devices(tmp_path)
     # The first computer sets the folder up; the second joins once the salt has arrived.
     join(laptop, laptop_folder, "laptop")
     wait_until(
