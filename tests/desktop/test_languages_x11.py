@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.desktop, pytest.mark.browser]
             '[ui]\nlanguage = "es"\n',
             {"LANG": "en_GB.UTF-8"},
             "Posponer 1 h",
-            "Me tomo un respiro",
+            "Me alejo un rato",
         ),
     ],
 )
