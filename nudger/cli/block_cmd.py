@@ -41,7 +41,12 @@ def register(t: Translator, commands: Any) -> None:
     actions = block.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     add = actions.add_parser(
-        "add", help=t._("add an entry"), description=t._("Add a blocklist entry.")
+        "add",
+        help=t._("add an entry"),
+        description=t._(
+            "Add a blocklist entry. Its name is for you: notifications never show it, nor a "
+            "page's title, since others may see your screen."
+        ),
     )
     add.add_argument("name", help=t._('a name for the entry, for example "Alex"'))
     _rule_options(t, add, required=True)

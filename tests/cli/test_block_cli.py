@@ -274,3 +274,21 @@ def test_config_show_can_be_pasted_into_the_settings_file(tmp_path: Path) -> Non
     pasted = tmp_path / "pasted.toml"
     pasted.write_text(shown.stdout, encoding="utf-8")
     assert load(pasted, env={}).settings.model_dump() == load(target, env={}).settings.model_dump()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("C", "never show it"),
+        ("de_DE.UTF-8", "zeigen ihn nie"),
+        ("es_ES.UTF-8", "nunca lo muestran"),
+    ],
+)
+def test_block_add_help_says_the_name_never_shows_in_notifications(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    """Someone about to type the ex's name deserves to know where it will (never) appear."""
+    env = {**isolated_env(tmp_path), "LANG": lang, "LC_ALL": lang}
+    result = run_cli(env, "block", "add", "--help")
+    assert result.returncode == 0, result.stderr
+    assert words in " ".join(result.stdout.split())
