@@ -169,6 +169,11 @@ def test_the_pages_show_today_change_the_blocklist_and_list_help(companion: Comp
 
     # -- Pause and Resume, from the bar at the top of every page.
     pause_file = daemon.data_dir / "pause.json"
+    where_buttons = (
+        '["pause", "resume"].map((id) => { const box = document.getElementById(id)'
+        ".getBoundingClientRect(); return [Math.round(box.left), Math.round(box.top)]; })"
+    )
+    before = browser.in_own_page(where_buttons)
     browser.in_own_page('document.getElementById("pause").click()')
     wait_until(pause_file.exists, 30, "the pause written")
     wait_until(
@@ -180,6 +185,9 @@ def test_the_pages_show_today_change_the_blocklist_and_list_help(companion: Comp
         "the page to say the nudges are paused",
     )
     assert "paused until" in run_cli(companion.env, "status").stdout.lower()
+    # The line that says so does not push the buttons aside (a second press lands where the
+    # first did).
+    assert browser.in_own_page(where_buttons) == before
     browser.in_own_page('document.getElementById("resume").click()')
     wait_until(lambda: not pause_file.exists(), 30, "the pause ended")
 
