@@ -15,7 +15,7 @@ from nudger.settings.catalogue import all_rules
 from nudger.settings.loader import load
 from nudger.shell.watcher import Watcher
 from nudger.store import Store
-from tests.desktop.rig import Desktop
+from tests.desktop.rig import Desktop, wait_until
 from tests.nudger_process import NudgerDaemon
 
 pytestmark = [pytest.mark.desktop]
@@ -56,6 +56,10 @@ def test_a_window_in_front_between_two_samples_is_a_visit_of_its_own_length(
     notes = desktop.open_xterm("notes.txt")
     profile = desktop.open_xterm(PROFILE)
     desktop.activate(notes)
+    # As in the daemon, the follower tells of each change it has read (there, the sample comes
+    # then); the test takes its sample once both changes are read, however slow the machine.
+    changes_seen: list[float] = []
+    watcher.on_change = lambda: changes_seen.append(time.time())
     assert watcher.tick().reading is not None  # connected, notes in front
 
     before = time.time()
@@ -63,7 +67,11 @@ def test_a_window_in_front_between_two_samples_is_a_visit_of_its_own_length(
     time.sleep(GLANCE_SECONDS)
     desktop.activate(notes)
     after = time.time()
-    time.sleep(0.3)  # the follower settles a burst of events for 0.1 s
+    wait_until(
+        lambda: len([at for at in changes_seen if at >= before]) >= 2,
+        30,
+        lambda: f"the follower to read both changes (read: {changes_seen}, since {before})",
+    )
 
     sample = watcher.tick()
     assert sample.reading is not None and sample.reading.window is not None
@@ -82,12 +90,19 @@ def test_a_tab_switch_between_two_samples_is_a_visit(
     # A browser switching tabs changes only its window's title; an xterm retitled is the same event.
     browser = desktop.open_xterm("Recipes - Chromium")
     desktop.activate(browser)
+    changes_seen: list[float] = []
+    watcher.on_change = lambda: changes_seen.append(time.time())
     watcher.tick()
 
+    before = time.time()
     desktop.retitle(browser, PROFILE)
     time.sleep(GLANCE_SECONDS)
     desktop.retitle(browser, "Recipes - Chromium")
-    time.sleep(0.3)
+    wait_until(
+        lambda: len([at for at in changes_seen if at >= before]) >= 2,
+        30,
+        lambda: f"the follower to read both titles (read: {changes_seen}, since {before})",
+    )
     watcher.tick()
     assert watcher.stop()
 
