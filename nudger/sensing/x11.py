@@ -83,6 +83,12 @@ class X11Sensor:
                     {"display_name": self._display_name, "exc": exc},
                 )
             ) from None
+        if followed_since is None and self._follower is not None and self._follower.behind(window):
+            # Something changed in front that the follower has yet to read (a busy machine
+            # starves its thread): wait for it, so the change keeps its own moment. Taken
+            # without it, this sample would date the change, late, and the follower's own
+            # record of it would come after this sample and be dropped.
+            self._follower.caught_up(_CATCH_UP_SECONDS)
         glances = self._follower.take() if self._follower else ()
         return Reading(window, idle, glances, followed_since)
 

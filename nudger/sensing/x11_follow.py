@@ -92,6 +92,11 @@ class FocusFollower:
     def alive(self) -> bool:
         return self._thread.is_alive()
 
+    def behind(self, window: Window | None) -> bool:
+        """True when `window`, read in front just now, is not the last window this thread read:
+        a change is waiting to be read (or is being read). Only while following."""
+        return self.alive and self._since is not None and window != self._last
+
     def take(self) -> tuple[Glance, ...]:
         """The changes since the last call, oldest first."""
         return self._glances.take()

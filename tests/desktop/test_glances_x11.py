@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nudger import sensing
+from nudger.sensing.x11 import X11Sensor
 from nudger.settings.catalogue import all_rules
 from nudger.settings.loader import load
 from nudger.shell.watcher import Watcher
@@ -128,3 +129,35 @@ def test_the_daemon_at_5_s_polling_counts_a_half_second_glance(
 
     [(start, end)] = blocklist_visits(daemon.database)
     assert GLANCE_SECONDS - 0.2 <= end - start <= GLANCE_SECONDS + 1.0, end - start
+
+
+def test_a_sample_that_comes_before_the_follower_has_read_a_change_waits_for_it(
+    desktop: Desktop,
+) -> None:
+    """A starved follower thread reads a change late. A sample taken in between sees the new
+    window in front before the follower has kept the change: it waits for the follower, so the
+    change keeps the moment it happened (the follower's own record would otherwise come after
+    this sample, and be dropped as older than it)."""
+    notes = desktop.open_xterm("notes.txt")
+    profile = desktop.open_xterm(PROFILE)
+    desktop.activate(notes)
+    sensor = X11Sensor(desktop.env["DISPLAY"])
+    try:
+        follower = sensor._follower
+        assert follower is not None and follower.alive
+        sensor.read()
+        # Starve the follower: each burst of events waits a moment before it is read.
+        burst = follower._burst
+
+        def starved_burst() -> None:
+            time.sleep(0.4)
+            burst()
+
+        follower._burst = starved_burst  # type: ignore[method-assign]
+        switched = desktop.switch_to(profile)
+        reading = sensor.read()
+        assert reading.window is not None and reading.window.title == PROFILE
+        assert [g.window.title for g in reading.glances if g.window] == [PROFILE]
+        assert abs(reading.glances[0].at - switched) < 0.2  # the change's own moment
+    finally:
+        sensor.close()
