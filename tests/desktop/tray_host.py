@@ -38,28 +38,30 @@ class TrayHost:
         return self
 
     def _serve(self) -> None:
+        # Until stop() shuts the connection, whether it is then receiving or answering.
+        with contextlib.suppress(OSError, ValueError):
+            while True:
+                self._answer_next()
+
+    def _answer_next(self) -> None:
         assert self._server is not None
-        while True:
-            try:
-                message = self._server.receive()
-            except (OSError, ConnectionError, ValueError):
-                return
-            fields = message.header.fields
-            if message.header.message_type != MessageType.method_call:
-                continue
-            member = fields.get(HeaderFields.member)
-            if member == "RegisterStatusNotifierItem":
-                self.registered.append((message.body[0], fields[HeaderFields.sender]))
-                self._server.send(new_method_return(message))
-            elif member == "Get" and fields.get(HeaderFields.interface) == PROPERTIES:
-                value: dict[str, tuple[str, Any]] = {
-                    "IsStatusNotifierHostRegistered": ("b", True),
-                    "ProtocolVersion": ("i", 0),
-                    "RegisteredStatusNotifierItems": ("as", [s for s, _ in self.registered]),
-                }
-                self._server.send(new_method_return(message, "v", (value[message.body[1]],)))
-            else:
-                self._server.send(new_method_return(message))
+        message = self._server.receive()
+        fields = message.header.fields
+        if message.header.message_type != MessageType.method_call:
+            return
+        member = fields.get(HeaderFields.member)
+        if member == "RegisterStatusNotifierItem":
+            self.registered.append((message.body[0], fields[HeaderFields.sender]))
+            self._server.send(new_method_return(message))
+        elif member == "Get" and fields.get(HeaderFields.interface) == PROPERTIES:
+            value: dict[str, tuple[str, Any]] = {
+                "IsStatusNotifierHostRegistered": ("b", True),
+                "ProtocolVersion": ("i", 0),
+                "RegisteredStatusNotifierItems": ("as", [s for s, _ in self.registered]),
+            }
+            self._server.send(new_method_return(message, "v", (value[message.body[1]],)))
+        else:
+            self._server.send(new_method_return(message))
 
     def stop(self) -> None:
         if self._server is not None:
