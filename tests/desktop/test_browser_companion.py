@@ -178,7 +178,7 @@ def test_the_pause_holds_the_page_back_and_both_answers_work(companion: Companio
     browser.keys("F5")
     wait_until(lambda: stand_in.fetched(EX_PAGE) == 2, 30, "the reload")
     browser.go_to(address(browser, HOST, "/alexdoe/reels/"))
-    wait_until(lambda: stand_in.fetched("/alexdoe/reels/") == 1, 15, "the reels page")
+    wait_until(lambda: stand_in.fetched("/alexdoe/reels/") == 1, 30, "the reels page")
     browser.wait_title("Instagram")
     time.sleep(1)
     assert len(companion.pauses(daemon)) == 2
@@ -276,6 +276,19 @@ def pauses_recorded(companion: Companion, daemon: NudgerDaemon) -> int:
     return len(companion.pauses(daemon))
 
 
+def wait_recorded(companion: Companion, daemon: NudgerDaemon, count: int) -> None:
+    """Until `count` pauses are recorded. Generous: a starved Firefox takes its time to run the
+    pause page's question, and the page itself waits up to 15 s for the navigation's listener."""
+    wait_until(
+        lambda: pauses_recorded(companion, daemon) == count,
+        45,
+        lambda: (
+            f"{count} pause(s) recorded (recorded: {companion.pauses(daemon)}); "
+            f"the daemon's log:\n{daemon.log()[-3000:]}"
+        ),
+    )
+
+
 def step_away(companion: Companion, daemon: NudgerDaemon, recorded: int) -> None:
     """Escape on the pause, once it stands (recorded, as a person would see it first): the tab
     closes (or goes back), and the answer is recorded."""
@@ -302,7 +315,7 @@ def test_the_ex_s_stories_are_held_back(companion: Companion, path: str) -> None
     companion.open(HOST, path)
     companion.browser.wait_title(PAUSE)
     assert companion.stand_in.fetched(path) == 0
-    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    wait_recorded(companion, daemon, 1)
     step_away(companion, daemon, 0)
 
 
@@ -338,7 +351,7 @@ def test_an_escaped_letter_is_paused_right_after_it_shows(companion: Companion) 
     daemon = ready(companion)
     companion.open(HOST, "/%61lexdoe/")
     companion.browser.wait_title(PAUSE)
-    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    wait_recorded(companion, daemon, 1)
     # Stepping away does not go back onto the ex's page that showed a moment before the pause
     # (it is the tab's page before it), and that page does not come back as a second pause.
     step_away(companion, daemon, 0)
@@ -361,7 +374,7 @@ def test_an_in_page_navigation_to_the_ex_s_page_goes_to_the_pause(companion: Com
     companion.open(HOST, "/explore/")
     companion.browser.wait_title(PAUSE)
     assert companion.stand_in.fetched(EX_PAGE) == 0
-    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    wait_recorded(companion, daemon, 1)
     # Go on, after the breath: the page opens and stays.
     _go_on(companion, daemon)
     companion.browser.wait_title("Instagram")
@@ -398,7 +411,7 @@ def test_stepping_away_from_an_in_page_pause_goes_back_past_the_ex_s_page(
 
     wait_until(clicked, 30, "the click to move in-page", step=2)
     browser.wait_title(PAUSE)
-    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    wait_recorded(companion, daemon, 1)
     step_away(companion, daemon, 0)
     companion.browser.wait_title("Explore")
     companion.open(QUIET_HOST, "/later/")  # a later page: the daemon has heard everything
@@ -435,7 +448,7 @@ def test_a_server_redirect_into_the_blocklist_is_held_back(companion: Companion)
     companion.browser.wait_title("Instagram")
     assert companion.stand_in.fetched(EX_PAGE) == 1
     wait_until(
-        lambda: [row[2] for row in companion.pauses(daemon)] == ["go_on"], 15, "go on recorded"
+        lambda: [row[2] for row in companion.pauses(daemon)] == ["go_on"], 30, "go on recorded"
     )
 
 
@@ -444,7 +457,7 @@ def test_back_onto_an_old_pause_page_says_the_moment_has_passed(companion: Compa
     browser = companion.browser
     companion.open(HOST, EX_PAGE)
     browser.wait_title(PAUSE)
-    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    wait_recorded(companion, daemon, 1)
     _go_on(companion, daemon)
     browser.wait_title("Instagram")
     browser.go_to(address(browser, "www.quiet-garden.org", "/elsewhere/"))
@@ -453,11 +466,11 @@ def test_back_onto_an_old_pause_page_says_the_moment_has_passed(companion: Compa
     browser.keys("alt+Left")
     browser.wait_title("Instagram")
     browser.keys("alt+Left")
-    wait_until(lambda: browser.title() in (PAUSE, "Instagram"), 15, "going back")
+    wait_until(lambda: browser.title() in (PAUSE, "Instagram"), 30, "going back")
     if browser.title() == PAUSE:
         # Nothing to hold: the page says so, and stepping away still steps away (closes).
         browser.press_on_pause("away")
-        wait_until(lambda: browser.title() != PAUSE, 15, "stepping away from the old pause")
+        wait_until(lambda: browser.title() != PAUSE, 30, "stepping away from the old pause")
     assert pauses_recorded(companion, daemon) == 1  # recorded once, for the real redirect
 
 
@@ -575,7 +588,7 @@ def test_site_access_withdrawn_the_pause_comes_after_the_page_and_nudger_says_so
     assert stand_in.fetched(EX_PAGE) == 1  # asked for and shown: the rules could not hold it
     _go_on(companion, daemon)
     browser.wait_title("Instagram")
-    wait_until(lambda: [r[2] for r in companion.pauses(daemon)] == ["go_on"], 15, "go on")
+    wait_until(lambda: [r[2] for r in companion.pauses(daemon)] == ["go_on"], 30, "go on")
     daemon.wait_for_visit("blocklist", "Alex", min_seconds=2, timeout=30)  # still counted
     signals = daemon.query("SELECT DISTINCT signal FROM visits WHERE kind = 'blocklist'")
     assert ("url",) in signals
@@ -664,7 +677,7 @@ def test_a_background_restart_during_a_pause_loses_nothing(companion: Companion)
 
     companion.open(HOST, EX_PAGE)
     browser.wait_title(PAUSE)
-    wait_until(lambda: pauses_recorded(companion, daemon) == 1, 15, "the pause recorded")
+    wait_recorded(companion, daemon, 1)
     stop_background_during_pause(companion)
     _go_on(companion, daemon)
     browser.wait_title("Instagram", timeout=30)
@@ -674,7 +687,7 @@ def test_a_background_restart_during_a_pause_loses_nothing(companion: Companion)
     # Another tab, another entry, another pause: stopped again, and Step away.
     companion.open(HOST, "/samrivers/")
     browser.wait_title(PAUSE, timeout=30)
-    wait_until(lambda: pauses_recorded(companion, daemon) == 2, 15, "the second pause")
+    wait_recorded(companion, daemon, 2)
     stop_background_during_pause(companion)
     time.sleep(2)  # the page's keyboard focus settles after the pause page's first answer
     step_away(companion, daemon, 1)
