@@ -48,9 +48,15 @@ def evening_calls(desktop: Desktop) -> list[list[str]]:
 
 
 def seed_today(daemon: NudgerDaemon) -> None:
+    """32 minutes on Reddit within nudger's today (its days begin at 04:00): ending 8 minutes
+    ago, or just after the day began when it is younger than 40 minutes."""
     store = Store.open(daemon.database)
-    now = time.time()
-    store.save_visits([Visit("site", "Reddit", "title", "front", now - 40 * 60, now - 8 * 60)])
+    now = dt.datetime.now()
+    day_began = now.replace(hour=4, minute=0, second=0, microsecond=0)
+    if day_began > now:
+        day_began -= dt.timedelta(days=1)
+    start = max(now - dt.timedelta(minutes=40), day_began + dt.timedelta(minutes=1)).timestamp()
+    store.save_visits([Visit("site", "Reddit", "title", "front", start, start + 32 * 60)])
     store.close()
 
 

@@ -56,10 +56,10 @@ DAY_STARTS_SECONDS = 4 * 3600
 
 
 def today_at(hour: int, minute: int = 0) -> float:
-    """A moment earlier today (nudger's day; local time), so the day's summary holds it."""
+    """A moment in today (nudger's day; local time), so the day's summary holds it. It may lie
+    later than now: just after the day begins (04:00) there is no earlier 10:00 in it."""
     now = time.localtime(time.time() - DAY_STARTS_SECONDS)
-    moment = time.mktime((now.tm_year, now.tm_mon, now.tm_mday, hour, minute, 0, 0, 0, -1))
-    return min(moment, time.time() - 3600)
+    return time.mktime((now.tm_year, now.tm_mon, now.tm_mday, hour, minute, 0, 0, 0, -1))
 
 
 def day_at(days_ago: int, hour: int) -> float:
