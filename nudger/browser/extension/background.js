@@ -43,17 +43,40 @@ function connect() {
   });
   retryMs = 1000;
   send({ type: "hello", version: api.runtime.getManifest().version });
+  sendKept();
   reportState();
   reportHolding();
 }
 
+// What the daemon must hear even when the host is away for a moment (a pause, its answer, a
+// tap on the pause page): kept, with its own time, until the port is back. A few at most.
+const KEPT_KINDS = new Set(["pause", "pause_answer", "feeling"]);
+const KEPT_AT_MOST = 100;
+const kept = [];
+
 function send(message) {
-  if (port) {
-    try {
-      port.postMessage({ ...message, at: Date.now() });
-    } catch (error) {
-      port = null;
-    }
+  const stamped = { ...message, at: Date.now() };
+  if (port && post(stamped)) {
+    return;
+  }
+  if (KEPT_KINDS.has(message.type) && kept.length < KEPT_AT_MOST) {
+    kept.push(stamped);
+  }
+}
+
+function post(message) {
+  try {
+    port.postMessage(message);
+    return true;
+  } catch (error) {
+    port = null;
+    return false;
+  }
+}
+
+function sendKept() {
+  while (kept.length && port && post(kept[0])) {
+    kept.shift();
   }
 }
 
