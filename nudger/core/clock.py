@@ -7,6 +7,7 @@ Pure: the caller reads the clocks and passes the readings in.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 # Wall time and monotonic time may drift apart by this much between two readings before it
@@ -19,6 +20,32 @@ def pulse_for(interval_seconds: float) -> float:
     `interval_seconds` (ActivityWatch's pulsetime): a missed or late reading is bridged, a
     suspend or a stopped daemon is not."""
     return interval_seconds * 1.5 + 1
+
+
+def sample_pace(
+    *,
+    poll: float,
+    confirm: float,
+    flush: float,
+    follows_events: bool,
+    in_front: Collection[str],
+) -> float:
+    """Seconds to the next sample when no change wakes the sampler sooner.
+
+    Where the desktop sends focus events, they carry the truth and a sample only confirms them:
+    with nothing watched in front (`in_front`: the kinds of the open visits), every `confirm`
+    seconds; with only social sites in front, when their visits are due to be written anyway
+    (`flush`: what a crash may lose), since their nudges count minutes. While a blocklist entry
+    is in front, and wherever there are no events, every `poll` seconds: the lingering nudge
+    comes a few seconds in and must not wait.
+    """
+    if not follows_events:
+        return poll
+    if not in_front:
+        return max(poll, confirm)
+    if all(kind == "site" for kind in in_front):
+        return max(poll, flush)
+    return poll
 
 
 def idle_at(moment: float, idle_seconds: float, read_at: float) -> float:

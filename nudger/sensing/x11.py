@@ -11,6 +11,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from Xlib import display, error
 
@@ -21,11 +22,15 @@ from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
 
 log = logging.getLogger(__name__)
 
+_Answer = TypeVar("_Answer")
+
 # A read this long after the previous one came late (the sampler stalled or was starved): the
 # follower is asked to vouch for the gap. On time, the pulse bridges it and no marker is needed.
 _LATE_AFTER_SECONDS = 1.25
 # How long a late read waits for the follower to catch up with the event stream.
 _CATCH_UP_SECONDS = 0.5
+# Between focus events, how often a read asks the server itself rather than the follower.
+CONFIRM_SECONDS = 10.0
 
 
 class X11Sensor:
@@ -53,6 +58,8 @@ class X11Sensor:
             )
         self._follower: FocusFollower | None = None
         self._last_read: float | None = None
+        self._confirmed_at = -CONFIRM_SECONDS  # the first read is the server's own
+        self._agrees = False
         try:
             self._follower = FocusFollower(self._display_name)
         except (*CONNECTION_ERRORS, error.XError) as exc:
@@ -72,9 +79,30 @@ class X11Sensor:
         # First the follower catches up, then the window is read: a change in between shows as a
         # sample the stream did not report, which the tracker does not bridge.
         followed_since = self._vouch_if_late()
+        follower = self._follower
+        if follower is not None and self._trusts(follower, followed_since):
+            glances, window = follower.take_with_window()
+            return Reading(window, self._read(self._reader.idle_seconds), glances, followed_since)
+        window = self._read(self._reader.active_window)
+        idle = self._read(self._reader.idle_seconds)
+        self._confirmed_at = time.monotonic()
+        if follower is None:
+            return Reading(window, idle, (), followed_since)
+        if followed_since is None and follower.behind(window):
+            # Something changed in front that the follower has yet to read (a busy machine
+            # starves its thread): wait for it, so the change keeps its own moment. Taken
+            # without it, this sample would date the change, late, and the follower's own
+            # record of it would come after this sample and be dropped.
+            follower.caught_up(_CATCH_UP_SECONDS)
+        glances, followed_window = follower.take_with_window()
+        # A follower that disagrees with the server even once caught up is not trusted until a
+        # confirming read finds them agreeing again.
+        self._agrees = followed_window == window
+        return Reading(window, idle, glances, followed_since)
+
+    def _read(self, question: Callable[[], _Answer]) -> _Answer:
         try:
-            window = self._reader.active_window()
-            idle = self._reader.idle_seconds()
+            return question()
         except CONNECTION_ERRORS as exc:
             self._reader.forget()
             raise SensorUnavailable(
@@ -83,14 +111,18 @@ class X11Sensor:
                     {"display_name": self._display_name, "exc": exc},
                 )
             ) from None
-        if followed_since is None and self._follower is not None and self._follower.behind(window):
-            # Something changed in front that the follower has yet to read (a busy machine
-            # starves its thread): wait for it, so the change keeps its own moment. Taken
-            # without it, this sample would date the change, late, and the follower's own
-            # record of it would come after this sample and be dropped.
-            self._follower.caught_up(_CATCH_UP_SECONDS)
-        glances = self._follower.take() if self._follower else ()
-        return Reading(window, idle, glances, followed_since)
+
+    def _trusts(self, follower: FocusFollower, followed_since: float | None) -> bool:
+        """Whether this read may take the window the follower read last instead of asking the
+        server (one marker through the event stream instead of four or five requests): once
+        the follower has caught up with every change before now, its window is the one in
+        front. Not when it cannot say so (muted, stopped, no answer in time), not when it
+        disagreed with the server at the last confirming read, and not when a confirming read
+        is due: the events carry the truth, and every CONFIRM_SECONDS a read of the server's
+        own confirms them."""
+        if not self._agrees or time.monotonic() - self._confirmed_at >= CONFIRM_SECONDS:
+            return False
+        return followed_since is not None or follower.caught_up(_CATCH_UP_SECONDS) is not None
 
     def _vouch_if_late(self) -> float | None:
         now = time.monotonic()

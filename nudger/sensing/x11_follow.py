@@ -71,6 +71,7 @@ class FocusFollower:
         self._connection.set_error_handler(_ignore)
         self._reader = WindowReader(self._questions, display_name)
         self._glances = GlanceBuffer()
+        self._lock = threading.Lock()
         # Told of each change as it is kept (the daemon's sampler takes it at once).
         self.on_change: Callable[[], None] | None = None
         self._stopping = threading.Event()
@@ -78,6 +79,9 @@ class FocusFollower:
         self._followed = 0
         self._listening = 0  # the window whose title events are selected (0 while muted)
         self._muted_until: float | None = None
+        # Since when nothing has been in front, until it has lasted long enough to keep.
+        self._nothing_since: float | None = None
+        self._nothing_due: float | None = None
         self._marks = _Marks(self._connection)
         self._server_clock = self._marks.calibrate()
         # Since when every change has been followed (None while title events are muted).
@@ -101,6 +105,13 @@ class FocusFollower:
         """The changes since the last call, oldest first."""
         return self._glances.take()
 
+    def take_with_window(self) -> tuple[tuple[Glance, ...], Window | None]:
+        """The changes since the last call, and the window this thread read in front last
+        (what is in front now, once caught_up() said so). Taken together: a change read
+        between the two would otherwise show as the window going back to the older one."""
+        with self._lock:
+            return self._glances.take(), self._last
+
     def caught_up(self, timeout: float) -> float | None:
         """Make sure every change made before now has been read into the glances.
 
@@ -111,6 +122,8 @@ class FocusFollower:
         since = self._since
         if since is None or not self._marks.request_and_wait(timeout):
             return None
+        if self._nothing_since is not None:
+            return None  # nothing in front for a moment: not settled yet (see _record)
         # A mute that began while we waited broke the chain.
         return since if self._since == since else None
 
@@ -126,7 +139,8 @@ class FocusFollower:
         try:
             while not self._stopping.is_set():
                 self._unmute_if_due()
-                if self._events_within(self._time_to_unmute()):
+                self._keep_nothing_if_due()
+                if self._events_within(self._next_timeout()):
                     self._burst()
         except CONNECTION_ERRORS as error:
             if not self._stopping.is_set():
@@ -215,14 +229,24 @@ class FocusFollower:
             age = 0.0  # a timestamp from just after our estimate of "now": it is fresh
         return time.time() - age
 
-    def _record(self, at: float) -> None:
+    def _record(self, at: float, *, nothing_counts: bool = False) -> None:
         wid = self._reader.active_id()
         if wid != self._followed:
             self._follow(wid)
-        window = self._reader.active_window()
+        window = self._reader.active_window(wid)
+        if window is None and not nothing_counts:
+            # Window managers clear the active window for a moment during a switch (openbox
+            # does, sometimes back onto the same window): that moment is no visit's end. It is
+            # kept, dated when it began, only once it lasts a settle time with no change.
+            if self._nothing_since is None:
+                self._nothing_since = at
+                self._nothing_due = time.monotonic() + _SETTLE_SECONDS
+            return
+        self._nothing_since = self._nothing_due = None
         if window != self._last:
-            self._last = window
-            self._glances.add(at, window)
+            with self._lock:  # the window and its glance together (see take_with_window)
+                self._last = window
+                self._glances.add(at, window)
             if self.on_change is not None:
                 self.on_change()
 
@@ -254,13 +278,26 @@ class FocusFollower:
         self._muted_until = time.monotonic() + _MUTE_SECONDS
         self._select_titles(0)
 
-    def _time_to_unmute(self) -> float | None:
-        return None if self._muted_until is None else max(0.0, self._muted_until - time.monotonic())
+    def _next_timeout(self) -> float | None:
+        """How long to wait for events before an unmute or a moment of nothing in front is due."""
+        due = [t for t in (self._muted_until, self._nothing_due) if t is not None]
+        return max(0.0, min(due) - time.monotonic()) if due else None
+
+    def _keep_nothing_if_due(self) -> None:
+        if self._nothing_due is not None and time.monotonic() >= self._nothing_due:
+            since = self._nothing_since
+            self._record(time.time() if since is None else since, nothing_counts=True)
 
     def _unmute_if_due(self) -> None:
         if self._muted_until is not None and time.monotonic() >= self._muted_until:
             self._muted_until = None
-            self._follow(self._reader.active_id())
+            wid = self._reader.active_id()
+            self._follow(wid)
+            # The title changed unfollowed meanwhile (samples read it): what this thread says is
+            # in front must be true again before it vouches for anything.
+            window = self._reader.active_window(wid)
+            with self._lock:
+                self._last = window
             self._since = time.time()
 
 

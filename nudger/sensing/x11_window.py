@@ -68,8 +68,9 @@ class WindowReader:
         # Absent until the first window gets focus, and 0 when nothing is focused: both normal.
         return int(prop.value[0]) if prop and len(prop.value) else 0
 
-    def active_window(self) -> Window | None:
-        wid = self.active_id()
+    def active_window(self, wid: int | None = None) -> Window | None:
+        """The window in front: `wid` when the caller has just read its id, else read here."""
+        wid = self.active_id() if wid is None else wid
         if not wid:
             return None
         target = self.display.create_resource_object("window", wid)

@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from nudger import paths, sensing
 from nudger.core import session
+from nudger.core.clock import sample_pace
 from nudger.core.holding import browser_rests
 from nudger.core.policy import is_quiet
 from nudger.core.translate import N_, Said, Translator
@@ -416,15 +417,14 @@ class Daemon:
         )
 
     def _pace(self) -> float:
-        """Seconds to the next sample when nothing wakes the sampler sooner.
-
-        While a watched site or blocklist entry is in front, every `watch.poll_seconds`: its
-        nudges come on time and a crash loses at most a sample of it. With nothing watched in
-        front, where focus events tell of every change, a sample only confirms them."""
-        poll = self._poll_seconds
-        if self.watcher.follows_events and not self.watcher.open_visits():
-            return max(poll, CONFIRM_SECONDS)
-        return poll
+        """Seconds to the next sample when nothing wakes the sampler sooner (core.clock)."""
+        return sample_pace(
+            poll=self._poll_seconds,
+            confirm=CONFIRM_SECONDS,
+            flush=self.config.settings.watch.flush_seconds,
+            follows_events=self.watcher.follows_events,
+            in_front=[visit.kind for visit in self.watcher.open_visits()],
+        )
 
     def _paused(self, at: float | None = None) -> bool:
         """The browser holds nothing back now: paused (`nudger pause`), or snoozed without a

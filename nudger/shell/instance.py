@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -14,6 +15,7 @@ import psutil
 from nudger.core.translate import N_, Said
 from nudger.oslock import FileLock, Locked, is_held
 from nudger.paths import (
+    PRIVATE_FILE,
     ensure_private_dir,
     ensure_private_file,
     read_regular_file,
@@ -68,6 +70,7 @@ class InstanceLock:
     def __init__(self, data_dir: Path) -> None:
         ensure_private_dir(data_dir)
         self._status_file = data_dir / STATUS_NAME
+        self._status_tmp = data_dir / f".{STATUS_NAME}.tmp"
         lock_path = ensure_private_file(data_dir / LOCK_NAME)
         # The OS drops the lock when the process dies, even on kill -9: no stale lock files.
         self._lock = FileLock(lock_path)
@@ -80,8 +83,9 @@ class InstanceLock:
             raise AlreadyRunning(status.pid if status else None) from None
 
     def release(self) -> None:
-        with contextlib.suppress(OSError):
-            self._status_file.unlink()
+        for path in (self._status_file, self._status_tmp):
+            with contextlib.suppress(OSError):
+                path.unlink()
         self._lock.release()
 
     def write_status(self, status: DaemonStatus) -> None:
@@ -91,7 +95,22 @@ class InstanceLock:
         data["notes"] = [_stored(note) for note in status.notes]
         data["config_problem"] = _stored(status.config_problem)
         data["database_salvaged"] = _stored(status.database_salvaged)
-        write_private_atomic(self._status_file, json.dumps(data), durable=False)
+        text = json.dumps(data)
+        try:
+            self._write_quickly(text.encode("utf-8"))
+        except OSError:  # the folder went away, say: the careful way makes it again
+            write_private_atomic(self._status_file, text, durable=False)
+
+    def _write_quickly(self, raw: bytes) -> None:
+        """Write the status into the daemon's own private folder with one open and one rename.
+
+        The status is rewritten after most samples; write_private_atomic's checks for other
+        people's links and missing folders cost a third of a sample there. The folder is ours
+        and 0700, and O_NOFOLLOW refuses a link at the temporary name all the same."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(self._status_tmp, flags, PRIVATE_FILE), "wb") as handle:
+            handle.write(raw)
+        self._status_tmp.replace(self._status_file)
 
 
 def is_locked(data_dir: Path) -> bool:

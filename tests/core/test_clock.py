@@ -11,6 +11,7 @@ from nudger.core.clock import (
     idle_at,
     is_away,
     pulse_for,
+    sample_pace,
 )
 
 
@@ -48,3 +49,30 @@ def test_clock_readings_tell_a_suspend_from_a_step_and_say_how_each_clock_moved(
 def test_idle_at_a_change_is_what_the_reading_says_less_the_time_since() -> None:
     assert idle_at(100.0, idle_seconds=30.0, read_at=110.0) == 20.0
     assert idle_at(100.0, idle_seconds=5.0, read_at=110.0) == 0.0  # input came after the change
+
+
+PACE = {"poll": 1.0, "confirm": 10.0, "flush": 5.0}
+
+
+@pytest.mark.parametrize(
+    ("follows_events", "in_front", "pace"),
+    [
+        (True, [], 10.0),  # nothing watched: a sample only confirms the events
+        (True, ["site"], 5.0),  # a social site: written every flush anyway, nudges count minutes
+        (True, ["site", "site"], 5.0),
+        (True, ["blocklist"], 1.0),  # the ex's page: its nudge comes a few seconds in
+        (True, ["site", "blocklist"], 1.0),
+        (False, [], 1.0),  # no events: sampling is all there is
+        (False, ["site"], 1.0),
+    ],
+)
+def test_samples_come_as_often_as_what_is_in_front_needs(
+    follows_events: bool, in_front: list[str], pace: float
+) -> None:
+    assert sample_pace(**PACE, follows_events=follows_events, in_front=in_front) == pace
+
+
+def test_a_slower_poll_is_never_made_faster() -> None:
+    slow = {"poll": 30.0, "confirm": 10.0, "flush": 5.0}
+    for in_front in ([], ["site"], ["blocklist"]):
+        assert sample_pace(**slow, follows_events=True, in_front=in_front) == 30.0

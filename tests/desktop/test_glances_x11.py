@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from Xlib import Xatom, display
 
 from nudger import sensing
 from nudger.sensing.x11 import X11Sensor
@@ -161,3 +162,43 @@ def test_a_sample_that_comes_before_the_follower_has_read_a_change_waits_for_it(
         assert abs(reading.glances[0].at - switched) < 0.2  # the change's own moment
     finally:
         sensor.close()
+
+
+def test_a_moment_with_nothing_in_front_during_a_switch_does_not_split_the_visit(
+    desktop: Desktop, watcher: Watcher, tmp_path: Path
+) -> None:
+    """Window managers clear the active window for a moment during a switch, sometimes back
+    onto the same window (openbox did, under load): one visit, not two."""
+    notes = desktop.open_xterm("notes.txt")
+    profile = desktop.open_xterm(PROFILE)
+    desktop.activate(profile)
+    changes_seen: list[float] = []
+    watcher.on_change = lambda: changes_seen.append(time.time())
+    watcher.tick()
+
+    x = display.Display(desktop.display_name)
+    try:
+        root = x.screen().root
+        active = x.intern_atom("_NET_ACTIVE_WINDOW")
+        for wid in (0, profile.wid):  # what openbox sets, a moment apart
+            root.change_property(active, Xatom.WINDOW, 32, [wid])
+            x.sync()
+            time.sleep(0.03)  # time for the follower to read the moment of nothing
+    finally:
+        x.close()
+    watcher.tick()
+    time.sleep(0.3)  # longer than the follower waits before nothing in front counts
+    watcher.tick()
+
+    before = time.time()
+    desktop.activate(notes)
+    wait_until(
+        lambda: any(at >= before for at in changes_seen),
+        30,
+        lambda: f"the follower to read the switch (read: {changes_seen}, since {before})",
+    )
+    watcher.tick()
+    assert watcher.stop()
+
+    visits = blocklist_visits(tmp_path / "data" / "nudger.db")
+    assert len(visits) == 1, visits

@@ -47,7 +47,8 @@ def test_switching_every_two_seconds_records_the_true_time_on_the_page(
         f"recorded {recorded:.2f} s on Instagram in {visits} visits; truly {truly_on_page:.2f} s"
         f"\n{daemon.log()[-3000:]}"
     )
-    assert visits == SWITCHES // 2
+    rows = daemon.query("SELECT started_at, ended_at FROM visits WHERE target = 'Instagram'")
+    assert visits == SWITCHES // 2, [(round(a, 3), round(b - a, 3)) for a, b in rows]
 
     # What the person reads agrees: the summary rounds to whole seconds.
     summary = json.loads(run_cli(daemon.env, "summary", "--json").stdout)
