@@ -172,7 +172,7 @@ class FocusFollower:
         if titles > _FLOOD_EVENTS:
             self._mute()
         if later is not None and not self._stopping.is_set():
-            self._record(later)
+            self._record(later, retitled=titles > first.titles)
         # Only now is every change before the markers in the glances.
         self._marks.answered(marks)
 
@@ -229,8 +229,12 @@ class FocusFollower:
             age = 0.0  # a timestamp from just after our estimate of "now": it is fresh
         return time.time() - age
 
-    def _record(self, at: float, *, nothing_counts: bool = False) -> None:
+    def _record(self, at: float, *, nothing_counts: bool = False, retitled: bool = True) -> None:
         wid = self._reader.active_id()
+        if wid and wid == self._followed and not retitled and self._nothing_since is None:
+            # Still the window read at the burst's start, and no title change since: a window
+            # manager sets the active window twice in a switch, and a second read is wasted.
+            return
         if wid != self._followed:
             self._follow(wid)
         window = self._reader.active_window(wid)

@@ -421,9 +421,8 @@ class Daemon:
         return sample_pace(
             poll=self._poll_seconds,
             confirm=CONFIRM_SECONDS,
-            flush=self.config.settings.watch.flush_seconds,
             follows_events=self.watcher.follows_events,
-            in_front=[visit.kind for visit in self.watcher.open_visits()],
+            watched=bool(self.watcher.open_visits()),
         )
 
     def _paused(self, at: float | None = None) -> bool:

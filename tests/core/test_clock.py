@@ -51,28 +51,23 @@ def test_idle_at_a_change_is_what_the_reading_says_less_the_time_since() -> None
     assert idle_at(100.0, idle_seconds=5.0, read_at=110.0) == 0.0  # input came after the change
 
 
-PACE = {"poll": 1.0, "confirm": 10.0, "flush": 5.0}
-
-
 @pytest.mark.parametrize(
-    ("follows_events", "in_front", "pace"),
+    ("follows_events", "watched", "pace"),
     [
-        (True, [], 10.0),  # nothing watched: a sample only confirms the events
-        (True, ["site"], 5.0),  # a social site: written every flush anyway, nudges count minutes
-        (True, ["site", "site"], 5.0),
-        (True, ["blocklist"], 1.0),  # the ex's page: its nudge comes a few seconds in
-        (True, ["site", "blocklist"], 1.0),
-        (False, [], 1.0),  # no events: sampling is all there is
-        (False, ["site"], 1.0),
+        (True, False, 10.0),  # nothing watched in front: a sample only confirms the events
+        (True, True, 1.0),  # a site or the ex's page: its nudges come on time
+        (False, False, 1.0),  # no events: sampling is all there is
+        (False, True, 1.0),
     ],
 )
 def test_samples_come_as_often_as_what_is_in_front_needs(
-    follows_events: bool, in_front: list[str], pace: float
+    follows_events: bool, watched: bool, pace: float
 ) -> None:
-    assert sample_pace(**PACE, follows_events=follows_events, in_front=in_front) == pace
+    assert (
+        sample_pace(poll=1.0, confirm=10.0, follows_events=follows_events, watched=watched) == pace
+    )
 
 
 def test_a_slower_poll_is_never_made_faster() -> None:
-    slow = {"poll": 30.0, "confirm": 10.0, "flush": 5.0}
-    for in_front in ([], ["site"], ["blocklist"]):
-        assert sample_pace(**slow, follows_events=True, in_front=in_front) == 30.0
+    for watched in (False, True):
+        assert sample_pace(poll=30.0, confirm=10.0, follows_events=True, watched=watched) == 30.0
