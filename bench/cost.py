@@ -10,10 +10,11 @@ Chromium window; no browser companion connected) in two phases of `--seconds` ea
 
 For each phase it prints, per thread of the daemon, the voluntary context switches per second
 (each one is the thread going to sleep on something: a wake-up) and the CPU share of one core,
-read from /proc/PID/task/*/status and stat; and per library (mapped file) the resident and
-proportional memory, read from /proc/PID/smaps. Anonymous memory (Python's heap: the modules'
-objects live there) is one row; `--imports` adds what each library costs when imported, measured
-in a fresh interpreter, which is where that heap comes from.
+read from /proc/PID/task/*/status and schedstat (exact, not 10 ms ticks); and per library
+(mapped file) the resident and proportional memory, read from /proc/PID/smaps. Anonymous
+memory (Python's heap: the modules' objects live there) is one row; `--imports` adds what each
+library costs when imported, measured in a fresh interpreter, which is where that heap comes
+from.
 
 Goals (issue 34): idle, at most 2 voluntary context switches a second summed over the threads;
 PSS at most 30 MB. Linux only (it reads /proc).
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -39,7 +39,6 @@ from tests.desktop.rig import AppWindow, Desktop, running_desktop
 from tests.nudger_process import NudgerDaemon, isolated_env
 
 PROFILE_TITLE = "Alex Doe (@alexdoe) • Instagram photos and videos"
-TICKS = os.sysconf("SC_CLK_TCK")
 # Imported one after the other in a fresh interpreter (--imports): each row is what it adds.
 LIBRARIES = (
     "sqlite3",
@@ -59,7 +58,7 @@ class ThreadReading:
     name: str
     voluntary: int
     involuntary: int
-    cpu_ticks: int
+    cpu_ns: int  # the scheduler's exact count (schedstat), not 10 ms ticks
 
 
 def read_threads(pid: int, names: dict[str, str]) -> dict[int, ThreadReading]:
@@ -67,18 +66,16 @@ def read_threads(pid: int, names: dict[str, str]) -> dict[int, ThreadReading]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             status = (task / "status").read_text()
-            stat = (task / "stat").read_text()
+            schedstat = (task / "schedstat").read_text()
         except OSError:
             continue  # the thread ended meanwhile
         fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
-        # utime and stime are fields 14 and 15; the name (field 2) may hold spaces: split after it.
-        after_name = stat.rsplit(")", 1)[1].split()
         name = names.get(task.name) or fields["Name"].strip()
         readings[int(task.name)] = ThreadReading(
             name=name if task.name != str(pid) else f"{name} (main)",
             voluntary=int(fields["voluntary_ctxt_switches"]),
             involuntary=int(fields["nonvoluntary_ctxt_switches"]),
-            cpu_ticks=int(after_name[11]) + int(after_name[12]),
+            cpu_ns=int(schedstat.split()[0]),
         )
     return readings
 
@@ -95,7 +92,7 @@ def thread_rates(
                 "thread": now.name,
                 "voluntary_per_second": (now.voluntary - then.voluntary) / seconds,
                 "involuntary_per_second": (now.involuntary - then.involuntary) / seconds,
-                "cpu_percent": 100.0 * (now.cpu_ticks - then.cpu_ticks) / TICKS / seconds,
+                "cpu_percent": 100.0 * (now.cpu_ns - then.cpu_ns) / 1e9 / seconds,
             }
         )
     return rows
