@@ -101,10 +101,6 @@ class FocusFollower:
         a change is waiting to be read (or is being read). Only while following."""
         return self.alive and self._since is not None and window != self._last
 
-    def take(self) -> tuple[Glance, ...]:
-        """The changes since the last call, oldest first."""
-        return self._glances.take()
-
     def take_with_window(self) -> tuple[tuple[Glance, ...], Window | None]:
         """The changes since the last call, and the window this thread read in front last
         (what is in front now, once caught_up() said so). Taken together: a change read
@@ -288,9 +284,13 @@ class FocusFollower:
         return max(0.0, min(due) - time.monotonic()) if due else None
 
     def _keep_nothing_if_due(self) -> None:
-        if self._nothing_due is not None and time.monotonic() >= self._nothing_due:
-            since = self._nothing_since
-            self._record(time.time() if since is None else since, nothing_counts=True)
+        since = self._nothing_since
+        if (
+            since is not None
+            and self._nothing_due is not None
+            and time.monotonic() >= self._nothing_due
+        ):
+            self._record(since, nothing_counts=True)
 
     def _unmute_if_due(self) -> None:
         if self._muted_until is not None and time.monotonic() >= self._muted_until:
