@@ -385,6 +385,8 @@ def check_page_request(message: Mapping[str, Any]) -> dict[str, Any] | None:
 
 # -- someone to talk to: the packaged table, read here too, so the list shows without nudger ----
 
+# The settings file is read for its [support] table only; one larger is not nudger's.
+_SETTINGS_READ_LIMIT = 1024 * 1024
 _NUMBER_IN_CONTACT = re.compile(r"\+?\d(?:[ -]?\d)+|\d")
 _CALLING = re.compile(r"\b(call|phone)\b", re.IGNORECASE)
 _TEXTING = re.compile(r"\b(text|sms|texto|mensaje|whatsapp)\b", re.IGNORECASE)
@@ -477,8 +479,43 @@ def country_of_locale(env: Mapping[str, str]) -> str | None:
         value = env.get(name, "")
         if value:
             found = re.match(r"^[a-zA-Z]{2,3}_([a-zA-Z]{2})(?:[.@].*)?$", value)
-            return found.group(1).upper() if found else None
+            return _normal_country(found.group(1)) if found else None
     return None
+
+
+def _normal_country(code: str) -> str:
+    code = code.strip().upper()
+    return "GB" if code == "UK" else code
+
+
+def chosen_country(
+    asked: str | None, configured: str, env: Mapping[str, str], hint: str | None = None
+) -> str | None:
+    """The order nudger.core.support.chosen_country gives (the host imports nothing of nudger's):
+    asked, [support] country, the locale's, the browser language's. A test holds them equal."""
+    for given in (asked, configured):
+        if given and given.strip():
+            return _normal_country(given)
+    return country_of_locale(env) or (_normal_country(hint) if hint and hint.strip() else None)
+
+
+def own_support(env: Mapping[str, str]) -> tuple[str, str]:
+    """[support] line and country from the person's settings file (NUDGER_CONFIG, which the
+    launcher carries), so that the Talk page shows their own line while nudger is stopped too.
+    Anything unreadable is left out: the packaged list still shows."""
+    name = env.get("NUDGER_CONFIG")
+    if not name:
+        return "", ""
+    try:
+        with open(name, "rb") as handle:  # noqa: PTH123 - one bounded read
+            text = handle.read(_SETTINGS_READ_LIMIT)
+        support = tomllib.loads(text.decode("utf-8")).get("support", {})
+    except (OSError, ValueError):
+        return "", ""
+    if not isinstance(support, dict):
+        return "", ""
+    line, country = support.get("line", ""), support.get("country", "")
+    return (line if isinstance(line, str) else ""), (country if isinstance(country, str) else "")
 
 
 class Relay:
@@ -667,8 +704,9 @@ class Relay:
         args = message.get("args", {})
         asked = args.get("country") if isinstance(args.get("country"), str) else None
         language = args.get("language") if args.get("language") in {"en", "de", "es"} else "en"
-        country = asked or country_of_locale(self._env) or country_hint(args)
-        data = help_list(country, language)
+        own_line, configured = own_support(self._env)
+        country = chosen_country(asked, configured, self._env, country_hint(args))
+        data = help_list(country, language, own_line)
         return page_answered(str(message["id"]), {**data, "from_host": why})
 
     def _send(self, daemon: _Connection, message: Mapping[str, Any]) -> None:

@@ -31,7 +31,13 @@ from pathlib import Path, PureWindowsPath
 from typing import Any, Literal
 
 from nudger.browser.host import NAME
-from nudger.paths import PRIVATE_FILE, ensure_private_dir, socket_folder, write_private_atomic
+from nudger.paths import (
+    PRIVATE_FILE,
+    ensure_private_dir,
+    socket_folder,
+    user_config_file,
+    write_private_atomic,
+)
 
 Family = Literal["chromium", "firefox"]
 Platform = Literal["linux", "darwin", "win32"]
@@ -293,6 +299,9 @@ class Installer:
         """The launcher as `install` writes it now."""
         host = str(Path(__file__).with_name("host.py"))
         carried = {name: self._env[name] for name in _CARRIED_ENV if self._env.get(name)}
+        # The settings file, for the person's own [support] line on the Talk page while nudger
+        # is stopped: the host has no platformdirs to find it.
+        carried["NUDGER_CONFIG"] = str(user_config_file(self._env))
         if self.platform == "win32":
             lines = ["@echo off", *(f'set "{k}={v}"' for k, v in carried.items())]
             lines.append(f'"{self.python}" -I -S "{host}" %*')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from functools import partial
 from typing import Any
 
@@ -32,8 +33,8 @@ def register(t: Translator, commands: Any) -> None:
 
 def run(t: Translator, args: argparse.Namespace) -> int:
     from nudger.cli.common import load_config_or_last_good
-    from nudger.core.support import help_now_lines, normal_country
-    from nudger.settings.support import country_of, localized, support_table
+    from nudger.core.support import chosen_country, help_now_lines
+    from nudger.settings.support import localized, support_table
 
     # Like pause: a typo in the settings must never stand between someone and this list.
     try:
@@ -43,7 +44,7 @@ def run(t: Translator, args: argparse.Namespace) -> int:
     except Exception:  # noqa: BLE001 - whatever went wrong, the list still prints
         own_line, configured = "", ""
     table = support_table()
-    code = normal_country(args.country) if args.country else country_of(configured)
+    code = chosen_country(args.country, configured, os.environ)
     country = localized(table.countries.get(code or ""), t.language)
     lines = list(help_now_lines(t, own_line, country, table, code))
     for line in lines:

@@ -161,6 +161,20 @@ def country_from_locale(environ: Mapping[str, str]) -> str | None:
     return None
 
 
+def chosen_country(
+    asked: str | None, configured: str, environ: Mapping[str, str], hint: str | None = None
+) -> str | None:
+    """Whose services to show, in the one order every place that offers help uses (help-now,
+    the browser's Talk page, with or without the daemon): the country asked for there and then,
+    else [support] country, else the locale's, else the browser's language's (`hint`)."""
+    for given in (asked, configured):
+        if given and given.strip():
+            return normal_country(given)
+    if found := country_from_locale(environ):
+        return found
+    return normal_country(hint) if hint and hint.strip() else None
+
+
 def heading(t: Translator, resource: Resource, country_code: str) -> str:
     """The words before a line: what it is for, and whom."""
     if resource.kind == "counsellor" and country_code == "US":

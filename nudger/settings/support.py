@@ -11,8 +11,7 @@ from dataclasses import replace
 from nudger.core.support import (
     Country,
     SupportTable,
-    country_from_locale,
-    normal_country,
+    chosen_country,
     table_from,
 )
 from nudger.paths import builtin_config
@@ -42,6 +41,4 @@ def localized(country: Country | None, language: str) -> Country | None:
 
 def country_of(configured: str, environ: Mapping[str, str] | None = None) -> str | None:
     """[support] country when set, else the locale's country."""
-    if configured:
-        return normal_country(configured)
-    return country_from_locale(os.environ if environ is None else environ)
+    return chosen_country(None, configured, os.environ if environ is None else environ)

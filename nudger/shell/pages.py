@@ -29,20 +29,19 @@ from nudger import paths
 from nudger.browser.host import (
     PAGE_SECONDS,
     country_hint,
-    country_of_locale,
     help_list,
     page_answered,
 )
 from nudger.browser.host import page_refused as refused
 from nudger.core import patterns
 from nudger.core.matching import as_tested
+from nudger.core.support import chosen_country
 from nudger.core.translate import N_, Said, Translator
 from nudger.errors import ConfigError, NudgerError
 from nudger.sensing.base import Window
 from nudger.settings import last_good, loader
 from nudger.settings.catalogue import explain
 from nudger.settings.models import Settings
-from nudger.settings.support import country_of
 from nudger.shell.pause import Pause, PauseFile
 from nudger.shell.promise import Keeper, description
 from nudger.store import Store
@@ -279,8 +278,8 @@ def help_now(user_file: Path, args: Mapping[str, Any]) -> dict[str, Any]:
         settings = _loaded(user_file, promise=False).settings
         own_line, configured = settings.support.line, settings.support.country
     asked = args.get("country")
-    country = asked if isinstance(asked, str) and asked else country_of(configured)
-    country = country or country_of_locale(os.environ) or country_hint(args)
+    asked = asked if isinstance(asked, str) else None
+    country = chosen_country(asked, configured, os.environ, country_hint(args))
     return help_list(country, _language({"args": args}), own_line)
 
 

@@ -97,9 +97,12 @@ def test_the_launcher_tells_the_host_where_the_socket_is_without_a_runtime_folde
     short = Path(tempfile.mkdtemp(prefix="n-"))
     try:
         data = short / "data"
-        installer = linux(tmp_path, NUDGER_DATA_DIR=str(data))
+        settings = tmp_path / "my settings.toml"
+        installer = linux(tmp_path, NUDGER_DATA_DIR=str(data), NUDGER_CONFIG=str(settings))
         installer.install([browser_named("chromium")])
         assert f"NUDGER_SOCKET_FOLDER={data / 'run'}" in installer.launcher.read_text()
+        # And where the settings are, for the person's own line on the Talk page.
+        assert f"NUDGER_CONFIG='{settings}'" in installer.launcher.read_text()
         assert installer.launcher_is_current()
 
         relay = BrowserRelay.start({"NUDGER_DATA_DIR": str(data)})

@@ -15,6 +15,7 @@ import pytest
 
 from nudger.browser import host
 from nudger.browser.relay import BrowserRelay
+from nudger.core.support import chosen_country
 from nudger.shell import i18n
 from nudger.shell.pages import PageDesk
 from tests.browser.test_host_and_relay import BrowserSide
@@ -172,6 +173,42 @@ def test_without_the_daemon_the_pages_are_told_so_and_the_help_list_still_comes(
                    for r in talk for link in r["links"])  # fmt: skip
     finally:
         browser.close()
+
+
+def test_without_the_daemon_the_help_list_still_shows_the_persons_own_line_and_country(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """The launcher carries NUDGER_CONFIG: the host reads [support] itself, so the Talk page
+    offers the person's own line and their chosen country while nudger is stopped too."""
+    settings = tmp_path / "own.toml"
+    settings.write_text('[support]\nline = "call Sam, 0123 456"\ncountry = "es"\n', "utf-8")
+    browser = BrowserSide({**env, "LANG": "de_DE.UTF-8", "NUDGER_CONFIG": str(settings)})
+    try:
+        browser.send(request("help", "help", args={"language": "en"}))
+        data = reply_to(browser, "help")["data"]
+        assert data["from_host"] == "stopped"
+        assert data["country"] == "ES"  # [support] country before the locale's, as help-now
+        assert data["own_line"] == "call Sam, 0123 456"
+        settings.write_text("[support\nline = ", "utf-8")  # a typo: the packaged list still shows
+        browser.send(request("help", "again", args={"language": "en"}))
+        data = reply_to(browser, "again")["data"]
+        assert data["country"] == "DE" and data["own_line"] == "" and data["resources"]
+    finally:
+        browser.close()
+
+
+@pytest.mark.parametrize("asked", [None, "", "uk", "de"])
+@pytest.mark.parametrize("configured", ["", "es", " UK "])
+@pytest.mark.parametrize("lang", ["", "C", "en_GB.UTF-8", "pt_BR", "en_UK"])
+@pytest.mark.parametrize("hint", [None, "", "fr", "uk"])
+def test_the_host_chooses_the_country_in_the_same_order_as_help_now(
+    asked: str | None, configured: str, lang: str, hint: str | None
+) -> None:
+    """The host imports nothing of nudger's, so it has its own copy of the order."""
+    environ = {"LANG": lang}
+    assert host.chosen_country(asked, configured, environ, hint) == chosen_country(
+        asked, configured, environ, hint
+    )
 
 
 def test_the_help_list_links_call_or_text_as_the_contact_says() -> None:

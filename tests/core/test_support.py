@@ -10,6 +10,7 @@ import pytest
 from nudger.core.support import (
     SupportTableError,
     any_time_number,
+    chosen_country,
     country_from_locale,
     help_now_lines,
     normal_country,
@@ -60,6 +61,16 @@ def test_the_country_comes_from_the_locale_as_the_c_library_picks_it() -> None:
     assert country_from_locale({"LC_MESSAGES": "en_UK", "LANG": "de_DE"}) == "GB"
     assert country_from_locale({"LANG": "C"}) is None
     assert normal_country(" uk ") == "GB"
+
+
+def test_one_order_chooses_the_country_everywhere_help_is_offered() -> None:
+    """Asked there and then, else [support] country, else the locale's, else the browser's."""
+    german = {"LANG": "de_DE.UTF-8"}
+    assert chosen_country("uk", "ES", german, "fr") == "GB"
+    assert chosen_country(None, " es ", german, "fr") == "ES"
+    assert chosen_country("", "", german, "fr") == "DE"
+    assert chosen_country(None, "", {"LANG": "C.UTF-8"}, "fr") == "FR"
+    assert chosen_country(None, "", {}, None) is None
 
 
 def test_help_now_always_leaves_a_path_to_someone() -> None:

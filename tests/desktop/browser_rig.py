@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from PIL import ImageGrab
+
 from nudger.browser.install import extension_dir
 from tests.desktop.rig import CHROMIUM_FLAGS, FIREFOX_PREFS, Desktop, chromium_binary, wait_until
 from tests.nudger_process import run_cli
@@ -161,23 +163,28 @@ class CompanionBrowser:
 
     def agree(self) -> None:
         """Agree on the companion's first-run page, as a person does: it comes to the front on
-        its own when the companion is new; a click in the page, Tab to its button, Return.
+        its own when the companion is new; a click in the page, then the keyboard to its button.
         Then close it (the tab before it comes back to the front)."""
         self.wait_title(self.welcome_title(), timeout=60)
         done = self.welcome_title("welcomeDoneTitle")
-        # As a person tries again when a press did not take: on a loaded machine the click can
-        # come before the page listens, and Tab then leaves the button (it has autofocus).
-        for _attempt in range(3):
+        # As a person tries again, and another way, when a press did not take: the click sets
+        # where Tab starts from, so Tab reaches the button from above it and Shift+Tab from
+        # below it; Space presses a button as Return does.
+        for keys in (("Tab", "Return"), ("shift+Tab", "Return"), ("Tab", "space")):
             self.click_page()
-            self.keys("Tab", "Return")
+            self.keys(*keys)
             with contextlib.suppress(AssertionError):
-                self.wait_title(done, timeout=15)
+                self.wait_title(done, timeout=20)
                 break
-        self.wait_title(done, timeout=15)
+        else:
+            shot = self.desktop.workdir / "agree-failed.png"
+            ImageGrab.grab(xdisplay=self.desktop.env["DISPLAY"]).save(shot)
+            raise AssertionError(
+                f"no press on the first-run page took; in front: {self.title()!r} "
+                f"(the screen: {shot})"
+            )
         self.keys("ctrl+w")
-        wait_until(
-            lambda: self.title() != self.welcome_title("welcomeDoneTitle"), 30, "its tab to close"
-        )
+        wait_until(lambda: self.title() != done, 30, "its tab to close")
 
     def switch_off(self) -> None:
         """Switch the companion off, as the switch in the browser's extensions page does."""
