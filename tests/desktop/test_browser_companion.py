@@ -694,6 +694,49 @@ def test_a_background_restart_during_a_pause_loses_nothing(companion: Companion)
     assert [r[2] for r in companion.pauses(daemon)] == ["go_on", "away"]
 
 
+def test_a_pause_answered_while_the_host_is_away_reaches_nudger_once_it_is_back(
+    companion: Companion,
+) -> None:
+    """The browser cannot start nudger's host for a while (its launcher gone), the pause comes
+    from the rules the companion already has, and the person steps away. Without the host's
+    port the browser stops the background; what it kept for nudger is in storage.session, so
+    once the host can start again the pause reaches nudger, once, with its own time."""
+    daemon = ready(companion, remote=True)
+    browser = companion.browser
+    launcher = Path(companion.env["NUDGER_DATA_DIR"]) / "browser" / "nudger-host"
+    away = launcher.with_name("nudger-host.away")
+    launcher.rename(away)
+    for pid in host_pids(browser):
+        psutil.Process(pid).terminate()
+    wait_until(lambda: not host_pids(browser), 30, "the host to be gone")
+    wait_until(
+        lambda: not any(b["connected"] for b in (daemon.status() or {}).get("browsers", [])),
+        30,
+        "the daemon to see the browser gone",
+    )
+
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title(PAUSE)
+    time.sleep(2)  # as a person reads it; nothing can be recorded meanwhile
+    browser.press_on_pause("away")
+    wait_until(lambda: browser.title() != PAUSE, 30, "the pause to go")
+    answered = time.time()
+    browser.stop_background()
+    assert companion.pauses(daemon) == []
+
+    away.rename(launcher)
+    companion.open(QUIET_HOST, QUIET_PAGE)  # any page wakes the background again
+    stepped_away = [("blocklist", "Alex", "away", 1, "browser", 1)]
+    wait_until(
+        lambda: companion.pauses(daemon) == stepped_away,
+        60,
+        lambda: f"the kept pause recorded (recorded: {companion.pauses(daemon)})",
+    )
+    [(at,)] = daemon.query("SELECT at FROM nudges WHERE reason = 'pause'")
+    assert at < answered  # when it happened, not when nudger heard of it
+    assert companion.stand_in.fetched(EX_PAGE) == 0
+
+
 # -- the first-run page (issue 33) --------------------------------------------------------------
 
 

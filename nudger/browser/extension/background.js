@@ -21,6 +21,9 @@ const CAUSE_MS = 60000;
 const EVERY_SITE = { origins: ["<all_urls>"] };
 
 let port = null;
+// The host has spoken on this port, so it runs (it always says something first). Until then a
+// port may lead nowhere: the browser takes messages for a host it then fails to start.
+let hostHeard = false;
 let retryMs = 1000;
 let idleSince = null;
 // The rules as nudger last sent them (also kept in storage, for a restarted service worker).
@@ -35,32 +38,63 @@ function connect() {
     retryMs = Math.min(retryMs * 2, 60000);
     return;
   }
-  port.onMessage.addListener(fromNudger);
+  hostHeard = false;
+  port.onMessage.addListener((message) => {
+    if (!hostHeard) {
+      hostHeard = true;
+      retryMs = 1000; // a host that ran: the next loss is tried again soon
+      sendKept();
+    }
+    fromNudger(message);
+  });
   port.onDisconnect.addListener(() => {
     port = null;
+    hostHeard = false;
     setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 60000);
   });
-  retryMs = 1000;
   send({ type: "hello", version: api.runtime.getManifest().version });
-  sendKept();
   reportState();
   reportHolding();
 }
 
 // What the daemon must hear even when the host is away for a moment (a pause, its answer, a
 // tap on the pause page): kept, with its own time, until the port is back. A few at most.
+// Kept in storage.session as well: without the host's port the browser soon stops the
+// background, and what only its memory held would go with it.
 const KEPT_KINDS = new Set(["pause", "pause_answer", "feeling"]);
 const KEPT_AT_MOST = 100;
 const kept = [];
+let keptRestored = null;
+
+// Every change to `kept` waits for this first, so that what a stopped background had kept
+// comes back first and is never written over.
+function withKept(change) {
+  keptRestored ??= session.get("kept").then(
+    (found) => {
+      kept.unshift(...(Array.isArray(found.kept) ? found.kept : []).slice(0, KEPT_AT_MOST));
+    },
+    () => {}, // nothing could be read: nothing to restore
+  );
+  keptRestored = keptRestored
+    .then(change)
+    .catch(() => {})
+    .then(() => session.set({ kept: kept.slice() }))
+    .catch(() => {});
+  return keptRestored;
+}
 
 function send(message) {
   const stamped = { ...message, at: Date.now() };
-  if (port && post(stamped)) {
-    return;
-  }
-  if (KEPT_KINDS.has(message.type) && kept.length < KEPT_AT_MOST) {
-    kept.push(stamped);
+  if (KEPT_KINDS.has(message.type)) {
+    withKept(() => {
+      if (kept.length < KEPT_AT_MOST) {
+        kept.push(stamped);
+      }
+      postKept();
+    });
+  } else if (port) {
+    post(stamped);
   }
 }
 
@@ -74,10 +108,14 @@ function post(message) {
   }
 }
 
-function sendKept() {
-  while (kept.length && port && post(kept[0])) {
+function postKept() {
+  while (kept.length && port && hostHeard && post(kept[0])) {
     kept.shift();
   }
+}
+
+function sendKept() {
+  withKept(postKept);
 }
 
 async function reportState() {
