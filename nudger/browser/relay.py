@@ -353,19 +353,24 @@ class BrowserRelay:
         now = time.monotonic()
         peer.tokens = min(_BURST, peer.tokens + (now - peer.refilled) * _RATE_PER_SECOND)
         peer.refilled = now
-        while True:
-            if peer.tokens < 1 and peer.lines.has_line():
-                peer.resume_at = now + (1 - peer.tokens) / _RATE_PER_SECOND
-                return
-            try:
-                line = peer.lines.next()
-            except LineTooLong:
-                self._hang_up(peer)  # not a host speaking: close rather than grow
-                return
-            if line is None:
-                return
-            peer.tokens -= 1
-            self._received(peer, line)
+        news = False
+        try:
+            while True:
+                if peer.tokens < 1 and peer.lines.has_line():
+                    peer.resume_at = now + (1 - peer.tokens) / _RATE_PER_SECOND
+                    return
+                try:
+                    line = peer.lines.next()
+                except LineTooLong:
+                    self._hang_up(peer)  # not a host speaking: close rather than grow
+                    return
+                if line is None:
+                    return
+                peer.tokens -= 1
+                news = self._received(peer, line) or news
+        finally:
+            if news:  # once for the lines read together: the daemon reads them all at once
+                self._tell_news()
 
     def _resume_due(self) -> None:
         now = time.monotonic()
@@ -419,25 +424,26 @@ class BrowserRelay:
         for contact in sorted(gone, key=lambda c: c.last_seen)[: max(0, len(gone) - _MAX_CONTACTS)]:
             del self._contacts[contact.browser_pid]
 
-    def _received(self, peer: _Peer, line: bytes) -> None:
-        """Take one message in; anything that is not a host's message is dropped."""
+    def _received(self, peer: _Peer, line: bytes) -> bool:
+        """Take one message in; anything that is not a host's message is dropped. True when it
+        is news for the daemon."""
         try:
             message = parse_object(line)
         except NotAnObject:
-            return
+            return False
         pid = _pid(message.get("browser_pid"))
         if pid is None:
-            return
+            return False
         if peer.pid is None:
             peer.pid = pid
         elif pid != peer.pid:
-            return  # a host speaks for the one browser that started it
+            return False  # a host speaks for the one browser that started it
         browser = _text(message.get("browser"), 64)
         kind = _text(message.get("type"), 32)
         now = time.time()
         if kind == "page":
             self._page_request(peer, message)
-            return
+            return False
         with self._lock:
             earlier = self._contacts.get(pid)
             said = earlier or Contact(browser, pid, now)
@@ -458,12 +464,12 @@ class BrowserRelay:
                 self._pauses.append(_pause_report(message, now))
             elif kind == "feeling" and (feeling := feeling_of(message.get("feeling"))):
                 self._feelings.append((_seconds(message.get("at"), now), feeling))
-        self._tell_news()
         if not peer.said_cut and _too_long(message):
             peer.said_cut = True
             log.info(
                 N_("a browser reported an address over %d characters; kept its start"), MAX_TEXT
             )
+        return True
 
     def _page_request(self, peer: _Peer, message: dict[str, Any]) -> None:
         """A page's request, handed to the desk; its reply goes back to this connection only."""

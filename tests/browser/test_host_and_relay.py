@@ -497,3 +497,22 @@ def test_the_daemon_is_woken_when_a_browser_speaks_and_when_it_goes(
     assert browser.close() == 0
     assert woken.wait(10), "not woken by the browser going"
     assert not relay.contacts()[0].connected  # told after the contact ended, not before
+
+
+def test_lines_that_arrive_together_wake_the_daemon_once(relay: BrowserRelay) -> None:
+    """A host's lines read in one go (its hello, the tab in front, what it holds back) are one
+    piece of news: the daemon reads them all at once, so one wake-up, not one per line."""
+    wakes: list[float] = []
+    relay.on_news = lambda: wakes.append(time.monotonic())
+    peer = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    peer.connect(str(relay.path))
+    lines = [
+        {"type": "hello", "browser_pid": 42, "browser": "chromium", "version": "0.1.0"},
+        state("https://www.instagram.com/alexdoe/", browser_pid=42),
+        {"type": "holding", "browser_pid": 42, "browser": "chromium", "count": 1},
+    ]
+    peer.sendall(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
+    # The wake-up comes after the last line is taken in.
+    wait_until(lambda: wakes and relay.contacts()[0].holding == 1, 10, "the lines and a wake-up")
+    assert len(wakes) == 1
+    peer.close()
