@@ -27,6 +27,7 @@ import os
 import re
 import select
 import socket
+import stat
 import struct
 import sys
 import threading
@@ -507,7 +508,12 @@ def own_support(env: Mapping[str, str]) -> tuple[str, str]:
     if not name:
         return "", ""
     try:
-        with open(name, "rb") as handle:  # noqa: PTH123 - one bounded read
+        # Without blocking, and a plain file only: a FIFO or a device there must not hold up
+        # the list someone is waiting for.
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return "", ""
             text = handle.read(_SETTINGS_READ_LIMIT)
         support = tomllib.loads(text.decode("utf-8")).get("support", {})
     except (OSError, ValueError):

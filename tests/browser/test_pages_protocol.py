@@ -5,6 +5,7 @@ reads itself when nudger is not running."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -189,6 +190,11 @@ def test_without_the_daemon_the_help_list_still_shows_the_persons_own_line_and_c
         assert data["from_host"] == "stopped"
         assert data["country"] == "ES"  # [support] country before the locale's, as help-now
         assert data["own_line"] == "call Sam, 0123 456"
+        settings.unlink()
+        os.mkfifo(settings)  # not a file: passed over at once, not waited on
+        browser.send(request("help", "fifo", args={"language": "en"}))
+        assert reply_to(browser, "fifo")["data"]["country"] == "DE"
+        settings.unlink()
         settings.write_text("[support\nline = ", "utf-8")  # a typo: the packaged list still shows
         browser.send(request("help", "again", args={"language": "en"}))
         data = reply_to(browser, "again")["data"]
