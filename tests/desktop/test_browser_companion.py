@@ -147,6 +147,26 @@ def test_the_exact_page_counts_and_an_unmatched_address_goes_nowhere(
     assert b"Alex" in written  # the entry's name is what a visit is recorded under
 
 
+def test_stepping_away_the_moment_the_pause_shows_is_recorded_once(companion: Companion) -> None:
+    """Escape as soon as the pause page shows, before the companion has even told nudger of the
+    pause: the pause and its answer arrive in order, one pause, stepped away."""
+    daemon = ready(companion)
+    browser = companion.browser
+    companion.open(HOST, EX_PAGE)
+    browser.wait_title(PAUSE)
+    browser.press_on_pause("away")  # no wait for the pause to be recorded
+    wait_until(lambda: browser.title() != PAUSE, 30, "the pause to go")
+    stepped_away = [("blocklist", "Alex", "away", 1, "browser", 1)]
+    wait_until(
+        lambda: companion.pauses(daemon) == stepped_away,
+        30,
+        lambda: f"one pause, stepped away (recorded: {companion.pauses(daemon)})",
+    )
+    time.sleep(1)  # nothing more arrives after it
+    assert companion.pauses(daemon) == stepped_away
+    assert companion.stand_in.fetched(EX_PAGE) == 0
+
+
 def test_the_pause_holds_the_page_back_and_both_answers_work(companion: Companion) -> None:
     config = "[browser]\npause_seconds = 1\npause_again_minutes = 10\n" + BLOCKLIST
     daemon = companion.start_daemon(config)
