@@ -211,6 +211,9 @@ class SessionState:
     undelivered: Undelivered | None = None
     # The browser's pauses not answered yet: pause id -> its row (or the ticket writing it).
     open_pauses: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    # The pauses answered lately (an ordered set): the companion sends again what it is not sure
+    # arrived, and a pause said twice is still one pause.
+    answered_pauses: dict[str, None] = field(default_factory=dict)
     # Tickets whose outcome the shell has not reported yet.
     sending: dict[int, _Sending] = field(default_factory=dict)
     pausing: dict[int, str] = field(default_factory=dict)  # ticket -> the pause's id
@@ -351,10 +354,18 @@ def _take_pauses(state: SessionState, held_back: Sequence[HeldBack], actions: li
     nudge's outcome. The record keeps the rule's name, as a nudge does, never the address."""
     for held in held_back:
         pause = held.report
+        if pause.pause_id in state.answered_pauses or (
+            pause.answer is None and pause.pause_id in state.open_pauses
+        ):
+            continue  # said again: once is enough
         if pause.answer is not None and pause.pause_id in state.open_pauses:
             row_id, ticket = state.open_pauses.pop(pause.pause_id)
         else:
             row_id, ticket = None, _add_pause(state, pause, held.hits, actions)
+        if pause.answer is not None:
+            state.answered_pauses[pause.pause_id] = None
+            if len(state.answered_pauses) > OPEN_PAUSES_KEPT:
+                state.answered_pauses.pop(next(iter(state.answered_pauses)))
         if pause.answer is not None and (row_id is not None or ticket is not None):
             heeded = pause_heeded(pause.answer)
             actions.append(UpdateNudge(row_id, ticket, action=pause.answer, heeded=heeded))

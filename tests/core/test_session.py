@@ -269,6 +269,21 @@ def test_a_pause_is_a_row_and_its_answer_updates_that_row_a_tick_later_or_in_the
     assert shell.rows[2]["action"] == "go_on"
 
 
+def test_a_pause_or_an_answer_said_twice_is_one_pause() -> None:
+    """The companion sends again what it is not sure arrived (after its background stopped)."""
+    state, shell = new_state(), Shell()
+    tick(state, shell, shell.observe(T0, None, held_back=(held(T0, "p1"), held(T0, "p1"))))
+    tick(state, shell, shell.observe(T0 + 1, None, held_back=(held(T0, "p1"),)))
+    again = (held(T0, "p1", "away"), held(T0, "p1"), held(T0, "p1", "away"))
+    effects = tick(state, shell, shell.observe(T0 + 2, None, held_back=again))
+    assert [a for a in effects.actions if isinstance(a, UpdateNudge)] == [
+        UpdateNudge(1, action="away", heeded=True)
+    ]
+    later = tick(state, shell, shell.observe(T0 + 3, None, held_back=(held(T0, "p1", "away"),)))
+    assert not any(isinstance(a, AddPause | UpdateNudge) for a in later.actions)
+    assert list(shell.rows) == [1]
+
+
 def test_a_pause_no_rule_owns_is_a_blocklist_pause_never_named() -> None:
     state, shell = new_state(), Shell()
     effects = tick(state, shell, shell.observe(T0, None, held_back=(held(T0, "p", owned=False),)))
