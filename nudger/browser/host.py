@@ -386,8 +386,11 @@ def check_page_request(message: Mapping[str, Any]) -> dict[str, Any] | None:
 
 # -- someone to talk to: the packaged table, read here too, so the list shows without nudger ----
 
-# The settings file is read for its [support] table only; one larger is not nudger's.
-_SETTINGS_READ_LIMIT = 1024 * 1024
+# The settings file is read for its [support] table only, within the limits nudger's own
+# settings check sets (nudger.paths.MAX_READ_BYTES, SupportSettings): what the daemon would
+# refuse is not shown here either.
+_SETTINGS_READ_LIMIT = 4 * 1024 * 1024
+_OWN_LINE_LIMIT = 160
 _NUMBER_IN_CONTACT = re.compile(r"\+?\d(?:[ -]?\d)+|\d")
 _CALLING = re.compile(r"\b(call|phone)\b", re.IGNORECASE)
 _TEXTING = re.compile(r"\b(text|sms|texto|mensaje|whatsapp)\b", re.IGNORECASE)
@@ -521,7 +524,9 @@ def own_support(env: Mapping[str, str]) -> tuple[str, str]:
     if not isinstance(support, dict):
         return "", ""
     line, country = support.get("line", ""), support.get("country", "")
-    return (line if isinstance(line, str) else ""), (country if isinstance(country, str) else "")
+    line = line if isinstance(line, str) and len(line) <= _OWN_LINE_LIMIT else ""
+    country = country.strip() if isinstance(country, str) else ""
+    return line, (country if re.fullmatch(r"[A-Za-z]{2}", country) else "")
 
 
 class Relay:

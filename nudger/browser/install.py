@@ -301,9 +301,11 @@ class Installer:
         carried = {name: self._env[name] for name in _CARRIED_ENV if self._env.get(name)}
         # The settings file, for the person's own [support] line on the Talk page while nudger
         # is stopped: the host has no platformdirs to find it.
-        carried["NUDGER_CONFIG"] = str(user_config_file(self._env))
+        carried["NUDGER_CONFIG"] = str(user_config_file(self._env).absolute())
         if self.platform == "win32":
-            lines = ["@echo off", *(f'set "{k}={v}"' for k, v in carried.items())]
+            # cmd expands %NAME% even inside quotes: a % in a folder's name is written as %%.
+            escaped = {k: v.replace("%", "%%") for k, v in carried.items()}
+            lines = ["@echo off", *(f'set "{k}={v}"' for k, v in escaped.items())]
             lines.append(f'"{self.python}" -I -S "{host}" %*')
             return "\r\n".join(lines) + "\r\n"
         # Where the socket is without XDG_RUNTIME_DIR: the host has no platformdirs to say.

@@ -354,15 +354,16 @@ def _take_pauses(state: SessionState, held_back: Sequence[HeldBack], actions: li
     nudge's outcome. The record keeps the rule's name, as a nudge does, never the address."""
     for held in held_back:
         pause = held.report
-        if pause.pause_id in state.answered_pauses or (
+        said_before = pause.pause_id in state.answered_pauses or (
             pause.answer is None and pause.pause_id in state.open_pauses
-        ):
-            continue  # said again: once is enough
+        )
+        if pause.pause_id and said_before:
+            continue  # said again: once is enough (a report without an id is never merged)
         if pause.answer is not None and pause.pause_id in state.open_pauses:
             row_id, ticket = state.open_pauses.pop(pause.pause_id)
         else:
             row_id, ticket = None, _add_pause(state, pause, held.hits, actions)
-        if pause.answer is not None:
+        if pause.answer is not None and pause.pause_id:
             state.answered_pauses[pause.pause_id] = None
             if len(state.answered_pauses) > OPEN_PAUSES_KEPT:
                 state.answered_pauses.pop(next(iter(state.answered_pauses)))

@@ -225,8 +225,14 @@ def test_macos_places_through_the_same_code(tmp_path: Path) -> None:
 def test_windows_registry_keys_through_a_fake_winreg(tmp_path: Path) -> None:
     registry = FakeWinreg()
     folder = tmp_path / "AppData" / "nudger" / "browser"
+    settings = tmp_path / "100% mine" / "config.toml"
     installer = Installer(
-        tmp_path, folder, platform="win32", registry=registry, python=r"C:\Py\python.exe"
+        tmp_path,
+        folder,
+        platform="win32",
+        registry=registry,
+        python=r"C:\Py\python.exe",
+        env={"NUDGER_CONFIG": str(settings)},
     )
     places = installer.install([browser_named("chrome"), browser_named("firefox")])
     chrome_key = rf"Software\Google\Chrome\NativeMessagingHosts\{NAME}"
@@ -240,6 +246,8 @@ def test_windows_registry_keys_through_a_fake_winreg(tmp_path: Path) -> None:
         assert manifest["path"] == str(PureWindowsPath(str(folder / "nudger-host.bat")))
     launcher = (folder / "nudger-host.bat").read_text()
     assert launcher.startswith("@echo off") and r'"C:\Py\python.exe" -I -S' in launcher
+    # cmd would read "% m" as the start of a variable: written as %%, it stays a %.
+    assert f'set "NUDGER_CONFIG={str(settings).replace("%", "%%")}"' in launcher
     assert [p.browser.name for p, m in installer.installed() if m] == ["chrome", "firefox"]
 
     removed = installer.uninstall()

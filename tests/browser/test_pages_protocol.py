@@ -203,6 +203,18 @@ def test_without_the_daemon_the_help_list_still_shows_the_persons_own_line_and_c
         browser.close()
 
 
+def test_the_host_shows_only_what_nudger_s_own_settings_check_would_accept(
+    tmp_path: Path,
+) -> None:
+    settings = tmp_path / "config.toml"
+    env = {"NUDGER_CONFIG": str(settings)}
+    settings.write_text('[support]\nline = "call Sam"\ncountry = " gb "\n', "utf-8")
+    assert host.own_support(env) == ("call Sam", "gb")
+    settings.write_text(f'[support]\nline = "{"x" * 161}"\ncountry = "Germany"\n', "utf-8")
+    assert host.own_support(env) == ("", "")  # too long; not a two-letter code
+    assert host.own_support({}) == ("", "")
+
+
 @pytest.mark.parametrize("asked", [None, "", "uk", "de"])
 @pytest.mark.parametrize("configured", ["", "es", " UK "])
 @pytest.mark.parametrize("lang", ["", "C", "en_GB.UTF-8", "pt_BR", "en_UK"])

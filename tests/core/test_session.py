@@ -284,6 +284,13 @@ def test_a_pause_or_an_answer_said_twice_is_one_pause() -> None:
     assert list(shell.rows) == [1]
 
 
+def test_pauses_that_carry_no_id_are_never_merged() -> None:
+    state, shell = new_state(), Shell()
+    tick(state, shell, shell.observe(T0, None, held_back=(held(T0, "", "away"),)))
+    tick(state, shell, shell.observe(T0 + 1, None, held_back=(held(T0 + 1, "", "away"),)))
+    assert list(shell.rows) == [1, 2]
+
+
 def test_a_pause_no_rule_owns_is_a_blocklist_pause_never_named() -> None:
     state, shell = new_state(), Shell()
     effects = tick(state, shell, shell.observe(T0, None, held_back=(held(T0, "p", owned=False),)))
