@@ -6,8 +6,10 @@ import argparse
 import time
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nudger.cli.common import user_file
 from nudger.core.translate import Translator
 
 if TYPE_CHECKING:
@@ -62,13 +64,15 @@ def register(t: Translator, commands: Any) -> None:
         sub.set_defaults(handler=partial(run, t), browser_action=action)
 
 
-def installer() -> Installer:
-    from pathlib import Path
+def installer(settings_file: Path | None = None) -> Installer:
+    """The installer; `settings_file` (--config) is the one the host's launcher names."""
+    import os
 
     from nudger import paths
     from nudger.browser.install import Installer
 
-    return Installer(Path.home(), paths.data_dir() / "browser")
+    env = {**os.environ, "NUDGER_CONFIG": str(settings_file)} if settings_file else None
+    return Installer(Path.home(), paths.data_dir() / "browser", env=env)
 
 
 def run(t: Translator, args: argparse.Namespace) -> int:
@@ -78,8 +82,8 @@ def run(t: Translator, args: argparse.Namespace) -> int:
         print(extension_dir())
         return 0
     if args.browser_action == "status":
-        return print_status(t)
-    chosen = installer()
+        return print_status(t, settings_file=user_file(args))
+    chosen = installer(user_file(args))
     if args.browser_action == "uninstall":
         from nudger.cli.promise_cmd import ask_to_wait
 
@@ -297,14 +301,14 @@ def _how_to_add(t: Translator, browser: Browser, chosen: Installer) -> list[str]
     ]
 
 
-def print_status(t: Translator, *, indent: str = "") -> int:
+def print_status(t: Translator, *, indent: str = "", settings_file: Path | None = None) -> int:
     """Which browsers have the host, and when each one's extension last spoke. 0 when at least
     one browser is connected."""
     from nudger import paths
     from nudger.browser.host import NAME
     from nudger.shell.instance import is_locked, read_status
 
-    chosen = installer()
+    chosen = installer(settings_file)
     data_dir = paths.data_dir()
     status = read_status(data_dir) if is_locked(data_dir) else None
     heard = _heard_from(status.browsers if status else ())

@@ -60,3 +60,17 @@ def test_every_browser_command_has_help(tmp_path: Path) -> None:
     for action in ("install", "status", "uninstall", "extension-dir"):
         result = run_cli(env, "browser", action, "--help")
         assert result.returncode == 0 and "usage: nudger browser" in result.stdout
+
+
+def test_install_names_the_settings_file_given_with_config(tmp_path: Path) -> None:
+    """The host reads [support] from the file the launcher names: `--config`'s, when given."""
+    env = isolated_env(tmp_path)
+    own = tmp_path / "elsewhere" / "my settings.toml"
+    own.parent.mkdir()
+    own.write_text('[support]\nline = "call Sam"\n', encoding="utf-8")
+    installed = run_cli(env, "--config", str(own), "browser", "install", "--browser", "chromium")
+    assert installed.returncode == 0, installed.stderr
+    launcher = Path(env["NUDGER_DATA_DIR"]) / "browser" / "nudger-host"
+    assert f"export NUDGER_CONFIG='{own}'" in launcher.read_text()
+    status = run_cli(env, "--config", str(own), "browser", "status")
+    assert "out of date" not in status.stdout
