@@ -66,10 +66,12 @@ const KEPT_KINDS = new Set(["pause", "pause_answer", "feeling"]);
 const KEPT_AT_MOST = 100;
 const kept = [];
 let keptRestored = null;
+let keptChanging = 0; // changes to `kept` not finished yet
 
 // Every change to `kept` waits for this first, so that what a stopped background had kept
 // comes back first and is never written over.
 function withKept(change) {
+  keptChanging += 1;
   keptRestored ??= session.get("kept").then(
     (found) => {
       kept.unshift(...(Array.isArray(found.kept) ? found.kept : []).slice(0, KEPT_AT_MOST));
@@ -80,12 +82,21 @@ function withKept(change) {
     .then(change)
     .catch(() => {})
     .then(() => session.set({ kept: kept.slice() }))
-    .catch(() => {});
+    .catch(() => {})
+    .then(() => {
+      keptChanging -= 1;
+    });
   return keptRestored;
 }
 
 function send(message) {
   const stamped = { ...message, at: Date.now() };
+  // Straight to a host that has spoken when nothing kept waits before it (the usual case);
+  // else kept in order, and sent once the host is there.
+  const inOrder = kept.length === 0 && keptChanging === 0;
+  if (port && (!KEPT_KINDS.has(message.type) || (hostHeard && inOrder)) && post(stamped)) {
+    return;
+  }
   if (KEPT_KINDS.has(message.type)) {
     withKept(() => {
       if (kept.length < KEPT_AT_MOST) {
@@ -93,8 +104,6 @@ function send(message) {
       }
       postKept();
     });
-  } else if (port) {
-    post(stamped);
   }
 }
 
