@@ -444,6 +444,8 @@ class BrowserRelay:
         if kind == "page":
             self._page_request(peer, message)
             return False
+        if kind != "state":  # the kind alone, never what it carries (--verbose, for a bug report)
+            log.debug("the companion in browser %d said %s", pid, kind)
         with self._lock:
             earlier = self._contacts.get(pid)
             said = earlier or Contact(browser, pid, now)

@@ -139,6 +139,7 @@ class CompanionBrowser:
         self.process: subprocess.Popen[bytes] | None = None
         # The browser's own language (Chromium reads LANGUAGE), for the extension's _locales/.
         self.ui_language: dict[str, str] = {}
+        self.remote = False  # started with remote=True: in_pause_page and the like can reach in
 
     def install_host(self) -> str:
         """`nudger browser install --browser NAME`, as a person runs it."""
@@ -317,6 +318,7 @@ class ChromiumCompanion(CompanionBrowser):
         folder = run_cli(self.env, "browser", "extension-dir").stdout.strip()
         load = [f"--load-extension={folder}"] if extension else []
         # A port the system picks (other tests run beside this one); Chromium writes it down.
+        self.remote = remote
         debugging = ["--remote-debugging-port=0"] if remote else []
         self.process = self.desktop._spawn(
             [chromium_binary(), *self._flags(), *load, *debugging, "about:blank"],
@@ -542,6 +544,7 @@ class FirefoxCompanion(CompanionBrowser):
         # Marionette, Firefox's own remote control, on a port the system picks (other tests run
         # beside this one; Firefox writes it to MarionetteActivePort), with the powers of
         # about:addons' own switches (--remote-allow-system-access).
+        self.remote = remote
         remote_args = ["--marionette", "--remote-allow-system-access"] if remote else []
         if remote:
             prefs += 'user_pref("marionette.port", 0);\n'
@@ -673,6 +676,8 @@ class FirefoxCompanion(CompanionBrowser):
         finally:
             marionette.call("Marionette:SetContext", value="chrome")
         value = answer["value"]
+        # Marionette answers null when the page went away before the script did (a reload).
+        assert value is not None, "the pause page went away while it was read"
         assert "error" not in value, value["error"]
         return value["ok"]
 
@@ -777,6 +782,8 @@ user_pref("dom.security.https_only_mode", false);
 user_pref("dom.security.https_only_mode_pbm", false);
 user_pref("dom.security.https_first_pbm", false);
 user_pref("browser.fixup.fallback-to-https", false);
+user_pref("devtools.console.stdout.chrome", true);
+user_pref("devtools.console.stdout.content", true);
 """
 
 BROWSERS: dict[str, type[CompanionBrowser]] = {

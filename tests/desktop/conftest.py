@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,22 @@ def _require_tools() -> None:
             f"desktop tools missing: {', '.join(missing)}. Run ./scripts/test, which installs them.",
             pytrace=False,
         )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test on the desktop also shows the end of each browser's own output (its
+    console, the companion's errors, the native host's stderr): CI keeps nothing else of it."""
+    report = yield
+    desktop = getattr(item, "funcargs", {}).get("desktop")
+    if report.when != "call" or not report.failed or not isinstance(desktop, Desktop):
+        return report
+    for log in sorted(desktop.workdir.glob("*-companion.log")):
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        report.sections.append((f"the end of {log.name}", "\n".join(lines[-40:])))
+    return report
 
 
 @pytest.fixture

@@ -295,6 +295,20 @@ def pauses_recorded(companion: Companion, daemon: NudgerDaemon) -> int:
     return len(companion.pauses(daemon))
 
 
+def companion_kept(companion: Companion) -> str:
+    """What the companion keeps for its tabs (storage.session), read from the pause page, for a
+    failure's message: whether it held the page back, and what waits for nudger."""
+    if not companion.browser.remote:
+        return "(started without remote=True: the companion's keeping is not read)"
+    try:
+        kept = companion.browser.in_pause_page(
+            "(globalThis.browser ?? chrome).storage.session.get(null)"
+        )
+    except (AssertionError, NotImplementedError, OSError, KeyError) as error:
+        return f"(the companion's keeping could not be read: {error!r})"
+    return f"the companion keeps {kept!r}"
+
+
 def wait_recorded(companion: Companion, daemon: NudgerDaemon, count: int) -> None:
     """Until `count` pauses are recorded. Generous: a starved Firefox takes its time to run the
     pause page's question, and the page itself waits up to 15 s for the navigation's listener."""
@@ -303,7 +317,7 @@ def wait_recorded(companion: Companion, daemon: NudgerDaemon, count: int) -> Non
         45,
         lambda: (
             f"{count} pause(s) recorded (recorded: {companion.pauses(daemon)}); "
-            f"the daemon's log:\n{daemon.log()[-3000:]}"
+            f"{companion_kept(companion)}; the daemon's log:\n{daemon.log()[-3000:]}"
         ),
     )
 
@@ -314,7 +328,10 @@ def step_away(companion: Companion, daemon: NudgerDaemon, recorded: int) -> None
     wait_until(
         lambda: pauses_recorded(companion, daemon) > recorded,
         30,
-        lambda: f"the pause recorded; the daemon's log:\n{daemon.log()[-3000:]}",
+        lambda: (
+            f"the pause recorded; {companion_kept(companion)}; "
+            f"the daemon's log:\n{daemon.log()[-3000:]}"
+        ),
     )
     companion.browser.press_on_pause("away")
     wait_until(lambda: companion.browser.title() != PAUSE, 30, "the pause to go")

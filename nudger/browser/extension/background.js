@@ -112,6 +112,7 @@ function post(message) {
     port.postMessage(message);
     return true;
   } catch (error) {
+    console.warn(`nudger: the host's port refused a message (${error})`);
     port = null;
     return false;
   }
@@ -506,6 +507,8 @@ async function pauseOpened(tabId) {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // Seen in the browser's console only (the tab's number, never its address): for a bug report.
+  console.warn(`nudger: a pause page in tab ${tabId} found nothing held back there`);
   return { pauseSeconds, known: false };
 }
 
