@@ -167,6 +167,7 @@ class CompanionBrowser:
         its own when the companion is new; a click in the page, then the keyboard to its button.
         Then close it (the tab before it comes back to the front)."""
         self.wait_title(self.welcome_title(), timeout=60)
+        self.wait_drawn()
         done = self.welcome_title("welcomeDoneTitle")
         # As a person tries again, and another way, when a press did not take: the click sets
         # where Tab starts from, so Tab reaches the button from above it and Shift+Tab from
@@ -186,6 +187,31 @@ class CompanionBrowser:
             )
         self.keys("ctrl+w")
         wait_until(lambda: self.title() != done, 30, "its tab to close")
+
+    def wait_drawn(self, timeout: float = 60) -> None:
+        """Until the page in front shows something: a browser names the tab after the page's
+        <title> before it draws the page, and a key pressed before then goes nowhere."""
+
+        def drawn() -> bool:
+            where = subprocess.run(
+                ["xdotool", "getactivewindow", "getwindowgeometry", "--shell"],
+                env=self.desktop.env,
+                capture_output=True,
+                text=True,
+                timeout=20,
+                check=False,
+            ).stdout
+            box = dict(line.split("=", 1) for line in where.split() if "=" in line)
+            if not {"X", "Y", "WIDTH", "HEIGHT"} <= box.keys():
+                return False
+            x, y, width, height = (int(box[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+            screen = ImageGrab.grab(xdisplay=self.desktop.env["DISPLAY"]).convert("L")
+            # Below the tabs and the toolbar: the page itself, dark text on a light page.
+            page = screen.crop((x + 10, y + 130, x + width - 10, y + height - 10))
+            darkest, _lightest = page.getextrema()
+            return bool(darkest < 128)
+
+        wait_until(drawn, timeout, "the page in front drawn")
 
     def switch_off(self) -> None:
         """Switch the companion off, as the switch in the browser's extensions page does."""

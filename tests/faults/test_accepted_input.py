@@ -42,11 +42,13 @@ def test_a_pattern_too_big_for_re2_is_refused_where_it_is_typed(tmp_path: Path) 
     assert started.returncode == 2 and "too big" in one_line(started)
 
 
-def test_thousands_of_entries_that_together_are_too_many_are_said_as_such(tmp_path: Path) -> None:
+def test_entries_that_together_are_too_many_are_said_as_such(tmp_path: Path) -> None:
+    # Each fits alone; about 15 of them are already too many for one RE2 set here, so 200 are
+    # too many on any build (each is compiled alone too, to name a culprit: more only add time).
     env = isolated_env(tmp_path)
     entries = "".join(
         f'[[blocklist]]\nname = "P{i}"\nmatch = ["re:p{i}\\\\w{{2,40}}[._ -]?\\\\pL{{3,9}}x"]\n'
-        for i in range(3000)
+        for i in range(200)
     )
     Path(env["NUDGER_CONFIG"]).write_text(entries, encoding="utf-8")
     checked = run_cli(env, "config", "check", timeout=120)

@@ -8,9 +8,10 @@ stay flat, and the time stored for each target must equal what the script showed
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import random
-import tracemalloc
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +176,10 @@ def test_a_simulated_week(tmp_path: Path) -> None:
     )
     script = week_script(random.Random(11))
 
-    tracemalloc.start()
+    # Memory is counted in the interpreter's live blocks after a collection: each object a leak
+    # keeps is one more. (tracemalloc would also count bytes, at four times the test's run time;
+    # this count caught a leak of one short string every 20 samples, which 512 KiB of traced
+    # growth did not.)
     memory: dict[int, int] = {}
     nights = 0
     for kind, window, amount in script:
@@ -183,7 +187,8 @@ def test_a_simulated_week(tmp_path: Path) -> None:
             clock.now += POLL + amount  # suspended: the wall clock moves, monotonic time does not
             clock.mono += POLL
             nights += 1
-            memory[nights] = tracemalloc.get_traced_memory()[0]
+            gc.collect()
+            memory[nights] = sys.getallocatedblocks()
             continue
         for index in range(amount):
             idle = index * POLL if kind == "idle" else 0.0
@@ -202,7 +207,6 @@ def test_a_simulated_week(tmp_path: Path) -> None:
             clock.now += POLL
             clock.mono += POLL
     watcher.stop()
-    tracemalloc.stop()
 
     stored: dict[tuple[str, str], float] = defaultdict(float)
     for visit in store.visits_between(START - 86400, clock.now + 86400):
@@ -213,9 +217,10 @@ def test_a_simulated_week(tmp_path: Path) -> None:
         assert abs(stored[target] - seconds) < 1e-6, (target, stored[target], seconds)
     assert ("site", "xterm") not in stored
 
-    # Memory is flat: what day 2 needed, day 7 needs too (within a small margin).
+    # Memory is flat: what day 2 needed, day 7 needs too (within a small margin; it wanders by a
+    # few hundred blocks from one night to the next).
     growth = memory[7] - memory[2]
-    assert growth < 512 * 1024, f"memory grew by {growth / 1024:.0f} KiB from day 2 to day 7"
+    assert growth < 1500, f"{growth} more memory blocks in use on day 7 than on day 2"
 
     nudges = store.nudges_between(START - 86400, clock.now + 86400)
     assert len(nudges) == len(notifier.sent) > 20
