@@ -445,6 +445,23 @@ class ChromiumCompanion(CompanionBrowser):
             f"{{extensionId: '{EXTENSION_ID}', hostAccess: 'ON_CLICK'}})"
         )
 
+    def in_background(self, expression: str) -> Any:
+        """The value of a JavaScript expression in the companion's running service worker, as
+        chrome://serviceworker-internals' Inspect evaluates it (started with remote=True)."""
+        with self._devtools() as devtools:
+            workers = [
+                target["targetId"]
+                for target in devtools.call("Target.getTargets")["targetInfos"]
+                if target["type"] == "service_worker"
+                and target["url"].startswith(f"chrome-extension://{EXTENSION_ID}/")
+            ]
+            assert workers, "no service worker of the companion's is running"
+            session = devtools.call("Target.attachToTarget", targetId=workers[0], flatten=True)
+            try:
+                return devtools.evaluate(session["sessionId"], expression)
+            finally:
+                devtools.call("Target.detachFromTarget", sessionId=session["sessionId"])
+
     def stop_background(self) -> None:
         """Stop the service worker, as Chromium does after 30 s without an event (and as
         chrome://serviceworker-internals' Stop does)."""

@@ -342,43 +342,59 @@ def step_away(companion: Companion, daemon: NudgerDaemon, recorded: int) -> None
     )
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/stories/alexdoe/3456/", "/stories/ALEXDOE/"],
+# The ex's stories, m.instagram.com, a dot after the host, an empty segment, and a non-ASCII
+# name, written out and escaped.
+EVERY_ADDRESS_FORM = (
+    ("www.instagram.com", "/stories/alexdoe/3456/"),
+    ("www.instagram.com", "/stories/ALEXDOE/"),
+    ("m.instagram.com", "/alexdoe"),
+    ("instagram.com.", "/alexdoe/"),
+    ("www.instagram.com", "//alexdoe"),
+    ("www.instagram.com", "/%C3%A5lex/"),
+    ("www.instagram.com", "/ålex/"),
 )
-def test_the_ex_s_stories_are_held_back(companion: Companion, path: str) -> None:
-    daemon = ready(companion)
-    companion.open(HOST, path)
-    companion.browser.wait_title(PAUSE)
-    assert companion.stand_in.fetched(path) == 0
-    wait_recorded(companion, daemon, 1)
-    step_away(companion, daemon, 0)
 
 
-@pytest.mark.parametrize(
-    ("host", "path"),
-    [
-        ("m.instagram.com", "/alexdoe"),
-        ("instagram.com.", "/alexdoe/"),
-        ("www.instagram.com", "//alexdoe"),
-        ("www.instagram.com", "/%C3%A5lex/"),
-        ("www.instagram.com", "/ålex/"),
-    ],
-)
-def test_the_mobile_host_and_every_address_form_are_held_back(
+def test_the_stories_the_mobile_host_and_every_address_form_are_held_back(
     companion: Companion,
-    host: str,
-    path: str,
 ) -> None:
-    """m.instagram.com, a dot after the host, an empty segment, and a non-ASCII name: the
-    browser's own rules hold them back before the page is asked for."""
+    """Each form in turn, in its own tab of one browser: the browser's own rules hold it back
+    before the page is asked for, and each pause is recorded and stepped away from."""
     config = PAUSED + BLOCKLIST.replace('alexdoe"]', 'alexdoe", "instagram.com/ålex"]')
     daemon = ready(companion, config, holding=2)
     browser = companion.browser
-    browser.open(address(browser, host, path))
+    for recorded, (host, path) in enumerate(EVERY_ADDRESS_FORM):
+        browser.open(address(browser, host, path))
+        wait_until(
+            lambda: browser.title() == PAUSE,
+            20,
+            lambda h=host, p=path: f"the pause for {h}{p} (in front: {browser.title()!r})",
+        )
+        step_away(companion, daemon, recorded)
+    assert companion.stand_in.requests == []  # not one of them asked for
+
+
+@pytest.mark.parametrize("browser_name", ["chromium"])
+def test_a_navigation_the_browser_never_reported_is_still_paused_and_recorded(
+    companion: Companion,
+) -> None:
+    """Firefox does not always report the navigation of a tab that has only just opened
+    (webNavigation.onBeforeNavigate); the pause page then found nothing held and nothing was
+    recorded. The rule's own redirect to the pause says which page it holds back. Chromium
+    stands in for that Firefox here: its report is taken away (the listener removed in the
+    running service worker, as its DevTools can), and the pause must still stand."""
+    daemon = ready(companion, remote=True)
+    browser = companion.browser
+    assert isinstance(browser, ChromiumCompanion)
+    assert browser.in_background(
+        "chrome.webNavigation.onBeforeNavigate.removeListener(navigationBegins),"
+        " !chrome.webNavigation.onBeforeNavigate.hasListener(navigationBegins)"
+    )
+    companion.open(HOST, EX_PAGE)
     browser.wait_title(PAUSE)
     step_away(companion, daemon, 0)
-    assert companion.stand_in.requests == []  # not asked for
+    assert companion.pauses(daemon) == [("blocklist", "Alex", "away", 1, "browser", 1)]
+    assert companion.stand_in.fetched(EX_PAGE) == 0
 
 
 def test_an_escaped_letter_is_paused_right_after_it_shows(companion: Companion) -> None:

@@ -340,8 +340,10 @@ const OWN_SCHEME = new URL(api.runtime.getURL("")).protocol;
 const isOurs = (url) => url.startsWith(api.runtime.getURL("")) || url.startsWith(OWN_SCHEME);
 
 // A tab is about to open `url` (a link, an address typed, a server's redirect): note what a
-// pause page in that tab would hold back. (Called inside inTab.)
-async function opening(tabId, url) {
+// pause page in that tab would hold back. `again`: the browser's rule has just sent `url` to the
+// pause, a second report of a navigation already seen, or of one the browser never reported.
+// (Called inside inTab.)
+async function opening(tabId, url, { again = false } = {}) {
   // about:blank is no page the person opens: Firefox reports a new tab's first blank page as
   // committed late, after the navigation to the address asked for has begun.
   if (tabId < 0 || isOurs(url) || url === "about:blank") {
@@ -355,6 +357,9 @@ async function opening(tabId, url) {
     return null; // gone on past this entry's pause a little while ago, in whichever tab
   }
   const earlier = await heldIn(tabId);
+  if (again && (!rule || (earlier?.url === url && Date.now() - earlier.at < CAUSE_MS))) {
+    return earlier; // already held (perhaps shown by now, when the report comes late): as it is
+  }
   if (!rule) {
     if (earlier?.shown) {
       // Off to another page from the pause: that is stepping away too.
@@ -377,19 +382,26 @@ async function opening(tabId, url) {
   return held;
 }
 
-api.webNavigation.onBeforeNavigate.addListener((details) => {
+function navigationBegins(details) {
   if (details.frameId === 0) {
     inTab(details.tabId, () => opening(details.tabId, details.url));
   }
-});
+}
+
+api.webNavigation.onBeforeNavigate.addListener(navigationBegins);
 
 // A server's redirect (a 302 from /go to the ex's page) is no new navigation: the request
 // carries on to the new address, where the rule redirects it to the pause.
+// The rule's own redirect to the pause says again which page the pause holds back: Firefox does
+// not always report the navigation of a tab that has only just opened (onBeforeNavigate), and
+// the pause page would then find nothing to hold.
 if (api.webRequest?.onBeforeRedirect) {
   api.webRequest.onBeforeRedirect.addListener(
     (details) => {
       if (!isOurs(details.redirectUrl)) {
         inTab(details.tabId, () => opening(details.tabId, details.redirectUrl));
+      } else if (!isOurs(details.url)) {
+        inTab(details.tabId, () => opening(details.tabId, details.url, { again: true }));
       }
     },
     { urls: ["<all_urls>"], types: ["main_frame"] },
