@@ -388,6 +388,18 @@ class ChromiumCompanion(CompanionBrowser):
             target_id = target["targetId"]
             session = devtools.call("Target.attachToTarget", targetId=target_id, flatten=True)
             try:
+                # Until the page itself is there: the new tab starts as a blank document,
+                # without the extensions page's powers.
+                wait_until(
+                    lambda: devtools.evaluate(
+                        session["sessionId"],
+                        "location.href.startsWith('chrome://extensions')"
+                        " && typeof chrome.management?.setEnabled === 'function'"
+                        " && typeof chrome.developerPrivate === 'object'",
+                    ),
+                    30,
+                    "chrome://extensions loaded",
+                )
                 return devtools.evaluate(session["sessionId"], expression)
             finally:
                 devtools.call("Target.closeTarget", targetId=target_id)
