@@ -51,7 +51,9 @@ _RETRY_SECONDS = 3.0
 # daemon over a named pipe only the same user can open (pipe_name; the daemon's end is winpipe.py).
 LOCAL_SOCKET: int | None = getattr(socket, "AF_UNIX", None)
 _KEPT_WHILE_AWAY = frozenset({"pause", "pause_answer", "holding", "feeling"})
-_UNSENT_KEPT = 32
+# As many as the companion itself keeps while the host is away (KEPT_AT_MOST in background.js):
+# what it hands over here must not be cut shorter while the daemon is away.
+_UNSENT_KEPT = 100
 
 # -- the companion's own pages (pages/ in the extension): requests and their replies ------------
 # A request: {"type": "page", "v": 1, "id": "...", "kind": "...", "args": {...}}; its reply:

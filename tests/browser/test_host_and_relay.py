@@ -9,6 +9,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import resource
 import shutil
 import socket
@@ -30,6 +31,8 @@ from nudger import paths
 from nudger.browser import host
 from nudger.browser.relay import BrowserRelay
 from tests.desktop.rig import wait_until
+
+BACKGROUND_JS = Path(host.__file__).with_name("extension") / "background.js"
 
 HOST_SCRIPT = Path(host.__file__)
 
@@ -233,6 +236,32 @@ def test_the_host_waits_quietly_for_the_daemon_and_tells_it_the_latest_on_arriva
     assert browser.process.stderr is not None
     assert browser.close() == 0
     assert browser.process.stderr.read() == b""  # nothing said, nothing logged
+
+
+def test_the_host_keeps_as_many_pauses_for_the_daemon_as_the_companion_keeps_for_it(
+    env: dict[str, str], browser: BrowserSide
+) -> None:
+    """A day of pauses while nudger is stopped: the companion keeps up to 100 for the host
+    (KEPT_AT_MOST in background.js), and the host passes each one on once nudger is back."""
+    found = re.search(r"const KEPT_AT_MOST = (\d+);", BACKGROUND_JS.read_text(encoding="utf-8"))
+    assert found, "background.js says how many it keeps"
+    kept_by_the_companion = int(found.group(1))
+    wait_until(lambda: {"type": "nudger_stopped"} in browser.received, 10, "nudger_stopped")
+    for n in range(kept_by_the_companion):
+        browser.send({"type": "pause", "pause_id": f"p{n}", "url": "https://example.org/x"})
+    time.sleep(0.3)
+    relay = BrowserRelay.start(env)
+    try:
+        pauses: list[Any] = []
+        wait_until(
+            lambda: pauses.extend(relay.pauses()) or len(pauses) >= kept_by_the_companion,
+            15,
+            lambda: f"every pause (got {len(pauses)})",
+        )
+        assert [p.pause_id for p in pauses] == [f"p{n}" for n in range(kept_by_the_companion)]
+    finally:
+        relay.close()
+    assert browser.close() == 0
 
 
 def test_the_host_reconnects_after_the_daemon_restarts(
