@@ -208,8 +208,8 @@ class CompanionBrowser:
             screen = ImageGrab.grab(xdisplay=self.desktop.env["DISPLAY"]).convert("L")
             # Below the tabs and the toolbar: the page itself, dark text on a light page.
             page = screen.crop((x + 10, y + 130, x + width - 10, y + height - 10))
-            darkest, _lightest = page.getextrema()
-            return bool(darkest < 128)
+            darkest = page.getextrema()[0]  # one band ("L"): a number
+            return isinstance(darkest, int | float) and darkest < 128
 
         wait_until(drawn, timeout, "the page in front drawn")
 
@@ -461,13 +461,7 @@ class ChromiumCompanion(CompanionBrowser):
         """The value of a JavaScript expression in the companion's running service worker, as
         chrome://serviceworker-internals' Inspect evaluates it (started with remote=True)."""
         with self._devtools() as devtools:
-            workers = [
-                target["targetId"]
-                for target in devtools.call("Target.getTargets")["targetInfos"]
-                if target["type"] == "service_worker"
-                and target["url"].startswith(f"chrome-extension://{EXTENSION_ID}/")
-            ]
-            assert workers, "no service worker of the companion's is running"
+            workers = self._companion_workers(devtools)
             session = devtools.call("Target.attachToTarget", targetId=workers[0], flatten=True)
             try:
                 return devtools.evaluate(session["sessionId"], expression)
@@ -478,15 +472,20 @@ class ChromiumCompanion(CompanionBrowser):
         """Stop the service worker, as Chromium does after 30 s without an event (and as
         chrome://serviceworker-internals' Stop does)."""
         with self._devtools() as devtools:
-            workers = [
-                target["targetId"]
-                for target in devtools.call("Target.getTargets")["targetInfos"]
-                if target["type"] == "service_worker"
-                and target["url"].startswith(f"chrome-extension://{EXTENSION_ID}/")
-            ]
-            assert workers, "no service worker of the companion's is running"
-            for worker in workers:
+            for worker in self._companion_workers(devtools):
                 devtools.call("Target.closeTarget", targetId=worker)
+
+    @staticmethod
+    def _companion_workers(devtools: DevTools) -> list[str]:
+        """The companion's running service workers (their DevTools target ids)."""
+        workers = [
+            target["targetId"]
+            for target in devtools.call("Target.getTargets")["targetInfos"]
+            if target["type"] == "service_worker"
+            and target["url"].startswith(f"chrome-extension://{EXTENSION_ID}/")
+        ]
+        assert workers, "no service worker of the companion's is running"
+        return workers
 
 
 class DevTools:
