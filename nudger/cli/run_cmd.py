@@ -32,12 +32,15 @@ def run(t: Translator, args: argparse.Namespace) -> int:
     # (It is also 4 MB lighter: pydantic-settings imports asyncio, which imports ssl if it can.)
     if "ssl" not in sys.modules:
         sys.modules["ssl"] = None  # type: ignore[assignment]  # None blocks an import by design
+    from nudger.shell import lean_scheduler
     from nudger.shell.signals import SignalInbox
 
     # Before anything slow: a SIGTERM or SIGHUP during start-up then waits its turn instead of
     # killing the process half-started.
     signals = SignalInbox()
     try:
+        # First of the daemon's imports: APScheduler without asyncio and multiprocessing (10 MB).
+        lean_scheduler.import_apscheduler()
         from nudger import paths
         from nudger.shell import logs
         from nudger.shell.daemon import Daemon

@@ -23,6 +23,10 @@ NOT_FOR_RUNNING = (
     "nudger.report",
     "nudger.shell.reporting",
     "nudger.settings.edits",
+    # What APScheduler would import for nothing the daemon uses (shell/lean_scheduler.py).
+    "asyncio",
+    "multiprocessing",
+    "concurrent.futures.process",
 )
 
 
