@@ -22,6 +22,7 @@ the body carries a line to call. Scenarios live in bench/scenarios/.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -38,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from nudger.core import session
 from nudger.core.types import Feedback, Kind, Reading, Visit, Window
 from nudger.notify.base import Delivery, Notification
-from nudger.settings.loader import days_of, load
-from nudger.settings.models import Settings, SummarySettings, SupportSettings, UiSettings
+from nudger.settings.loader import load
+from nudger.settings.values import Settings, days_of
 from nudger.shell import i18n
 from nudger.shell.coach import Coach
 from nudger.shell.pause import PauseFile
@@ -121,14 +122,11 @@ def settings_for(scenario: Mapping[str, Any], config: Path | None) -> Settings:
     with tempfile.TemporaryDirectory() as empty:
         loaded = load(config if config is not None else Path(empty) / "none.toml", env={})
     settings = loaded.settings
-    summary = settings.summary.model_dump()
-    support = settings.support.model_dump()
-    return settings.model_copy(
-        update={
-            "summary": SummarySettings(**{**summary, "timezone": scenario["timezone"]}),
-            "support": SupportSettings(**{**support, "country": scenario.get("country", "")}),
-            "ui": UiSettings(language=scenario.get("language", "en")),
-        }
+    return dataclasses.replace(
+        settings,
+        summary=dataclasses.replace(settings.summary, timezone=scenario["timezone"]),
+        support=dataclasses.replace(settings.support, country=scenario.get("country", "")),
+        ui=dataclasses.replace(settings.ui, language=scenario.get("language", "en")),
     )
 
 

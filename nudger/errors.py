@@ -20,6 +20,18 @@ class Saying(Exception):
     def in_language(self, t: Translator) -> str:
         return self.said.in_language(t) if self.said is not None else str(self)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Whole, Said and all, across a process (the daemon's settings are checked in a child):
+        # the default would call the class again with str() alone.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(kind: type[Saying], args: tuple[object, ...], state: dict[str, object]) -> Saying:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 def said_of(error: BaseException) -> str | Said:
     """What an error says, kept as a Said where it has one, to be raised again further up."""

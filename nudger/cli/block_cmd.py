@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from nudger.core.types import Rule
     from nudger.settings.edits import RuleKind, UserConfig
-    from nudger.settings.models import Settings
+    from nudger.settings.values import Settings
 
 # Marked here, translated where shown: at import the language is not chosen yet.
 UNCHANGED = N_("nothing was changed")

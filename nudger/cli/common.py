@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from nudger.core.translate import Translator
 
 if TYPE_CHECKING:
-    from nudger.settings.loader import LoadedConfig
+    from nudger.settings.values import LoadedConfig
 
 
 def user_file(args: argparse.Namespace) -> Path | None:

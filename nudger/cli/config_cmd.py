@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from functools import partial
@@ -15,7 +16,7 @@ from nudger.core.translate import Translator
 from nudger.errors import NudgerError
 
 if TYPE_CHECKING:
-    from nudger.settings.loader import LoadedConfig
+    from nudger.settings.values import LoadedConfig
 
 RULE_LISTS = ("sites", "blocklist")
 
@@ -232,17 +233,17 @@ def show_config(t: Translator, args: argparse.Namespace) -> int:
         tomlkit.comment(t._("Every effective setting, and where it came from. What is shown"))
     )
     document.add(tomlkit.comment(t._("here can be copied into your settings file as it is.")))
-    for section in type(settings).model_fields:
+    for section in _names(settings):
         if section in RULE_LISTS:
             continue
         table = tomlkit.table()
         values = getattr(settings, section)
-        for key in type(values).model_fields:
+        for key in _names(values):
             value = getattr(values, key)
             if key == "own":  # [[messages.own]]: the user's own texts
                 rows = tomlkit.aot()
                 for entry in value:
-                    rows.append({k: _file_form(v) for k, v in entry.model_dump().items()})
+                    rows.append({k: _file_form(v) for k, v in dataclasses.asdict(entry).items()})
                 if value:
                     table.add(key, rows)
                 continue
@@ -260,17 +261,23 @@ def show_config(t: Translator, args: argparse.Namespace) -> int:
         document.add(tomlkit.comment(f"{section}: from {_source(loaded, section, None)}"))
         rows = tomlkit.aot()
         for entry in entries:
-            rows.append({key: _file_form(value) for key, value in entry.model_dump().items()})
+            rows.append(
+                {key: _file_form(value) for key, value in dataclasses.asdict(entry).items()}
+            )
         document.add(section, rows)
     print(tomlkit.dumps(document), end="")
     return 0
+
+
+def _names(section: object) -> list[str]:
+    return [field.name for field in dataclasses.fields(section)]  # type: ignore[arg-type]
 
 
 def _file_form(value: object) -> object:
     """A setting as it is written in the settings file, so the output can be pasted there."""
     import datetime as dt
 
-    from nudger.settings.models import QuietHours
+    from nudger.settings.values import QuietHours
 
     if value is None:
         return ""  # "no quiet hours", "no evening summary": the file says it with ""
@@ -291,10 +298,10 @@ def _clock(moment: object) -> str:
 
 
 def check_config(t: Translator, args: argparse.Namespace) -> int:
-    from nudger.settings.catalogue import builtin_sites
+    from nudger.settings.catalogue import check_builtin_sites
 
     loaded = load_config(args)
-    builtin_sites()  # the catalogue is part of the configuration too
+    check_builtin_sites()  # the catalogue is part of the configuration too
     from nudger.core.printable import printable
 
     print(t._("Settings are fine. Read, in order:"))

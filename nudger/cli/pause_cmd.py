@@ -38,7 +38,7 @@ def register(t: Translator, commands: Any) -> None:
 
 
 def run_pause(t: Translator, args: argparse.Namespace) -> int:
-    from nudger.settings.loader import timezone_of
+    from nudger.settings.values import timezone_of
 
     # Only the time zone comes from the settings: a typo in the file must never stop a pause.
     settings = load_config_or_last_good(t, args).settings

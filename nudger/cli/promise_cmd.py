@@ -77,7 +77,7 @@ def _seconds(t: Translator, text: str) -> float:
 def _make(t: Translator, args: argparse.Namespace) -> int:
     from nudger.core import promise as rule
     from nudger.core.words import duration
-    from nudger.shell.promise import settings_data
+    from nudger.settings.values import settings_data
 
     length = _seconds(t, args.what)
     cool_off = _seconds(t, args.cool_off) if args.cool_off else None
@@ -211,7 +211,7 @@ def _put_back(t: Translator, args: argparse.Namespace, waiting: Waiting, promise
 
 def _pass(t: Translator, args: argparse.Namespace) -> int:
     from nudger.core import promise as rule
-    from nudger.shell.promise import settings_data
+    from nudger.settings.values import settings_data
 
     wanted = load_config(args)  # what the file asks for; a broken file is said first
     tz = _zone(wanted.settings)
@@ -395,7 +395,7 @@ def _find(t: Translator, promise: Promise, wanted: int) -> Waiting:
 
 
 def _zone(settings: Any) -> dt.tzinfo:
-    from nudger.settings.loader import timezone_of
+    from nudger.settings.values import timezone_of
 
     return timezone_of(settings)
 

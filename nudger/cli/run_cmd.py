@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from functools import partial
 from typing import Any
 
-from nudger.cli.common import load_config
+from nudger.cli.common import user_file
 from nudger.core.translate import Translator
 
 
@@ -44,8 +45,15 @@ def run(t: Translator, args: argparse.Namespace) -> int:
         from nudger import paths
         from nudger.shell import logs
         from nudger.shell.daemon import Daemon
+        from nudger.shell.loading import Ask, load_apart
 
-        config = load_config(args)
+        # Checked in a child process: pydantic never stays in the daemon (shell/loading.py).
+        ask = Ask(user_file(args), paths.data_dir(), time.time(), remember=True, promise=False)
+        answer = load_apart(ask)
+        if answer.problem is not None:
+            raise answer.problem
+        config = answer.config
+        assert config is not None  # strict: the settings, or the problem with them
         # In the command's language until the daemon has chosen its own (the same, from the
         # same settings) and hands it to the log.
         logs.configure(verbose=args.verbose, log_dir=paths.log_dir(), translator=t)

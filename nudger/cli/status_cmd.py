@@ -13,7 +13,7 @@ from nudger.core.printable import printable
 from nudger.core.translate import Said, Translator
 
 if TYPE_CHECKING:
-    from nudger.settings.models import Settings
+    from nudger.settings.values import Settings
     from nudger.shell.instance import DaemonStatus
 
 NOT_RUNNING = 3  # as in LSB init scripts: "program is not running"
@@ -50,7 +50,7 @@ def _in_front(t: Translator, found: tuple[str, ...]) -> str:
 
 def run(t: Translator, args: argparse.Namespace) -> int:
     from nudger import paths
-    from nudger.settings.loader import timezone_of
+    from nudger.settings.values import timezone_of
     from nudger.shell.instance import is_locked, read_status
     from nudger.shell.pause import PauseFile, until_text
 
@@ -132,7 +132,7 @@ def _said(t: Translator, note: Said | str) -> str:
 def _print_today(t: Translator, settings: Settings, tz: dt.tzinfo, now: float) -> None:
     from nudger import paths
     from nudger.core.words import duration
-    from nudger.settings.loader import days_of
+    from nudger.settings.values import days_of
     from nudger.shell.history import History
     from nudger.store import Store
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-
-from pydantic import TypeAdapter, ValidationError
+from typing import Any
 
 from nudger.core import catalogue
 from nudger.core.matching import Explanation, Matcher
@@ -14,21 +13,47 @@ from nudger.core.types import Rule, Window
 from nudger.errors import ConfigError
 from nudger.paths import builtin_config
 from nudger.settings.locations import format_location
-from nudger.settings.models import RuleSettings, Settings
+from nudger.settings.values import RuleSettings, Settings
+
+
+@functools.cache
+def _entries() -> tuple[str, list[dict[str, Any]]]:
+    source = builtin_config("sites.toml")
+    with source.open("rb") as handle:
+        return str(source), list(tomllib.load(handle).get("sites", ()))
 
 
 @functools.cache
 def builtin_sites() -> tuple[RuleSettings, ...]:
-    """The entries of config/sites.toml, validated like the user's own."""
-    source = builtin_config("sites.toml")
-    with source.open("rb") as handle:
-        data = tomllib.load(handle)
+    """The entries of config/sites.toml as they are written: the file is nudger's own, and
+    every load of the settings checks it first (`check_builtin_sites`), so the daemon reads it
+    without pydantic."""
+    return tuple(
+        RuleSettings(
+            name=entry["name"],
+            match=tuple(entry.get("match", ())),
+            apps=tuple(entry.get("apps", ())),
+            profiles=tuple(entry.get("profiles", ())),
+        )
+        for entry in _entries()[1]
+    )
+
+
+@functools.cache
+def check_builtin_sites() -> None:
+    """Validate config/sites.toml like the user's own entries; ConfigError names the place (a
+    packaging bug). tests/settings/test_values.py checks that it reads the same without."""
+    from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415 - not in the daemon
+
+    from nudger.settings import models  # noqa: PLC0415
+
+    label, entries = _entries()
     try:
-        return TypeAdapter(tuple[RuleSettings, ...]).validate_python(data.get("sites", ()))
-    except ValidationError as error:  # a packaging bug, but say where, like any config error
+        TypeAdapter(tuple[models.RuleSettings, ...]).validate_python(entries)
+    except ValidationError as error:
         first = error.errors()[0]
         raise ConfigError(
-            str(source), format_location(("sites", *first["loc"])), str(first["msg"])
+            label, format_location(("sites", *first["loc"])), str(first["msg"])
         ) from None
 
 

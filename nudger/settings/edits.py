@@ -21,7 +21,7 @@ from nudger.errors import ConfigError
 from nudger.oslock import FileLock, Locked
 from nudger.paths import builtin_config, make_dirs, read_regular_file, write_private_atomic
 from nudger.settings import loader as settings_module
-from nudger.settings.models import Settings
+from nudger.settings.values import Settings
 
 RuleKind = Literal["blocklist", "sites"]
 # How long an edit waits for another edit of the same file to finish.

@@ -21,7 +21,7 @@ from typing import Any
 
 from nudger.errors import ConfigError
 from nudger.paths import data_dir, read_regular_file, write_private_atomic
-from nudger.settings import loader as settings_module
+from nudger.settings.values import LoadedConfig
 
 
 def copy_path(user_file: Path) -> Path:
@@ -44,7 +44,7 @@ def promise_runs(user_file: Path) -> bool:
     )
 
 
-def remember(loaded: settings_module.LoadedConfig) -> None:
+def remember(loaded: LoadedConfig) -> None:
     """Keep the user's file as it was just read and found good (only when it changed)."""
     path = copy_path(loaded.user_file)
     if promise_runs(loaded.user_file):
@@ -59,8 +59,10 @@ def remember(loaded: settings_module.LoadedConfig) -> None:
         write_private_atomic(path, text, durable=False)
 
 
-def load_instead(user_file: Path, env: Mapping[str, str]) -> settings_module.LoadedConfig:
+def load_instead(user_file: Path, env: Mapping[str, str]) -> LoadedConfig:
     """The last good settings with today's environment, else without it, else the defaults."""
+    from nudger.settings import loader as settings_module  # noqa: PLC0415 - pydantic: not in the daemon
+
     saved: dict[str, Any] = {}
     with contextlib.suppress(OSError, ValueError, RecursionError):
         saved = tomllib.loads(read_regular_file(copy_path(user_file)).decode("utf-8-sig"))

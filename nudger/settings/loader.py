@@ -6,13 +6,11 @@ The models themselves (what each setting is and may be) live in models.py.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import difflib
 import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -21,28 +19,15 @@ from pydantic import (
     ValidationError,
 )
 
-from nudger.core.days import LocalDays
-from nudger.core.translate import N_, Said, Translator
+from nudger.core.translate import N_, Said
 from nudger.errors import ConfigError, said_of
 from nudger.paths import NotARegularFile, builtin_config, read_regular_file, user_config_file
+from nudger.settings import values
 from nudger.settings.locations import format_location
 from nudger.settings.models import ENV_DELIMITER, ENV_PREFIX, Settings
+from nudger.settings.reasons import AndMore, PydanticReason
 from nudger.settings.toml_words import toml_reason
-from nudger.settings.zones import local_zone, zone_named
-
-
-@dataclass(frozen=True)
-class LoadedConfig:
-    """Settings plus where they came from, for `config check`, `config show` and errors."""
-
-    settings: Settings
-    user_file: Path
-    files_read: tuple[str, ...]
-    env_keys: tuple[str, ...]
-    user_data: Mapping[str, Any]
-    defaults_label: str
-    # The user's file exactly as it was read and found good (None when there was none).
-    user_text: bytes | None = None
+from nudger.settings.values import LoadedConfig, values_of
 
 
 def load(user_file: Path | None = None, env: Mapping[str, str] | None = None) -> LoadedConfig:
@@ -75,11 +60,12 @@ def load_from(
         # need a new class on every load. Instead its environment source is called on its own
         # and the three layers are merged here, highest last, as BaseSettings merges them.
         from_env = _from_environment(environment)
-        settings = Settings.model_validate(_merged(_merged(defaults, user), from_env))
+        model = Settings.model_validate(_merged(_merged(defaults, user), from_env))
     except ValidationError as error:
         raise _explain(error, user, user_file, str(defaults_file), environment) from None
     except ValueError as error:  # pydantic-settings raises this for an env value that is not JSON
         raise ConfigError(Said(N_("the environment")), "NUDGER_*", str(error)) from None
+    settings = values_of(model, values.Settings)
     _check_patterns_compile(settings, user, user_file)
     return LoadedConfig(settings, user_file, tuple(files_read), env_keys, user, str(defaults_file))
 
@@ -97,11 +83,15 @@ def _from_environment(environment: Mapping[str, str]) -> dict[str, Any]:
     return read_environment(environment)
 
 
-def _check_patterns_compile(settings: Settings, user: Mapping[str, Any], user_file: Path) -> None:
+def _check_patterns_compile(
+    settings: values.Settings, user: Mapping[str, Any], user_file: Path
+) -> None:
     """Compile the patterns exactly as the daemon will (one RE2 set per kind, same memory
     budget), so that what loads here can never stop the daemon from starting."""
     from nudger.core.matching import Matcher, TooBig  # noqa: PLC0415
-    from nudger.settings.catalogue import all_rules  # noqa: PLC0415 - the catalogue needs these models
+    from nudger.settings.catalogue import all_rules, check_builtin_sites  # noqa: PLC0415
+
+    check_builtin_sites()
 
     try:
         Matcher(all_rules(settings), settings.watch.browsers)
@@ -215,7 +205,7 @@ def _explain(
     # One line keeps the message readable; the count saves a surprise after fixing this one.
     others = error.error_count() - 1
     if others:
-        reason = _AndMore("{reason}", {"reason": reason}, others=others)
+        reason = AndMore("{reason}", {"reason": reason}, others=others)
     candidates = (
         ENV_PREFIX + ENV_DELIMITER.join(str(part).upper() for part in loc[:2]),
         ENV_PREFIX + str(loc[0]).upper() if loc else "",
@@ -266,49 +256,7 @@ def _pydantic_reason(first: Mapping[str, Any]) -> str | Said:
     if isinstance(said, Said):
         return said
     template = _PYDANTIC_REASONS.get(str(first["type"]))
-    return english if template is None else _PydanticReason(template, context, english=english)
-
-
-@dataclass(frozen=True, eq=False)
-class _PydanticReason(Said):
-    """One of pydantic's common errors in nudger's words, filled with pydantic's context
-    (numbers written the reader's way). English, or a filling that does not fit, keeps
-    pydantic's own words."""
-
-    english: str = ""
-
-    def in_language(self, t: Translator) -> str:
-        if t.language == "en":
-            return self.english
-        from nudger.core.cldr import format_decimal  # noqa: PLC0415 - only for a broken file
-        from nudger.core.cldr_data import LANGUAGES  # noqa: PLC0415
-
-        cldr = LANGUAGES.get(t.language)
-        context = {
-            key: format_decimal(value, cldr)
-            if cldr is not None and isinstance(value, int | float) and not isinstance(value, bool)
-            else value
-            for key, value in self.values.items()
-        }
-        try:
-            return t._(self.text).format(**context)
-        except (KeyError, IndexError, ValueError):
-            return self.english
-
-
-@dataclass(frozen=True, eq=False)
-class _AndMore(Said):
-    """A reason ("{reason}", filled like any Said), and how many more problems follow it,
-    counted in the reader's language."""
-
-    others: int = 0
-
-    def in_language(self, t: Translator) -> str:
-        return super().in_language(t) + t.ngettext(
-            " (and {others} more problem after this one)",
-            " (and {others} more problems after this one)",
-            self.others,
-        ).format(others=self.others)
+    return english if template is None else PydanticReason(template, context, english=english)
 
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -327,15 +275,3 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
         if model is None:
             return []
     return list(getattr(model, "model_fields", {}))
-
-
-def days_of(settings: Settings) -> LocalDays:
-    """The local days the settings describe: their time zone, and when a day starts."""
-    return LocalDays(timezone_of(settings), settings.summary.day_starts_at)
-
-
-def timezone_of(settings: Settings) -> dt.tzinfo:
-    """The configured zone, or the computer's own."""
-    if settings.summary.timezone:
-        return zone_named(settings.summary.timezone)
-    return local_zone()

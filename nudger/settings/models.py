@@ -30,6 +30,8 @@ from nudger.core.policy import NudgeRules
 from nudger.core.printable import printable
 from nudger.core.translate import N_, Said
 from nudger.core.types import ClockSpan, Kind, MessageKind, MessageTime, Rule
+from nudger.settings import values
+from nudger.settings.values import values_of
 from nudger.settings.zones import zone_named
 
 # How a setting is named in the environment: NUDGER_WATCH__POLL_SECONDS (pydantic-settings' way).
@@ -229,21 +231,7 @@ class NudgeSettings(_Section):
 
     def rules(self) -> NudgeRules:
         """The plain value the core's policy takes."""
-        return NudgeRules(
-            enabled=self.enabled,
-            blocklist_after_seconds=self.blocklist_after_seconds,
-            blocklist_repeat_minutes=self.blocklist_repeat_minutes,
-            session_minutes=self.session_minutes,
-            daily_budget_minutes=self.daily_budget_minutes,
-            repeat_minutes=self.repeat_minutes,
-            min_gap_minutes=self.min_gap_minutes,
-            quiet_hours=None if self.quiet_hours is None else self.quiet_hours.span(),
-            night=None if self.night is None else self.night.span(),
-            night_cap=self.night_cap,
-            quiet_hours_night_care=self.quiet_hours_night_care,
-            expire_seconds=self.expire_seconds,
-            heeded_within_seconds=self.heeded_within_seconds,
-        )
+        return values_of(self, values.NudgeSettings).rules()
 
     @field_validator("quiet_hours", "night", mode="before")
     @classmethod
@@ -366,10 +354,7 @@ class MessagesSettings(_Section):
 
     def own_messages(self) -> tuple[Message, ...]:
         """The person's own texts as the core takes them, numbered user.1, user.2, ..."""
-        return tuple(
-            Message(f"user.{index + 1}", item.kind, item.title, item.body, item.when)
-            for index, item in enumerate(self.own)
-        )
+        return values_of(self, values.MessagesSettings).own_messages()
 
     @model_validator(mode="before")
     @classmethod

@@ -42,8 +42,8 @@ from nudger.core.types import PAUSE_REASON, Visit
 from nudger.notify.base import Notification, Notifier
 from nudger.sensing import Reading
 from nudger.settings.messages import builtin_book
-from nudger.settings.models import Settings
 from nudger.settings.support import country_of, support_table
+from nudger.settings.values import Settings
 from nudger.shell.faults import FaultLog
 from nudger.shell.pause import Pause, PauseFile
 from nudger.store import Store, StoreError

@@ -22,7 +22,7 @@ from nudger.core.feelings import Feeling
 from nudger.core.holding import holding
 from nudger.core.translate import N_
 from nudger.core.types import Rule
-from nudger.settings.models import Settings
+from nudger.settings.values import Settings
 
 log = logging.getLogger(__name__)
 

@@ -30,13 +30,10 @@ from nudger.core.clock import sample_pace
 from nudger.core.holding import browser_rests
 from nudger.core.policy import is_quiet
 from nudger.core.translate import N_, Said, Translator
-from nudger.errors import ConfigError, said_of
+from nudger.errors import said_of
 from nudger.notify import choose_notifier
-from nudger.settings import last_good
-from nudger.settings import loader as settings_module
 from nudger.settings.catalogue import all_rules
-from nudger.settings.loader import LoadedConfig, timezone_of
-from nudger.settings.models import Settings
+from nudger.settings.values import LoadedConfig, Settings, timezone_of
 from nudger.shell import i18n, logs
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
@@ -46,6 +43,7 @@ from nudger.shell.file_watch import FileWatch
 from nudger.shell.guard import Guard
 from nudger.shell.history import FIRST_RUN_KEY
 from nudger.shell.instance import DaemonStatus, InstanceLock
+from nudger.shell.loading import Ask, load_apart
 from nudger.shell.pages import PageDesk
 from nudger.shell.pause import PauseFile
 from nudger.shell.promise import Keeper
@@ -109,7 +107,7 @@ class Daemon:
         try:
             # A promise keeps the settings in force; without one, this is the file's.
             self.promise = Keeper(config.user_file, self.data_dir)
-            self.config = self.promise.keep(config, time.time())
+            self.config = self._in_force(config)
             settings = self.config.settings
             self._poll_seconds = settings.watch.poll_seconds
             self.translator = self._say_started(settings)
@@ -532,6 +530,14 @@ class Daemon:
         if sys.stderr.isatty():
             log.info(N_("press Ctrl-C to stop; the visit in progress is saved first"))
 
+    def _in_force(self, config: LoadedConfig) -> LoadedConfig:
+        """The settings a running promise keeps in force (stepped in a child: pydantic)."""
+        if not self.promise.exists():
+            return config
+        answer = load_apart(Ask(config.user_file, self.data_dir, time.time(), loaded=config))
+        self.promise.adopt(answer.looked)
+        return answer.config or config
+
     def _note_loosenings(self) -> None:
         """Each loosening a promise let through is told once in the summary, like a gap."""
         for at in self.promise.take_applied():
@@ -541,16 +547,15 @@ class Daemon:
         """Load the config again. A broken file is logged and the last good config stays.
 
         Runs on the main thread only (see SignalInbox.request_reload)."""
-        try:
-            fresh = settings_module.load(self.config.user_file)
-        except ConfigError as error:
-            self._config_problem = said_of(error)  # put into words when `status` shows it
+        answer = load_apart(Ask(self.config.user_file, self.data_dir, time.time(), remember=True))
+        if answer.config is None:
+            error = answer.problem
+            self._config_problem = None if error is None else said_of(error)  # for `status`
             log.error(N_("the new config is not used: %s; keeping the last good one"), error)
             return False
         self._config_problem = None
-        last_good.remember(fresh)
-        fresh = self.promise.keep(fresh, time.time())
-        self.config = fresh
+        self.promise.adopt(answer.looked)
+        fresh = self.config = answer.config
         settings = fresh.settings
         with self._lock:
             self._note_loosenings()

@@ -25,7 +25,7 @@ from nudger.devices.files import Contents, FolderView, Skipped
 from nudger.devices.setup import DeviceSetup
 from nudger.paths import read_regular_file, write_private_atomic
 from nudger.settings.catalogue import builtin_sites
-from nudger.settings.models import Settings
+from nudger.settings.values import Settings
 from nudger.shell.history import FIRST_RUN_KEY
 from nudger.store import Store
 

@@ -37,11 +37,11 @@ from nudger.core import patterns
 from nudger.core.matching import as_tested
 from nudger.core.support import chosen_country
 from nudger.core.translate import N_, Said, Translator
-from nudger.errors import ConfigError, NudgerError
+from nudger.errors import NudgerError
 from nudger.sensing.base import Window
-from nudger.settings import last_good, loader
 from nudger.settings.catalogue import explain
-from nudger.settings.models import Settings
+from nudger.settings.values import LoadedConfig, Settings
+from nudger.shell.loading import Ask, load_apart
 from nudger.shell.pause import Pause, PauseFile
 from nudger.shell.promise import Keeper, description
 from nudger.store import Store
@@ -128,15 +128,12 @@ def _language(request: Mapping[str, Any]) -> str:
 # -- reading ------------------------------------------------------------------------------------
 
 
-def _loaded(user_file: Path, *, promise: bool) -> loader.LoadedConfig:
-    """The settings as the commands read them: the file, or the last good ones when broken."""
-
-    try:
-        loaded = loader.load(user_file)
-    except ConfigError:
-        loaded = last_good.load_instead(user_file, os.environ)
-    if promise:
-        loaded = Keeper(loaded.user_file, paths.data_dir()).keep(loaded, time.time())
+def _loaded(user_file: Path, *, promise: bool) -> LoadedConfig:
+    """The settings as the commands read them: the file, or the last good ones when broken.
+    Read in a child process, as the daemon reads its own (shell/loading.py)."""
+    ask = Ask(user_file, paths.data_dir(), time.time(), strict=False, promise=promise)
+    loaded = load_apart(ask).config
+    assert loaded is not None  # not strict: the last good settings, or the defaults
     return loaded
 
 
@@ -228,6 +225,8 @@ def _editing(user_file: Path) -> Iterator[UserConfig]:
     from nudger.settings.edits import UserConfig, edit_lock  # noqa: PLC0415
 
     path = user_file
+    from nudger.settings import loader  # noqa: PLC0415 - pydantic: only for a change
+
     with edit_lock(path):
         loader.load(user_file)  # refuse to edit on top of a file that is broken already
         yield UserConfig(path)

@@ -15,6 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,7 @@ from nudger.errors import NudgerError
 from nudger.oslock import FileLock, Locked
 from nudger.paths import read_regular_file, write_private_atomic
 from nudger.settings import last_good
-from nudger.settings.loader import LoadedConfig
-from nudger.settings.models import Settings
+from nudger.settings.values import LoadedConfig, Settings, settings_data, values_of
 from nudger.shell.pause import Pause, PauseFile
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,21 @@ class Damaged(ValueError):
     """The state file is there but cannot be read as a promise."""
 
 
-def settings_data(settings: Settings) -> dict[str, Any]:
-    return settings.model_dump(mode="json")
+def _validated(data: Mapping[str, Any]) -> Settings:
+    """Settings data checked as the file's are. pydantic is imported here, not with the module:
+    the daemon steps a promise in a child process (shell/loading.py)."""
+    from nudger.settings import models  # noqa: PLC0415
+
+    return values_of(models.Settings.model_validate(data), Settings)
+
+
+@dataclass(frozen=True)
+class Looked:
+    """What a Keeper learnt in one look, to hand to the daemon's own Keeper from a child."""
+
+    next_look: float | None
+    stamp: tuple[int, int] | None
+    applied: tuple[float, ...]
 
 
 class Keeper:
@@ -182,7 +195,7 @@ class Keeper:
         if in_force is None:
             return loaded
         try:
-            settings = Settings.model_validate(in_force)
+            settings = _validated(in_force)
         except ValueError as error:  # a bug, never the person's doing: keep counting
             log.error(N_("the settings in force do not load (%s); the file's are used"), error)
             return loaded
@@ -228,6 +241,15 @@ class Keeper:
         with contextlib.suppress(OSError):
             info = self.path.stat()
             self._stamp = (info.st_ino, info.st_mtime_ns)
+
+    def looked(self) -> Looked:
+        """What this Keeper learnt (its loosenings applied are taken)."""
+        return Looked(self._next_look, self._stamp, tuple(self.take_applied()))
+
+    def adopt(self, looked: Looked) -> None:
+        """What another Keeper of the same promise learnt (in a child process)."""
+        self._next_look, self._stamp = looked.next_look, looked.stamp
+        self._applied.extend(looked.applied)
 
     def take_applied(self) -> list[float]:
         """When each loosening took effect since the last call (once each)."""
@@ -293,7 +315,7 @@ def _to_json(promise: Promise) -> dict[str, Any]:
 def _from_json(data: Mapping[str, Any]) -> Promise:
     if data.get("version") != 1 or not isinstance(data["in_force"], dict):
         raise ValueError("not a promise nudger knows")
-    Settings.model_validate(data["in_force"])  # a damaged copy of the settings is damage too
+    _validated(data["in_force"])  # a damaged copy of the settings is damage too
     waiting = tuple(
         Waiting(
             int(item["id"]),

@@ -12,8 +12,7 @@ from nudger.core.summary import Rename, keep_name
 from nudger.core.translate import ENGLISH, Translator
 from nudger.errors import NudgerError, Saying
 from nudger.paths import write_private_atomic
-from nudger.settings.loader import days_of
-from nudger.settings.models import Settings
+from nudger.settings.values import Settings, days_of
 from nudger.shell.history import History, HistorySource
 from nudger.store import Store
 

@@ -25,8 +25,7 @@ from nudger.core.translate import N_, Said
 from nudger.core.types import Hit, Rule, Visit
 from nudger.sensing import Backend, Reading, Sensor, SensorUnavailable, Window
 from nudger.sensing.processes import running_names
-from nudger.settings.loader import days_of
-from nudger.settings.models import Settings
+from nudger.settings.values import Settings, days_of
 from nudger.shell.faults import FaultLog
 from nudger.shell.recorder import Recorder
 from nudger.store import Store

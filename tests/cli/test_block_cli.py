@@ -273,7 +273,7 @@ def test_config_show_can_be_pasted_into_the_settings_file(tmp_path: Path) -> Non
     assert "null" not in shown.stdout
     pasted = tmp_path / "pasted.toml"
     pasted.write_text(shown.stdout, encoding="utf-8")
-    assert load(pasted, env={}).settings.model_dump() == load(target, env={}).settings.model_dump()
+    assert load(pasted, env={}).settings == load(target, env={}).settings
 
 
 @pytest.mark.parametrize(

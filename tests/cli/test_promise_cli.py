@@ -13,6 +13,7 @@ import pytest
 from nudger.core import promise as rule
 from nudger.oslock import FileLock
 from nudger.settings import loader
+from nudger.settings.values import settings_data
 from nudger.shell.pause import PauseFile
 from nudger.shell.promise import Keeper, state_path
 from tests.nudger_process import headless_env, run_cli
@@ -58,7 +59,7 @@ def test_a_damaged_promise_state_ends_the_promise_only_after_its_cool_off(
     with_alex = loader.load(config)
     keeper = Keeper(config, tmp_path / "data")
     start = 1_000_000.0
-    keeper.write(rule.begin(with_alex.settings.model_dump(mode="json"), start, 7 * 86400, 3600))
+    keeper.write(rule.begin(settings_data(with_alex.settings), start, 7 * 86400, 3600))
     config.write_text("", encoding="utf-8")  # Alex removed by hand ...
     without_alex = loader.load(config)
     state_path(config).write_text("{ damaged", encoding="utf-8")  # ... and the state damaged

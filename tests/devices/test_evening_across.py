@@ -10,8 +10,8 @@ from nudger.core.translate import ENGLISH
 from nudger.core.types import Visit
 from nudger.devices import setup
 from nudger.notify.base import Delivery, Notification
-from nudger.settings.loader import days_of
 from nudger.settings.models import Settings
+from nudger.settings.values import days_of
 from nudger.shell import devices
 from nudger.shell.evening import EveningSummary
 from nudger.shell.pause import PauseFile

@@ -24,8 +24,8 @@ from nudger.notify.chain import FirstThatWorks
 from nudger.notify.macos import SCRIPT, MacNotifier
 from nudger.notify.plyer_ import PlyerNotifier
 from nudger.notify.toast import ToastNotifier
-from nudger.settings.loader import days_of
 from nudger.settings.models import RuleSettings, Settings
+from nudger.settings.values import days_of
 from nudger.shell.coach import Coach
 from nudger.shell.pause import PauseFile
 from nudger.store import Store

@@ -21,8 +21,8 @@ from nudger.core.session import HeldBack
 from nudger.core.types import Hit, Reading, Visit, Window
 from nudger.notify.dbus import DbusNotifier
 from nudger.settings.catalogue import all_rules
-from nudger.settings.loader import days_of
 from nudger.settings.models import BrowserSettings, RuleSettings, Settings
+from nudger.settings.values import days_of
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
 from nudger.shell.pause import PauseFile

@@ -20,8 +20,9 @@ from nudger.core.types import Rule
 from nudger.errors import ConfigError
 from nudger.sensing.base import Window
 from nudger.settings.catalogue import all_rules
-from nudger.settings.loader import LoadedConfig, load
+from nudger.settings.loader import load
 from nudger.settings.models import Settings
+from nudger.settings.values import LoadedConfig
 from nudger.shell.daemon import Daemon
 from tests.desktop.rig import wait_until
 from tests.nudger_process import NudgerDaemon, headless_env

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nudger.core import promise as rule
 from nudger.settings import last_good, loader
+from nudger.settings.values import settings_data
 from nudger.shell.pause import PauseFile
 from nudger.shell.promise import Keeper, state_path
 
@@ -19,7 +20,7 @@ def made(tmp_path: Path) -> tuple[Path, Keeper]:
     config = tmp_path / "config.toml"
     config.write_text(ALEX, encoding="utf-8")
     keeper = Keeper(config, tmp_path / "data")
-    data = loader.load(config).settings.model_dump(mode="json")
+    data = settings_data(loader.load(config).settings)
     keeper.write(rule.begin(data, START, length=86400, cool_off=3600))
     return config, keeper
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from nudger.core.types import Reading, Visit, Window
 from nudger.notify.macos import MacNotifier
-from nudger.settings.loader import days_of
 from nudger.settings.models import RuleSettings, Settings
+from nudger.settings.values import days_of
 from nudger.shell.coach import Coach
 from nudger.shell.pause import PauseFile
 from nudger.store import Store
