@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,4 @@ def test_the_values_cannot_be_changed() -> None:
 
 
 def _toml(text: str) -> dict[str, object]:
-    import tomllib
-
     return tomllib.loads(text)
