@@ -207,7 +207,7 @@ class Daemon:
 
     def _open_pages(self, user_file: Path) -> PageDesk:
         """The desk that answers the companion's own pages, wired to the browsers' relay."""
-        pages = PageDesk(i18n.translator_for, user_file)
+        pages = PageDesk(i18n.translator_for, user_file, lambda: self.config.settings)
         if self.companion.relay is not None:
             self.companion.relay.pages = pages
         return pages

@@ -40,8 +40,8 @@ from nudger.core.translate import N_, Said, Translator
 from nudger.errors import NudgerError
 from nudger.sensing.base import Window
 from nudger.settings.catalogue import explain
-from nudger.settings.values import LoadedConfig, Settings
-from nudger.shell.loading import Ask, load_apart
+from nudger.settings.values import Settings
+from nudger.shell.loading import Ask, load_here
 from nudger.shell.pause import Pause, PauseFile
 from nudger.shell.promise import Keeper, description
 from nudger.store import Store
@@ -63,9 +63,14 @@ class PageDesk:
     """Answers the pages' requests on a thread of its own (see the module's words)."""
 
     def __init__(
-        self, translator_for: Callable[[str], Translator], user_file: Path | None = None
+        self,
+        translator_for: Callable[[str], Translator],
+        user_file: Path | None = None,
+        settings: Callable[[], Settings] | None = None,
     ) -> None:
         self._translator_for = translator_for
+        # The daemon's settings in force; without it (a test) they are read from the file.
+        self._in_force = settings
         self._user_file = user_file or paths.user_config_file()  # the daemon's own (--config)
         self._queue: queue.Queue[tuple[dict[str, Any], Reply, float] | None] = queue.Queue(_WAITING)
         self._thread = threading.Thread(target=self._run, name="nudger-pages", daemon=True)
@@ -102,14 +107,15 @@ class PageDesk:
         args = request.get("args") or {}
         kind = request.get("kind")
         where = self._user_file
+        held = self._in_force() if self._in_force is not None else None
         handlers: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-            "today": lambda _args: today(where, self._translator_for(_language(request))),
-            "blocklist": lambda _args: blocklist(where),
-            "block_test": lambda a: block_test(where, a),
+            "today": lambda _args: today(where, self._translator_for(_language(request)), held),
+            "blocklist": lambda _args: blocklist(where, held),
+            "block_test": lambda a: block_test(where, a, held),
             "block_add": lambda a: change_blocklist(where, "add", a),
             "block_edit": lambda a: change_blocklist(where, "edit", a),
             "block_remove": lambda a: change_blocklist(where, "remove", a),
-            "help": lambda a: help_now(where, a),
+            "help": lambda a: help_now(where, a, held),
             "pause": lambda a: pause(where, a),
             "resume": lambda _args: resume(),
         }
@@ -128,16 +134,21 @@ def _language(request: Mapping[str, Any]) -> str:
 # -- reading ------------------------------------------------------------------------------------
 
 
-def _loaded(user_file: Path, *, promise: bool) -> LoadedConfig:
-    """The settings as the commands read them: the file, or the last good ones when broken.
-    Read in a child process, as the daemon reads its own (shell/loading.py)."""
+def _settings(user_file: Path, given: Settings | None, *, promise: bool) -> Settings:
+    """The daemon's settings in force when it hands them (`given`: a page has a second to be
+    answered in, and the daemon holds them already); else as the commands read them: the
+    file, or the last good ones when broken."""
+    if given is not None:
+        return given
     ask = Ask(user_file, paths.data_dir(), time.time(), strict=False, promise=promise)
-    loaded = load_apart(ask).config
+    loaded = load_here(ask).config
     assert loaded is not None  # not strict: the last good settings, or the defaults
-    return loaded
+    return loaded.settings
 
 
-def today(user_file: Path, translator: Translator) -> dict[str, Any]:
+def today(
+    user_file: Path, translator: Translator, settings: Settings | None = None
+) -> dict[str, Any]:
     """What `nudger summary --json` says of today, and of the week up to today: every device's
     when the person shares through a folder, as the summary counts them."""
     # The summary's modules (and pygal's neighbours) load when a page first asks for Today:
@@ -146,7 +157,7 @@ def today(user_file: Path, translator: Translator) -> dict[str, Any]:
     from nudger.shell import devices  # noqa: PLC0415
     from nudger.shell.reporting import Reporting  # noqa: PLC0415
 
-    settings = _loaded(user_file, promise=False).settings
+    settings = _settings(user_file, settings, promise=False)
     store = Store.open_for_reading(paths.database_file())
     try:
         source = devices.across(store, settings, translator, paths.data_dir())
@@ -168,9 +179,9 @@ def today(user_file: Path, translator: Translator) -> dict[str, Any]:
     }
 
 
-def blocklist(user_file: Path) -> dict[str, Any]:
+def blocklist(user_file: Path, settings: Settings | None = None) -> dict[str, Any]:
     """The entries as the settings file has them (what `nudger block list` shows)."""
-    entries = _loaded(user_file, promise=True).settings.blocklist
+    entries = _settings(user_file, settings, promise=True).blocklist
     return {
         "entries": [
             {"name": entry.name, "match": list(entry.match), "apps": list(entry.apps)}
@@ -179,7 +190,9 @@ def blocklist(user_file: Path) -> dict[str, Any]:
     }
 
 
-def block_test(user_file: Path, args: Mapping[str, Any]) -> dict[str, Any]:
+def block_test(
+    user_file: Path, args: Mapping[str, Any], settings: Settings | None = None
+) -> dict[str, Any]:
     """What `nudger block test` says of a title or an address, and whether the patterns being
     typed are ones nudger takes."""
 
@@ -192,7 +205,7 @@ def block_test(user_file: Path, args: Mapping[str, Any]) -> dict[str, Any]:
         except patterns.PatternError as error:
             problems[pattern] = str(error)
     return {
-        "matches": _explain(_loaded(user_file, promise=True).settings, text),
+        "matches": _explain(_settings(user_file, settings, promise=True), text),
         "problems": problems,
     }
 
@@ -269,13 +282,15 @@ def _waiting_since(user_file: Path, since: float) -> list[dict[str, Any]]:
     return found
 
 
-def help_now(user_file: Path, args: Mapping[str, Any]) -> dict[str, Any]:
+def help_now(
+    user_file: Path, args: Mapping[str, Any], settings: Settings | None = None
+) -> dict[str, Any]:
     """The help-now list: the person's own line, and their country's services."""
 
     own_line, configured = "", ""
     with contextlib.suppress(Exception):  # a typo must never stand between someone and this
-        settings = _loaded(user_file, promise=False).settings
-        own_line, configured = settings.support.line, settings.support.country
+        support = _settings(user_file, settings, promise=False).support
+        own_line, configured = support.line, support.country
     asked = args.get("country")
     asked = asked if isinstance(asked, str) else None
     country = chosen_country(asked, configured, os.environ, country_hint(args))
