@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import os
 import shlex
 import shutil
 import sys
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import as_file, files
@@ -156,6 +154,8 @@ def extension_manifest() -> dict[str, Any]:
 def chromium_id(public_key: str) -> str:
     """The extension ID Chromium derives from the manifest's key: the first 128 bits of the key's
     SHA-256, written with the letters a to p for the hex digits."""
+    import hashlib  # noqa: PLC0415 - maps OpenSSL (3 MB) into the daemon: only when used
+
     digest = hashlib.sha256(base64.b64decode(public_key)).hexdigest()[:32]
     return "".join(chr(ord("a") + int(digit, 16)) for digit in digest)
 
@@ -333,6 +333,8 @@ class Installer:
         """Firefox installs a packaged extension (.xpi, a zip) rather than a folder."""
         source = extension_dir()
         partial = self.firefox_package.with_suffix(".partial")
+        import zipfile  # noqa: PLC0415 - only when the companion is installed, not in the daemon
+
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as package:
             for path in sorted(source.rglob("*")):  # _locales/ too
                 if path.is_file() and "__pycache__" not in path.parts:

@@ -8,8 +8,6 @@ and how visits from several screens are put together without counting a moment t
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,6 +43,8 @@ def device_id(secret: str, machine_id: str) -> str:
 
     A home copied to another computer keeps the secret but not the machine, so it becomes a new
     device; two homes on one computer have two secrets, so they are two devices."""
+    import hashlib  # noqa: PLC0415 - maps OpenSSL (3 MB) into the daemon: only when used
+
     digest = hashlib.sha256(f"nudger-device\0{secret}\0{machine_id.strip()}".encode())
     return digest.hexdigest()[:DEVICE_ID_LENGTH]
 
@@ -63,12 +63,19 @@ def entry_hash(key: bytes, kind: str, name: str) -> str:
     """An entry's name as it is written into the folder: keyed, so only devices with the
     passphrase can tell whether they have the same entry, and nobody can guess it back."""
     message = f"{kind}\0{name.strip().casefold()}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:HASH_LENGTH]
+    return _hmac_sha256(key, message)[:HASH_LENGTH]
 
 
 def check_value(key: bytes) -> str:
     """Kept in the folder beside the salt: a device with another passphrase finds out at once."""
-    return hmac.new(key, b"nudger-devices-check", hashlib.sha256).hexdigest()
+    return _hmac_sha256(key, b"nudger-devices-check")
+
+
+def _hmac_sha256(key: bytes, message: bytes) -> str:
+    import hashlib  # noqa: PLC0415 - maps OpenSSL (3 MB) into the daemon: only when used
+    import hmac  # noqa: PLC0415 - the same
+
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def names_by_hash(key: bytes, known: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -11,7 +11,6 @@ checked too. Anything off and the file is skipped, with one line that says why.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 import os
@@ -72,6 +71,8 @@ class Contents:
     def digest(self) -> str:
         """Changes when anything written would change: the file is written only then."""
         blob = json.dumps([self.name, self.first_run_at, self.visits, self.nudges])
+        import hashlib  # noqa: PLC0415 - maps OpenSSL (3 MB) into the daemon: only when used
+
         return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -7,10 +7,8 @@ from the same passphrase) and a check value (so a wrong passphrase is told at on
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +87,9 @@ def turn_on(data_dir: Path, folder: Path, passphrase: str, name: str | None) -> 
         raise DevicesProblem(Said(N_("{path} is not a folder"), {"path": folder}))
     if not passphrase:
         raise DevicesProblem(Said(N_("the passphrase is empty")))
+    import hashlib  # noqa: PLC0415 - maps OpenSSL (3 MB) into the daemon: only when used
+    import secrets  # noqa: PLC0415 - the same
+
     salt, check = _salt_of(folder)
     key = hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, **_SCRYPT)
     if check is None:
@@ -136,6 +137,8 @@ def turn_off(data_dir: Path) -> bool:
 
 def _salt_of(folder: Path) -> tuple[bytes, str | None]:
     """The folder's salt and check value, or a new salt when the folder has none yet."""
+    import secrets  # noqa: PLC0415 - maps OpenSSL (3 MB) into the daemon: only when used
+
     path = folder / SALT_NAME
     if not os.path.lexists(path):
         return secrets.token_bytes(16), None

@@ -8,7 +8,6 @@ nudger.devices'. This module only fetches rows and hands them over.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import sqlite3
 import time
@@ -97,6 +96,8 @@ class Sharing:
             return False
         try:
             contents = contents_of(store, device)
+            import hashlib  # noqa: PLC0415 - maps OpenSSL (3 MB) into the daemon: only when used
+
             digest = hashlib.sha256(f"{device.folder}|{contents.digest()}".encode()).hexdigest()
             written = force or digest != self._last_written()
             if written:
