@@ -34,7 +34,7 @@ from nudger.errors import said_of
 from nudger.notify import choose_notifier
 from nudger.settings.catalogue import all_rules
 from nudger.settings.values import LoadedConfig, Settings, timezone_of
-from nudger.shell import i18n, logs
+from nudger.shell import i18n, logs, memory
 from nudger.shell.coach import Coach
 from nudger.shell.companion import Companion
 from nudger.shell.devices import WRITE_EVERY_SECONDS, Sharing, across
@@ -243,6 +243,7 @@ class Daemon:
                 self._check_config,
                 due=self.promise.next_look_at,
             )
+            memory.give_back()  # start-up's garbage, now that every part is running
             try:
                 if self.status_icon.needs_main_thread:
                     self._take_signals_beside_the_icon()
@@ -574,6 +575,7 @@ class Daemon:
         self.status_icon.apply(settings.ui.status_icon)
         self._in_use = None  # read from the parts again, now that they all have the new settings
         self._publish_status()
+        memory.give_back()
         log.info(
             N_("config reloaded from %s (blocklist entries: %d, sites of your own: %d)"),
             ", ".join(fresh.files_read),
