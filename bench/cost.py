@@ -40,16 +40,18 @@ from tests.nudger_process import NudgerDaemon, isolated_env
 
 PROFILE_TITLE = "Alex Doe (@alexdoe) • Instagram photos and videos"
 # Imported one after the other in a fresh interpreter (--imports): each row is what it adds.
+# "apscheduler" is imported as `nudger run` imports it (shell/lean_scheduler.py).
 LIBRARIES = (
     "sqlite3",
     "psutil",
     "re2",
     "Xlib.display",
-    "apscheduler.schedulers.background",
-    "pydantic",
+    "apscheduler",
     "nudger.shell.daemon",
-    # Not in the daemon unless a NUDGER_* setting variable is set: what it would add.
-    "pydantic_settings",
+    "nudger.cli",
+    # Not in the daemon: what its settings child (shell/loading.py) loads to validate.
+    "pydantic",
+    "nudger.settings.loader",
 )
 
 
@@ -150,9 +152,14 @@ def import_costs() -> list[dict[str, Any]]:
         "        if parts[0] in ('Rss:', 'Pss:'): kb[parts[0]] = int(parts[1])\n"
         "    return kb\n"
         "rows, last = [], mem()\n"
+        "from nudger.shell import lean_scheduler\n"
+        "sys.modules['ssl'] = None\n"
         "for name in sys.argv[1:]:\n"
         "    before = set(sys.modules)\n"
-        "    importlib.import_module(name)\n"
+        "    if name == 'apscheduler':\n"
+        "        lean_scheduler.import_apscheduler()\n"
+        "    else:\n"
+        "        importlib.import_module(name)\n"
         "    now = mem()\n"
         "    pulled = sorted({m.split('.')[0] for m in set(sys.modules) - before})\n"
         "    rows.append({'import': name, 'rss_kb': now['Rss:'] - last['Rss:'],\n"
