@@ -575,13 +575,13 @@ class Daemon:
         self.status_icon.apply(settings.ui.status_icon)
         self._in_use = None  # read from the parts again, now that they all have the new settings
         self._publish_status()
-        memory.give_back()
         log.info(
             N_("config reloaded from %s (blocklist entries: %d, sites of your own: %d)"),
             ", ".join(fresh.files_read),
             len(settings.blocklist),
             len(settings.sites),
         )
+        memory.give_back()  # what the reload left behind (the child's answer, the old parts)
         return True
 
     # -- signals ------------------------------------------------------------------------------
