@@ -61,6 +61,10 @@ class Answer:
     records: tuple[tuple[int, str, str, tuple[object, ...]], ...] = field(default=())
 
 
+class ChildFailed(Exception):
+    """The child exited with an error, or answered something that is not an Answer."""
+
+
 def load_here(ask: Ask) -> Answer:
     """The work itself: in the child, in a command, or here when a child cannot run."""
     from nudger.settings import last_good, loader  # noqa: PLC0415 - pydantic: the child's
@@ -106,10 +110,6 @@ def load_apart(ask: Ask) -> Answer:
     for level, name, message, args in answer.records:
         logging.getLogger(name).log(level, message, *args)
     return answer
-
-
-class ChildFailed(Exception):
-    pass
 
 
 # The child: the source folder first (the same nudger as the daemon's), then the ask on stdin,
