@@ -207,7 +207,7 @@ class Daemon:
 
     def _open_pages(self, user_file: Path) -> PageDesk:
         """The desk that answers the companion's own pages, wired to the browsers' relay."""
-        pages = PageDesk(i18n.translator_for, user_file, lambda: self.config.settings)
+        pages = PageDesk(i18n.translator_for, user_file, self._held)
         if self.companion.relay is not None:
             self.companion.relay.pages = pages
         return pages
@@ -533,11 +533,25 @@ class Daemon:
 
     def _in_force(self, config: LoadedConfig) -> LoadedConfig:
         """The settings a running promise keeps in force (stepped in a child: pydantic)."""
+        self._hold(config, _stamp(config.user_file))
         if not self.promise.exists():
             return config
         answer = load_apart(Ask(config.user_file, self.data_dir, time.time(), loaded=config))
         self.promise.adopt(answer.looked)
         return answer.config or config
+
+    def _hold(self, written: LoadedConfig, stamp: tuple[int, int, int] | None) -> None:
+        """Keep the file's own settings (before a promise's step), and the file's stamp when it
+        was read, for the companion's pages (`_held`)."""
+        self._written, self._held_stamp = written.settings, stamp
+
+    def _held(self, in_force: bool) -> Settings | None:
+        """The settings the daemon holds, for the companion's pages: in force (what a promise
+        keeps), or as the file has them (what `nudger summary` reads). None when the file has
+        changed since: the pages then read it themselves, as the commands do."""
+        if _stamp(self.config.user_file) != self._held_stamp:
+            return None
+        return self.config.settings if in_force else self._written
 
     def _note_loosenings(self) -> None:
         """Each loosening a promise let through is told once in the summary, like a gap."""
@@ -548,6 +562,7 @@ class Daemon:
         """Load the config again. A broken file is logged and the last good config stays.
 
         Runs on the main thread only (see SignalInbox.request_reload)."""
+        stamp = _stamp(self.config.user_file)  # before the read: an edit during it shows
         answer = load_apart(Ask(self.config.user_file, self.data_dir, time.time(), remember=True))
         if answer.config is None:
             error = answer.problem
@@ -556,6 +571,7 @@ class Daemon:
             return False
         self._config_problem = None
         self.promise.adopt(answer.looked)
+        self._hold(answer.written or answer.config, stamp)
         fresh = self.config = answer.config
         settings = fresh.settings
         with self._lock:

@@ -11,6 +11,10 @@ for the moment of the import; nothing is left behind in `sys.modules`. The stand
 what APScheduler takes from them at import time, and behave as the real ones would for nudger's
 use: no plug-ins, a plain function is no coroutine, the thread-pool executor. Should a later
 APScheduler want more, the import is simply done again the ordinary way.
+
+So in the daemon, jobs are added with trigger objects (IntervalTrigger, CronTrigger), never the
+plug-in aliases "interval", "cron" or "date" (nor `add_job` without a trigger, which means
+"date"): with no plug-ins those names are unknown, and APScheduler raises LookupError.
 """
 
 from __future__ import annotations

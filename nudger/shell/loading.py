@@ -57,6 +57,8 @@ class Answer:
     config: LoadedConfig | None
     problem: ConfigError | None = None
     looked: Looked = _NOTHING_LOOKED
+    # The settings as the file has them, before a promise's step (the companion's pages).
+    written: LoadedConfig | None = None
     # What was logged while loading (level, logger, message, arguments), to log again here.
     records: tuple[tuple[int, str, str, tuple[object, ...]], ...] = field(default=())
 
@@ -83,9 +85,9 @@ def load_here(ask: Ask) -> Answer:
             if ask.remember:
                 last_good.remember(loaded)
     if not ask.promise:
-        return Answer(loaded)
+        return Answer(loaded, written=loaded)
     keeper = Keeper(loaded.user_file, ask.data_dir)
-    return Answer(keeper.keep(loaded, ask.now), looked=keeper.looked())
+    return Answer(keeper.keep(loaded, ask.now), looked=keeper.looked(), written=loaded)
 
 
 def load_apart(ask: Ask) -> Answer:
@@ -98,6 +100,8 @@ def load_apart(ask: Ask) -> Answer:
             capture_output=True,
             timeout=CHILD_SECONDS,
             check=False,
+            # Windows: no console window flashing up on a reload.
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
         if done.returncode != 0:
             raise ChildFailed(done.stderr.decode(errors="replace").strip()[-500:])
@@ -112,10 +116,14 @@ def load_apart(ask: Ask) -> Answer:
     return answer
 
 
-# The child: the source folder first (the same nudger as the daemon's), then the ask on stdin,
+# The child: the signals the daemon blocks for its own inbox (shell/signals.py) unblocked, for
+# a child inherits them, and a stuck one must still stop on SIGTERM and Ctrl-C; the folder this
+# nudger came from on the path (last: it must not hide the standard library); the ask on stdin,
 # the answer on stdout, which nothing else may write to.
 _CHILD = (
-    "import sys; sys.path.insert(0, {path!r}); "
+    "import signal, sys\n"
+    "if hasattr(signal, 'pthread_sigmask'): signal.pthread_sigmask(signal.SIG_SETMASK, [])\n"
+    "sys.path.append({path!r})\n"
     "from nudger.shell.loading import answer_as_child; answer_as_child()"
 )
 
@@ -130,7 +138,9 @@ def answer_as_child() -> None:
         problem = ConfigError(
             _crossing(problem.source), _crossing(problem.field), _crossing(problem.reason)
         )
-    data = pickle.dumps(Answer(answer.config, problem, answer.looked, tuple(records)))
+    data = pickle.dumps(
+        Answer(answer.config, problem, answer.looked, answer.written, tuple(records))
+    )
     out.write(data)
     out.flush()
 
@@ -141,10 +151,14 @@ def _kept_records() -> Iterator[list[tuple[int, str, str, tuple[object, ...]]]]:
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            args = record.args if isinstance(record.args, tuple) else ()
-            kept.append(
-                (record.levelno, record.name, str(record.msg), tuple(_portable(a) for a in args))
-            )
+            message, args = str(record.msg), record.args
+            if not isinstance(args, tuple) or (record.exc_info and not args):
+                # A mapping, or words about to gain an argument: said in words here.
+                message, args = record.getMessage().replace("%", "%%"), ()
+            if record.exc_info:  # the traceback, as text, after the message
+                traceback = logging.Formatter().formatException(record.exc_info)
+                message, args = message + "\n%s", (*args, traceback)
+            kept.append((record.levelno, record.name, message, tuple(_portable(a) for a in args)))
 
     handler = Keep(logging.DEBUG)
     root = logging.getLogger()
@@ -168,9 +182,9 @@ def _crossing(value: object) -> Any:
 
 
 def _portable(value: object) -> object:
-    """A log argument that can cross to the daemon: itself, or its words."""
+    """A log argument that can cross to the daemon (and be read there): itself, or its words."""
     try:
-        pickle.dumps(value)
+        pickle.loads(pickle.dumps(value))  # noqa: S301 - our own object, just made
     except Exception:  # noqa: BLE001 - anything unpicklable is said in words instead
         return str(value)
     return value

@@ -66,11 +66,12 @@ class PageDesk:
         self,
         translator_for: Callable[[str], Translator],
         user_file: Path | None = None,
-        settings: Callable[[], Settings] | None = None,
+        held: Callable[[bool], Settings | None] | None = None,
     ) -> None:
         self._translator_for = translator_for
-        # The daemon's settings in force; without it (a test) they are read from the file.
-        self._in_force = settings
+        # The daemon's settings (in force: True; the file's: False), None when the file changed
+        # since it read them; without it (a test) they are read from the file.
+        self._held = held
         self._user_file = user_file or paths.user_config_file()  # the daemon's own (--config)
         self._queue: queue.Queue[tuple[dict[str, Any], Reply, float] | None] = queue.Queue(_WAITING)
         self._thread = threading.Thread(target=self._run, name="nudger-pages", daemon=True)
@@ -107,15 +108,17 @@ class PageDesk:
         args = request.get("args") or {}
         kind = request.get("kind")
         where = self._user_file
-        held = self._in_force() if self._in_force is not None else None
+        held = self._held or (lambda _in_force: None)
         handlers: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-            "today": lambda _args: today(where, self._translator_for(_language(request)), held),
-            "blocklist": lambda _args: blocklist(where, held),
-            "block_test": lambda a: block_test(where, a, held),
+            "today": lambda _args: today(
+                where, self._translator_for(_language(request)), held(False)
+            ),
+            "blocklist": lambda _args: blocklist(where, held(True)),
+            "block_test": lambda a: block_test(where, a, held(True)),
             "block_add": lambda a: change_blocklist(where, "add", a),
             "block_edit": lambda a: change_blocklist(where, "edit", a),
             "block_remove": lambda a: change_blocklist(where, "remove", a),
-            "help": lambda a: help_now(where, a, held),
+            "help": lambda a: help_now(where, a, held(False)),
             "pause": lambda a: pause(where, a),
             "resume": lambda _args: resume(),
         }

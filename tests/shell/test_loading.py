@@ -5,12 +5,16 @@ reaches the daemon's Keeper, and a child that cannot run costs memory, never the
 from __future__ import annotations
 
 import logging
+import pickle
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from nudger.core import promise as rule
+from nudger.core.matching import TooBig
 from nudger.errors import ConfigError
 from nudger.settings import loader
 from nudger.settings.values import settings_data
@@ -89,3 +93,48 @@ def test_a_child_that_cannot_run_costs_memory_not_the_settings(
     assert answer.config is not None
     assert answer.config.settings == loader.load(config).settings
     assert "could not be checked apart" in caplog.text
+
+
+def test_a_child_may_be_stopped_though_the_daemon_blocks_its_signals() -> None:
+    """The daemon blocks SIGTERM, SIGINT and SIGHUP for its own inbox, and a child inherits the
+    mask: the child's first line unblocks them (a stuck child must stop on SIGTERM)."""
+    shown = "print(next(l for l in open('/proc/self/status') if l.startswith('SigBlk')))"
+    prefix = loading._CHILD.format(path="/nonexistent").split("from nudger")[0]
+    parent = (
+        "import signal, subprocess, sys\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})\n"
+        "for code in sys.argv[1:]:\n"
+        "    subprocess.run([sys.executable, '-c', code], check=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", parent, shown, prefix + shown],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    plain, ours = (int(line.split()[1], 16) for line in done.stdout.split("\n") if line)
+    assert plain != 0, "a child inherits the blocked signals"
+    assert ours == 0, "the settings child unblocks them"
+
+
+def test_what_the_child_logs_crosses_and_reads_the_same_here(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    child_log = logging.getLogger("nudger.test.child")
+    with loading._kept_records() as records:
+        child_log.warning("pattern %s of %s", 2, TooBig("blocklist", "Alex", "x" * 9, 1))
+        child_log.info("as a table: %(what)s", {"what": "words"})
+        try:
+            raise ValueError("50% broken")
+        except ValueError:
+            child_log.exception("it failed")
+    crossed = pickle.loads(pickle.dumps(tuple(records)))  # noqa: S301 - as the daemon reads it
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="nudger.test.child"):
+        for level, name, message, args in crossed:
+            logging.getLogger(name).log(level, message, *args)
+    said = [record.getMessage() for record in caplog.records]
+    assert said[0].startswith("pattern 2 of ")
+    assert said[1] == "as a table: words"
+    assert said[2].startswith("it failed\nTraceback") and "50% broken" in said[2]

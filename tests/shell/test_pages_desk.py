@@ -12,7 +12,9 @@ import pytest
 
 from nudger.core.translate import ENGLISH
 from nudger.errors import ConfigError
+from nudger.settings.loader import load
 from nudger.shell import pages
+from nudger.shell.i18n import translator_for
 from tests.nudger_process import headless_env, run_cli
 
 CONFIG = """\
@@ -104,3 +106,32 @@ def test_an_entry_changed_and_removed_as_block_edit_and_remove_do(env: dict[str,
     assert config.read_text(encoding="utf-8").startswith(CONFIG)
     with pytest.raises(ConfigError, match="no entry named"):
         pages.change_blocklist(config, "remove", {"name": "Nobody"})
+
+
+def test_the_desk_reads_the_settings_the_daemon_holds_until_the_file_changes(
+    env: dict[str, str],
+) -> None:
+    """A page has a second to be answered: it reads what the daemon holds (in force for the
+    blocklist, the file's own for Today and help), and the file itself once the daemon says
+    that changed since (None)."""
+    config = Path(env["NUDGER_CONFIG"])
+    held_file = load(config).settings
+    config.write_text('[[blocklist]]\nname = "Sam"\nmatch = ["samdoe"]\n', encoding="utf-8")
+    asked: list[bool] = []
+    current: list[object] = [held_file]
+
+    def held(in_force: bool) -> object:
+        asked.append(in_force)
+        return current[0]
+
+    desk = pages.PageDesk(translator_for, config, held)  # type: ignore[arg-type]
+    try:
+        shown = desk.answer({"kind": "blocklist", "args": {}})
+        assert [entry["name"] for entry in shown["entries"]] == ["Alex"], "what the daemon holds"
+        desk.answer({"kind": "help", "args": {"language": "en"}})
+        assert asked == [True, False], "in force for the blocklist, the file's for help"
+        current[0] = None  # the file changed since the daemon read it
+        shown = desk.answer({"kind": "blocklist", "args": {}})
+        assert [entry["name"] for entry in shown["entries"]] == ["Sam"], "the file itself"
+    finally:
+        desk.close()
