@@ -217,9 +217,11 @@ def test_a_simulated_week(tmp_path: Path) -> None:
         assert abs(stored[target] - seconds) < 1e-6, (target, stored[target], seconds)
     assert ("site", "xterm") not in stored
 
-    # Memory is flat: what day 2 needed, day 7 needs too (within a small margin; it wanders by a
-    # few hundred blocks from one night to the next).
-    growth = memory[7] - memory[2]
+    # Memory is flat: what day 2 needed, days 6 and 7 need too (within a small margin; it wanders
+    # by a few hundred blocks from one night to the next). The lower of the last two nights: the
+    # count is the whole interpreter's, and another thread of the test worker (pytest-xdist's
+    # own, under load) can allocate on one night; a leak shows on every night, and grows.
+    growth = min(memory[6], memory[7]) - memory[2]
     assert growth < 1500, f"{growth} more memory blocks in use on day 7 than on day 2"
 
     nudges = store.nudges_between(START - 86400, clock.now + 86400)
