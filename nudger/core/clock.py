@@ -21,18 +21,27 @@ def pulse_for(interval_seconds: float) -> float:
     return interval_seconds * 1.5 + 1
 
 
-def sample_pace(*, poll: float, confirm: float, follows_events: bool, watched: bool) -> float:
+def sample_pace(
+    *,
+    poll: float,
+    confirm: float,
+    checkpoint: float,
+    follows_events: bool,
+    watched: bool,
+    blocklist: bool = False,
+) -> float:
     """Seconds to the next sample when no change wakes the sampler sooner.
 
     Where the desktop sends focus events, they carry the truth and a sample only confirms them:
-    with nothing watched in front, every `confirm` seconds. While a site or blocklist entry is
-    in front (`watched`), and wherever there are no events, every `poll` seconds: its nudges come
-    on time. (Sampling a site every watch.flush_seconds instead lost a third of the time on sway
-    at 5 s stints in bench/accuracy.py, so it stays at `poll`.)
+    with nothing watched in front, every `confirm` seconds; with only social sites in front
+    (`watched`), every `checkpoint` seconds (watch.flush_seconds: the open visit is written then
+    anyway, and their nudges count minutes), but never less often than `confirm`. With a blocklist entry in front, and wherever there
+    are no events, every `poll` seconds: the nudge for the ex's page comes seconds after it
+    opens (nudges.blocklist_after_seconds).
     """
-    if follows_events and not watched:
-        return max(poll, confirm)
-    return poll
+    if not follows_events or blocklist:
+        return poll
+    return max(poll, min(checkpoint, confirm) if watched else confirm)
 
 
 def idle_at(moment: float, idle_seconds: float, read_at: float) -> float:

@@ -109,7 +109,7 @@ class Daemon:
             self.promise = Keeper(config.user_file, self.data_dir)
             self.config = self._in_force(config)
             settings = self.config.settings
-            self._poll_seconds = settings.watch.poll_seconds
+            self._watch = settings.watch
             self.translator = self._say_started(settings)
             self.store = Store.open(self.data_dir / paths.DATABASE_NAME)
             self.backend = sensing.detect()
@@ -325,7 +325,7 @@ class Daemon:
         """
         evening = self._jobs.get("evening")
         held: dict[str, list[Any]] = {
-            "watch.poll_seconds": [self._poll_seconds],
+            "watch.poll_seconds": [self._watch.poll_seconds],
             "watch.process_scan_seconds": [self._jobs["scan"].trigger.interval.total_seconds()],
             "summary.time": [_clock_of(evening.trigger) if evening else None],
             "summary.timezone": [str(evening.trigger.timezone)] if evening else [],
@@ -417,11 +417,14 @@ class Daemon:
 
     def _pace(self) -> float:
         """Seconds to the next sample when nothing wakes the sampler sooner (core.clock)."""
+        in_front = {visit.kind for visit in self.watcher.open_visits()}
         return sample_pace(
-            poll=self._poll_seconds,
+            poll=self._watch.poll_seconds,
             confirm=CONFIRM_SECONDS,
+            checkpoint=self._watch.flush_seconds,
             follows_events=self.watcher.follows_events,
-            watched=bool(self.watcher.open_visits()),
+            watched=bool(in_front),
+            blocklist="blocklist" in in_front,
         )
 
     def _paused(self, at: float | None = None) -> bool:
@@ -586,7 +589,7 @@ class Daemon:
             self.companion.apply(settings, rules)
             self.companion.tell(paused=self._paused())
         self._schedule(settings)
-        self._poll_seconds = settings.watch.poll_seconds
+        self._watch = settings.watch
         self.sampler.poke()  # a changed pace starts from now
         self.status_icon.apply(settings.ui.status_icon)
         self._in_use = None  # read from the parts again, now that they all have the new settings

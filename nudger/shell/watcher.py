@@ -197,12 +197,17 @@ class Watcher:
 
     def tick(self) -> Sample:
         with self._lock:
+            sensed = self._read(self.clock.monotonic())
+            # The sample's moment is when the read ended, not when it began: a read may wait for
+            # the event stream to catch up (x11, sway), and a change that arrived meanwhile is
+            # among its glances. Dated from before the wait, such a glance would fall after the
+            # sample and be dropped, and the visit it ended would end where it was last seen.
             wall, mono = self.clock.wall(), self.clock.monotonic()
             steps: list[Step] = []
             moved = self._clock_moved(wall, mono, self.clock.boot())
             if moved is not None:
                 steps.append(self._interrupt())
-            reading = self._with_tabs(self._read(mono), wall)
+            reading = self._with_tabs(sensed, wall)
             hits: tuple[Hit, ...] = ()
             if reading is None:
                 steps.append(self._interrupt())

@@ -52,22 +52,45 @@ def test_idle_at_a_change_is_what_the_reading_says_less_the_time_since() -> None
 
 
 @pytest.mark.parametrize(
-    ("follows_events", "watched", "pace"),
+    ("follows_events", "watched", "blocklist", "pace"),
     [
-        (True, False, 10.0),  # nothing watched in front: a sample only confirms the events
-        (True, True, 1.0),  # a site or the ex's page: its nudges come on time
-        (False, False, 1.0),  # no events: sampling is all there is
-        (False, True, 1.0),
+        (True, False, False, 10.0),  # nothing watched in front: a sample only confirms the events
+        (True, True, False, 5.0),  # social sites: written every 5 s anyway; nudges count minutes
+        (True, True, True, 1.0),  # the ex's page: its nudge comes seconds after it opens
+        (False, False, False, 1.0),  # no events: sampling is all there is
+        (False, True, False, 1.0),
+        (False, True, True, 1.0),
     ],
 )
 def test_samples_come_as_often_as_what_is_in_front_needs(
-    follows_events: bool, watched: bool, pace: float
+    follows_events: bool, watched: bool, blocklist: bool, pace: float
 ) -> None:
     assert (
-        sample_pace(poll=1.0, confirm=10.0, follows_events=follows_events, watched=watched) == pace
+        sample_pace(
+            poll=1.0,
+            confirm=10.0,
+            checkpoint=5.0,
+            follows_events=follows_events,
+            watched=watched,
+            blocklist=blocklist,
+        )
+        == pace
     )
 
 
+def test_a_long_flush_never_makes_a_site_sampled_less_often_than_nothing() -> None:
+    pace = sample_pace(poll=1.0, confirm=10.0, checkpoint=60.0, follows_events=True, watched=True)
+    assert pace == 10.0
+
+
 def test_a_slower_poll_is_never_made_faster() -> None:
-    for watched in (False, True):
-        assert sample_pace(poll=30.0, confirm=10.0, follows_events=True, watched=watched) == 30.0
+    for watched, blocklist in ((False, False), (True, False), (True, True)):
+        pace = sample_pace(
+            poll=30.0,
+            confirm=10.0,
+            checkpoint=5.0,
+            follows_events=True,
+            watched=watched,
+            blocklist=blocklist,
+        )
+        assert pace == 30.0
