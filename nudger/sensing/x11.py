@@ -60,6 +60,9 @@ class X11Sensor:
         self._last_read: float | None = None
         self._confirmed_at = -CONFIRM_SECONDS  # the first read is the server's own
         self._agrees = False
+        # The idle query is a round trip (the fence FocusFollower.caught_up needs) only where the
+        # server has the screen saver extension; elsewhere every catch-up sends a marker.
+        self._fenced = self._reader.has_idle
         try:
             self._follower = FocusFollower(self._display_name)
         except (*CONNECTION_ERRORS, error.XError) as exc:
@@ -76,15 +79,17 @@ class X11Sensor:
             self._follower.on_change = call
 
     def read(self) -> Reading:
-        # First the follower catches up, then the window is read: a change in between shows as a
+        # The idle time first: its answer is also the fence after which the follower's socket
+        # holds the events of every change made before it (FocusFollower.caught_up).
+        idle = self._read(self._reader.idle_seconds)
+        # Then the follower catches up, then the window is read: a change in between shows as a
         # sample the stream did not report, which the tracker does not bridge.
         followed_since = self._vouch_if_late()
         follower = self._follower
         if follower is not None and self._trusts(follower, followed_since):
             glances, window = follower.take_with_window()
-            return Reading(window, self._read(self._reader.idle_seconds), glances, followed_since)
+            return Reading(window, idle, glances, followed_since)
         window = self._read(self._reader.active_window)
-        idle = self._read(self._reader.idle_seconds)
         self._confirmed_at = time.monotonic()
         if follower is None:
             return Reading(window, idle, (), followed_since)
@@ -93,7 +98,7 @@ class X11Sensor:
             # starves its thread): wait for it, so the change keeps its own moment. Taken
             # without it, this sample would date the change, late, and the follower's own
             # record of it would come after this sample and be dropped.
-            follower.caught_up(_CATCH_UP_SECONDS)
+            follower.caught_up(_CATCH_UP_SECONDS, fenced=self._fenced)
         glances, followed_window = follower.take_with_window()
         # A follower that disagrees with the server even once caught up is not trusted until a
         # confirming read finds them agreeing again.
@@ -122,7 +127,9 @@ class X11Sensor:
         own confirms them."""
         if not self._agrees or time.monotonic() - self._confirmed_at >= CONFIRM_SECONDS:
             return False
-        return followed_since is not None or follower.caught_up(_CATCH_UP_SECONDS) is not None
+        if followed_since is not None:
+            return True
+        return follower.caught_up(_CATCH_UP_SECONDS, fenced=self._fenced) is not None
 
     def _vouch_if_late(self) -> float | None:
         now = time.monotonic()
@@ -130,7 +137,7 @@ class X11Sensor:
         self._last_read = now
         if not late or self._follower is None:
             return None
-        return self._follower.caught_up(_CATCH_UP_SECONDS)
+        return self._follower.caught_up(_CATCH_UP_SECONDS, fenced=self._fenced)
 
     def close(self) -> None:
         if self._follower is not None:

@@ -39,6 +39,7 @@ from Xlib import X, Xatom, display
 from nudger.core.translate import N_
 from nudger.sensing.base import Glance, Window
 from nudger.sensing.listening import GlanceBuffer, Wakeup
+from nudger.sensing.x11_heard import HeardWindows
 from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,11 @@ class FocusFollower:
         self._stopping = threading.Event()
         self._wakeup = Wakeup()
         self._followed = 0
-        self._listening = 0  # the window whose title events are selected (0 while muted)
+        self._resting = False  # waiting for events with none unread (see _quiet)
+        self._woken = 0  # how many times this thread stopped resting
+        self._heard = HeardWindows(
+            self._connection, client_list_kept=self._reader.keeps_client_list()
+        )
         self._muted_until: float | None = None
         # Since when nothing has been in front, until it has lasted long enough to keep.
         self._nothing_since: float | None = None
@@ -108,20 +113,42 @@ class FocusFollower:
         with self._lock:
             return self._glances.take(), self._last
 
-    def caught_up(self, timeout: float) -> float | None:
+    def caught_up(self, timeout: float, *, fenced: bool = False) -> float | None:
         """Make sure every change made before now has been read into the glances.
+
+        `fenced`: the caller has just had an answer from the server on a connection of its own.
+        Then, if this thread rests on an empty queue with nothing waiting on its socket, it has
+        read everything already (see `_quiet`), and no marker is needed.
 
         Returns since when the stream has been followed without a break, or None when that
         cannot be vouched for (muted, stopped, or no answer within `timeout`)."""
         if not self._thread.is_alive():
             return None
         since = self._since
-        if since is None or not self._marks.request_and_wait(timeout):
+        if since is None:
+            return None
+        if not (fenced and self._quiet()) and not self._marks.request_and_wait(timeout):
             return None
         if self._nothing_since is not None:
             return None  # nothing in front for a moment: not settled yet (see _record)
         # A mute that began while we waited broke the chain.
         return since if self._since == since else None
+
+    def _quiet(self) -> bool:
+        """True when every event on this thread's connection has been read and recorded.
+
+        The X server writes out every client's events together, before it answers a later
+        request of any client (it flushes all output at once), so once the caller has had an
+        answer, the events of every change made before its request are on this socket. When
+        this thread rests (waiting on an empty queue) and the socket holds nothing, they have
+        all been read; a wake-up in between (counted) means it is busy with them. Each marker
+        costs both threads a wake-up and a request: this check costs one non-blocking select.
+        """
+        woken = self._woken
+        if not self._resting:
+            return False
+        waiting, _, _ = select.select([self._connection.fileno()], [], [], 0)
+        return not waiting and self._resting and self._woken == woken
 
     def close(self) -> None:
         self._stopping.set()
@@ -145,32 +172,35 @@ class FocusFollower:
             log.exception(N_("stopped following focus changes; sampling goes on without it"))
 
     def _burst(self) -> None:
-        """Events are waiting: read the first change at once, the rest once they settle."""
-        # The first change of a burst is read at once, so its glance carries the moment it
-        # happened and is there for the very next sample.
+        """Events are waiting: read what is in front once they settle, dated at the first."""
         first = self._drain()
         if first.changed_at is None:
             self._marks.answered(first.marks)  # only markers (or nothing we follow)
             return
-        self._record(first.changed_at)
-        # What follows within the settle time (a focus change, then the new window's title; a
-        # title set twice) is read once, at its end.
-        later: float | None = None
-        titles, marks = first.titles, first.marks
-        settled_at = time.monotonic() + _SETTLE_SECONDS
-        while (left := settled_at - time.monotonic()) > 0 and not self._stopping.is_set():
-            if self._events_within(left):
-                more = self._drain()
-                titles += more.titles
-                marks += more.marks
-                if later is None:
-                    later = more.changed_at
+        # A switch is a burst (openbox sets the active window twice, and the new window's title
+        # may follow): the window is read once, at its end, and its glance carries the moment
+        # the first event was made on the server. Nobody waits on it meanwhile: a sample that
+        # asks for a checkpoint is answered at the end of the burst.
+        # The rest of the burst is taken in one drain once it has settled, not event by event.
+        self._settle(time.monotonic() + _SETTLE_SECONDS)
+        rest = self._drain()
+        titles, marks = first.titles + rest.titles, first.marks + rest.marks
         if titles > _FLOOD_EVENTS:
             self._mute()
-        if later is not None and not self._stopping.is_set():
-            self._record(later, retitled=titles > first.titles)
+        if not self._stopping.is_set():
+            self._record(first.changed_at)
         # Only now is every change before the markers in the glances.
         self._marks.answered(marks)
+
+    def _settle(self, until: float) -> None:
+        """Wait until `until` without reading events (they queue on the socket meanwhile),
+        sending markers as they are asked for."""
+        while (left := until - time.monotonic()) > 0 and not self._stopping.is_set():
+            readable, _, _ = select.select([self._wakeup.fd, self._marks.fd], [], [], left)
+            if self._wakeup.fd in readable:
+                return
+            if self._marks.fd in readable:
+                self._marks.send()
 
     def _events_within(self, timeout: float | None) -> bool:
         """True when X events are waiting (or arrive within `timeout`); False when woken to stop.
@@ -180,7 +210,13 @@ class FocusFollower:
             if self._connection.pending_events():  # python-xlib may have queued some already
                 return True
             watched = [self._connection.fileno(), self._wakeup.fd, self._marks.fd]
-            readable, _, _ = select.select(watched, [], [], timeout)
+            # Resting on an empty queue: nothing read is left unrecorded (see _quiet).
+            self._resting = True
+            try:
+                readable, _, _ = select.select(watched, [], [], timeout)
+            finally:
+                self._resting = False
+                self._woken += 1
             if self._wakeup.fd in readable:
                 return False
             if self._marks.fd in readable:
@@ -197,6 +233,7 @@ class FocusFollower:
         faster than they are taken off, and memory would grow without bound. So it is asked once,
         and exactly what it queued is taken."""
         drained = _Drained()
+        reader = self._reader
         for _ in range(self._connection.pending_events()):
             event = self._connection.next_event()
             if event.type != X.PropertyNotify:
@@ -205,13 +242,16 @@ class FocusFollower:
                 drained.marks += 1
                 self._server_clock = (event.time, time.monotonic())
                 continue
-            if event.window.id == self._reader.root.id:
-                if event.atom == self._reader.net_active_window:
+            wid = event.window.id
+            if wid == reader.root.id:
+                if event.atom == reader.net_active_window:
                     drained.saw_change(self._wall_time_of(event.time))
-            elif event.window.id == self._followed and event.atom in (
-                self._reader.net_wm_name,
-                Xatom.WM_NAME,
-            ):
+                elif event.atom == reader.net_client_list:
+                    self._heard.forget_titles()
+            elif wid != self._followed:
+                self._heard.drop(wid)  # a window behind the front changed something
+            elif event.atom in (reader.net_wm_name, Xatom.WM_NAME):
+                self._heard.title_changed(wid)
                 drained.saw_change(self._wall_time_of(event.time))
                 drained.titles += 1
         return drained
@@ -225,15 +265,15 @@ class FocusFollower:
             age = 0.0  # a timestamp from just after our estimate of "now": it is fresh
         return time.time() - age
 
-    def _record(self, at: float, *, nothing_counts: bool = False, retitled: bool = True) -> None:
+    def _record(self, at: float, *, nothing_counts: bool = False) -> None:
         wid = self._reader.active_id()
-        if wid and wid == self._followed and not retitled and self._nothing_since is None:
-            # Still the window read at the burst's start, and no title change since: a window
-            # manager sets the active window twice in a switch, and a second read is wasted.
-            return
+        heard_before = self._heard.hears(wid)
         if wid != self._followed:
             self._follow(wid)
-        window = self._reader.active_window(wid)
+        heard = self._heard
+        window = self._reader.active_window(
+            wid, heard.known_title(wid), same_window=heard.same_window(wid)
+        )
         if window is None and not nothing_counts:
             # Window managers clear the active window for a moment during a switch (openbox
             # does, sometimes back onto the same window): that moment is no visit's end. It is
@@ -242,6 +282,10 @@ class FocusFollower:
                 self._nothing_since = at
                 self._nothing_due = time.monotonic() + _SETTLE_SECONDS
             return
+        if window is not None and heard_before:
+            # Heard before this read (the selection went out on the other connection earlier),
+            # so any change after the read will be heard: the title stays known until then.
+            self._heard.keep_title(wid, window.title)
         self._nothing_since = self._nothing_due = None
         if window != self._last:
             with self._lock:  # the window and its glance together (see take_with_window)
@@ -251,19 +295,11 @@ class FocusFollower:
                 self.on_change()
 
     def _follow(self, wid: int) -> None:
-        """Hear about title changes of window `wid` (and stop hearing about the one before)."""
+        """Hear about title changes of window `wid` (the windows before it stay heard until
+        they change something: see x11_heard)."""
         self._followed = wid
-        self._select_titles(0 if self._muted_until is not None else wid)
-
-    def _select_titles(self, wid: int) -> None:
-        if self._listening and self._listening != wid:
-            old = self._connection.create_resource_object("window", self._listening)
-            old.change_attributes(event_mask=X.NoEventMask)
-        if wid and wid != self._listening:
-            new = self._connection.create_resource_object("window", wid)
-            new.change_attributes(event_mask=X.PropertyChangeMask)
-        self._listening = wid
-        self._connection.flush()
+        if self._muted_until is None:
+            self._heard.hear(wid)
 
     def _mute(self) -> None:
         self._since = None
@@ -276,7 +312,7 @@ class FocusFollower:
                 _MUTE_SECONDS,
             )
         self._muted_until = time.monotonic() + _MUTE_SECONDS
-        self._select_titles(0)
+        self._heard.drop_all()
 
     def _next_timeout(self) -> float | None:
         """How long to wait for events before an unmute or a moment of nothing in front is due."""

@@ -49,6 +49,7 @@ class WindowReader:
         intern = connection.intern_atom
         self.net_active_window = intern("_NET_ACTIVE_WINDOW")
         self.net_wm_name = intern("_NET_WM_NAME")
+        self.net_client_list = intern("_NET_CLIENT_LIST")
         self._net_wm_pid = intern("_NET_WM_PID")
         self._utf8_string = intern("UTF8_STRING")
         self._compound_text = intern("COMPOUND_TEXT")
@@ -68,19 +69,33 @@ class WindowReader:
         # Absent until the first window gets focus, and 0 when nothing is focused: both normal.
         return int(prop.value[0]) if prop and len(prop.value) else 0
 
-    def active_window(self, wid: int | None = None) -> Window | None:
-        """The window in front: `wid` when the caller has just read its id, else read here."""
+    def keeps_client_list(self) -> bool:
+        """The window manager keeps EWMH's list of client windows (its changes say when windows
+        come and go)."""
+        prop = self.root.get_property(self.net_client_list, X.AnyPropertyType, 0, 0)
+        return prop is not None
+
+    def active_window(
+        self, wid: int | None = None, known_title: str | None = None, *, same_window: bool = False
+    ) -> Window | None:
+        """The window in front: `wid` when the caller has just read its id, else read here.
+
+        `same_window` says that the caller knows `wid` is still the window it was when the
+        reader last read it (no window came or went since), and `known_title` that its title has
+        not changed either (see x11_heard): then nothing is asked that the reader already knows.
+        """
         wid = self.active_id() if wid is None else wid
         if not wid:
             return None
         target = self.display.create_resource_object("window", wid)
         try:
-            facts = self._kept_facts(target) or self._read_facts(target)
+            kept = self._facts.get(wid) if same_window else None
+            facts = kept or self._kept_facts(target) or self._read_facts(target)
             self._facts[wid] = facts
             self._facts.move_to_end(wid)
             if len(self._facts) > _FACTS_KEPT:
                 self._facts.popitem(last=False)
-            title = self._title(target)
+            title = self._title(target) if known_title is None else known_title
         except error.XError:
             # The window vanished between two requests (BadWindow): as if nothing were in front.
             self._facts.pop(wid, None)
