@@ -403,12 +403,14 @@ class Daemon:
             log.warning(N_("cannot keep the pause page's answers now: %s"), error)
 
     def _status_key(self) -> tuple[object, ...]:
-        """What a look can change in the status, apart from its time."""
+        """What a look can change in the status that is worth writing at once, apart from its
+        time. Not what is in front: someone switching between a site and another window would
+        have the file rewritten at every switch (a third of a sample's cost), and the status
+        says what was in front at the look it is dated by, at most STATUS_FRESH_SECONDS old."""
         return (
             self.watcher.sensor_connected,
             self.watcher.last_sample_at is not None,
             self.watcher.away_for is not None,
-            tuple(sorted((visit.kind, visit.target) for visit in self.watcher.open_visits())),
             tuple(
                 (c.browser_pid, c.connected, c.holding, c.only_counted, c.site_access)
                 for c in self.companion.contacts()
