@@ -35,9 +35,9 @@ def sample_pace(
     Where the desktop sends focus events, they carry the truth and a sample only confirms them:
     with nothing watched in front, every `confirm` seconds; with only social sites in front
     (`watched`), every `checkpoint` seconds (watch.flush_seconds: the open visit is written then
-    anyway, and their nudges count minutes), but never less often than `confirm`. With a blocklist entry in front, and wherever there
-    are no events, every `poll` seconds: the nudge for the ex's page comes seconds after it
-    opens (nudges.blocklist_after_seconds).
+    anyway, and their nudges count minutes), but never less often than `confirm`. With a
+    blocklist entry in front, and wherever there are no events, every `poll` seconds: the nudge
+    for the ex's page comes seconds after it opens (nudges.blocklist_after_seconds).
     """
     if not follows_events or blocklist:
         return poll

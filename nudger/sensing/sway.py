@@ -86,7 +86,7 @@ class SwaySensor:
         self._asked = self._answered = 0
         self._last_read: float | None = None
         self._since = time.time()  # since when every event has been read
-        self.on_change: Callable[[], None] | None = None
+        self.on_change: Callable[[Window | None], None] | None = None
         self._glances = GlanceBuffer()
         self._lost: str | None = None
         self._wakeup = Wakeup()
@@ -106,8 +106,9 @@ class SwaySensor:
     def follows_events(self) -> bool:
         return self._listener.is_alive() and self._lost is None
 
-    def tell_changes(self, call: Callable[[], None]) -> None:
-        """Call `call` (on the listener's thread) whenever a change in front is seen."""
+    def tell_changes(self, call: Callable[[Window | None], None]) -> None:
+        """Call `call` with the window now in front (on the listener's thread) whenever a change
+        in front is seen."""
         self.on_change = call
 
     def _vouch_if_late(self) -> float | None:
@@ -156,6 +157,7 @@ class SwaySensor:
         with self._lock:
             before = self._focused
             self._drain_events()
+            now = self._front
             if self._focused is not before:  # each event brings a fresh container
                 now = window_from_node(self._focused)
                 if now != self._front:
@@ -163,7 +165,7 @@ class SwaySensor:
                     self._glances.add(at, now)
                     changed = True
         if changed and self.on_change is not None:
-            self.on_change()
+            self.on_change(now)
 
     def _drain_events(self) -> None:
         while True:

@@ -16,7 +16,7 @@ from typing import TypeVar
 from Xlib import display, error
 
 from nudger.core.translate import N_, Said
-from nudger.sensing.base import Reading, SensorUnavailable
+from nudger.sensing.base import Reading, SensorUnavailable, Window
 from nudger.sensing.x11_follow import FocusFollower
 from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
 
@@ -73,8 +73,9 @@ class X11Sensor:
         """Focus and title changes are followed as they happen (samples only confirm them)."""
         return self._follower is not None and self._follower.alive
 
-    def tell_changes(self, call: Callable[[], None]) -> None:
-        """Call `call` (on the follower's thread) whenever a change in front is seen."""
+    def tell_changes(self, call: Callable[[Window | None], None]) -> None:
+        """Call `call` with the window now in front (on the follower's thread) whenever a change
+        in front is seen."""
         if self._follower is not None:
             self._follower.on_change = call
 

@@ -73,8 +73,8 @@ class FocusFollower:
         self._reader = WindowReader(self._questions, display_name)
         self._glances = GlanceBuffer()
         self._lock = threading.Lock()
-        # Told of each change as it is kept (the daemon's sampler takes it at once).
-        self.on_change: Callable[[], None] | None = None
+        # Told of each change as it is kept, with the window now in front.
+        self.on_change: Callable[[Window | None], None] | None = None
         self._stopping = threading.Event()
         self._wakeup = Wakeup()
         self._followed = 0
@@ -174,21 +174,22 @@ class FocusFollower:
     def _burst(self) -> None:
         """Events are waiting: read what is in front once they settle, dated at the first."""
         first = self._drain()
-        if first.changed_at is None:
+        if first.changed_at is None and not first.stirred:
             self._marks.answered(first.marks)  # only markers (or nothing we follow)
             return
-        # A switch is a burst (openbox sets the active window twice, and the new window's title
-        # may follow): the window is read once, at its end, and its glance carries the moment
-        # the first event was made on the server. Nobody waits on it meanwhile: a sample that
-        # asks for a checkpoint is answered at the end of the burst.
-        # The rest of the burst is taken in one drain once it has settled, not event by event.
+        # A switch is a burst (openbox restacks the windows, then sets the active window twice,
+        # and the new window's title may follow): the rest of it is taken in one drain once it
+        # has settled, the window is read once, at its end, and its glance carries the moment
+        # the first change was made on the server. A sample that asks for a checkpoint
+        # meanwhile is answered at the end of the burst.
         self._settle(time.monotonic() + _SETTLE_SECONDS)
         rest = self._drain()
         titles, marks = first.titles + rest.titles, first.marks + rest.marks
         if titles > _FLOOD_EVENTS:
             self._mute()
-        if not self._stopping.is_set():
-            self._record(first.changed_at)
+        changed_at = rest.changed_at if first.changed_at is None else first.changed_at
+        if changed_at is not None and not self._stopping.is_set():
+            self._record(changed_at)
         # Only now is every change before the markers in the glances.
         self._marks.answered(marks)
 
@@ -244,6 +245,7 @@ class FocusFollower:
                 continue
             wid = event.window.id
             if wid == reader.root.id:
+                drained.stirred = True  # the window manager is at work: a switch may follow
                 if event.atom == reader.net_active_window:
                     drained.saw_change(self._wall_time_of(event.time))
                 elif event.atom == reader.net_client_list:
@@ -292,7 +294,7 @@ class FocusFollower:
                 self._last = window
                 self._glances.add(at, window)
             if self.on_change is not None:
-                self.on_change()
+                self.on_change(window)
 
     def _follow(self, wid: int) -> None:
         """Hear about title changes of window `wid` (the windows before it stay heard until
@@ -344,12 +346,13 @@ class FocusFollower:
 class _Drained:
     """What one drain of the event queue found."""
 
-    __slots__ = ("changed_at", "marks", "titles")
+    __slots__ = ("changed_at", "marks", "stirred", "titles")
 
     def __init__(self) -> None:
         self.changed_at: float | None = None  # when the first change in it happened
         self.titles = 0
         self.marks = 0
+        self.stirred = False  # a property of the root window changed
 
     def saw_change(self, at: float) -> None:
         if self.changed_at is None:

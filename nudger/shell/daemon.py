@@ -199,7 +199,8 @@ class Daemon:
 
     def _sampler_woken_by_events(self) -> Sampler:
         """The sampler, woken by what the desktop and the browsers tell of (events carry the
-        truth), and otherwise at its own pace."""
+        truth; the desktop's only when what came to the front may be watched: see
+        Watcher._changed), and otherwise at its own pace."""
         sampler = Sampler(self._sample, self._pace)
         self.watcher.on_change = sampler.poke
         self.companion.wake_on_news(sampler.poke)

@@ -125,7 +125,8 @@ class Watcher:
         self._retry_delay = _FIRST_RETRY_SECONDS
         self._clock_events = ClockReadings()
         self._observed_at: float | None = None
-        # Called (from the sensor's listener thread) when the desktop says something changed.
+        # Called (from the sensor's listener thread) when the desktop says something changed
+        # that is worth a look at once (see _changed).
         self.on_change: Callable[[], None] | None = None
 
     @property
@@ -320,8 +321,8 @@ class Watcher:
                 return None
             self._sensor_idle = self.settings.watch.idle_seconds
             listen = getattr(self._sensor, "tell_changes", None)
-            if listen is not None and self.on_change is not None:
-                listen(self.on_change)
+            if listen is not None:
+                listen(self._changed)
             self._retry_delay = _FIRST_RETRY_SECONDS
             self._faults.recovered(
                 _SENSOR_FAULT,
@@ -335,6 +336,20 @@ class Watcher:
             self._close_sensor()
             self._schedule_retry(mono, error)
             return None
+
+    def _changed(self, window: Window | None) -> None:
+        """The sensor's thread says `window` came to the front. A look comes at once when it
+        may be watched: a rule matches it, or it is a browser (whose page the companion may
+        match). A change to anything else waits for the next sample, which replays it at its
+        own moment; that sample comes within watch.flush_seconds of leaving a site and
+        watch.poll_seconds of leaving the ex's page (core.clock.sample_pace). Someone switching
+        between a site and their work wakes the sampler half as often."""
+        call = self.on_change
+        if call is None or window is None:
+            return
+        matcher = self._matcher  # replaced whole on a reload: read once
+        if matcher.is_browser(window) or matcher.match(window):
+            call()
 
     def _with_tabs(self, sensed: Reading | None, wall: float) -> Reading | None:
         """The reading with the browsers' active pages joined in (or, where no window can be

@@ -39,6 +39,17 @@ def blocklist_visits(database: Path) -> list[tuple[float, float]]:
     return [(float(start), float(end)) for start, end in rows]
 
 
+def changes_read(watcher: Watcher) -> list[float]:
+    """When the follower reads each change from now on, whatever came to the front (the daemon's
+    sampler is told only of the changes worth a look at once). The test takes its samples
+    itself, once the follower has read what it made."""
+    seen: list[float] = []
+    sensor = watcher._sensor
+    assert isinstance(sensor, X11Sensor)
+    sensor.tell_changes(lambda _window: seen.append(time.time()))
+    return seen
+
+
 @pytest.fixture
 def watcher(desktop: Desktop, tmp_path: Path) -> Iterator[Watcher]:
     """The real sampler, in this process, so the test decides when each sample is taken."""
@@ -58,11 +69,9 @@ def test_a_window_in_front_between_two_samples_is_a_visit_of_its_own_length(
     notes = desktop.open_xterm("notes.txt")
     profile = desktop.open_xterm(PROFILE)
     desktop.activate(notes)
-    # As in the daemon, the follower tells of each change it has read (there, the sample comes
-    # then); the test takes its sample once both changes are read, however slow the machine.
-    changes_seen: list[float] = []
-    watcher.on_change = lambda: changes_seen.append(time.time())
+    # The test takes its sample once both changes are read, however slow the machine.
     assert watcher.tick().reading is not None  # connected, notes in front
+    changes_seen = changes_read(watcher)
 
     before = time.time()
     desktop.activate(profile)
@@ -92,9 +101,8 @@ def test_a_tab_switch_between_two_samples_is_a_visit(
     # A browser switching tabs changes only its window's title; an xterm retitled is the same event.
     browser = desktop.open_xterm("Recipes - Chromium")
     desktop.activate(browser)
-    changes_seen: list[float] = []
-    watcher.on_change = lambda: changes_seen.append(time.time())
     watcher.tick()
+    changes_seen = changes_read(watcher)
 
     before = time.time()
     desktop.retitle(browser, PROFILE)
@@ -172,9 +180,8 @@ def test_a_moment_with_nothing_in_front_during_a_switch_does_not_split_the_visit
     notes = desktop.open_xterm("notes.txt")
     profile = desktop.open_xterm(PROFILE)
     desktop.activate(profile)
-    changes_seen: list[float] = []
-    watcher.on_change = lambda: changes_seen.append(time.time())
     watcher.tick()
+    changes_seen = changes_read(watcher)
 
     x = display.Display(desktop.display_name)
     try:

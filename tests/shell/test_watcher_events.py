@@ -1,15 +1,19 @@
-"""A sample is dated when its read ended: a change that arrived while the read waited for the
-event stream (x11 and sway wait for a checkpoint when a sample comes late) ends the visit at its
-own moment.
+"""The watcher and the desktop's events: when a change wakes the sampler, and when a sample is
+dated.
 
-The window system is a scripted sensor (a fake at the OS boundary) whose read takes time, as a
-wait for the stream does; the watcher, tracker and store are real. Before the fix, the sample was
-dated when its read began, the change came after it and was dropped, and the 5 s visit ended where
-it was last seen: 0 s were kept (bench/accuracy.py on sway, 5 s stints, recorded a third).
+The window system is a scripted sensor (a fake at the OS boundary); the watcher, matcher,
+tracker and store are real.
+
+A sample is dated when its read ended: a change that arrived while the read waited for the event
+stream (x11 and sway wait for a checkpoint when a sample comes late) ends the visit at its own
+moment. Before that fix, the sample was dated when its read began, the change came after it and
+was dropped, and the 5 s visit ended where it was last seen (bench/accuracy.py on sway, 5 s
+stints, recorded a third).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from nudger.sensing import Backend, Why
@@ -94,3 +98,61 @@ def test_a_change_during_a_late_reads_wait_ends_the_visit_at_its_own_moment(
     assert [(round(a - START, 3), round(b - START, 3)) for a, b in rows] == [
         (round(switched_to - START, 3), round(switched_away - START, 3))
     ]
+
+
+class ListeningSensor(SlowSensor):
+    """A sensor with a listener thread's callback, called by the test as the desktop would."""
+
+    def __init__(self, clock: ScriptedClock) -> None:
+        super().__init__(clock)
+        self.tell: Callable[[Window | None], None] | None = None
+
+    def tell_changes(self, call: Callable[[Window | None], None]) -> None:
+        self.tell = call
+
+
+def test_only_a_change_to_what_may_be_watched_wakes_the_sampler_at_once(tmp_path: Path) -> None:
+    """A site, the ex's page or a browser (whose page the companion may match) brings a look at
+    once; a window nothing matches waits for the next sample, which replays it in time."""
+    settings = Settings(
+        watch={"poll_seconds": 1.0, "idle_seconds": 86400, "browsers": ("chromium",)},
+        blocklist=({"name": "Alex", "match": ["Alex Doe"]},),
+    )
+    clock = ScriptedClock()
+    sensor = ListeningSensor(clock)
+    store = Store.open(tmp_path / "nudger.db")
+    watcher = Watcher(
+        settings,
+        Backend("listening", Why("a test"), lambda _idle: sensor),
+        store,
+        clock,
+        rules=all_rules(settings),
+    )
+    looks: list[str] = []
+    watcher.on_change = lambda: looks.append("look")
+    try:
+        watcher.tick()  # opens the sensor, which is told whom to call
+        assert sensor.tell is not None
+        woken = {}
+        for name, window in {
+            "a site": INSTA,
+            "a blocklist entry": Window("xterm", "Alex Doe - chat", 14, ("xterm", "XTerm")),
+            "a browser on a page nothing matches": Window(
+                "chromium", "Recipes - Chromium", 10, ("chromium", "Chromium")
+            ),
+            "a terminal": NOTES,
+            "nothing": None,
+        }.items():
+            looks.clear()
+            sensor.tell(window)
+            woken[name] = bool(looks)
+    finally:
+        watcher.stop()
+        store.close()
+    assert woken == {
+        "a site": True,
+        "a blocklist entry": True,
+        "a browser on a page nothing matches": True,
+        "a terminal": False,
+        "nothing": False,
+    }
