@@ -1,5 +1,6 @@
 """What the backends that listen for changes share: the glances they keep for the sampler, the
-listener's loop and the pipe that wakes it to stop it, and the recorder for OS callbacks."""
+listener's loop and the pipe that wakes it to stop it, the record of the stream vouching for
+gaps, and the recorder for OS callbacks."""
 
 from __future__ import annotations
 
@@ -16,6 +17,29 @@ from nudger.sensing.base import Glance, Window
 # A sample takes every waiting glance, so this bounds only a sampler that has stalled.
 _MAX_WAITING = 256
 _JOIN_SECONDS = 2.0
+# After a late read the stream could not vouch for, how long it is not relied on.
+_UNRELIED_SECONDS = 10.0
+
+
+class Vouching:
+    """Whether the event stream has vouched for the gaps between samples lately.
+
+    Samples come seconds apart only because the stream vouches for the time between them (see
+    core.tracking). When it could not (a flood muted it, a starved thread did not answer in
+    time), such a gap would be lost; so for a while samples come at the poll pace again, whose
+    gaps the pulse bridges without the stream."""
+
+    def __init__(self) -> None:
+        self._failed_at: float | None = None
+
+    def late_read(self, vouched: bool) -> None:
+        if not vouched:
+            self._failed_at = time.monotonic()
+
+    @property
+    def relied_on(self) -> bool:
+        failed = self._failed_at
+        return failed is None or time.monotonic() - failed >= _UNRELIED_SECONDS
 
 
 class GlanceBuffer:

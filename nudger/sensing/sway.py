@@ -18,7 +18,7 @@ from typing import Any
 from nudger.core.translate import N_, Said
 from nudger.sensing import i3ipc
 from nudger.sensing.base import Reading, SensorUnavailable, Window
-from nudger.sensing.listening import GlanceBuffer, Wakeup
+from nudger.sensing.listening import GlanceBuffer, Vouching, Wakeup
 from nudger.sensing.processes import process_name
 from nudger.sensing.wayland_idle import IdleWatch
 
@@ -85,6 +85,7 @@ class SwaySensor:
         self._caught_up = threading.Condition(self._lock)
         self._asked = self._answered = 0
         self._last_read: float | None = None
+        self._vouching = Vouching()
         self._since = time.time()  # since when every event has been read
         self.on_change: Callable[[Window | None], None] | None = None
         self._glances = GlanceBuffer()
@@ -104,7 +105,7 @@ class SwaySensor:
 
     @property
     def follows_events(self) -> bool:
-        return self._listener.is_alive() and self._lost is None
+        return self._listener.is_alive() and self._lost is None and self._vouching.relied_on
 
     def tell_changes(self, call: Callable[[Window | None], None]) -> None:
         """Call `call` with the window now in front (on the listener's thread) whenever a change
@@ -117,6 +118,13 @@ class SwaySensor:
         self._last_read = now
         if not late:
             return None
+        since = self._checkpoint()
+        self._vouching.late_read(since is not None)
+        return since
+
+    def _checkpoint(self) -> float | None:
+        """Since when every event has been read, once sway has answered a request sent now on
+        the event socket (None when it did not answer in time, or the socket is lost)."""
         with self._lock:
             if self._lost is not None:
                 return None

@@ -17,6 +17,7 @@ from Xlib import display, error
 
 from nudger.core.translate import N_, Said
 from nudger.sensing.base import Reading, SensorUnavailable, Window
+from nudger.sensing.listening import Vouching
 from nudger.sensing.x11_follow import FocusFollower
 from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
 
@@ -31,6 +32,8 @@ _LATE_AFTER_SECONDS = 1.25
 _CATCH_UP_SECONDS = 0.5
 # Between focus events, how often a read asks the server itself rather than the follower.
 CONFIRM_SECONDS = 10.0
+# An idle time read this long before the end of a read is read again (the read waited).
+_IDLE_FRESH_SECONDS = 0.05
 
 
 class X11Sensor:
@@ -61,8 +64,10 @@ class X11Sensor:
         self._confirmed_at = -CONFIRM_SECONDS  # the first read is the server's own
         self._agrees = False
         # The idle query is a round trip (the fence FocusFollower.caught_up needs) only where the
-        # server has the screen saver extension; elsewhere every catch-up sends a marker.
-        self._fenced = self._reader.has_idle
+        # server has the screen saver extension, and a fence only to a local server (a proxy
+        # such as ssh's forwards each connection on its own); elsewhere a catch-up sends a marker.
+        self._fenced = self._reader.has_idle and _is_local(self._display_name)
+        self._vouching = Vouching()
         try:
             self._follower = FocusFollower(self._display_name)
         except (*CONNECTION_ERRORS, error.XError) as exc:
@@ -71,7 +76,7 @@ class X11Sensor:
     @property
     def follows_events(self) -> bool:
         """Focus and title changes are followed as they happen (samples only confirm them)."""
-        return self._follower is not None and self._follower.alive
+        return self._follower is not None and self._follower.alive and self._vouching.relied_on
 
     def tell_changes(self, call: Callable[[Window | None], None]) -> None:
         """Call `call` with the window now in front (on the follower's thread) whenever a change
@@ -83,13 +88,14 @@ class X11Sensor:
         # The idle time first: its answer is also the fence after which the follower's socket
         # holds the events of every change made before it (FocusFollower.caught_up).
         idle = self._read(self._reader.idle_seconds)
+        idle_read_at = time.monotonic()
         # Then the follower catches up, then the window is read: a change in between shows as a
         # sample the stream did not report, which the tracker does not bridge.
         followed_since = self._vouch_if_late()
         follower = self._follower
         if follower is not None and self._trusts(follower, followed_since):
             glances, window = follower.take_with_window()
-            return Reading(window, idle, glances, followed_since)
+            return Reading(window, self._idle_now(idle, idle_read_at), glances, followed_since)
         window = self._read(self._reader.active_window)
         self._confirmed_at = time.monotonic()
         if follower is None:
@@ -104,7 +110,15 @@ class X11Sensor:
         # A follower that disagrees with the server even once caught up is not trusted until a
         # confirming read finds them agreeing again.
         self._agrees = followed_window == window
-        return Reading(window, idle, glances, followed_since)
+        return Reading(window, self._idle_now(idle, idle_read_at), glances, followed_since)
+
+    def _idle_now(self, idle: float, read_at: float) -> float:
+        """The idle time as of the end of this read: the one read at its start, unless the read
+        then waited for the follower (the sample is dated when the read ends, and the moment
+        input stopped is counted back from it)."""
+        if time.monotonic() - read_at < _IDLE_FRESH_SECONDS:
+            return idle
+        return self._read(self._reader.idle_seconds)
 
     def _read(self, question: Callable[[], _Answer]) -> _Answer:
         try:
@@ -120,7 +134,8 @@ class X11Sensor:
 
     def _trusts(self, follower: FocusFollower, followed_since: float | None) -> bool:
         """Whether this read may take the window the follower read last instead of asking the
-        server (one marker through the event stream instead of four or five requests): once
+        server (a check of the follower, or at most one marker through the event stream,
+        instead of three or four requests): once
         the follower has caught up with every change before now, its window is the one in
         front. Not when it cannot say so (muted, stopped, no answer in time), not when it
         disagreed with the server at the last confirming read, and not when a confirming read
@@ -138,7 +153,9 @@ class X11Sensor:
         self._last_read = now
         if not late or self._follower is None:
             return None
-        return self._follower.caught_up(_CATCH_UP_SECONDS, fenced=self._fenced)
+        since = self._follower.caught_up(_CATCH_UP_SECONDS, fenced=self._fenced)
+        self._vouching.late_read(since is not None)
+        return since
 
     def close(self) -> None:
         if self._follower is not None:
@@ -146,3 +163,9 @@ class X11Sensor:
         # If the server is already gone there is nothing left to close.
         with contextlib.suppress(*CONNECTION_ERRORS):
             self._display.close()
+
+
+def _is_local(display_name: str) -> bool:
+    """The display is reached through a local socket (":0", "unix:0", a socket's path), not
+    through TCP (ssh's forwarding shows as "localhost:10")."""
+    return display_name.startswith((":", "unix:", "/"))

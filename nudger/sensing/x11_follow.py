@@ -3,9 +3,9 @@
 Checking a profile often takes less than a second: switch to the tab, look, switch back. Polling
 alone sees that only when a sample happens to land on it. This thread asks the X server for
 PropertyNotify events on the root window (the active window changed) and on the active window
-(its title changed: switching a browser tab changes only the title), reads the window at the first
-event of a burst and once more when the burst has settled, and keeps each change as a Glance
-for the sensor's next reading.
+(its title changed: switching a browser tab changes only the title) and the few before it (see
+x11_heard), reads the window once a burst of events has settled, dated at the burst's first
+change, and keeps each change as a Glance for the sensor's next reading.
 
 It has its own connection (a python-xlib connection must not be shared between threads) and a
 pipe to wake it for shutdown. The sampler stays the source of truth: if this thread stops, the
@@ -26,11 +26,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import select
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -40,12 +38,13 @@ from nudger.core.translate import N_
 from nudger.sensing.base import Glance, Window
 from nudger.sensing.listening import GlanceBuffer, Wakeup
 from nudger.sensing.x11_heard import HeardWindows
+from nudger.sensing.x11_marks import Marks
 from nudger.sensing.x11_window import CONNECTION_ERRORS, WindowReader
 
 log = logging.getLogger(__name__)
 
 # Events this close after the first of a burst are one change (a title set twice, a focus change
-# and then the new window's title). It also caps the work at twenty reads a second when a title
+# and then the new window's title). It also caps the work at ten reads a second when a title
 # never stops changing.
 _SETTLE_SECONDS = 0.1
 # More title changes than this within one settle time is a window retitling itself in a loop
@@ -80,18 +79,21 @@ class FocusFollower:
         self._followed = 0
         self._resting = False  # waiting for events with none unread (see _quiet)
         self._woken = 0  # how many times this thread stopped resting
-        self._heard = HeardWindows(
-            self._connection, client_list_kept=self._reader.keeps_client_list()
-        )
         self._muted_until: float | None = None
         # Since when nothing has been in front, until it has lasted long enough to keep.
         self._nothing_since: float | None = None
         self._nothing_due: float | None = None
-        self._marks = _Marks(self._connection)
+        self._marks = Marks(self._connection)
         self._server_clock = self._marks.calibrate()
+        self._heard = HeardWindows(
+            self._connection,
+            client_list_kept=self._reader.keeps_client_list(),
+            on_request=self._marks.note_request,
+        )
         # Since when every change has been followed (None while title events are muted).
         self._since: float | None = time.time()
         self._connection.screen().root.change_attributes(event_mask=X.PropertyChangeMask)
+        self._marks.note_request()
         self._follow(self._reader.active_id())
         self._last: Window | None = self._reader.active_window()
         self._thread = threading.Thread(target=self._run, name="nudger-x11-follow", daemon=True)
@@ -137,15 +139,19 @@ class FocusFollower:
     def _quiet(self) -> bool:
         """True when every event on this thread's connection has been read and recorded.
 
-        The X server writes out every client's events together, before it answers a later
-        request of any client (it flushes all output at once), so once the caller has had an
-        answer, the events of every change made before its request are on this socket. When
-        this thread rests (waiting on an empty queue) and the socket holds nothing, they have
-        all been read; a wake-up in between (counted) means it is busy with them. Each marker
-        costs both threads a wake-up and a request: this check costs one non-blocking select.
+        X servers write out all their clients' pending output together before they wait again,
+        so once the caller has had an answer on its own connection, the events of every change
+        made before its request are on this socket. Not a promise of the protocol, which orders
+        only each connection: it holds for a local server (the sensor uses it only there) whose
+        requests from this thread have all been processed (Xorg holds back the output of a
+        client whose requests wait to be read: see x11_marks). When this thread then rests
+        (waiting on an empty queue) and the socket holds nothing, every event has been read;
+        a wake-up in between (counted) means it is busy with them. A marker costs both threads
+        a wake-up and a request: this check costs one non-blocking select. Should it ever be
+        wrong, a change made within the same millisecond as a sample counts from the next one.
         """
         woken = self._woken
-        if not self._resting:
+        if not self._resting or not self._marks.all_processed:
             return False
         waiting, _, _ = select.select([self._connection.fileno()], [], [], 0)
         return not waiting and self._resting and self._woken == woken
@@ -187,7 +193,7 @@ class FocusFollower:
         titles, marks = first.titles + rest.titles, first.marks + rest.marks
         if titles > _FLOOD_EVENTS:
             self._mute()
-        changed_at = rest.changed_at if first.changed_at is None else first.changed_at
+        changed_at = _moment_of(first, rest)
         if changed_at is not None and not self._stopping.is_set():
             self._record(changed_at)
         # Only now is every change before the markers in the glances.
@@ -240,6 +246,7 @@ class FocusFollower:
             if event.type != X.PropertyNotify:
                 continue
             if self._marks.is_mark(event):
+                self._marks.read_one()
                 drained.marks += 1
                 self._server_clock = (event.time, time.monotonic())
                 continue
@@ -247,9 +254,9 @@ class FocusFollower:
             if wid == reader.root.id:
                 drained.stirred = True  # the window manager is at work: a switch may follow
                 if event.atom == reader.net_active_window:
-                    drained.saw_change(self._wall_time_of(event.time))
-                elif event.atom == reader.net_client_list:
-                    self._heard.forget_titles()
+                    drained.saw_change(self._wall_time_of(event.time), switch=True)
+                elif event.atom == reader.net_client_list and self._muted_until is None:
+                    self._heard.forget(self._followed)
             elif wid != self._followed:
                 self._heard.drop(wid)  # a window behind the front changed something
             elif event.atom in (reader.net_wm_name, Xatom.WM_NAME):
@@ -346,88 +353,30 @@ class FocusFollower:
 class _Drained:
     """What one drain of the event queue found."""
 
-    __slots__ = ("changed_at", "marks", "stirred", "titles")
+    __slots__ = ("changed_at", "marks", "stirred", "switched_at", "titles")
 
     def __init__(self) -> None:
         self.changed_at: float | None = None  # when the first change in it happened
+        self.switched_at: float | None = None  # when the first change of the active window did
         self.titles = 0
         self.marks = 0
         self.stirred = False  # a property of the root window changed
 
-    def saw_change(self, at: float) -> None:
+    def saw_change(self, at: float, *, switch: bool = False) -> None:
         if self.changed_at is None:
             self.changed_at = at
+        if switch and self.switched_at is None:
+            self.switched_at = at
 
 
-class _Marks:
-    """Markers through the event stream: a property change on a window of our own.
-
-    Its event comes back with the server's time (which dates every other event) and after every
-    event sent before it (which makes it a checkpoint). The sampler asks for one through a pipe;
-    the follower thread, which owns the connection, sends it and answers when it has been read.
-    """
-
-    def __init__(self, connection: display.Display) -> None:
-        self._connection = connection
-        root = connection.screen().root
-        self._window = root.create_window(
-            -1, -1, 1, 1, 0, 0, X.InputOnly, X.CopyFromParent, event_mask=X.PropertyChangeMask
-        )
-        self._atom = connection.intern_atom("_NUDGER_MARK")
-        self.fd, self._request_fd = os.pipe()
-        self._condition = threading.Condition()
-        self._asked = 0  # markers asked for
-        self._sent: deque[int] = deque()  # markers sent, by the number asked for when sent
-        self._answered = 0  # markers whose event has been read and whose changes are recorded
-
-    def calibrate(self) -> tuple[int, float]:
-        """The server's time now, and our monotonic time with it (before the thread starts)."""
-        self._put()
-        while True:
-            event = self._connection.next_event()
-            if event.type == X.PropertyNotify and self.is_mark(event):
-                return event.time, time.monotonic()
-
-    def request_and_wait(self, timeout: float) -> bool:
-        """Ask for a marker and wait until the follower has read it (from the sampler)."""
-        with self._condition:
-            self._asked += 1
-            wanted = self._asked
-        with contextlib.suppress(OSError):
-            os.write(self._request_fd, b"m")
-        with self._condition:
-            return self._condition.wait_for(lambda: self._answered >= wanted, timeout)
-
-    def send(self) -> None:
-        """Send one marker for every request so far (on the follower thread)."""
-        with contextlib.suppress(OSError):
-            os.read(self.fd, 4096)
-        with self._condition:
-            asked = self._asked
-        self._sent.append(asked)
-        self._put()
-
-    def is_mark(self, event: Any) -> bool:
-        return bool(event.window.id == self._window.id and event.atom == self._atom)
-
-    def answered(self, count: int) -> None:
-        """`count` markers were read, and everything before them recorded."""
-        if not count:
-            return
-        with self._condition:
-            for _ in range(count):
-                if self._sent:
-                    self._answered = self._sent.popleft()
-            self._condition.notify_all()
-
-    def close(self) -> None:
-        for fd in (self.fd, self._request_fd):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-    def _put(self) -> None:
-        self._window.change_property(self._atom, Xatom.INTEGER, 32, [0])
-        self._connection.flush()
+def _moment_of(first: _Drained, rest: _Drained) -> float | None:
+    """When the change a burst ends in happened: its first switch of the active window (the
+    window read at its end came to the front then; a title the window before it changed a
+    moment earlier is not its moment), or else its first title change."""
+    for moment in (first.switched_at, rest.switched_at, first.changed_at, rest.changed_at):
+        if moment is not None:
+            return moment
+    return None
 
 
 def _ignore(*_details: Any) -> None:

@@ -3,10 +3,12 @@
 Someone checking a profile switches back and forth between the same two or three windows. A
 title read after the window's PropertyNotify events were selected stays true until one of those
 events says otherwise, so a switch back to a recent window needs no title request, and no check
-of its pid either while the window manager's client list has not changed (a window id can only
-be taken by a new window once the old one is gone, and that changes the list). Each request is
-packed and parsed in pure Python by python-xlib, and a switch then costs one request instead of
-three.
+of its pid either while the window manager's client list has not changed. Each request is packed
+and parsed in pure Python by python-xlib, and a switch then costs one request instead of three.
+
+When the client list changes, every heard window is let go and heard afresh when it next comes to
+the front: a window id can be taken by a new window once the old one is gone (Xorg gives a new
+client a closed client's ids), and the selection made on the old window died with it.
 
 Windows behind the one in front are heard only until their first change: one that keeps
 changing something while nobody looks at it (a chat window counting unread messages, a hostile
@@ -17,6 +19,7 @@ to the front. So the follower's work stays bounded by what happens in front.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from Xlib import X, display
 
@@ -28,8 +31,15 @@ class HeardWindows:
     """Selects PropertyChangeMask on recent windows and keeps the titles read since. Used by
     the follower's thread only (its connection is not shared)."""
 
-    def __init__(self, connection: display.Display, *, client_list_kept: bool) -> None:
+    def __init__(
+        self,
+        connection: display.Display,
+        *,
+        client_list_kept: bool,
+        on_request: Callable[[], None],
+    ) -> None:
         self._connection = connection
+        self._on_request = on_request  # told of each request sent (see x11_marks)
         # Without an EWMH client list, nothing says when a window id was given to a new window:
         # then no title is ever taken as known (every switch reads the window as before).
         self._client_list_kept = client_list_kept
@@ -73,11 +83,11 @@ class HeardWindows:
         if wid in self._titles:
             self._titles[wid] = None
 
-    def forget_titles(self) -> None:
-        """Windows came or went: every title (and the window behind each id) is read again."""
-        for wid in self._titles:
-            self._titles[wid] = None
-        self._read.clear()
+    def forget(self, keep_hearing: int) -> None:
+        """Windows came or went: let every heard window go (an id may be another window's now)
+        and hear `keep_hearing` (the window followed) afresh, its title read again."""
+        self.drop_all()
+        self.hear(keep_hearing)
 
     def drop(self, wid: int) -> None:
         """Stop hearing `wid` (a window behind the front that changed something)."""
@@ -97,3 +107,4 @@ class HeardWindows:
     def _select(self, wid: int, mask: int) -> None:
         window = self._connection.create_resource_object("window", wid)
         window.change_attributes(event_mask=mask)
+        self._on_request()

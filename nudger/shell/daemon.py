@@ -406,8 +406,9 @@ class Daemon:
     def _status_key(self) -> tuple[object, ...]:
         """What a look can change in the status that is worth writing at once, apart from its
         time. Not what is in front: someone switching between a site and another window would
-        have the file rewritten at every switch (a third of a sample's cost), and the status
-        says what was in front at the look it is dated by, at most STATUS_FRESH_SECONDS old."""
+        have the file rewritten at every switch (a third of a sample's cost). The status says
+        what was in front at the look it is dated by, and is rewritten at the first look after
+        it is STATUS_FRESH_SECONDS old."""
         return (
             self.watcher.sensor_connected,
             self.watcher.last_sample_at is not None,

@@ -348,7 +348,14 @@ class Watcher:
         if call is None or window is None:
             return
         matcher = self._matcher  # replaced whole on a reload: read once
-        if matcher.is_browser(window) or matcher.match(window):
+        try:
+            worth_a_look = matcher.is_browser(window) or bool(matcher.match(window))
+        except Exception:  # on the sensor's thread: a bug here must not stop its following
+            log.exception(
+                N_("cannot tell whether the window now in front is watched; taking a look at once")
+            )
+            worth_a_look = True
+        if worth_a_look:
             call()
 
     def _with_tabs(self, sensed: Reading | None, wall: float) -> Reading | None:

@@ -97,13 +97,16 @@ def test_a_title_changed_behind_the_front_is_read_when_its_window_comes_back(
     for window in (notes, browser, notes, browser, notes):  # each title known by now
         switch_and_wait(desktop, follower, window)
 
-    desktop.retitle(browser, "Alex Doe (@alexdoe) • Instagram - Chromium")
+    desktop.retitle(browser, "Alex Doe (@alexdoe) - Instagram - Chromium")
     desktop.switch_to(browser)
+    # The first reading of that window after the switch already has its new title.
     wait_until(
-        lambda: (seen := in_front(follower)) is not None and "Instagram" in seen.title,
+        lambda: (seen := in_front(follower)) is not None and seen.pid == browser.process.pid,
         30,
-        lambda: f"the new title behind the front to be read (read: {in_front(follower)})",
+        lambda: f"the follower to read the switch (read: {in_front(follower)})",
     )
+    front = in_front(follower)
+    assert front is not None and front.title == "Alex Doe (@alexdoe) - Instagram - Chromium"
     # And the title of the window in front is followed as before.
     desktop.retitle(browser, "Recipes - Chromium")
     wait_until(
@@ -121,11 +124,17 @@ def test_a_follower_that_has_read_everything_needs_no_marker_and_misses_no_chang
     switch_and_wait(desktop, follower, notes)
     sensor.read()
     time.sleep(0.3)  # past the burst of the switch
+    # The switch made the follower ask the server to hear the new window: one marker says the
+    # server has processed that (until then it may hold the follower's events back).
+    assert follower.caught_up(0.5, fenced=True) is not None
     markers = count_calls(monkeypatch, follower._marks, "request_and_wait")
 
-    # Nothing happens: the follower rests, and vouching for it costs no marker.
+    # Nothing happens: the follower rests, and vouching for it costs no marker. (Samples come
+    # seconds apart; right after answering a marker, the follower takes a moment to rest again.)
+    time.sleep(0.1)
     for _ in range(10):
         assert follower.caught_up(0.5, fenced=True) is not None
+        time.sleep(0.05)
     assert markers == []
 
     # A change made (and done, on the server) just before a sample is always in it: either the
@@ -135,3 +144,57 @@ def test_a_follower_that_has_read_everything_needs_no_marker_and_misses_no_chang
         desktop.retitle(notes, title)  # returns once the server has made the change
         reading = sensor.read()
         assert reading.window is not None and reading.window.title == title, turn
+
+
+def test_a_window_id_taken_by_a_new_window_is_read_and_followed_afresh(
+    desktop: Desktop, sensor: X11Sensor
+) -> None:
+    """Xorg gives a new client the ids of a client that closed: a new window can have the id of
+    a window heard before. Its title is read afresh, and its title changes are heard (the
+    selection made on the old window died with it)."""
+    other = desktop.open_xterm("other.txt")
+    notes = desktop.open_xterm("notes.txt")
+    follower = follower_of(sensor)
+    for window in (notes, other, notes, other):  # the notes window heard, its title known
+        switch_and_wait(desktop, follower, window)
+
+    notes.process.terminate()
+    notes.process.wait(timeout=10)
+    wait_until(lambda: desktop._find_window("notes.txt") == 0, 30, "the notes window to close")
+    chat = desktop.open_xterm("Alex Doe (@alexdoe) - chat")
+    assert chat.wid == notes.wid, "this server did not give the new window the old one's id"
+
+    assert switch_and_wait(desktop, follower, chat).title == chat.title
+    desktop.retitle(chat, "Recipes")
+    wait_until(
+        lambda: (seen := in_front(follower)) is not None and seen.title == "Recipes",
+        30,
+        lambda: f"the new window's title change to be followed (read: {in_front(follower)})",
+    )
+
+
+def test_a_late_sample_the_follower_cannot_vouch_for_brings_back_the_poll_pace(
+    desktop: Desktop, sensor: X11Sensor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Samples seconds apart are whole only because the stream vouches for the gaps between them
+    (core.tracking). A starved follower that does not answer in time cannot: the sensor then
+    says it does not follow events, and the daemon samples at the poll pace for a while."""
+    notes = desktop.open_xterm("notes.txt")
+    profile = desktop.open_xterm("Alex Doe (@alexdoe) - chat")
+    follower = follower_of(sensor)
+    switch_and_wait(desktop, follower, notes)
+    sensor.read()
+    assert sensor.follows_events
+
+    burst = follower._burst
+
+    def starved_burst() -> None:
+        time.sleep(1.0)  # longer than a late read waits for the follower
+        burst()
+
+    monkeypatch.setattr(follower, "_burst", starved_burst)
+    time.sleep(1.5)  # the next read comes late
+    desktop.switch_to(profile)  # the follower is busy with it when the read asks
+    reading = sensor.read()
+    assert reading.followed_since is None
+    assert not sensor.follows_events

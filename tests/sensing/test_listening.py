@@ -1,10 +1,14 @@
-"""sensing/listening.py: the listener loop that Hyprland's and sway's backends share."""
+"""sensing/listening.py: the listener loop that Hyprland's and sway's backends share, and the
+record of the event stream vouching for gaps that x11 and sway share."""
 
 from __future__ import annotations
 
 import socket
 import threading
 
+import pytest
+
+from nudger.sensing import listening
 from nudger.sensing.listening import Wakeup
 from tests.desktop.rig import wait_until
 
@@ -49,3 +53,19 @@ def test_what_the_listener_raises_ends_the_loop_and_reaches_the_caller() -> None
         theirs.sendall(b"x")
         listener.join(30)
     assert [str(error) for error in caught] == ["closed"]
+
+
+def test_a_late_read_the_stream_could_not_vouch_for_is_not_relied_on_for_a_while(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(listening.time, "monotonic", lambda: now[0])
+    vouching = listening.Vouching()
+    vouching.late_read(True)
+    assert vouching.relied_on
+    vouching.late_read(False)
+    assert not vouching.relied_on
+    now[0] += 9.0
+    assert not vouching.relied_on
+    now[0] += 1.0  # long enough at the poll pace: the stream is asked to vouch again
+    assert vouching.relied_on

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from nudger.sensing import Backend, Why
 from nudger.sensing.base import Glance, Reading, Window
 from nudger.settings.catalogue import all_rules
@@ -156,3 +158,34 @@ def test_only_a_change_to_what_may_be_watched_wakes_the_sampler_at_once(tmp_path
         "a terminal": False,
         "nothing": False,
     }
+
+
+def test_a_matcher_that_fails_on_the_sensors_thread_still_brings_a_look(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(watch={"poll_seconds": 1.0, "idle_seconds": 86400})
+    sensor = ListeningSensor(ScriptedClock())
+    store = Store.open(tmp_path / "nudger.db")
+    watcher = Watcher(
+        settings,
+        Backend("listening", Why("a test"), lambda _idle: sensor),
+        store,
+        sensor.clock,
+        rules=all_rules(settings),
+    )
+    looks: list[str] = []
+    watcher.on_change = lambda: looks.append("look")
+    try:
+        watcher.tick()
+        assert sensor.tell is not None
+
+        def broken(_window: Window) -> bool:
+            raise RuntimeError("a bug")
+
+        watcher._matcher.is_browser = broken  # type: ignore[method-assign]
+        sensor.tell(NOTES)  # raises nothing into the sensor's thread
+    finally:
+        watcher.stop()
+        store.close()
+    assert looks == ["look"]
+    assert "cannot tell whether the window now in front is watched" in caplog.text
