@@ -276,10 +276,10 @@ class FocusFollower:
 
     def _record(self, at: float, *, nothing_counts: bool = False) -> None:
         wid = self._reader.active_id()
-        heard_before = self._heard.hears(wid)
         if wid != self._followed:
             self._follow(wid)
         heard = self._heard
+        read_at = time.monotonic()
         window = self._reader.active_window(
             wid, heard.known_title(wid), same_window=heard.same_window(wid)
         )
@@ -291,10 +291,8 @@ class FocusFollower:
                 self._nothing_since = at
                 self._nothing_due = time.monotonic() + _SETTLE_SECONDS
             return
-        if window is not None and heard_before:
-            # Heard before this read (the selection went out on the other connection earlier),
-            # so any change after the read will be heard: the title stays known until then.
-            self._heard.keep_title(wid, window.title)
+        if window is not None:
+            heard.keep_title(wid, window.title, read_at)
         self._nothing_since = self._nothing_due = None
         if window != self._last:
             with self._lock:  # the window and its glance together (see take_with_window)

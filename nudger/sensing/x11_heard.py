@@ -18,6 +18,7 @@ to the front. So the follower's work stays bounded by what happens in front.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -25,6 +26,10 @@ from Xlib import X, display
 
 # Windows heard at once: the one in front and the last few before it.
 _HEARD = 6
+# A title read this long after its window was first heard is kept: the selection went out on the
+# follower's event connection, the read on another, and only by then has the server surely
+# processed the selection, so that any change after the read will be heard.
+_HEARD_FOR_SECONDS = 0.05
 
 
 class HeardWindows:
@@ -46,6 +51,7 @@ class HeardWindows:
         self._titles: OrderedDict[int, str | None] = OrderedDict()  # heard windows, oldest first
         # Heard windows read since the client list last changed: still the same window.
         self._read: set[int] = set()
+        self._heard_at: dict[int, float] = {}  # when each heard window was first heard
 
     def hear(self, wid: int) -> None:
         """Hear window `wid`'s property changes from now on (the newest heard)."""
@@ -56,9 +62,11 @@ class HeardWindows:
         else:
             self._select(wid, X.PropertyChangeMask)
             self._titles[wid] = None
+            self._heard_at[wid] = time.monotonic()
             while len(self._titles) > _HEARD:
                 oldest, _title = self._titles.popitem(last=False)
                 self._read.discard(oldest)
+                self._heard_at.pop(oldest, None)
                 self._select(oldest, X.NoEventMask)
         self._connection.flush()
 
@@ -73,9 +81,11 @@ class HeardWindows:
         """The title of `wid` if it was read while heard and has not changed since."""
         return self._titles.get(wid) if self.same_window(wid) else None
 
-    def keep_title(self, wid: int, title: str) -> None:
-        """`wid`, heard, was just read with this title."""
-        if wid in self._titles:
+    def keep_title(self, wid: int, title: str, read_at: float) -> None:
+        """`wid` was read with this title by a read that began at `read_at` (monotonic): kept
+        if the window was heard well before (any change after the read will be heard)."""
+        heard_at = self._heard_at.get(wid)
+        if heard_at is not None and read_at - heard_at >= _HEARD_FOR_SECONDS:
             self._titles[wid] = title
             self._read.add(wid)
 
@@ -94,6 +104,7 @@ class HeardWindows:
         if wid in self._titles:
             del self._titles[wid]
             self._read.discard(wid)
+            self._heard_at.pop(wid, None)
             self._select(wid, X.NoEventMask)
             self._connection.flush()
 
@@ -102,6 +113,7 @@ class HeardWindows:
             self._select(wid, X.NoEventMask)
         self._titles.clear()
         self._read.clear()
+        self._heard_at.clear()
         self._connection.flush()
 
     def _select(self, wid: int, mask: int) -> None:

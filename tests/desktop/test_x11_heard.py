@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from Xlib import display
 
 from nudger.sensing.base import Window
 from nudger.sensing.x11 import X11Sensor
 from nudger.sensing.x11_follow import FocusFollower
+from nudger.sensing.x11_heard import HeardWindows
 from tests.desktop.rig import AppWindow, Desktop, wait_until
 
 pytestmark = [pytest.mark.desktop]
@@ -198,3 +200,25 @@ def test_a_late_sample_the_follower_cannot_vouch_for_brings_back_the_poll_pace(
     reading = sensor.read()
     assert reading.followed_since is None
     assert not sensor.follows_events
+
+
+def test_a_title_read_right_after_its_window_was_first_heard_is_not_kept(
+    desktop: Desktop,
+) -> None:
+    """The selection goes out on one connection and the read on another: a title change in
+    between would be heard by nobody, so only a read that began a moment after the window was
+    first heard keeps its title."""
+    notes = desktop.open_xterm("notes.txt")
+    connection = display.Display(desktop.display_name)
+    try:
+        heard = HeardWindows(connection, client_list_kept=True, on_request=lambda: None)
+        heard.hear(notes.wid)
+        heard.keep_title(notes.wid, "notes.txt", time.monotonic())
+        assert heard.known_title(notes.wid) is None
+        time.sleep(0.06)
+        heard.keep_title(notes.wid, "notes.txt", time.monotonic())
+        assert heard.known_title(notes.wid) == "notes.txt"
+        heard.title_changed(notes.wid)
+        assert heard.known_title(notes.wid) is None
+    finally:
+        connection.close()
