@@ -70,9 +70,6 @@ class HeardWindows:
                 self._select(oldest, X.NoEventMask)
         self._connection.flush()
 
-    def hears(self, wid: int) -> bool:
-        return wid in self._titles
-
     def same_window(self, wid: int) -> bool:
         """`wid` was read while heard, and no window has come or gone since."""
         return self._client_list_kept and wid in self._read

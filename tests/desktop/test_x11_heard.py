@@ -54,6 +54,18 @@ def switch_and_wait(desktop: Desktop, follower: FocusFollower, window: AppWindow
     return front
 
 
+def retitle_and_wait(
+    desktop: Desktop, follower: FocusFollower, window: AppWindow, title: str
+) -> None:
+    """Retitle the window in front, and wait for the follower to read the new title."""
+    desktop.retitle(window, title)
+    wait_until(
+        lambda: (seen := in_front(follower)) is not None and seen.title == title,
+        30,
+        lambda: f"the front window's new title {title!r} to be read (read: {in_front(follower)})",
+    )
+
+
 def count_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:
     """Count the calls of one of nudger's own methods on `owner` (it still does its work)."""
     calls: list[int] = []
@@ -110,12 +122,7 @@ def test_a_title_changed_behind_the_front_is_read_when_its_window_comes_back(
     front = in_front(follower)
     assert front is not None and front.title == "Alex Doe (@alexdoe) - Instagram - Chromium"
     # And the title of the window in front is followed as before.
-    desktop.retitle(browser, "Recipes - Chromium")
-    wait_until(
-        lambda: (seen := in_front(follower)) is not None and seen.title == "Recipes - Chromium",
-        30,
-        lambda: f"the front window's new title to be read (read: {in_front(follower)})",
-    )
+    retitle_and_wait(desktop, follower, browser, "Recipes - Chromium")
 
 
 def test_a_follower_that_has_read_everything_needs_no_marker_and_misses_no_change(
@@ -125,18 +132,19 @@ def test_a_follower_that_has_read_everything_needs_no_marker_and_misses_no_chang
     follower = follower_of(sensor)
     switch_and_wait(desktop, follower, notes)
     sensor.read()
-    time.sleep(0.3)  # past the burst of the switch
     # The switch made the follower ask the server to hear the new window: one marker says the
     # server has processed that (until then it may hold the follower's events back).
     assert follower.caught_up(0.5, fenced=True) is not None
+    wait_until(
+        lambda: follower._resting and follower._marks.all_processed,
+        30,
+        "the follower to rest with its requests processed",
+    )
     markers = count_calls(monkeypatch, follower._marks, "request_and_wait")
 
-    # Nothing happens: the follower rests, and vouching for it costs no marker. (Samples come
-    # seconds apart; right after answering a marker, the follower takes a moment to rest again.)
-    time.sleep(0.1)
+    # Nothing happens: the follower rests, and vouching for it costs no marker.
     for _ in range(10):
         assert follower.caught_up(0.5, fenced=True) is not None
-        time.sleep(0.05)
     assert markers == []
 
     # A change made (and done, on the server) just before a sample is always in it: either the
@@ -167,12 +175,7 @@ def test_a_window_id_taken_by_a_new_window_is_read_and_followed_afresh(
     assert chat.wid == notes.wid, "this server did not give the new window the old one's id"
 
     assert switch_and_wait(desktop, follower, chat).title == chat.title
-    desktop.retitle(chat, "Recipes")
-    wait_until(
-        lambda: (seen := in_front(follower)) is not None and seen.title == "Recipes",
-        30,
-        lambda: f"the new window's title change to be followed (read: {in_front(follower)})",
-    )
+    retitle_and_wait(desktop, follower, chat, "Recipes")  # its title changes are heard
 
 
 def test_a_late_sample_the_follower_cannot_vouch_for_brings_back_the_poll_pace(
@@ -215,8 +218,7 @@ def test_a_title_read_right_after_its_window_was_first_heard_is_not_kept(
         heard.hear(notes.wid)
         heard.keep_title(notes.wid, "notes.txt", time.monotonic())
         assert heard.known_title(notes.wid) is None
-        time.sleep(0.06)
-        heard.keep_title(notes.wid, "notes.txt", time.monotonic())
+        heard.keep_title(notes.wid, "notes.txt", time.monotonic() + 0.06)  # a later read
         assert heard.known_title(notes.wid) == "notes.txt"
         heard.title_changed(notes.wid)
         assert heard.known_title(notes.wid) is None

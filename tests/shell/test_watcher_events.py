@@ -70,13 +70,7 @@ def test_a_change_during_a_late_reads_wait_ends_the_visit_at_its_own_moment(
     clock = ScriptedClock()
     sensor = SlowSensor(clock)
     store = Store.open(tmp_path / "nudger.db")
-    watcher = Watcher(
-        settings,
-        Backend("slow", Why("a test"), lambda _idle: sensor),
-        store,
-        clock,
-        rules=all_rules(settings),
-    )
+    watcher = watching(settings, sensor, store)
     try:
         sensor.wait = 0.05  # every read takes a moment
         watcher.tick()  # notes in front
@@ -102,6 +96,17 @@ def test_a_change_during_a_late_reads_wait_ends_the_visit_at_its_own_moment(
     ]
 
 
+def watching(settings: Settings, sensor: SlowSensor, store: Store) -> Watcher:
+    """The real watcher, reading the desktop through `sensor` on the sensor's clock."""
+    return Watcher(
+        settings,
+        Backend(sensor.name, Why("a test"), lambda _idle: sensor),
+        store,
+        sensor.clock,
+        rules=all_rules(settings),
+    )
+
+
 class ListeningSensor(SlowSensor):
     """A sensor with a listener thread's callback, called by the test as the desktop would."""
 
@@ -123,13 +128,7 @@ def test_only_a_change_to_what_may_be_watched_wakes_the_sampler_at_once(tmp_path
     clock = ScriptedClock()
     sensor = ListeningSensor(clock)
     store = Store.open(tmp_path / "nudger.db")
-    watcher = Watcher(
-        settings,
-        Backend("listening", Why("a test"), lambda _idle: sensor),
-        store,
-        clock,
-        rules=all_rules(settings),
-    )
+    watcher = watching(settings, sensor, store)
     looks: list[str] = []
     watcher.on_change = lambda: looks.append("look")
     try:
@@ -166,13 +165,7 @@ def test_a_matcher_that_fails_on_the_sensors_thread_still_brings_a_look(
     settings = Settings(watch={"poll_seconds": 1.0, "idle_seconds": 86400})
     sensor = ListeningSensor(ScriptedClock())
     store = Store.open(tmp_path / "nudger.db")
-    watcher = Watcher(
-        settings,
-        Backend("listening", Why("a test"), lambda _idle: sensor),
-        store,
-        sensor.clock,
-        rules=all_rules(settings),
-    )
+    watcher = watching(settings, sensor, store)
     looks: list[str] = []
     watcher.on_change = lambda: looks.append("look")
     try:
